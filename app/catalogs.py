@@ -1,0 +1,73 @@
+"""Gettext catalogs: compile every package's `locales/*/LC_MESSAGES/*.po` and check completeness.
+
+`python -m app.catalogs compile` (run by the Makefile) writes the `.mo` files next to the `.po`;
+`python -m app.catalogs check` lists untranslated or fuzzy messages and exits 1 if any.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("bot", "newsletter", "campaigns", "app")
+LANGUAGES = ("en", "fr", "es", "pt", "ca")
+
+
+def po_files() -> list[Path]:
+    found: list[Path] = []
+    for package in PACKAGES:
+        found.extend(sorted((ROOT / package / "locales").glob("*/LC_MESSAGES/*.po")))
+    return found
+
+
+def load(path: Path) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=path.parent.parent.name)
+
+
+def compile_all() -> int:
+    count = 0
+    for po in po_files():
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with mo.open("wb") as handle:
+            write_mo(handle, load(po), use_fuzzy=False)
+        count += 1
+    return count
+
+
+def missing_translations() -> list[str]:
+    """One line per message that a language lacks: `file: msgid`."""
+    problems: list[str] = []
+    for po in po_files():
+        for message in load(po):
+            if not message.id:
+                continue
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if message.fuzzy or not all(strings):
+                problems.append(f"{po.relative_to(ROOT)}: {message.id!r}")
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    action = argv[0] if argv else "compile"
+    if action == "compile":
+        compile_all()
+        return 0
+    if action == "check":
+        problems = missing_translations()
+        for line in problems:
+            print(line)  # noqa: T201
+        return 1 if problems else 0
+    print("usage: python -m app.catalogs compile|check")  # noqa: T201
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

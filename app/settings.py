@@ -1,0 +1,168 @@
+"""Settings read once from the environment (or `.env`) and passed down as values.
+
+Every name here is part of the operator contract (shared/CONTRACT.md).
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "pt", "ca")
+SECRET_FIELDS = frozenset(
+    {"telegram_token", "telegram_webhook_secret", "sendgrid_api_key", "secret_key"}
+)
+
+
+class SettingsError(Exception):
+    """A setting is invalid; `str()` is one line naming the variable and the problem."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="AIVE_", env_file=".env", extra="ignore", validate_default=True
+    )
+
+    env: Literal["development", "production"] = "development"
+    database_url: str = "sqlite+aiosqlite:///var/aive.db"
+    redis_url: str | None = None
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_webhook_secret: SecretStr | None = None
+    sendgrid_api_key: SecretStr | None = None
+    sendgrid_host: str = "https://api.sendgrid.com"
+    sendgrid_webhook_public_key: str | None = None
+    outbox_dir: Path = Path("var/outbox")
+    mail_from: str = "AIVE <bulletin@example.org>"
+    public_url: str = "http://127.0.0.1:8080"
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=1, le=65535)
+    secret_key: SecretStr | None = None
+    timezone: str = "Europe/Madrid"
+    default_language: str = "en"
+    staff_telegram_ids: str = ""
+    test_database_url: str | None = None
+    feeds_interval_minutes: int = Field(default=30, ge=1)
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "must start with sqlite+aiosqlite:// or postgresql+asyncpg:// "
+                "(an async SQLAlchemy URL)"
+            )
+        return value
+
+    @field_validator("telegram_api_url", "sendgrid_host", "public_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/")
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis:// or rediss:// URL")
+        return value or None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("unknown IANA time zone, e.g. Europe/Madrid") from None
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _supported_language(cls, value: str) -> str:
+        if value not in SUPPORTED_LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+        return value
+
+    @field_validator("staff_telegram_ids")
+    @classmethod
+    def _ids(cls, value: str) -> str:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            if not part.lstrip("-").isdigit():
+                raise ValueError(f"{part!r} is not a numeric Telegram user id")
+        return value
+
+    @model_validator(mode="after")
+    def _production_needs_secret(self) -> Settings:
+        if self.env == "production" and self.secret_key is None:
+            raise ValueError("AIVE_SECRET_KEY is required when AIVE_ENV=production")
+        return self
+
+    @property
+    def staff_ids(self) -> tuple[int, ...]:
+        parts = (p.strip() for p in self.staff_telegram_ids.split(","))
+        return tuple(int(p) for p in parts if p)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def signing_key(self) -> str:
+        """The key that signs tokens; in development it is generated once into var/."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = Path("var/secret_key")
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    def public_view(self) -> dict[str, object]:
+        """Effective settings with secrets masked, for `aive config check`."""
+        view: dict[str, object] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if name in SECRET_FIELDS:
+                view[name] = None if value is None else "********"
+            elif isinstance(value, Path):
+                view[name] = str(value)
+            else:
+                view[name] = value
+        view["database_url"] = _mask_password(self.database_url)
+        if self.redis_url:
+            view["redis_url"] = _mask_password(self.redis_url)
+        return view
+
+
+def _mask_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; raise SettingsError with one line naming the first bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = error.get("loc") or ()
+        name = f"AIVE_{str(loc[0]).upper()}" if loc else "settings"
+        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        value = error.get("input")
+        hidden = not loc or loc[0] in SECRET_FIELDS or isinstance(value, dict)
+        shown = "" if hidden else f" (got {value!r})"
+        raise SettingsError(f"{name}: {message}{shown}") from None

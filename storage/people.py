@@ -1,0 +1,63 @@
+"""People who talk to the bot, and their roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.base import Base, utcnow
+from storage.networks import City
+
+
+class Role(enum.StrEnum):
+    staff = "staff"
+    city_representative = "city_representative"
+    youth = "youth"
+    member = "member"
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str | None] = mapped_column(String(8))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    roles: Mapped[list[PersonRole]] = relationship(
+        back_populates="person", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+    def has_role(self, role: Role) -> bool:
+        return any(r.role == role for r in self.roles)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.has_role(Role.staff)
+
+    def represented_city_ids(self) -> list[int]:
+        return [
+            r.city_id
+            for r in self.roles
+            if r.role == Role.city_representative and r.city_id is not None
+        ]
+
+
+class PersonRole(Base):
+    """One role of a person; city representatives name their city."""
+
+    __tablename__ = "person_roles"
+    __table_args__ = (UniqueConstraint("person_id", "role", "city_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=32))
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id", ondelete="CASCADE"))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    person: Mapped[Person] = relationship(back_populates="roles")
+    city: Mapped[City | None] = relationship(lazy="selectin")

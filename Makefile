@@ -34,3 +34,8 @@ bench: $(STAMP) catalogs
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# make migration MSG="feeds: sources and items" REV=0003
+migration: $(STAMP)
+	$(BIN)/python -m storage.migrate "$(MSG)" $(REV)
+	$(BIN)/ruff format -q storage/migrations

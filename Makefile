@@ -18,7 +18,7 @@ catalogs: $(STAMP)
 	$(BIN)/python -m app.catalogs compile
 
 run: $(STAMP) catalogs
-	$(BIN)/aive db upgrade --demo
+	$(BIN)/aive db upgrade
 	$(BIN)/aive run
 
 test: $(STAMP) catalogs

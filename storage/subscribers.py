@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import Enum, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from storage.base import Base, JsonValue, utcnow
 
@@ -38,3 +38,8 @@ class Subscriber(Base):
     confirmed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @validates("email")
+    def _keep_key(self, _key: str, email: str) -> str:
+        self.email_key = email.strip().lower()
+        return email.strip()

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import typer
 
+from app.cli import cities, config, db, processes, staff
+
 app = typer.Typer(
     name="aive",
     help="AIVE Comms: bulletins, consultations, cafés and campaigns of the IAEC.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+app.add_typer(db.app, name="db")
+app.add_typer(config.app, name="config")
+app.add_typer(staff.app, name="staff")
+app.add_typer(cities.app, name="cities")
+processes.register(app)
 
 
 def main() -> None:

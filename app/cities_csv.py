@@ -1,0 +1,121 @@
+"""Member cities from CSV (CONTRACT.md): pure validation with a line-by-line report.
+
+Columns: `name`, `country` (ISO 3166-1 alpha-2) required; `region`, `networks`
+(semicolon-separated slugs), `languages` (semicolon-separated) optional.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from babel import Locale
+
+# Babel's territories are CLDR's: two-letter ones are ISO 3166-1 alpha-2 codes, except these
+# CLDR groupings and placeholders
+_NOT_COUNTRIES = frozenset({"ZZ", "QO", "EU", "EZ", "UN"})
+COUNTRIES = frozenset(
+    code for code in Locale("en").territories if len(code) == 2 and code not in _NOT_COUNTRIES
+)
+KNOWN_LANGUAGES = frozenset(code for code in Locale("en").languages if len(code) == 2)
+REQUIRED = ("name", "country")
+OPTIONAL = ("region", "networks", "languages")
+
+
+@dataclass(frozen=True)
+class CityRow:
+    line: int
+    name: str
+    country: str
+    region: str | None
+    networks: tuple[str, ...]
+    languages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    reason: str
+
+
+@dataclass
+class CityFile:
+    rows: list[CityRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    parts = (p.strip() for p in (value or "").split(";"))
+    return tuple(dict.fromkeys(p for p in parts if p))
+
+
+def parse_cities_csv(text: str, known_networks: Collection[str]) -> CityFile:
+    """Validate every row; valid rows are kept, each bad one is reported with line and column."""
+    result = CityFile()
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        result.errors.append(
+            RowError(1, ",".join(missing), "missing column in the header row (name,country,…)")
+        )
+        return result
+    reader.fieldnames = header
+    seen: dict[tuple[str, str], int] = {}
+    for record in reader:
+        line = reader.line_num
+        cells = {k: (v or "").strip() for k, v in record.items() if k is not None}
+        errors = _row_errors(line, cells, known_networks)
+        key = (cells.get("name", "").casefold(), cells.get("country", "").upper())
+        if not errors and key in seen:
+            errors.append(RowError(line, "name", f"same city as line {seen[key]}"))
+        if errors:
+            result.errors.extend(errors)
+            continue
+        seen[key] = line
+        result.rows.append(
+            CityRow(
+                line=line,
+                name=cells["name"],
+                country=cells["country"].upper(),
+                region=cells.get("region") or None,
+                networks=_split(cells.get("networks")),
+                languages=tuple(x.lower() for x in _split(cells.get("languages"))),
+            )
+        )
+    return result
+
+
+def _row_errors(
+    line: int, cells: dict[str, str], known_networks: Collection[str]
+) -> list[RowError]:
+    errors: list[RowError] = []
+    if not cells.get("name"):
+        errors.append(RowError(line, "name", "empty; every city needs a name"))
+    elif len(cells["name"]) > 200:
+        errors.append(RowError(line, "name", "longer than 200 characters"))
+    country = cells.get("country", "").upper()
+    if not country:
+        errors.append(RowError(line, "country", "empty; give an ISO 3166-1 alpha-2 code like PT"))
+    elif country not in COUNTRIES:
+        errors.append(
+            RowError(line, "country", f"{cells['country']!r} is not an ISO 3166-1 alpha-2 code")
+        )
+    unknown = [n for n in _split(cells.get("networks")) if n not in known_networks]
+    if unknown:
+        errors.append(
+            RowError(
+                line,
+                "networks",
+                f"unknown network {', '.join(unknown)}; known: {', '.join(sorted(known_networks))}",
+            )
+        )
+    bad_langs = [x for x in _split(cells.get("languages")) if x.lower() not in KNOWN_LANGUAGES]
+    if bad_langs:
+        errors.append(
+            RowError(line, "languages", f"{', '.join(bad_langs)} is not an ISO 639-1 code")
+        )
+    return errors

@@ -1,0 +1,25 @@
+"""What the running processes share: settings, engine, session factory. Built once in app/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.settings import Settings
+from storage.engine import SessionFactory, create_engine, create_session_factory
+
+
+@dataclass(frozen=True)
+class AppContext:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: SessionFactory
+
+    @classmethod
+    def build(cls, settings: Settings) -> AppContext:
+        engine = create_engine(settings.database_url)
+        return cls(settings, engine, create_session_factory(engine))
+
+    async def close(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,50 @@
+"""The aiohttp web application: health, and the routes each feature package contributes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import web
+from sqlalchemy import text
+
+from app.context import AppContext
+
+log = logging.getLogger(__name__)
+CONTEXT = web.AppKey("context", AppContext)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """JSON health: 200 when the database answers, 503 otherwise."""
+    ctx = request.app[CONTEXT]
+    try:
+        async with asyncio.timeout(5), ctx.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception as exc:  # any database failure is reported, not raised
+        log.warning("health check: database unavailable: %s", type(exc).__name__)
+        database = "unavailable"
+    status = 200 if database == "ok" else 503
+    return web.json_response(
+        {"status": "ok" if status == 200 else "degraded", "database": database}, status=status
+    )
+
+
+def build_web_app(ctx: AppContext) -> web.Application:
+    app = web.Application(client_max_size=2 * 1024 * 1024)
+    app[CONTEXT] = ctx
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+async def serve_web(ctx: AppContext, stop: asyncio.Event) -> None:
+    """Listen on AIVE_WEB_HOST:AIVE_WEB_PORT until `stop` is set."""
+    runner = web.AppRunner(build_web_app(ctx), handle_signals=False, shutdown_timeout=5)
+    await runner.setup()
+    site = web.TCPSite(runner, ctx.settings.web_host, ctx.settings.web_port)
+    await site.start()
+    log.info("web listening on http://%s:%s", ctx.settings.web_host, ctx.settings.web_port)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,131 @@
+"""The real `aive` processes: start, serve, stop on a signal; one scheduler leader at a time."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PG_URL
+
+AIVE = [sys.executable, "-c", "from app.cli import main; main()"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIVE_")}
+    env.update(extra)
+    env.setdefault("AIVE_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'aive.db'}")
+    return env
+
+
+def _wait_for(predicate, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_run_serves_healthz_then_stops_within_10_s_on_sigterm(tmp_path: Path) -> None:
+    port = _free_port()
+    env = _env(tmp_path, AIVE_WEB_PORT=str(port))
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([*AIVE, "db", "upgrade"], env=env, cwd=tmp_path, check=True, capture_output=True)
+    proc = subprocess.Popen(
+        [*AIVE, "run"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+
+        def healthy() -> bool:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
+                    return bool(r.status == 200)
+            except OSError:
+                return False
+
+        assert _wait_for(healthy, 20), "aive run never answered /healthz"
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=15)
+        assert time.monotonic() - started < 10
+        assert proc.returncode == 0
+        assert "Telegram bot is off: AIVE_TELEGRAM_TOKEN is not set" in output
+        assert output.count("Telegram bot is off") == 1
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert root.exists()
+
+
+def test_a_bad_port_stops_start_up_with_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*AIVE, "run"],
+        env=_env(tmp_path, AIVE_WEB_PORT="abc"),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "configuration error: AIVE_WEB_PORT: Input should be a valid integer, "
+        "unable to parse string as an integer (got 'abc')"
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not PG_URL, reason="needs AIVE_TEST_DATABASE_URL (PostgreSQL)")
+def test_two_schedulers_one_leader_and_takeover_after_a_kill(tmp_path: Path) -> None:
+    assert PG_URL
+    env = _env(tmp_path, AIVE_DATABASE_URL=PG_URL)
+    logs = [tmp_path / "a.log", tmp_path / "b.log"]
+    handles = [log.open("w") for log in logs]
+    procs = [
+        subprocess.Popen(
+            [*AIVE, "scheduler"], env=env, cwd=tmp_path, stdout=h, stderr=subprocess.STDOUT
+        )
+        for h in handles
+    ]
+    try:
+
+        def leaders() -> list[int]:
+            return [
+                i for i, log in enumerate(logs) if "this process is the leader" in log.read_text()
+            ]
+
+        assert _wait_for(lambda: len(leaders()) == 1, 20)
+        time.sleep(6)  # the follower keeps trying; it must not lead while the leader lives
+        assert len(leaders()) == 1
+        leader = leaders()[0]
+        follower = 1 - leader
+        assert "another process leads; waiting" in logs[follower].read_text()
+        procs[leader].kill()
+        killed_at = time.monotonic()
+        assert _wait_for(lambda: follower in leaders(), 30)
+        assert time.monotonic() - killed_at < 30
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+        for handle in handles:
+            handle.close()

@@ -17,9 +17,11 @@ from babel import Locale
 # CLDR groupings and placeholders
 _NOT_COUNTRIES = frozenset({"ZZ", "QO", "EU", "EZ", "UN"})
 COUNTRIES = frozenset(
-    code for code in Locale("en").territories if len(code) == 2 and code not in _NOT_COUNTRIES
+    str(code)
+    for code in Locale("en").territories
+    if len(str(code)) == 2 and code not in _NOT_COUNTRIES
 )
-KNOWN_LANGUAGES = frozenset(code for code in Locale("en").languages if len(code) == 2)
+KNOWN_LANGUAGES = frozenset(str(c) for c in Locale("en").languages if len(str(c)) == 2)
 REQUIRED = ("name", "country")
 OPTIONAL = ("region", "networks", "languages")
 

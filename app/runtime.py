@@ -9,14 +9,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
 from app.context import AppContext
 from app.people import grant_configured_staff
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
-Part = Callable[[AppContext, asyncio.Event], Awaitable[None]]
+Part = Callable[[AppContext, asyncio.Event], Coroutine[Any, Any, None]]
 SHUTDOWN_SECONDS = 10.0
 
 
@@ -46,9 +47,11 @@ async def run_parts(settings: Settings, parts: Sequence[Part]) -> None:
         loop.add_signal_handler(sig, stop.set)
     try:
         await _prepare(ctx)
-        tasks = [asyncio.create_task(part(ctx, stop), name=part.__name__) for part in parts]
+        tasks: list[asyncio.Task[None]] = [
+            asyncio.create_task(part(ctx, stop), name=part.__name__) for part in parts
+        ]
         stopper = asyncio.create_task(stop.wait())
-        running = set(tasks)
+        running: set[asyncio.Task[Any]] = set(tasks)
         # a part that returns normally (say, the bot without a token) leaves the others running;
         # a part that fails stops the process, since it cannot do its job any more
         while running and not stop.is_set():

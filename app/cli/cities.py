@@ -107,3 +107,7 @@ def list_cities(as_json: bool = typer.Option(False, "--json", help="One JSON doc
             for c in cities
         ],
     )
+
+
+def _joined(values: object) -> str:
+    return ", ".join(str(v) for v in values) if isinstance(values, list) else ""

@@ -101,9 +101,9 @@ def list_cities(as_json: bool = typer.Option(False, "--json", help="One JSON doc
                 c["name"],
                 c["country"],
                 c["region"],
-                ", ".join(c["networks"]),  # type: ignore[arg-type]
-                ", ".join(c["languages"]),
-            )  # type: ignore[arg-type]
+                _joined(c["networks"]),
+                _joined(c["languages"]),
+            )
             for c in cities
         ],
     )

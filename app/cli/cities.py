@@ -101,13 +101,10 @@ def list_cities(as_json: bool = typer.Option(False, "--json", help="One JSON doc
                 c["name"],
                 c["country"],
                 c["region"],
-                _joined(c["networks"]),
-                _joined(c["languages"]),
+                c["networks"],
+                c["languages"],
             )
             for c in cities
         ],
     )
 
-
-def _joined(values: object) -> str:
-    return ", ".join(str(v) for v in values) if isinstance(values, list) else ""

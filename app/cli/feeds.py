@@ -57,7 +57,7 @@ def import_opml(file: Path = typer.Argument(..., help="OPML file of feed sources
         async with sessions() as session:
             for entry in parsed.sources:
                 url = entry.url
-                if not url.startswith(("http://", "https://", "file://", "/")):
+                if "://" not in url:
                     url = str(base / url)
                 try:
                     async with session.begin_nested():

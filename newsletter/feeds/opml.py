@@ -1,5 +1,7 @@
 """Feed sources from OPML (CONTRACT.md): each `<outline>` with `xmlUrl` is a source.
 
+A relative `xmlUrl` names a file beside the OPML file (the demo feeds use this).
+
 Optional attributes: `text`, `language`, `category` (comma-separated network slugs), `city`.
 Parsing refuses entity tricks (defusedxml) and reports problems per outline.
 """
@@ -48,7 +50,7 @@ def parse_opml(data: bytes) -> OpmlFile:
         if not url:
             continue
         label = f"outline {position} ({outline.get('text') or url})"
-        if not url.startswith(("http://", "https://", "file://", "/")):
+        if "://" in url and not url.startswith(("http://", "https://", "file://")):
             result.errors.append(f"{label}: xmlUrl {url!r} is not an http(s) URL or a file")
             continue
         if url in seen:

@@ -1,8 +1,8 @@
 """Imports every model module so that `Base.metadata` knows every table (Alembic, tests)."""
 
-from storage import audit, bulletins, networks, people, subscribers
+from storage import audit, bulletins, consultations, networks, people, subscribers
 from storage.base import Base
 
 metadata = Base.metadata
 
-__all__ = ["audit", "bulletins", "metadata", "networks", "people", "subscribers"]
+__all__ = ["audit", "bulletins", "consultations", "metadata", "networks", "people", "subscribers"]

@@ -1,0 +1,70 @@
+"""What every command needs: settings (exit 2 when invalid), an engine, a way to run async code."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from contextlib import asynccontextmanager
+from typing import Any, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from app.settings import Settings, SettingsError, load_settings
+from storage.engine import SessionFactory, create_engine, create_session_factory
+
+T = TypeVar("T")
+console = Console()
+
+
+def settings_or_exit() -> Settings:
+    """Settings, or one line on stderr naming the bad variable and exit 2."""
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        typer.echo(f"configuration error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
+
+
+@asynccontextmanager
+async def database(settings: Settings) -> AsyncIterator[SessionFactory]:
+    engine = create_engine(settings.database_url)
+    try:
+        yield create_session_factory(engine)
+    finally:
+        await engine.dispose()
+
+
+def with_sessions(settings: Settings, action: Callable[[SessionFactory], Awaitable[T]]) -> T:
+    """Run `action(sessions)` against the configured database and return its result."""
+
+    async def _go() -> T:
+        async with database(settings) as sessions:
+            return await action(sessions)
+
+    return run(_go())
+
+
+def print_json(document: Any) -> None:
+    """Exactly one JSON document on stdout."""
+    typer.echo(json.dumps(document, ensure_ascii=False, default=str, indent=2))
+
+
+def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    console.print(table)

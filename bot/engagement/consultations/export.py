@@ -55,7 +55,12 @@ def table(definition: Definition, rows: Iterable[ExportRow]) -> list[list[str]]:
     """Header then one list of cells per response, every cell already defused."""
     lines = [header(definition)]
     for row in rows:
-        submitted = row.submitted_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        submitted = (
+            row.submitted_at.astimezone(UTC)
+            .replace(microsecond=0)
+            .isoformat()
+            .replace("+00:00", "Z")
+        )
         cells = [str(row.response_id), row.city, row.country, row.language, submitted]
         cells += [cell(row.answers.get(q.id)) for q in definition.questions]
         lines.append([defuse(c) for c in cells])

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from bot.engagement.consultations.schema import Definition, QuestionType, localized
@@ -124,7 +125,7 @@ def _question_result(
     q = definition.question(qid)
     assert q is not None
     given = [(r, r.answers[qid]) for r in rows if r.answers.get(qid) not in (None, [], "")]
-    base = {"id": q.id, "type": q.type.value, "text": localized(q.text, lang)}
+    base = partial(QuestionResult, q.id, q.type.value, localized(q.text, lang))
     if q.is_choice:
         counts = dict.fromkeys(q.option_ids, 0)
         for _, value in given:
@@ -137,13 +138,12 @@ def _question_result(
             )
             for o in q.options or ()
         ]
-        return QuestionResult(**base, answered=len(given), options=options)
+        return base(answered=len(given), options=options)
     if q.type in (QuestionType.scale, QuestionType.number):
         numbers = [float(v) for _, v in given if isinstance(v, int | float)]
         if not numbers:
-            return QuestionResult(**base, answered=0)
-        return QuestionResult(
-            **base,
+            return base(answered=0)
+        return base(
             answered=len(numbers),
             average=round(sum(numbers) / len(numbers), 2),
             minimum=min(numbers),
@@ -151,4 +151,4 @@ def _question_result(
         )
     newest = sorted(given, key=lambda item: (item[0].submitted_at, item[0].response_id))
     texts = [str(v) for _, v in reversed(newest)][:latest]
-    return QuestionResult(**base, answered=len(given), latest_texts=texts)
+    return base(answered=len(given), latest_texts=texts)

@@ -220,12 +220,13 @@ def check_definition(data: Mapping[str, Any], known_networks: Iterable[str] | No
             errors.extend(_check_question(question, f"questions[{index}]"))
     errors.extend(_check_across_questions(parsed, raw_ids))
     opens, closes = data.get("opens_at"), data.get("closes_at")
-    if _aware(opens) and _aware(closes) and closes <= opens:
+    if _out_of_order(opens, closes):
         errors.append("closes_at: must be after opens_at")
-    if header is not None and known_networks is not None:
+    networks = data.get("networks")
+    if known_networks is not None and isinstance(networks, list):
         known = set(known_networks)
-        for i, slug in enumerate(header.networks):
-            if slug not in known:
+        for i, slug in enumerate(networks):
+            if isinstance(slug, str) and slug not in known:
                 errors.append(f"networks[{i}]: unknown network {slug!r}")
     if errors or header is None:
         raise DefinitionError(errors)
@@ -303,8 +304,13 @@ def _check_scale(q: Question, path: str) -> list[str]:
     return errors
 
 
-def _aware(value: object) -> bool:
-    return isinstance(value, datetime) and value.utcoffset() is not None
+def _out_of_order(opens: object, closes: object) -> bool:
+    """Both are aware datetimes (else reported elsewhere) and closing is not after opening."""
+    if not (isinstance(opens, datetime) and isinstance(closes, datetime)):
+        return False
+    if opens.utcoffset() is None or closes.utcoffset() is None:
+        return False
+    return closes <= opens
 
 
 def _check_across_questions(
@@ -337,7 +343,7 @@ def _check_across_questions(
             continue  # the target is invalid itself and already reported
         elif not (target_q := target[1]).is_choice:
             errors.append(f"{path}.question: {q.show_if.question!r} is not a choice question")
-        else:
+        elif target_q.options is not None:  # missing options are reported already
             for i, value in enumerate(q.show_if.in_):
                 if value not in target_q.option_ids:
                     errors.append(

@@ -1,0 +1,1 @@
+"""Engagement logic (consultations, polls, cafés), free of aiogram: pure cores and services."""

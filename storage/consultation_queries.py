@@ -1,0 +1,237 @@
+"""SQL for consultations: plain reads and writes; the rules live in bot.engagement.consultations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.base import utcnow
+from storage.consultations import (
+    Consultation,
+    ConsultationInvitation,
+    ConsultationResponse,
+    ConsultationStatus,
+    InvitationKind,
+    ResponseStatus,
+)
+from storage.errors import NotFound
+from storage.networks import City, Network, city_networks
+from storage.people import Person, PersonRole, Role
+
+
+async def get_consultation(session: AsyncSession, consultation_id: int) -> Consultation:
+    consultation = await session.get(Consultation, consultation_id)
+    if consultation is None:
+        raise NotFound(f"consultation {consultation_id} does not exist")
+    return consultation
+
+
+async def get_response(session: AsyncSession, response_id: int) -> ConsultationResponse:
+    response = await session.get(ConsultationResponse, response_id)
+    if response is None:
+        raise NotFound(f"response {response_id} does not exist")
+    return response
+
+
+async def find_response(
+    session: AsyncSession, consultation: Consultation, *, city_id: int | None, person_id: int
+) -> ConsultationResponse | None:
+    """The response of the city (per-city consultations) or of the person."""
+    query = select(ConsultationResponse).where(
+        ConsultationResponse.consultation_id == consultation.id,
+        ConsultationResponse.unit == consultation.one_response_per,
+    )
+    if consultation.one_response_per == "city":
+        query = query.where(ConsultationResponse.city_id == city_id)
+    else:
+        query = query.where(ConsultationResponse.person_id == person_id)
+    return (await session.scalars(query)).first()
+
+
+async def get_or_create_response(
+    session: AsyncSession,
+    consultation: Consultation,
+    *,
+    city_id: int | None,
+    person_id: int,
+    language: str,
+) -> ConsultationResponse:
+    """The existing response of the city/person, or a new one committed at once.
+
+    Two representatives starting together: the unique index lets one insert win; the other
+    reads the winner's row.
+    """
+    existing = await find_response(session, consultation, city_id=city_id, person_id=person_id)
+    if existing is not None:
+        return existing
+    response = ConsultationResponse(
+        consultation_id=consultation.id,
+        unit=consultation.one_response_per,
+        city_id=city_id,
+        person_id=person_id,
+        language=language,
+        status=ResponseStatus.in_progress,
+        answers={},
+    )
+    session.add(response)
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        existing = await find_response(session, consultation, city_id=city_id, person_id=person_id)
+        if existing is None:
+            raise
+        return existing
+    return response
+
+
+async def save_response(
+    session: AsyncSession,
+    response: ConsultationResponse,
+    *,
+    answers: dict[str, Any],
+    current_question: str | None,
+    status: ResponseStatus | None = None,
+    submitted_at: datetime | None = None,
+    person_id: int | None = None,
+    language: str | None = None,
+) -> None:
+    """Store the answers and position, and commit (progress survives a restart)."""
+    response.answers = dict(answers)  # a new object, so the JSON column is seen as changed
+    response.current_question = current_question
+    response.updated_at = utcnow()
+    if status is not None:
+        response.status = status
+    if submitted_at is not None:
+        response.submitted_at = submitted_at
+    if person_id is not None:
+        response.person_id = person_id  # the representative who last touched it
+    if language is not None:
+        response.language = language
+    await session.commit()
+
+
+async def person_with_roles(session: AsyncSession, person_id: int) -> Person:
+    person = await session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"person {person_id} does not exist")
+    return person
+
+
+async def network_slugs_by_city(
+    session: AsyncSession, city_ids: Sequence[int] | None = None
+) -> dict[int, list[str]]:
+    """Every city (or those given) with the slugs of its networks."""
+    query = (
+        select(City.id, Network.slug)
+        .outerjoin(city_networks, city_networks.c.city_id == City.id)
+        .outerjoin(Network, Network.id == city_networks.c.network_id)
+    )
+    if city_ids is not None:
+        query = query.where(City.id.in_(city_ids))
+    found: dict[int, list[str]] = {}
+    for city_id, slug in (await session.execute(query)).all():
+        found.setdefault(city_id, [])
+        if slug is not None:
+            found[city_id].append(slug)
+    return found
+
+
+async def all_network_slugs(session: AsyncSession) -> list[str]:
+    return list(await session.scalars(select(Network.slug)))
+
+
+@dataclass(frozen=True)
+class RoleHolder:
+    person_id: int
+    city_id: int | None
+
+
+async def role_holders(session: AsyncSession, role: Role) -> list[RoleHolder]:
+    """Active people holding `role` (with the city they represent, if any)."""
+    query = (
+        select(PersonRole.person_id, PersonRole.city_id)
+        .join(Person, Person.id == PersonRole.person_id)
+        .where(PersonRole.role == role, Person.active.is_(True))
+        .order_by(PersonRole.person_id, PersonRole.city_id)
+    )
+    return [RoleHolder(p, c) for p, c in (await session.execute(query)).all()]
+
+
+async def active_people_ids(session: AsyncSession) -> list[int]:
+    return list(await session.scalars(select(Person.id).where(Person.active.is_(True))))
+
+
+async def submitted_responses(
+    session: AsyncSession, consultation_id: int
+) -> list[ConsultationResponse]:
+    query = (
+        select(ConsultationResponse)
+        .where(
+            ConsultationResponse.consultation_id == consultation_id,
+            ConsultationResponse.status == ResponseStatus.submitted,
+        )
+        .order_by(ConsultationResponse.submitted_at, ConsultationResponse.id)
+    )
+    return list(await session.scalars(query))
+
+
+async def export_rows(
+    session: AsyncSession, consultation_id: int
+) -> list[tuple[ConsultationResponse, City | None]]:
+    """Submitted responses with their city, oldest first."""
+    query = (
+        select(ConsultationResponse, City)
+        .outerjoin(City, City.id == ConsultationResponse.city_id)
+        .where(
+            ConsultationResponse.consultation_id == consultation_id,
+            ConsultationResponse.status == ResponseStatus.submitted,
+        )
+        .order_by(ConsultationResponse.submitted_at, ConsultationResponse.id)
+    )
+    return [(r, c) for r, c in (await session.execute(query)).all()]
+
+
+async def open_consultations(session: AsyncSession) -> list[Consultation]:
+    query = select(Consultation).where(Consultation.status == ConsultationStatus.open)
+    return list(await session.scalars(query.order_by(Consultation.closes_at)))
+
+
+async def invited_person_ids(
+    session: AsyncSession, consultation_id: int, kind: InvitationKind
+) -> set[int]:
+    query = select(ConsultationInvitation.person_id).where(
+        ConsultationInvitation.consultation_id == consultation_id,
+        ConsultationInvitation.kind == kind,
+    )
+    return set(await session.scalars(query))
+
+
+async def record_invitation(
+    session: AsyncSession,
+    consultation_id: int,
+    person_id: int,
+    kind: InvitationKind,
+    sent_at: datetime | None = None,
+) -> bool:
+    """Remember that `kind` was sent to the person; False when it already was."""
+    session.add(
+        ConsultationInvitation(
+            consultation_id=consultation_id,
+            person_id=person_id,
+            kind=kind,
+            sent_at=sent_at or utcnow(),
+        )
+    )
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        return False
+    return True

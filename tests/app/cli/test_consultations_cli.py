@@ -1,0 +1,152 @@
+"""`aive consultations …` against a temporary SQLite database."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from app.cli.main import app
+from bot.engagement.consultations import service
+from storage import migrate
+from storage.base import utcnow
+from storage.engine import create_engine, create_session_factory
+from storage.networks import City, Network
+from storage.people import Person, PersonRole, Role
+from tests.bot.engagement.consultation_samples import SAMPLE
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("AIVE_DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+
+    async def _setup() -> None:
+        engine = create_engine(url)
+        await migrate.upgrade(engine)
+        async with create_session_factory(engine)() as s:
+            spain = Network(slug="spain", names={"en": "Spain"})
+            city = City(name="Barcelona", country="ES", networks=[spain])
+            s.add(city)
+            await s.flush()
+            role = PersonRole(role=Role.city_representative, city_id=city.id)
+            s.add(Person(display_name="joan", roles=[role]))
+            await s.commit()
+        await engine.dispose()
+
+    asyncio.run(_setup())
+    return url
+
+
+def current_sample(tmp_path: Path) -> Path:
+    """The sample, open from yesterday until next week."""
+    now = utcnow()
+    source = SAMPLE.replace("2026-11-01T09:00:00+01:00", (now - timedelta(days=1)).isoformat())
+    source = source.replace("2026-11-20T23:59:00+01:00", (now + timedelta(days=7)).isoformat())
+    path = tmp_path / "sample.yaml"
+    path.write_text(source, encoding="utf-8")
+    return path
+
+
+def answer_and_submit(url: str, consultation_id: int, comment: str) -> None:
+    async def _go() -> None:
+        engine = create_engine(url)
+        async with create_session_factory(engine)() as s:
+            view = await service.start_or_resume(s, consultation_id, 1, language="ca")
+            rid = view.response_id
+            for qid, value in (
+                ("priority", "inclusion"),
+                ("actions", ["a", "c"]),
+                ("satisfaction", 4),
+                ("comment", comment),
+                ("budget", "1500"),
+            ):
+                await service.answer(s, rid, qid, value, person_id=1)
+            await service.submit(s, rid, person_id=1)
+        await engine.dispose()
+
+    asyncio.run(_go())
+
+
+def test_create_open_answer_results_export(db: str, tmp_path: Path) -> None:
+    created = runner.invoke(app, ["consultations", "create", str(current_sample(tmp_path))])
+    assert created.exit_code == 0, created.output
+    cid = int(created.stdout.strip())
+    opened = runner.invoke(app, ["consultations", "open", str(cid)])
+    assert opened.exit_code == 0 and "sample: open" in opened.stdout
+    answer_and_submit(db, cid, "=cmd|' /C calc'!A0")
+
+    results = runner.invoke(app, ["consultations", "results", str(cid), "--json"])
+    assert results.exit_code == 0
+    document = json.loads(results.stdout)
+    assert (document["submitted"], document["eligible"], document["rate"]) == (1, 1, 100.0)
+    assert document["questions"][1]["options"][2] == {
+        "id": "c",
+        "text": "C fr",
+        "count": 1,
+        "percent": 100.0,
+    }
+    table = runner.invoke(app, ["consultations", "results", str(cid)])
+    assert table.exit_code == 0 and "response rate 1/1 = 100.0%" in table.stdout
+
+    out = tmp_path / "export.csv"
+    exported = runner.invoke(app, ["consultations", "export", str(cid), "--out", str(out)])
+    assert exported.exit_code == 0, exported.output
+    lines = out.read_bytes().decode("utf-8").split("\r\n")
+    assert lines[0] == (
+        "response_id,city,country,language,submitted_at,priority,actions,satisfaction,comment,budget"
+    )
+    cells = lines[1].split(",")
+    assert cells[:4] == ["1", "Barcelona", "ES", "ca"]
+    assert cells[5:] == ["inclusion", "a;c", "4", "'=cmd|' /C calc'!A0", "1500"]
+
+    closed = runner.invoke(app, ["consultations", "close", str(cid)])
+    assert closed.exit_code == 0 and "sample: closed" in closed.stdout
+
+
+def test_invalid_file_prints_every_error_and_exits_1(db: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        SAMPLE.replace("type: scale", "type: stars").replace("max_choices: 2", "max_choices: 9"),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["consultations", "create", str(bad)])
+    assert result.exit_code == 1
+    assert (
+        "questions[1].max_choices: must be between 1 and 3 (the number of options)" in result.stderr
+    )
+    assert "questions[2].type: must be one of single_choice" in result.stderr
+    as_json = runner.invoke(app, ["consultations", "create", str(bad), "--json"])
+    assert as_json.exit_code == 1
+    assert len(json.loads(as_json.stdout)["errors"]) == 2
+
+
+def test_missing_file_is_bad_usage(db: str, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["consultations", "create", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert "cannot read" in result.stderr
+
+
+def test_unknown_consultation_fails(db: str) -> None:
+    for command in (["open", "99"], ["results", "99"], ["close", "99"]):
+        result = runner.invoke(app, ["consultations", *command])
+        assert result.exit_code == 1
+        assert "99" in result.stderr
+
+
+def test_cannot_open_after_closing_time(db: str, tmp_path: Path) -> None:
+    past = SAMPLE.replace("slug: sample", "slug: past").replace("2026-11-", "2020-11-")
+    path = tmp_path / "past.yaml"
+    path.write_text(past, encoding="utf-8")
+    created = runner.invoke(app, ["consultations", "create", "--json", str(path)])
+    assert created.exit_code == 0
+    cid = json.loads(created.stdout)["id"]
+    result = runner.invoke(app, ["consultations", "open", str(cid)])
+    assert result.exit_code == 1 and "cannot be opened" in result.stderr

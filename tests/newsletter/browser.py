@@ -67,12 +67,11 @@ def measure_width(chromium: str, html: str, width: int, workdir: Path) -> tuple[
     return int(found.group(1)), int(found.group(2))
 
 
-def screenshot(chromium: str, html_file: Path, width: int, height: int, out: Path) -> None:
+def screenshot(chromium: str, page: tuple[str, str], width: int, height: int, out: Path) -> None:
+    """Save a `width`×`height` screenshot of the page at `base/name` to `out`."""
+    base, name = page
     out.parent.mkdir(parents=True, exist_ok=True)
-    _run(
-        chromium,
-        [f"--window-size={width},{height}", f"--screenshot={out}", html_file.as_uri()],
-    )
+    _run(chromium, [f"--window-size={width},{height}", f"--screenshot={out}", f"{base}/{name}"])
 
 
 def write_png(path: Path, width: int, height: int, seed: int) -> None:

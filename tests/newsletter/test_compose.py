@@ -296,3 +296,8 @@ def test_naive_datetimes_and_backwards_periods_are_refused() -> None:
         compose([item(1, published_at=datetime(2026, 3, 9))])  # noqa: DTZ001
     with pytest.raises(CompositionError, match="minimum_count"):
         ComposeOptions(target_count=3, minimum_count=5)
+
+
+def test_a_series_without_networks_takes_items_from_every_network() -> None:
+    items = [item(1, networks=("spain",)), item(2, networks=()), item(3, country="BE")]
+    assert sorted(news_ids(compose(items, series_networks=()))) == [1, 2, 3]

@@ -1,0 +1,234 @@
+"""Render a composed edition: Jinja2 (autoescaped) → MJML → HTML, plus a plain-text part.
+
+An edition is rendered once for all its recipients: the recipient's name and links are the
+tokens of `newsletter.placeholders`, filled at send time. `web_version` gives the page of the
+public archive (the same HTML with neutral values).
+
+UI strings come from the gettext catalogs in `newsletter/locales` (compile them first with
+`python -m app.catalogs compile`); dates and country names are formatted with Babel.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton, format_time
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from mjml import mjml2html
+
+from newsletter import placeholders
+from newsletter.edition import ComposedEdition, SectionKind, base_language
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATE_DIR = PACKAGE_DIR / "templates"
+LOCALE_DIR = PACKAGE_DIR / "locales"
+DOMAIN = "newsletter"
+CATALOG_LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "pt", "ca")
+FALLBACK_LOCALE = "en"
+
+
+class RenderError(Exception):
+    """The edition cannot be rendered; the message says why in one sentence."""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderContext:
+    """What the edition alone does not know: where it lives and what it is called."""
+
+    series_slug: str
+    series_title: str
+    edition_id: int | str
+    public_url: str  # AIVE_PUBLIC_URL
+    subject: str | None = None  # default: "<series title> · <date>"
+    preheader: str | None = None  # default: the editorial's start, or the first headlines
+    timezone: str = "Europe/Madrid"  # for dates and café times
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedEdition:
+    subject: str
+    preheader: str
+    html: str  # with the placeholders of newsletter.placeholders
+    text: str  # idem
+    web_url: str
+
+
+def archive_url(public_url: str, series_slug: str, edition_id: int | str) -> str:
+    return f"{public_url.rstrip('/')}/archive/{series_slug}/{edition_id}"
+
+
+def render_edition(edition: ComposedEdition, context: RenderContext) -> RenderedEdition:
+    """Render the HTML and text parts once, with per-recipient placeholders.
+
+    Raises `RenderError` if a catalog is not compiled or MJML rejects the document.
+    """
+    variables = _variables(edition, context)
+    html = mjml_to_html(render_mjml(edition, context, variables))
+    text = _environment(edition.language).get_template("edition.txt.j2").render(variables)
+    return RenderedEdition(
+        subject=variables["subject"],
+        preheader=variables["preheader"],
+        html=html,
+        text=_tidy_text(text),
+        web_url=variables["web_url"],
+    )
+
+
+def render_mjml(
+    edition: ComposedEdition, context: RenderContext, variables: dict[str, Any] | None = None
+) -> str:
+    """The MJML source of the edition (useful for debugging and benchmarks)."""
+    variables = variables or _variables(edition, context)
+    return _environment(edition.language).get_template("edition.mjml.j2").render(variables)
+
+
+def mjml_to_html(source: str) -> str:
+    try:
+        return str(mjml2html(source))
+    except ValueError as error:
+        raise RenderError(f"MJML could not be converted to HTML: {error}") from error
+
+
+def web_version(document: str, *, public_url: str) -> str:
+    """The archive page (or text): no name, and links to the generic unsubscribe and
+    preferences pages, where a reader gives their address."""
+    base = public_url.rstrip("/")
+    return placeholders.fill_placeholders(
+        document,
+        name="",
+        unsubscribe_url=f"{base}/unsubscribe",
+        preferences_url=f"{base}/preferences",
+        html=True,
+    )
+
+
+def translations(language: str) -> gettext.NullTranslations:
+    """The compiled catalog for `language`; English wording for a language we do not have."""
+    language = base_language(language)
+    if language not in CATALOG_LANGUAGES:
+        return gettext.NullTranslations()
+    try:
+        return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language])
+    except FileNotFoundError as error:
+        raise RenderError(
+            f"no compiled catalog for {language!r}: run `python -m app.catalogs compile`"
+        ) from error
+
+
+@lru_cache(maxsize=16)
+def _environment(language: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=lambda name: name is None or not name.endswith(".txt.j2"),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(
+        base_language=base_language,
+        safe_url=safe_url,
+        paragraphs=paragraphs,
+        day=_day,
+        short_day=_short_day,
+        clock=_clock,
+        country_name=_country_name,
+    )
+    return env
+
+
+def _variables(edition: ComposedEdition, context: RenderContext) -> dict[str, Any]:
+    locale = _locale(edition.language)
+    tz = ZoneInfo(context.timezone)
+    day = format_date(edition.edition_date.astimezone(tz).date(), "long", locale=locale)
+    return {
+        "language": edition.language,
+        "locale": locale,
+        "tz": tz,
+        "sections": edition.sections,
+        "series_title": context.series_title,
+        "edition_date": edition.edition_date,
+        "subject": context.subject or f"{context.series_title} · {day}",
+        "preheader": context.preheader or default_preheader(edition),
+        "web_url": archive_url(context.public_url, context.series_slug, context.edition_id),
+        "NAME": placeholders.NAME,
+        "UNSUBSCRIBE": placeholders.UNSUBSCRIBE_URL,
+        "PREFERENCES": placeholders.PREFERENCES_URL,
+    }
+
+
+def default_preheader(edition: ComposedEdition, limit: int = 140) -> str:
+    editorial = edition.section(SectionKind.editorial)
+    if editorial is not None:
+        text = " ".join(editorial.text.split())
+    else:
+        titles = [p.item.title for s in edition.sections for p in s.items]
+        text = " · ".join(titles[:3])
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def safe_url(url: str | None) -> str:
+    """Only http(s) links reach the email: anything else (javascript:, data:) becomes ""."""
+    if not url:
+        return ""
+    url = url.strip()
+    return url if urlsplit(url).scheme.lower() in ("http", "https") else ""
+
+
+def paragraphs(text: str) -> list[str]:
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def _locale(language: str) -> Locale:
+    try:
+        return Locale.parse(base_language(language) or FALLBACK_LOCALE)
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse(FALLBACK_LOCALE)
+
+
+def _local_date(ctx: Context, value: date | datetime) -> date:
+    return value.astimezone(ctx["tz"]).date() if isinstance(value, datetime) else value
+
+
+@pass_context
+def _day(ctx: Context, value: date | datetime) -> str:
+    return format_date(_local_date(ctx, value), "long", locale=ctx["locale"])
+
+
+@pass_context
+def _short_day(ctx: Context, value: date | datetime) -> str:
+    return format_skeleton("MMMEd", _local_date(ctx, value), locale=ctx["locale"])
+
+
+@pass_context
+def _clock(ctx: Context, value: datetime) -> str:
+    return format_time(value.astimezone(ctx["tz"]), "short", locale=ctx["locale"])
+
+
+@pass_context
+def _country_name(ctx: Context, code: str) -> str:
+    if not code:
+        return ""
+    return str(ctx["locale"].territories.get(code.upper(), code.upper()))
+
+
+def _tidy_text(text: str) -> str:
+    """At most one blank line in a row, and no trailing spaces (but the greeting's)."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    tidy: list[str] = []
+    for line in lines:
+        if line or (tidy and tidy[-1]):
+            tidy.append(line)
+    return "\n".join(tidy).strip() + "\n"

@@ -258,6 +258,9 @@ async def test_document_upload_is_recorded_with_name_and_bytes(
     await telegram_bot.send_photo(ana.id, sent.document.file_id)
     downloaded = await telegram_bot.download(sent.document.file_id)
     assert downloaded is not None and downloaded.read() == data
+    voice = await telegram_bot.send_voice(ana.id, BufferedInputFile(b"OggS", "note.ogg"))
+    assert voice.voice is not None and voice.voice.file_size == 4
+    assert [m.kind for m in fake_telegram.sent_messages(ana.id)] == ["document", "photo", "voice"]
 
 
 async def test_caption_over_1024_characters_is_refused(
@@ -369,3 +372,37 @@ async def _until(condition, timeout: float = 5.0) -> None:  # type: ignore[no-un
     while not condition():
         assert loop.time() < deadline, "timed out waiting for the bot"
         await asyncio.sleep(0.01)
+
+
+async def test_aiogram_webhook_handler_takes_updates_from_the_helper(
+    fake_telegram: FakeTelegram, telegram_bot: Bot
+) -> None:
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+
+    router = Router()
+
+    @router.message()
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "?")
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    app = web.Application()
+    handler = SimpleRequestHandler(dispatcher, telegram_bot, secret_token="s3cret")
+    handler.register(app, path="/webhooks/telegram")
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    url = f"http://{host}:{port}/webhooks/telegram"
+    ana = fake_telegram.make_user()
+    try:
+        fake_telegram.user_sends_text(ana, "ping")
+        (update,) = fake_telegram.pending_updates
+        assert await fake_telegram.post_update(url, update, "wrong") == 401
+        assert await fake_telegram.post_update(url, update, "s3cret") == 200
+        await _until(lambda: fake_telegram.sent_messages(ana.id))
+    finally:
+        await runner.cleanup()
+    assert fake_telegram.last_message(ana.id).text == "ping"

@@ -187,14 +187,16 @@ def _error_summary(body: bytes | str | None) -> str:
 
 def _rate_limit(headers: Any, now: datetime) -> tuple[float, datetime | None]:
     """Seconds to wait and the reset time, from Retry-After / X-RateLimit-Reset."""
-    get = headers.get if headers is not None else (lambda _k: None)
+
+    def header(name: str) -> str:
+        value = headers.get(name) if headers is not None else None
+        return str(value or "")
+
     reset_at: datetime | None = None
-    with contextlib.suppress(TypeError, ValueError, OverflowError):
-        reset_at = datetime.fromtimestamp(int(get("X-RateLimit-Reset")), UTC)
-    try:
-        return max(float(get("Retry-After")), 0.0), reset_at
-    except (TypeError, ValueError):
-        pass
+    with contextlib.suppress(ValueError, OverflowError, OSError):
+        reset_at = datetime.fromtimestamp(int(header("X-RateLimit-Reset")), UTC)
+    with contextlib.suppress(ValueError):
+        return max(float(header("Retry-After")), 0.0), reset_at
     if reset_at is not None:
         return max((reset_at - now).total_seconds(), 1.0), reset_at
     return DEFAULT_RETRY_AFTER, None

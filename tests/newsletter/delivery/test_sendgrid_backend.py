@@ -254,3 +254,16 @@ async def test_batches_can_be_sent_concurrently_through_one_client(
     assert sorted(
         a.body["personalizations"][0]["custom_args"]["edition_id"] for a in fake_sendgrid.accepted
     ) == ["0", "1", "2", "3", "4"]
+
+
+def test_without_retry_after_the_wait_comes_from_the_reset_time() -> None:
+    from newsletter.delivery.sendgrid_backend import DEFAULT_RETRY_AFTER, _rate_limit
+
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    reset = int(now.timestamp()) + 42
+
+    assert _rate_limit({"X-RateLimit-Reset": str(reset)}, now) == (
+        42.0,
+        datetime.fromtimestamp(reset, UTC),
+    )
+    assert _rate_limit({"Retry-After": "soon"}, now) == (DEFAULT_RETRY_AFTER, None)

@@ -313,11 +313,16 @@ def check_limits(body: dict[str, Any], now: float) -> list[dict[str, Any]]:
     return errs
 
 
-@pytest.fixture
-def fake_sendgrid() -> Iterator[FakeSendGrid]:
-    """A running fake in its own thread; skips when the spec file is missing."""
+def require_spec() -> Path:
+    """The spec's path, or skip the test saying where it was looked for."""
     path = spec_path()
     if not path.is_file():
         pytest.skip(f"SendGrid spec not found at {path} (set {SPEC_ENV})")
-    with FakeSendGrid.start_in_thread(path) as fake:
+    return path
+
+
+@pytest.fixture
+def fake_sendgrid() -> Iterator[FakeSendGrid]:
+    """A running fake in its own thread; skips when the spec file is missing."""
+    with FakeSendGrid.start_in_thread(require_spec()) as fake:
         yield fake

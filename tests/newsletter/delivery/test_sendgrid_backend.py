@@ -178,7 +178,7 @@ async def test_refusal_carries_sendgrid_message_and_is_not_retried(
 
 
 async def test_too_large_and_wrong_key_are_permanent() -> None:
-    with FakeSendGrid.start_in_thread(api_key="SG.the-right-key") as fake:
+    with FakeSendGrid.start_in_thread(require_spec(), api_key="SG.the-right-key") as fake:
         fake.fail_next(Failure.TOO_LARGE)
         with pytest.raises(PermanentError) as too_large:
             await backend_for(fake).send_batch(make_batch(1))

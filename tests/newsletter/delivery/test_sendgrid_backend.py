@@ -19,7 +19,7 @@ from newsletter.delivery.errors import (
 )
 from newsletter.delivery.limits import DUPLICATE_ADDRESS
 from newsletter.delivery.sendgrid_backend import SendGridBackend
-from tests.fakes.sendgrid import Failure, FakeSendGrid
+from tests.fakes.sendgrid import Failure, FakeSendGrid, require_spec
 from tests.newsletter.delivery.conftest import NAME_H, NAME_T, UNSUB_H, make_batch, make_recipient
 
 KEY = "SG.test-key-that-must-stay-secret"

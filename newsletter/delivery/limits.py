@@ -1,0 +1,111 @@
+"""Checks a batch against SendGrid's documented limits before any request (pure).
+
+Both backends apply them, so the file outbox in development refuses what SendGrid would.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from newsletter.delivery.backend import (
+    MAX_RECIPIENTS,
+    OutgoingBatch,
+    OutgoingRecipient,
+    SkippedRecipient,
+)
+from newsletter.delivery.errors import InvalidBatch
+from newsletter.delivery.placeholders import Part, misplaced_tokens
+
+MAX_CUSTOM_ARGS_BYTES = 10_000  # SendGrid: "less than 10,000 bytes"
+MAX_SUBSTITUTIONS_BYTES = 10_000
+MAX_CATEGORY_CHARS = 255
+MAX_SEND_AHEAD = timedelta(hours=72)
+MAX_BODY_BYTES = 30_000_000  # SendGrid: "less than 30MB"; the decimal reading is the safer one
+
+DUPLICATE_ADDRESS = "duplicate address in batch"
+BAD_ADDRESS = "malformed address or name"
+
+
+@dataclass(frozen=True, slots=True)
+class BatchPlan:
+    recipients: tuple[OutgoingRecipient, ...]
+    skipped: tuple[SkippedRecipient, ...]
+
+
+def custom_args_for(batch: OutgoingBatch, recipient: OutgoingRecipient) -> dict[str, str]:
+    """The custom args echoed by the Event Webhook for this recipient (all strings)."""
+    args = {str(k): str(v) for k, v in batch.custom_args.items()}
+    args["edition_id"] = str(batch.edition_id)
+    args["delivery_id"] = str(recipient.delivery_id)
+    args["subscriber_id"] = str(recipient.subscriber_id)
+    return args
+
+
+def plan_batch(batch: OutgoingBatch, now: datetime) -> BatchPlan:
+    """Recipients to send and recipients to skip; raise InvalidBatch if nothing can be sent.
+
+    Too many recipients is the caller's bug and refuses the whole batch (no splitting: one batch
+    is one request and one message id). A repeated address (case-insensitive) keeps its first
+    delivery and skips the others, so nobody gets the message twice.
+    """
+    if len(batch.recipients) > MAX_RECIPIENTS:
+        raise InvalidBatch(
+            f"{len(batch.recipients)} recipients in one batch; at most {MAX_RECIPIENTS}"
+        )
+    _check_message(batch, now)
+    seen: set[str] = set()
+    keep: list[OutgoingRecipient] = []
+    skipped: list[SkippedRecipient] = []
+    for recipient in batch.recipients:
+        key = recipient.email.strip().lower()
+        if not _plausible(recipient):
+            skipped.append(SkippedRecipient(recipient.delivery_id, BAD_ADDRESS))
+        elif key in seen:
+            skipped.append(SkippedRecipient(recipient.delivery_id, DUPLICATE_ADDRESS))
+        else:
+            seen.add(key)
+            _check_recipient(batch, recipient)
+            keep.append(recipient)
+    return BatchPlan(tuple(keep), tuple(skipped))
+
+
+def _check_message(batch: OutgoingBatch, now: datetime) -> None:
+    if not batch.subject.strip():
+        raise InvalidBatch("the subject is empty")
+    if not batch.text.strip() or not batch.html.strip():
+        raise InvalidBatch("both a text and an HTML part are required")
+    for part, content in ((Part.TEXT, batch.subject), (Part.TEXT, batch.text)):
+        if bad := misplaced_tokens(content, part):
+            raise InvalidBatch(f"placeholder {bad[0]} does not belong in the text part")
+    if bad := misplaced_tokens(batch.html, Part.HTML):
+        raise InvalidBatch(f"placeholder {bad[0]} does not belong in the HTML part")
+    if not batch.category or len(batch.category) > MAX_CATEGORY_CHARS:
+        raise InvalidBatch(f"the category must have 1 to {MAX_CATEGORY_CHARS} characters")
+    if batch.send_at is not None and batch.send_at - now > MAX_SEND_AHEAD:
+        raise InvalidBatch("send_at is more than 72 hours ahead")
+
+
+def _check_recipient(batch: OutgoingBatch, recipient: OutgoingRecipient) -> None:
+    args = custom_args_for(batch, recipient)
+    if len(json.dumps(args).encode()) >= MAX_CUSTOM_ARGS_BYTES:
+        raise InvalidBatch(f"custom_args reach {MAX_CUSTOM_ARGS_BYTES} bytes")
+    pairs = recipient.substitutions(batch.name_fallback)
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in pairs.items())
+    if size > MAX_SUBSTITUTIONS_BYTES:
+        raise InvalidBatch(
+            f"placeholder values of delivery {recipient.delivery_id} exceed "
+            f"{MAX_SUBSTITUTIONS_BYTES} bytes"
+        )
+
+
+def _plausible(recipient: OutgoingRecipient) -> bool:
+    email = recipient.email.strip()
+    local, at, domain = email.rpartition("@")
+    fields = (email, recipient.name or "", recipient.list_unsubscribe_header)
+    return (
+        bool(at and local and "." in domain)
+        and not any(c.isspace() for c in email)
+        and not any("\r" in f or "\n" in f for f in fields)
+    )

@@ -1,0 +1,73 @@
+"""Per-recipient placeholders in a rendered message: the one place that knows their syntax.
+
+A bulletin is rendered once per batch; what differs per recipient (name, unsubscribe and
+preferences links) is left as tokens, filled by SendGrid (as `substitutions`) or by the file
+outbox (`fill`). A token looks like `[[aive:name:html]]`:
+
+- `[[…]]` survives Jinja2, MJML, HTML escaping and plain text untouched, and clashes neither
+  with Jinja's `{{ }}` nor with SendGrid's Handlebars.
+- SendGrid substitutes the same strings in every part of the message, so each slot has one
+  token per part: the `html` value is HTML-escaped, the `text` value is not. Use `text`
+  tokens in the text part and the subject, `html` tokens in the HTML part.
+
+Values must never be URL-quoted around a token: put the whole URL token in the `href`.
+"""
+
+from __future__ import annotations
+
+import enum
+import html
+import re
+from collections.abc import Mapping
+
+
+class Slot(enum.StrEnum):
+    NAME = "name"
+    UNSUBSCRIBE_URL = "unsubscribe_url"
+    PREFERENCES_URL = "preferences_url"
+
+
+class Part(enum.StrEnum):
+    HTML = "html"
+    TEXT = "text"
+
+
+_TOKEN = re.compile(r"\[\[aive:([a-z_]+):([a-z]+)\]\]")
+_ANY_TOKEN = re.compile(r"\[\[aive:[^\]]*\]\]")
+
+
+def token(slot: Slot, part: Part) -> str:
+    """The token a template writes for `slot` in `part` (e.g. `[[aive:name:html]]`)."""
+    return f"[[aive:{slot.value}:{part.value}]]"
+
+
+def substitutions(values: Mapping[Slot, str]) -> dict[str, str]:
+    """Token → value for one recipient, both parts; HTML values are escaped.
+
+    Every slot must be given (an empty string is a valid value).
+    """
+    missing = set(Slot) - set(values)
+    if missing:
+        raise ValueError(f"missing placeholder values: {', '.join(sorted(missing))}")
+    pairs: dict[str, str] = {}
+    for slot in Slot:
+        raw = values[slot]
+        pairs[token(slot, Part.TEXT)] = raw
+        pairs[token(slot, Part.HTML)] = html.escape(raw, quote=True)
+    return pairs
+
+
+def fill(template: str, pairs: Mapping[str, str]) -> str:
+    """Replace every known token in one pass (a value is never scanned again for tokens)."""
+    return _ANY_TOKEN.sub(lambda m: pairs.get(m.group(0), m.group(0)), template)
+
+
+def misplaced_tokens(template: str, part: Part) -> list[str]:
+    """Tokens in `template` that are unknown or meant for the other part, in order."""
+    bad: list[str] = []
+    for match in _ANY_TOKEN.finditer(template):
+        parsed = _TOKEN.fullmatch(match.group(0))
+        known = parsed is not None and parsed.group(1) in set(Slot)
+        if not known or parsed is None or parsed.group(2) != part.value:
+            bad.append(match.group(0))
+    return bad

@@ -1,7 +1,7 @@
 """Render a composed edition: Jinja2 (autoescaped) → MJML → HTML, plus a plain-text part.
 
 An edition is rendered once for all its recipients: the recipient's name and links are the
-tokens of `newsletter.placeholders`, filled at send time. `web_version` gives the page of the
+tokens of `newsletter.delivery.placeholders`, filled at send time. `web_version` gives the page of the
 public archive (the same HTML with neutral values).
 
 UI strings come from the gettext catalogs in `newsletter/locales` (compile them first with
@@ -26,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from mjml import mjml2html
 
-from newsletter import placeholders
+from newsletter.delivery.placeholders import Part, Slot, fill, substitutions, token
 from newsletter.edition import ComposedEdition, SectionKind, base_language
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -58,7 +58,7 @@ class RenderContext:
 class RenderedEdition:
     subject: str
     preheader: str
-    html: str  # with the placeholders of newsletter.placeholders
+    html: str  # with the tokens of newsletter.delivery.placeholders
     text: str  # idem
     web_url: str
 
@@ -74,7 +74,8 @@ def render_edition(edition: ComposedEdition, context: RenderContext) -> Rendered
     """
     variables = _variables(edition, context)
     html = mjml_to_html(render_mjml(edition, context, variables))
-    text = _environment(edition.language).get_template("edition.txt.j2").render(variables)
+    text_variables = {**variables, **_tokens(Part.TEXT)}
+    text = _environment(edition.language).get_template("edition.txt.j2").render(text_variables)
     return RenderedEdition(
         subject=variables["subject"],
         preheader=variables["preheader"],
@@ -103,13 +104,12 @@ def web_version(document: str, *, public_url: str) -> str:
     """The archive page (or text): no name, and links to the generic unsubscribe and
     preferences pages, where a reader gives their address."""
     base = public_url.rstrip("/")
-    return placeholders.fill_placeholders(
-        document,
-        name="",
-        unsubscribe_url=f"{base}/unsubscribe",
-        preferences_url=f"{base}/preferences",
-        html=True,
-    )
+    values = {
+        Slot.NAME: "",
+        Slot.UNSUBSCRIBE_URL: f"{base}/unsubscribe",
+        Slot.PREFERENCES_URL: f"{base}/preferences",
+    }
+    return fill(document, substitutions(values))
 
 
 def translations(language: str) -> gettext.NullTranslations:
@@ -163,9 +163,16 @@ def _variables(edition: ComposedEdition, context: RenderContext) -> dict[str, An
         "subject": context.subject or f"{context.series_title} · {day}",
         "preheader": context.preheader or default_preheader(edition),
         "web_url": archive_url(context.public_url, context.series_slug, context.edition_id),
-        "NAME": placeholders.NAME,
-        "UNSUBSCRIBE": placeholders.UNSUBSCRIBE_URL,
-        "PREFERENCES": placeholders.PREFERENCES_URL,
+        **_tokens(Part.HTML),
+    }
+
+
+def _tokens(part: Part) -> dict[str, str]:
+    """Per-recipient parts as tokens of `part` (filled at send time, see delivery.placeholders)."""
+    return {
+        "NAME": token(Slot.NAME, part),
+        "UNSUBSCRIBE": token(Slot.UNSUBSCRIBE_URL, part),
+        "PREFERENCES": token(Slot.PREFERENCES_URL, part),
     }
 
 

@@ -11,7 +11,8 @@ from babel.messages.extract import extract_from_file
 from jinja2.ext import babel_extract
 
 from app import catalogs
-from newsletter import placeholders, render
+from newsletter import render
+from newsletter.delivery.placeholders import Part, Slot, token
 from newsletter.render import RenderError, render_edition, web_version
 from tests.newsletter.sample_edition import sample_context, sample_edition, sample_items
 
@@ -101,12 +102,14 @@ def test_every_image_has_alt_text_falling_back_to_the_title() -> None:
 
 def test_recipient_parts_are_placeholders_present_once_each() -> None:
     rendered = render_edition(sample_edition("pt"), sample_context())
-    for document in (rendered.html, rendered.text):
-        for token in placeholders.ALL:
-            assert document.count(token) == 1, token
-    assert f'href="{placeholders.UNSUBSCRIBE_URL}"' in rendered.html
-    assert f'href="{placeholders.PREFERENCES_URL}"' in rendered.html
-    assert f"Olá {placeholders.NAME}" in rendered.html
+    for document, part in ((rendered.html, Part.HTML), (rendered.text, Part.TEXT)):
+        for slot in Slot:
+            assert document.count(token(slot, part)) == 1, (slot, part)
+        other = Part.TEXT if part is Part.HTML else Part.HTML
+        assert not any(token(slot, other) in document for slot in Slot)
+    assert f'href="{token(Slot.UNSUBSCRIBE_URL, Part.HTML)}"' in rendered.html
+    assert f'href="{token(Slot.PREFERENCES_URL, Part.HTML)}"' in rendered.html
+    assert f"Olá {token(Slot.NAME, Part.HTML)}" in rendered.html
 
 
 def test_text_version_has_the_links_a_reader_needs() -> None:
@@ -117,7 +120,7 @@ def test_text_version_has_the_links_a_reader_needs() -> None:
         item = next(i for i in sample_items() if i.id == item_id)
         assert item.url in rendered.text
     assert "https://t.me/aive_bot?start=consult-1" in rendered.text
-    assert f"Unsubscribe: {placeholders.UNSUBSCRIBE_URL}" in rendered.text
+    assert f"Unsubscribe: {token(Slot.UNSUBSCRIBE_URL, Part.TEXT)}" in rendered.text
     assert "<" not in rendered.text.replace("<script>", "")
 
 
@@ -135,21 +138,10 @@ def test_view_in_browser_and_preheader_and_subject() -> None:
 def test_web_version_has_no_name_and_generic_unsubscribe_pages() -> None:
     rendered = render_edition(sample_edition("fr"), sample_context())
     page = web_version(rendered.html, public_url="https://comms.example.org/")
-    assert not any(token in page for token in placeholders.ALL)
+    assert "[[aive:" not in page
     assert 'href="https://comms.example.org/unsubscribe"' in page
     assert 'href="https://comms.example.org/preferences"' in page
     assert "Bonjour </div>" in page
-
-
-def test_filled_placeholders_escape_the_name_in_html() -> None:
-    filled = placeholders.fill_placeholders(
-        "Hi -aive_name- <a href='-aive_unsubscribe_url-'>",
-        name="<b>Ana</b>",
-        unsubscribe_url="https://x/u?a=1&b=2",
-        preferences_url="https://x/p",
-        html=True,
-    )
-    assert filled == "Hi &lt;b&gt;Ana&lt;/b&gt; <a href='https://x/u?a=1&amp;b=2'>"
 
 
 def test_a_language_without_catalog_reads_in_english() -> None:

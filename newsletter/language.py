@@ -4,8 +4,8 @@ How the two detectors are combined, and why (``benchmarks/language.py`` on our e
 ``benchmarks/data/language_eval.tsv``: 720 titles, 654 two-word replies, 720 sentences):
 
 - lingua (high-accuracy mode, models preloaded, restricted to the supported languages) decides
-  the language: 100% of titles and sentences, 87.9% of two-word replies, ~0.17 ms a text.
-  langdetect alone: 96.7% / 56.1% / 99.9%, ~2.3 ms. lingua's low-accuracy mode is 4x faster but
+  the language: 100% of titles and sentences, 87.9% of two-word replies, ~0.1-0.2 ms a text.
+  langdetect alone: 96.7% / 56.1% / 99.9%, ~2 ms. lingua's low-accuracy mode is 4x faster but
   drops to 97.9% on titles and 79.1% on replies. Mixing langdetect's probabilities into
   lingua's (weighted sums, products, tie-breaks between lingua's close candidates, a vote with
   lingua's low-accuracy mode) never raised accuracy on short texts and usually lowered it:

@@ -105,7 +105,7 @@ def _problem(raw: Mapping[str, Any], data: bytes, count: int) -> str | None:
     if not version and count == 0:
         if _LOOKS_LIKE_HTML_PAGE.search(data[:4096]):
             return "the address returned an HTML page, not a feed"
-        return "not an RSS or Atom feed" + _bozo_detail(raw)
+        return "not an RSS or Atom feed"
     if raw.get("bozo"):
         reason = _bozo_detail(raw).removeprefix(": ") or "malformed feed"
         return f"{reason} ({count} entries recovered)"
@@ -177,8 +177,9 @@ def _is_html(detail: Mapping[str, Any]) -> bool:
 
 
 def _text(detail: Mapping[str, Any]) -> str:
-    value = detail.get("value") or ""
-    return html_to_text(value) if _is_html(detail) else plain_text(value)
+    # Even text/plain titles go through the HTML path: RSS leaves the type to guesswork, and
+    # markup in a title is far more often double-encoded HTML than a literal tag.
+    return html_to_text(detail.get("value") or "")
 
 
 def _html(detail: Mapping[str, Any], feed_url: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import nh3
 
@@ -46,6 +46,7 @@ DROPPED_WITH_CONTENT: frozenset[str] = frozenset(
 LINK_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 WEB_SCHEMES: frozenset[str] = frozenset({"http", "https"})
 
+_URL_SAFE = "/%:@!$&'()*+,;=~[]"
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _SIZE = re.compile(r"^\d{1,4}%?$")
 # Block boundaries become spaces in plain text, so "<p>a</p><p>b</p>" reads "a b", not "ab".
@@ -69,9 +70,19 @@ def web_url(value: str | None, base: str | None = None) -> str | None:
         parts = urlsplit(absolute)
     except ValueError:
         return None
-    if parts.scheme.lower() not in WEB_SCHEMES or not parts.netloc:
+    scheme = parts.scheme.lower()
+    if scheme not in WEB_SCHEMES or not parts.netloc:
         return None
-    return absolute
+    # Canonical form: lower-case scheme and host, spaces and other unsafe bytes %-encoded.
+    return urlunsplit(
+        (
+            scheme,
+            parts.netloc.lower(),
+            quote(parts.path, safe=_URL_SAFE),
+            quote(parts.query, safe=_URL_SAFE + "?"),
+            quote(parts.fragment, safe=_URL_SAFE + "?#"),
+        )
+    )
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import formatdate
 from enum import StrEnum
@@ -198,30 +198,26 @@ class Fetcher:
         moved_to: str | None,
     ) -> FetchResult:
         status = response.status
-        common = {
-            "final_url": str(response.url),
-            "moved_to": moved_to,
-            "http_status": status,
-            "etag": response.headers.get("ETag") or request.etag,
-            "last_modified": response.headers.get("Last-Modified") or request.last_modified,
-        }
-        if status == 304:
-            return FetchResult(request, FetchStatus.NOT_MODIFIED, started, **common)
-        if status == 410:
-            error = "HTTP 410 Gone: the publisher removed this feed"
-            return FetchResult(request, FetchStatus.GONE, started, error=error, **common)
-        if not 200 <= status < 300:
-            error = f"HTTP {status} {response.reason or ''}".strip()
-            return FetchResult(request, FetchStatus.ERROR, started, error=error, **common)
-        body = await _read_limited(response, self.limits.max_bytes)
-        return FetchResult(
+        result = FetchResult(
             request,
             FetchStatus.OK,
             started,
-            body=body,
-            content_type=response.headers.get("Content-Type"),
-            **common,
+            final_url=str(response.url),
+            moved_to=moved_to,
+            http_status=status,
+            etag=response.headers.get("ETag") or request.etag,
+            last_modified=response.headers.get("Last-Modified") or request.last_modified,
         )
+        if status == 304:
+            return replace(result, status=FetchStatus.NOT_MODIFIED)
+        if status == 410:
+            error = "HTTP 410 Gone: the publisher removed this feed"
+            return replace(result, status=FetchStatus.GONE, error=error)
+        if not 200 <= status < 300:
+            error = f"HTTP {status} {response.reason or ''}".strip()
+            return replace(result, status=FetchStatus.ERROR, error=error)
+        body = await _read_limited(response, self.limits.max_bytes)
+        return replace(result, body=body, content_type=response.headers.get("Content-Type"))
 
     async def _read_file(self, request: FetchRequest, path: Path, started: datetime) -> FetchResult:
         try:

@@ -216,7 +216,8 @@ def _date(parsed: Any, now: datetime) -> datetime | None:
     if not parsed:
         return None
     try:
-        moment = datetime(*parsed[:6], tzinfo=UTC)
+        year, month, day, hour, minute, second = parsed[:6]
+        moment = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except (TypeError, ValueError):
         return None
     return now if moment > now + FUTURE_TOLERANCE else moment
@@ -252,7 +253,9 @@ def _image(item: Mapping[str, Any], base: str, safe_html: str) -> str | None:
 def _is_image(mime: str | None, href: str | None) -> bool:
     if mime:
         return mime.lower().startswith("image/")
-    return bool(href) and href.lower().split("?", 1)[0].endswith(_IMAGE_SUFFIXES)
+    if not href:
+        return False
+    return href.lower().split("?", 1)[0].endswith(_IMAGE_SUFFIXES)
 
 
 def _clean_language(value: Any) -> str | None:

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from app.scheduler import Job
+from apscheduler.triggers.interval import IntervalTrigger
 
-JOBS: list[Job] = []
+from app.scheduler import Job
+from newsletter.jobs import fetch_due_feeds
+
+JOBS: list[Job] = [
+    # every minute: cheap when nothing is due; each source carries its own next fetch time
+    Job("feeds.fetch_due", fetch_due_feeds, lambda ctx: IntervalTrigger(minutes=1)),
+]

@@ -1,7 +1,7 @@
 """Render a composed edition: Jinja2 (autoescaped) → MJML → HTML, plus a plain-text part.
 
-An edition is rendered once for all its recipients: the recipient's name and links are the
-tokens of `newsletter.delivery.placeholders`, filled at send time. `web_version` gives the page of the
+An edition is rendered once for all its recipients: the name and links are the
+tokens of `newsletter.delivery.placeholders`, filled at send time. `web_version` gives the
 public archive (the same HTML with neutral values).
 
 UI strings come from the gettext catalogs in `newsletter/locales` (compile them first with

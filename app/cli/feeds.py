@@ -188,3 +188,34 @@ def list_items(
             for r in rows
         ],
     )
+
+
+@app.command()
+def fetch(
+    as_json: bool = typer.Option(False, "--json", help="One JSON document."),
+    all_sources: bool = typer.Option(
+        False, "--all", help="Fetch every active source, not only those due."
+    ),
+) -> None:
+    """Fetch the due sources once: per source, new / updated / unchanged counts or the error."""
+    from newsletter.feeds.ingest import SourceReport, run_fetch
+
+    settings = settings_or_exit()
+
+    async def _go(sessions: SessionFactory) -> list[SourceReport]:
+        return await run_fetch(settings, sessions, only_due=not all_sources)
+
+    reports = with_sessions(settings, _go)
+    if as_json:
+        print_json([r.as_dict() for r in reports])
+    else:
+        print_table(
+            f"{len(reports)} sources fetched",
+            ["source", "new", "updated", "unchanged", "error"],
+            [
+                (r.url, r.new, r.updated, "304" if r.not_modified else r.unchanged, r.error or "")
+                for r in reports
+            ],
+        )
+    if reports and all(r.error and not (r.new or r.updated or r.unchanged) for r in reports):
+        raise typer.Exit(1)

@@ -51,6 +51,8 @@ class FeedEntry:
     declared_language: str | None
     language: str | None
     content_hash: str
+    # when the entry announces an event (RSS event module `ev:startdate`), its start
+    event_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +165,7 @@ def _entry(
         content_text=content_text,
         published_at=published or now,
         updated_at=updated,
+        event_at=_event_start(item.get("ev_startdate")),
         author=plain_text(item.get("author") or "") or None,
         categories=_categories(item.get("tags") or []),
         image=_image(item, base, content_html or summary_html),
@@ -261,3 +264,16 @@ def _is_image(mime: str | None, href: str | None) -> bool:
 def _clean_language(value: Any) -> str | None:
     text = " ".join(str(value or "").split())
     return text[:35] or None
+
+
+def _event_start(value: Any) -> datetime | None:
+    """`ev:startdate` (W3C-DTF) as aware UTC; a date without a zone is taken as UTC."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)

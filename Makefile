@@ -19,6 +19,7 @@ catalogs: $(STAMP)
 
 run: $(STAMP) catalogs
 	$(BIN)/aive db upgrade
+	$(BIN)/aive demo load
 	$(BIN)/aive run
 
 # Headless Chromium for the bulletin layout tests: installed when missing and apt-get is usable as

@@ -7,11 +7,12 @@ from pathlib import Path
 import typer
 from sqlalchemy import select
 
-from app.cities_csv import CityFile, parse_cities_csv
+from app.cities import import_cities_text
+from app.cities_csv import CityFile
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
 from storage.audit import record
 from storage.engine import SessionFactory
-from storage.networks import City, Network
+from storage.networks import City
 
 app = typer.Typer(help="Member cities.", no_args_is_help=True)
 
@@ -33,22 +34,7 @@ def import_cities(
 
     async def _go(sessions: SessionFactory) -> tuple[CityFile, int, int]:
         async with sessions() as session:
-            networks = {n.slug: n for n in (await session.scalars(select(Network))).all()}
-            parsed = parse_cities_csv(text, networks.keys())
-            added = updated = 0
-            for row in parsed.rows:
-                city = await session.scalar(
-                    select(City).where(City.name == row.name, City.country == row.country)
-                )
-                if city is None:
-                    city = City(name=row.name, country=row.country)
-                    session.add(city)
-                    added += 1
-                else:
-                    updated += 1
-                city.region = row.region
-                city.languages = list(row.languages)
-                city.networks = [networks[slug] for slug in row.networks]
+            parsed, added, updated = await import_cities_text(session, text)
             record(session, "cli", "cities.imported", str(file), added=added, updated=updated)
             await session.commit()
             return parsed, added, updated

@@ -9,6 +9,7 @@ from app.cli import (
     config,
     consultations,
     db,
+    demo,
     feeds,
     processes,
     staff,
@@ -27,6 +28,7 @@ app.add_typer(cities.app, name="cities")
 app.add_typer(feeds.app, name="feeds")
 app.add_typer(feeds.items_app, name="items")
 app.add_typer(consultations.app, name="consultations")
+app.add_typer(demo.app, name="demo")
 processes.register(app)
 
 

@@ -9,7 +9,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from app.context import AppContext
-from newsletter.subscriptions.mailer import OutboxMailer
+from app.mail import transactional_mailer
 from newsletter.subscriptions.web import SubscriptionSite, setup_subscription_routes
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def subscription_site(ctx: AppContext) -> SubscriptionSite:
     return SubscriptionSite(
         sessions=ctx.sessions,
         settings=settings,
-        mailer=OutboxMailer(settings.outbox_dir, settings.mail_from),
+        mailer=transactional_mailer(settings),
         default_language=settings.default_language,
         trusted_proxy=settings.trusted_proxy,
     )

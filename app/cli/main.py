@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from app.cli import cities, config, db, feeds, processes, staff
+from app.cli import cities, config, db, feeds, processes, staff, subscribers
 
 app = typer.Typer(
     name="aive",
@@ -18,6 +18,7 @@ app.add_typer(staff.app, name="staff")
 app.add_typer(cities.app, name="cities")
 app.add_typer(feeds.app, name="feeds")
 app.add_typer(feeds.items_app, name="items")
+app.add_typer(subscribers.app, name="subscribers")
 processes.register(app)
 
 

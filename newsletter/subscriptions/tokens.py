@@ -39,14 +39,6 @@ class SubscriberLike(Protocol):
     def email_key(self) -> str: ...
 
 
-class TokenError(Exception):
-    """A link token is not valid; `expired` tells an old but genuine one from a forged one."""
-
-    def __init__(self, expired: bool) -> None:
-        super().__init__("expired" if expired else "invalid")
-        self.expired = expired
-
-
 @dataclass(frozen=True)
 class TokenClaim:
     subscriber_id: int
@@ -54,6 +46,15 @@ class TokenClaim:
 
     def matches(self, subscriber: SubscriberLike) -> bool:
         return self.fingerprint == fingerprint(subscriber.email_key)
+
+
+class TokenError(Exception):
+    """A link token is not valid; `expired` tells an old but genuine one from a forged one."""
+
+    def __init__(self, expired: bool, claim: TokenClaim | None = None) -> None:
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+        self.claim = claim  # of a genuine but expired token: whose it was (e.g. their language)
 
 
 @lru_cache(maxsize=4096)
@@ -111,10 +112,15 @@ def read_confirm_token(
     settings: TokenSettings, token: str, max_age: int = CONFIRM_MAX_AGE_SECONDS
 ) -> TokenClaim:
     """The claim of a confirm token; TokenError(expired=True) after `max_age` seconds."""
+    serializer = _timed(_key(settings), "aive.confirm")
     try:
-        return _claim(_timed(_key(settings), "aive.confirm").loads(token, max_age=max_age))
-    except SignatureExpired:
-        raise TokenError(expired=True) from None
+        return _claim(serializer.loads(token, max_age=max_age))
+    except SignatureExpired as exc:
+        try:
+            claim: TokenClaim | None = _claim(serializer.load_payload(exc.payload))
+        except (BadSignature, TokenError):
+            claim = None
+        raise TokenError(expired=True, claim=claim) from None
     except BadSignature:
         raise TokenError(expired=False) from None
 

@@ -331,7 +331,12 @@ async def confirm_page(request: web.Request) -> web.Response:
     try:
         claim = read_confirm_token(site.settings, request.match_info["token"])
     except TokenError as exc:
-        return _bad_link(_lang(request), exc.expired)
+        known = None
+        if exc.claim is not None:
+            async with site.sessions() as session:
+                expired_for = await service.find_by_claim(session, exc.claim)
+                known = expired_for.language if expired_for else None
+        return _bad_link(_lang(request, known), exc.expired)
     async with site.sessions() as session:
         subscriber = await service.find_by_claim(session, claim)
         if subscriber is None:

@@ -31,7 +31,7 @@ async def _send_confirmations(
 ) -> tuple[int, list[str]]:
     """Send the double opt-in email to each pending subscriber; (sent, failures)."""
     mailer = transactional_mailer(settings)
-    sent, failures = 0, []
+    sent, failures = 0, list[str]()
     async with sessions() as session:
         for subscriber_id in subscriber_ids:
             subscriber = await session.get(Subscriber, subscriber_id)
@@ -98,7 +98,7 @@ def add(
                 fail(f"{address}: {exc}", 1)
             await session.commit()
             subscriber_id, status = subscriber.id, subscriber.status
-        sent, failures = (0, [])
+        sent, failures = 0, list[str]()
         if not confirmed:
             sent, failures = await _send_confirmations(settings, sessions, [subscriber_id])
         return subscriber_id, status, sent, failures

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from newsletter.subscriptions.i18n import LANGUAGES, gettext, render
 from newsletter.subscriptions.mailer import TransactionalMessage
 from newsletter.subscriptions.tokens import SubscriberLike, TokenSettings, confirm_url
 
 
-class ConfirmationRecipient(SubscriberLike):
+class ConfirmationRecipient(SubscriberLike, Protocol):
     @property
     def email(self) -> str: ...
 

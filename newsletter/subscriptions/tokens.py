@@ -116,10 +116,12 @@ def read_confirm_token(
     try:
         return _claim(serializer.loads(token, max_age=max_age))
     except SignatureExpired as exc:
-        try:
-            claim: TokenClaim | None = _claim(serializer.load_payload(exc.payload))
-        except (BadSignature, TokenError):
-            claim = None
+        claim: TokenClaim | None = None
+        if isinstance(exc.payload, bytes):
+            try:
+                claim = _claim(serializer.load_payload(exc.payload))
+            except (BadSignature, TokenError):
+                claim = None
         raise TokenError(expired=True, claim=claim) from None
     except BadSignature:
         raise TokenError(expired=False) from None

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from aiohttp import web
 from multidict import MultiDictProxy
@@ -158,7 +159,7 @@ def _with_csrf_cookie(
     return response
 
 
-def _csrf_ok(request: web.Request, form: MultiDictProxy[str | bytes]) -> bool:
+def _csrf_ok(request: web.Request, form: MultiDictProxy[Any]) -> bool:
     token = form.get("csrf_token")
     return isinstance(token, str) and csrf_valid(
         request.app[SITE].settings, token, request.cookies.get(CSRF_COOKIE, "")
@@ -203,11 +204,11 @@ def _bad_link(lang: str, expired: bool) -> web.Response:
     )
 
 
-def _strings(form: MultiDictProxy[str | bytes], key: str) -> list[str]:
+def _strings(form: MultiDictProxy[Any], key: str) -> list[str]:
     return [v.strip() for v in form.getall(key, []) if isinstance(v, str) and v.strip()]
 
 
-def _string(form: MultiDictProxy[str | bytes], key: str) -> str:
+def _string(form: MultiDictProxy[Any], key: str) -> str:
     value = form.get(key, "")
     return value.strip() if isinstance(value, str) else ""
 

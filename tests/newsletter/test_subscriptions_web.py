@@ -5,12 +5,15 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from newsletter.subscriptions.mailer import MemoryMailer
 from newsletter.subscriptions.ratelimit import SlidingWindowLimiter
@@ -321,3 +324,42 @@ async def test_mail_failure_says_so_and_allows_a_retry(site: Site) -> None:
     site.mailer.fail = False
     status, _ = await subscribe(site, "joao@example.pt")
     assert status == 200 and len(site.mailer.sent) == 1
+
+
+async def test_the_running_app_writes_the_confirmation_to_the_outbox(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    from app.context import AppContext
+    from app.settings import load_settings
+    from app.web import build_web_app
+    from storage.engine import create_session_factory
+
+    sessions = create_session_factory(engine)
+    async with sessions() as session:
+        await load_seed(session)
+        await session.commit()
+    settings = load_settings(
+        outbox_dir=tmp_path / "outbox", secret_key="app-key", public_url="http://aive.test"
+    )
+    app = build_web_app(AppContext(settings, engine, sessions))
+    async with TestClient(TestServer(app)) as client:
+        form = await client.get("/subscribe?lang=pt")
+        response = await client.post(
+            "/subscribe?lang=pt",
+            data={
+                "csrf_token": csrf_of(await form.text()),
+                "email": "joao@example.pt",
+                "language": "pt",
+                "networks": "portugal",
+            },
+        )
+        assert response.status == 200
+        [eml] = list((tmp_path / "outbox").glob("confirmation-*.eml"))
+        mail = message_from_bytes(eml.read_bytes(), policy=policy.default)
+        html = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
+        link = re.search(r'href="http://aive\.test(/confirm/[^"]+)"', html)
+        assert link and 'name="viewport"' in html
+        assert (await client.get(link.group(1))).status == 200
+    async with sessions() as session:
+        joao = await session.scalar(select(Subscriber))
+        assert joao is not None and joao.status is SubscriberStatus.confirmed

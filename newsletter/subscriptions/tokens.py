@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, Signer, URLSafeTimedSerializer
 
 CONFIRM_MAX_AGE_SECONDS = 7 * 24 * 3600
 CSRF_MAX_AGE_SECONDS = 4 * 3600
@@ -80,8 +80,10 @@ def _key(settings: TokenSettings) -> str:
 
 
 @lru_cache(maxsize=32)
-def _plain(key: str, salt: str) -> URLSafeSerializer:
-    return URLSafeSerializer(key, salt=salt)
+def _plain(key: str, salt: str) -> Signer:
+    # a bare signer over "id.fingerprint": about 3x cheaper than a serializer, which JSON-encodes
+    # and tries to compress every payload (benchmarks/subscription_tokens.py)
+    return Signer(key, salt=salt, digest_method=hashlib.sha256)
 
 
 @lru_cache(maxsize=32)
@@ -127,15 +129,24 @@ def read_confirm_token(
         raise TokenError(expired=False) from None
 
 
+def _plain_token(settings: TokenSettings, salt: str, subscriber: SubscriberLike) -> str:
+    value = f"{subscriber.id}.{fingerprint(subscriber.email_key)}"
+    return _plain(_key(settings), salt).sign(value).decode()
+
+
 def _read_plain(settings: TokenSettings, salt: str, token: str) -> TokenClaim:
     try:
-        return _claim(_plain(_key(settings), salt).loads(token))
-    except BadSignature:
+        value = _plain(_key(settings), salt).unsign(token).decode()
+    except (BadSignature, UnicodeError):
         raise TokenError(expired=False) from None
+    subscriber_id, _, print_ = value.partition(".")
+    if not subscriber_id.isdigit() or not print_:
+        raise TokenError(expired=False)
+    return TokenClaim(int(subscriber_id), print_)
 
 
 def unsubscribe_token(settings: TokenSettings, subscriber: SubscriberLike) -> str:
-    return str(_plain(_key(settings), "aive.unsubscribe").dumps(_payload(subscriber)))
+    return _plain_token(settings, "aive.unsubscribe", subscriber)
 
 
 def read_unsubscribe_token(settings: TokenSettings, token: str) -> TokenClaim:
@@ -143,7 +154,7 @@ def read_unsubscribe_token(settings: TokenSettings, token: str) -> TokenClaim:
 
 
 def preferences_token(settings: TokenSettings, subscriber: SubscriberLike) -> str:
-    return str(_plain(_key(settings), "aive.preferences").dumps(_payload(subscriber)))
+    return _plain_token(settings, "aive.preferences", subscriber)
 
 
 def read_preferences_token(settings: TokenSettings, token: str) -> TokenClaim:

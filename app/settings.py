@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     staff_telegram_ids: str = ""
     test_database_url: str | None = None
     feeds_interval_minutes: int = Field(default=30, ge=1)
+    trusted_proxy: bool = False
 
     @field_validator("database_url")
     @classmethod

@@ -9,6 +9,8 @@ from aiohttp import web
 from sqlalchemy import text
 
 from app.context import AppContext
+from app.mail import transactional_mailer
+from newsletter.subscriptions.web import SubscriptionSite, setup_subscription_routes
 
 log = logging.getLogger(__name__)
 CONTEXT = web.AppKey("context", AppContext)
@@ -34,7 +36,19 @@ def build_web_app(ctx: AppContext) -> web.Application:
     app = web.Application(client_max_size=2 * 1024 * 1024)
     app[CONTEXT] = ctx
     app.router.add_get("/healthz", healthz)
+    setup_subscription_routes(app, subscription_site(ctx))
     return app
+
+
+def subscription_site(ctx: AppContext) -> SubscriptionSite:
+    settings = ctx.settings
+    return SubscriptionSite(
+        sessions=ctx.sessions,
+        settings=settings,
+        mailer=transactional_mailer(settings),
+        default_language=settings.default_language,
+        trusted_proxy=settings.trusted_proxy,
+    )
 
 
 async def serve_web(ctx: AppContext, stop: asyncio.Event) -> None:

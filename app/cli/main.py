@@ -13,6 +13,7 @@ from app.cli import (
     feeds,
     processes,
     staff,
+    subscribers,
 )
 
 app = typer.Typer(
@@ -29,6 +30,7 @@ app.add_typer(feeds.app, name="feeds")
 app.add_typer(feeds.items_app, name="items")
 app.add_typer(consultations.app, name="consultations")
 app.add_typer(demo.app, name="demo")
+app.add_typer(subscribers.app, name="subscribers")
 processes.register(app)
 
 

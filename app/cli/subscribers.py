@@ -1,0 +1,284 @@
+"""`aive subscribers`: email subscribers of the bulletins (add, import, list)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+from sqlalchemy import select
+
+from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
+from app.mail import transactional_mailer
+from app.settings import SUPPORTED_LANGUAGES, Settings
+from newsletter.subscriptions import service
+from newsletter.subscriptions.addresses import AddressError, normalize_address
+from newsletter.subscriptions.confirmation import confirmation_message
+from newsletter.subscriptions.mailer import MailerError
+from newsletter.subscriptions.subscribers_csv import RejectedRow, parse_subscribers_csv
+from storage.audit import record
+from storage.engine import SessionFactory
+from storage.subscribers import Subscriber, SubscriberStatus
+
+app = typer.Typer(help="Email subscribers of the bulletins.", no_args_is_help=True)
+STAFF_CONSENT = "added by staff with aive subscribers add --confirmed"
+
+
+async def _send_confirmations(
+    settings: Settings, sessions: SessionFactory, subscriber_ids: Sequence[int]
+) -> tuple[int, list[str]]:
+    """Send the double opt-in email to each pending subscriber; (sent, failures)."""
+    mailer = transactional_mailer(settings)
+    sent, failures = 0, list[str]()
+    async with sessions() as session:
+        for subscriber_id in subscriber_ids:
+            subscriber = await session.get(Subscriber, subscriber_id)
+            if subscriber is None:
+                continue
+            try:
+                await mailer.send(confirmation_message(settings, subscriber))
+            except MailerError as exc:
+                failures.append(f"{subscriber.email}: {exc}")
+                continue
+            service.confirmation_sent(session, subscriber, "cli", datetime.now(UTC))
+            sent += 1
+        await session.commit()
+    return sent, failures
+
+
+def _language(settings: Settings, lang: str | None) -> str:
+    code = (lang or settings.default_language).strip().lower()
+    if code not in SUPPORTED_LANGUAGES:
+        fail(f"--lang: {lang!r} is not one of {', '.join(SUPPORTED_LANGUAGES)}", 2)
+    return code
+
+
+@app.command()
+def add(
+    email: str = typer.Argument(..., help="Email address."),
+    lang: str | None = typer.Option(None, "--lang", help="Bulletin language (en fr es pt ca)."),
+    network: list[str] = typer.Option([], "--network", help="Network slug; repeat for more."),
+    name: str | None = typer.Option(None, "--name", help="Name used in greetings."),
+    confirmed: bool = typer.Option(
+        False, "--confirmed", help="Consent already given elsewhere: no confirmation email."
+    ),
+    consent_source: str | None = typer.Option(
+        None, "--consent-source", help="Where the consent was given (with --confirmed)."
+    ),
+) -> None:
+    """Add one subscriber: pending with a confirmation email, or confirmed with --confirmed."""
+    settings = settings_or_exit()
+    try:
+        address = normalize_address(email)
+    except AddressError as exc:
+        fail(f"{email}: {exc}", 2)
+    language = _language(settings, lang)
+    if consent_source and not confirmed:
+        fail("--consent-source goes with --confirmed", 2)
+    source = (consent_source or STAFF_CONSENT) if confirmed else "staff, double opt-in"
+
+    async def _go(sessions: SessionFactory) -> tuple[int, SubscriberStatus, int, list[str]]:
+        now = datetime.now(UTC)
+        async with sessions() as session:
+            try:
+                subscriber = await service.add_subscriber(
+                    session,
+                    address,
+                    name=name,
+                    language=language,
+                    networks=[n.strip().lower() for n in network],
+                    confirmed=confirmed,
+                    consent_source=source,
+                    consented_at=None,
+                    now=now,
+                )
+            except service.SubscriptionError as exc:
+                fail(f"{address}: {exc}", 1)
+            await session.commit()
+            subscriber_id, status = subscriber.id, subscriber.status
+        sent, failures = 0, list[str]()
+        if not confirmed:
+            sent, failures = await _send_confirmations(settings, sessions, [subscriber_id])
+        return subscriber_id, status, sent, failures
+
+    subscriber_id, status, sent, failures = with_sessions(settings, _go)
+    typer.echo(f"subscriber {subscriber_id} added ({status.value}): {address}")
+    if sent:
+        typer.echo("confirmation email sent")
+    for line in failures:
+        fail(f"confirmation email not sent: {line}", 1)
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    confirmations_sent: int = 0
+    rejected: list[RejectedRow] = field(default_factory=list)
+    mail_failures: list[str] = field(default_factory=list)
+
+
+@app.command("import")
+def import_subscribers(
+    file: Path = typer.Argument(
+        ...,
+        help="CSV with a header row: email[,name,language,networks,consent_source,consented_at]",
+    ),
+    confirmed: bool = typer.Option(
+        False, "--confirmed", help="Consent recorded elsewhere: import as confirmed."
+    ),
+    consent_source: str | None = typer.Option(
+        None, "--consent-source", help="Consent source for rows without their own."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="One JSON report."),
+) -> None:
+    """Add subscribers from CSV; bad rows are reported with line and reason, good ones kept.
+
+    Without --confirmed each new subscriber gets a confirmation email (double opt-in)."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        fail(f"{file}: no such file", 2)
+    except UnicodeDecodeError as exc:
+        fail(f"{file}: not UTF-8 text (byte {exc.start}); save the CSV as UTF-8", 2)
+    header = text.lstrip("\ufeff").split("\n", 1)[0].lower()
+    if confirmed and not consent_source and "consent_source" not in header:
+        fail(
+            "--confirmed needs a consent source: add a consent_source column, or give "
+            '--consent-source "where and when they agreed" for the whole file',
+            2,
+        )
+    if consent_source and not confirmed:
+        fail("--consent-source goes with --confirmed", 2)
+    settings = settings_or_exit()
+
+    async def _go(sessions: SessionFactory) -> ImportReport:
+        now = datetime.now(UTC)
+        report = ImportReport()
+        pending: list[int] = []
+        async with sessions() as session:
+            known = await service.known_network_slugs(session)
+            parsed = parse_subscribers_csv(
+                text,
+                known,
+                SUPPORTED_LANGUAGES,
+                now,
+                confirmed=confirmed,
+                consent_source=consent_source,
+            )
+            report.rejected = list(parsed.rejected)
+            for row in parsed.rows:
+                try:
+                    async with session.begin_nested():
+                        subscriber = await service.add_subscriber(
+                            session,
+                            row.email,
+                            name=row.name,
+                            language=row.language or settings.default_language,
+                            networks=row.networks,
+                            confirmed=confirmed,
+                            consent_source=(row.consent_source or consent_source)
+                            if confirmed
+                            else (row.consent_source or f"import {file.name}, double opt-in"),
+                            consented_at=row.consented_at,
+                            now=now,
+                        )
+                except service.SubscriptionError as exc:
+                    report.rejected.append(RejectedRow(row.line, row.email, f"email: {exc}"))
+                    continue
+                report.added += 1
+                if not confirmed:
+                    pending.append(subscriber.id)
+            record(
+                session,
+                "cli",
+                "subscribers.imported",
+                file.name,
+                added=report.added,
+                rejected=len(report.rejected),
+                confirmed=confirmed,
+            )
+            await session.commit()
+        report.rejected.sort(key=lambda r: r.line)
+        if pending:
+            sent, failures = await _send_confirmations(settings, sessions, pending)
+            report.confirmations_sent, report.mail_failures = sent, failures
+        return report
+
+    report = with_sessions(settings, _go)
+    rejected = [{"line": r.line, "email": r.email, "reason": r.reason} for r in report.rejected]
+    if as_json:
+        print_json(
+            {
+                "added": report.added,
+                "status": "confirmed" if confirmed else "pending",
+                "confirmations_sent": report.confirmations_sent,
+                "rejected": rejected,
+                "mail_failures": report.mail_failures,
+            }
+        )
+    else:
+        status = "confirmed" if confirmed else "pending, confirmation email sent"
+        typer.echo(f"{report.added} subscribers added ({status}), {len(rejected)} rows rejected")
+        if rejected:
+            print_table(
+                "Rejected rows",
+                ["line", "email", "reason"],
+                [(r["line"], r["email"], r["reason"]) for r in rejected],
+            )
+        for line in report.mail_failures:
+            typer.echo(f"confirmation email not sent: {line}", err=True)
+    if (rejected and not report.added) or report.mail_failures:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_subscribers(
+    status: SubscriberStatus | None = typer.Option(None, "--status", help="Only this status."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON document."),
+) -> None:
+    """Every subscriber with status, language, networks and consent."""
+
+    async def _go(sessions: SessionFactory) -> list[dict[str, object]]:
+        query = select(Subscriber).order_by(Subscriber.id)
+        if status is not None:
+            query = query.where(Subscriber.status == status)
+        async with sessions() as session:
+            return [
+                {
+                    "id": s.id,
+                    "email": s.email,
+                    "name": s.name,
+                    "language": s.language,
+                    "networks": list(s.networks),
+                    "status": s.status.value,
+                    "paused": s.paused,
+                    "consent_source": s.consent_source,
+                    "consented_at": s.consented_at.isoformat() if s.consented_at else None,
+                    "confirmed_at": s.confirmed_at.isoformat() if s.confirmed_at else None,
+                    "created_at": s.created_at.isoformat(),
+                }
+                for s in (await session.scalars(query)).all()
+            ]
+
+    rows = with_sessions(settings_or_exit(), _go)
+    if as_json:
+        print_json(rows)
+        return
+    print_table(
+        f"{len(rows)} subscribers",
+        ["id", "email", "lang", "networks", "status", "paused", "consent"],
+        [
+            (
+                r["id"],
+                r["email"],
+                r["language"],
+                r["networks"],
+                r["status"],
+                "yes" if r["paused"] else "",
+                r["consent_source"],
+            )
+            for r in rows
+        ],
+    )

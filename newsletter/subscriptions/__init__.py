@@ -1,0 +1,1 @@
+"""Email subscribers: double opt-in, tokens, preferences and leaving (web pages and CLI)."""

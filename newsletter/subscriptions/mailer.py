@@ -1,0 +1,102 @@
+"""Sending one transactional email (the confirmation): a tiny protocol and its backends.
+
+`OutboxMailer` writes `.eml` files (the embedded default, `AIVE_OUTBOX_DIR`); `MemoryMailer`
+keeps messages in a list (tests). Production adapts the delivery backends (see `app/web.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from pathlib import Path
+from typing import Protocol
+
+
+class MailerError(Exception):
+    """The message was not sent; `str()` says why in one line."""
+
+
+@dataclass(frozen=True)
+class TransactionalMessage:
+    to: str
+    to_name: str | None
+    subject: str
+    text: str
+    html: str
+    category: str = "confirmation"
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class Mailer(Protocol):
+    async def send(self, message: TransactionalMessage) -> None:
+        """Send `message` now; raise MailerError when it was not taken."""
+        ...
+
+
+def to_email_message(message: TransactionalMessage, mail_from: str) -> EmailMessage:
+    """A complete multipart/alternative message (text, then HTML)."""
+    from_name, from_address = parseaddr(mail_from)
+    domain = from_address.rpartition("@")[2] or "localhost"
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["From"] = formataddr((from_name, from_address))
+    msg["To"] = formataddr((message.to_name or "", message.to))
+    msg["Subject"] = message.subject
+    msg["Date"] = format_datetime(datetime.now(UTC))
+    msg["Message-ID"] = make_msgid(message.category, domain=domain)
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["X-AIVE-Category"] = message.category
+    for key, value in message.headers.items():
+        msg[key] = value
+    msg.set_content(message.text)
+    msg.add_alternative(message.html, subtype="html")
+    return msg
+
+
+class OutboxMailer:
+    """Writes each message as `<category>-<time>-<random>.eml` in `directory`."""
+
+    def __init__(self, directory: Path, mail_from: str) -> None:
+        self.directory = Path(directory)
+        self.mail_from = mail_from
+
+    async def send(self, message: TransactionalMessage) -> None:
+        data = to_email_message(message, self.mail_from).as_bytes()
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        name = f"{message.category}-{stamp}-{secrets.token_hex(4)}.eml"
+        try:
+            await asyncio.to_thread(self._write, self.directory / name, data)
+        except OSError as exc:
+            raise MailerError(f"cannot write to the outbox {self.directory}: {exc}") from None
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".eml")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
+
+class MemoryMailer:
+    """Keeps sent messages in `sent`; `fail` makes the next sends raise MailerError."""
+
+    def __init__(self) -> None:
+        self.sent: list[TransactionalMessage] = []
+        self.fail = False
+
+    async def send(self, message: TransactionalMessage) -> None:
+        if self.fail:
+            raise MailerError("the test mailer is set to fail")
+        self.sent.append(message)

@@ -1,0 +1,282 @@
+"""Subscriber state changes (subscribe, confirm, preferences, unsubscribe, staff add).
+
+Each change records an audit event in the same session; the caller commits. Sending the
+confirmation email is the caller's job, after the commit (see `web` and the CLI).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from newsletter.subscriptions.addresses import address_key
+from newsletter.subscriptions.tokens import TokenClaim
+from storage.audit import AuditEvent, record
+from storage.networks import Network
+from storage.subscribers import Subscriber, SubscriberStatus
+
+RESEND_INTERVAL = timedelta(hours=1)
+DEFAULT_NETWORK = "global"
+WEB_CONSENT = "web form, double opt-in"
+# statuses from which a new double opt-in starts over
+_GONE = (SubscriberStatus.unsubscribed, SubscriberStatus.bounced, SubscriberStatus.complained)
+
+
+class SubscriptionError(ValueError):
+    """A staff request cannot be done as given (one line, English)."""
+
+
+def subject_of(subscriber: Subscriber) -> str:
+    return f"subscriber:{subscriber.id}"
+
+
+def receives_bulletins(subscriber: Subscriber) -> bool:
+    """Only confirmed, unpaused subscribers get bulletins (never pending ones)."""
+    return subscriber.status is SubscriberStatus.confirmed and not subscriber.paused
+
+
+def deliverable() -> ColumnElement[bool]:
+    """SQL condition matching `receives_bulletins`, for the delivery engine's queries."""
+    return and_(Subscriber.status == SubscriberStatus.confirmed, Subscriber.paused.is_(False))
+
+
+async def network_names(session: AsyncSession, lang: str) -> list[tuple[str, str]]:
+    """(slug, name in `lang`) of every network, `global` first then by name."""
+    networks = (await session.scalars(select(Network))).all()
+    pairs = [(n.slug, n.name(lang)) for n in networks]
+    return sorted(pairs, key=lambda p: (p[0] != DEFAULT_NETWORK, p[1].casefold()))
+
+
+async def known_network_slugs(session: AsyncSession) -> set[str]:
+    return set((await session.scalars(select(Network.slug))).all())
+
+
+def _networks_or_default(networks: Sequence[str], known: set[str]) -> list[str]:
+    chosen = list(dict.fromkeys(networks))
+    if not chosen and DEFAULT_NETWORK in known:
+        chosen = [DEFAULT_NETWORK]
+    return chosen
+
+
+async def find_by_address(session: AsyncSession, email: str) -> Subscriber | None:
+    return await session.scalar(
+        select(Subscriber).where(Subscriber.email_key == address_key(email))
+    )
+
+
+async def find_by_claim(session: AsyncSession, claim: TokenClaim) -> Subscriber | None:
+    """The subscriber a token names, if the address is still the one it was made for."""
+    subscriber = await session.get(Subscriber, claim.subscriber_id)
+    if subscriber is None or not claim.matches(subscriber):
+        return None
+    return subscriber
+
+
+@dataclass(frozen=True)
+class SubscribeResult:
+    subscriber: Subscriber
+    send_confirmation: bool
+
+
+async def _last_confirmation_sent(session: AsyncSession, subscriber: Subscriber) -> datetime | None:
+    return await session.scalar(
+        select(AuditEvent.at)
+        .where(
+            AuditEvent.action == "subscribers.confirmation_sent",
+            AuditEvent.subject == subject_of(subscriber),
+        )
+        .order_by(AuditEvent.at.desc())
+        .limit(1)
+    )
+
+
+async def request_subscription(
+    session: AsyncSession,
+    email: str,
+    name: str | None,
+    language: str,
+    networks: Sequence[str],
+    now: datetime,
+    actor: str = "web",
+    consent_source: str = WEB_CONSENT,
+) -> SubscribeResult:
+    """Someone asks to subscribe `email` (already validated). The answer never depends on
+    whether the address was known; only whether a confirmation email goes out does:
+    new or gone → pending and sent; pending → re-sent at most once an hour; confirmed → nothing.
+    """
+    known = await known_network_slugs(session)
+    chosen = _networks_or_default(networks, known)
+    subscriber = await find_by_address(session, email)
+    if subscriber is None:
+        subscriber = Subscriber(email=email, status=SubscriberStatus.pending)
+        session.add(subscriber)
+        action = "subscribers.subscribed"
+    elif subscriber.status is SubscriberStatus.confirmed:
+        return SubscribeResult(subscriber, send_confirmation=False)
+    elif subscriber.status is SubscriberStatus.pending:
+        last = await _last_confirmation_sent(session, subscriber)
+        if last is not None and now - last < RESEND_INTERVAL:
+            return SubscribeResult(subscriber, send_confirmation=False)
+        action = "subscribers.subscription_requested_again"
+    else:
+        action = "subscribers.resubscribed"
+    previous = subscriber.status.value if subscriber.id else None
+    subscriber.status = SubscriberStatus.pending
+    subscriber.status_reason = None
+    subscriber.name = name or subscriber.name
+    subscriber.language = language
+    subscriber.networks = chosen
+    subscriber.paused = False
+    subscriber.consent_source = consent_source
+    subscriber.consented_at = None
+    subscriber.confirmed_at = None
+    await session.flush()
+    record(
+        session,
+        actor,
+        action,
+        subject_of(subscriber),
+        email=subscriber.email,
+        previous_status=previous,
+        language=language,
+        networks=chosen,
+    )
+    return SubscribeResult(subscriber, send_confirmation=True)
+
+
+def confirmation_sent(
+    session: AsyncSession, subscriber: Subscriber, actor: str, now: datetime
+) -> None:
+    """Note that a confirmation email went out (this also paces re-sends)."""
+    event = record(session, actor, "subscribers.confirmation_sent", subject_of(subscriber))
+    event.at = now
+
+
+class ConfirmOutcome(enum.StrEnum):
+    confirmed = "confirmed"
+    already = "already"
+    not_pending = "not_pending"
+
+
+async def confirm(
+    session: AsyncSession, subscriber: Subscriber, now: datetime, actor: str = "web"
+) -> ConfirmOutcome:
+    """The subscriber clicked the confirm link: pending → confirmed. An old link clicked after
+    unsubscribing does not bring anyone back."""
+    if subscriber.status is SubscriberStatus.confirmed:
+        return ConfirmOutcome.already
+    if subscriber.status is not SubscriberStatus.pending:
+        return ConfirmOutcome.not_pending
+    subscriber.status = SubscriberStatus.confirmed
+    subscriber.confirmed_at = now
+    subscriber.consented_at = now
+    record(session, actor, "subscribers.confirmed", subject_of(subscriber))
+    return ConfirmOutcome.confirmed
+
+
+async def unsubscribe(
+    session: AsyncSession, subscriber: Subscriber, how: str, now: datetime, actor: str = "web"
+) -> bool:
+    """Stop every email to the subscriber at once; False when there was nothing to stop."""
+    if subscriber.status not in (SubscriberStatus.pending, SubscriberStatus.confirmed):
+        return False
+    previous = subscriber.status.value
+    subscriber.status = SubscriberStatus.unsubscribed
+    subscriber.status_reason = how
+    subscriber.updated_at = now
+    record(
+        session,
+        actor,
+        "subscribers.unsubscribed",
+        subject_of(subscriber),
+        how=how,
+        previous_status=previous,
+    )
+    return True
+
+
+async def change_preferences(
+    session: AsyncSession,
+    subscriber: Subscriber,
+    language: str,
+    networks: Sequence[str],
+    paused: bool,
+    actor: str = "web",
+) -> dict[str, list[object]]:
+    """Apply the preferences form; returns {field: [before, after]} of what changed."""
+    known = await known_network_slugs(session)
+    unknown = [n for n in networks if n not in known]
+    if unknown:
+        raise SubscriptionError(f"unknown network {', '.join(unknown)}")
+    wanted: dict[str, object] = {
+        "language": language,
+        "networks": _networks_or_default(networks, known),
+        "paused": paused,
+    }
+    changes: dict[str, list[object]] = {}
+    for field_name, value in wanted.items():
+        before = getattr(subscriber, field_name)
+        if before != value:
+            changes[field_name] = [before, value]
+            setattr(subscriber, field_name, value)
+    if changes:
+        action = "subscribers.preferences_changed"
+        if "paused" in changes:
+            action = "subscribers.paused" if paused else "subscribers.resumed"
+        record(session, actor, action, subject_of(subscriber), changes=changes)
+    return changes
+
+
+async def add_subscriber(
+    session: AsyncSession,
+    email: str,
+    *,
+    name: str | None,
+    language: str,
+    networks: Sequence[str],
+    confirmed: bool,
+    consent_source: str | None,
+    consented_at: datetime | None,
+    now: datetime,
+    actor: str = "cli",
+) -> Subscriber:
+    """Staff adds one address (already validated). Confirmed ones need a consent source; an
+    address already known is refused, so nobody who left is brought back by a list."""
+    existing = await find_by_address(session, email)
+    if existing is not None:
+        raise SubscriptionError(f"already in the list ({existing.status.value}); left unchanged")
+    if confirmed and not consent_source:
+        raise SubscriptionError("--confirmed needs a consent source")
+    known = await known_network_slugs(session)
+    unknown = [n for n in networks if n not in known]
+    if unknown:
+        raise SubscriptionError(
+            f"unknown network {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
+    subscriber = Subscriber(
+        email=email,
+        name=name,
+        language=language,
+        networks=_networks_or_default(networks, known),
+        status=SubscriberStatus.confirmed if confirmed else SubscriberStatus.pending,
+        consent_source=consent_source,
+        consented_at=(consented_at or now) if confirmed else None,
+        confirmed_at=now if confirmed else None,
+    )
+    session.add(subscriber)
+    await session.flush()
+    record(
+        session,
+        actor,
+        "subscribers.added",
+        subject_of(subscriber),
+        email=subscriber.email,
+        status=subscriber.status.value,
+        consent_source=consent_source,
+    )
+    return subscriber

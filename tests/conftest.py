@@ -18,6 +18,9 @@ from storage import migrate
 from storage.engine import SessionFactory, create_engine, create_session_factory
 from storage.models import metadata
 
+# The fake Telegram Bot API server and a real aiogram Bot talking to it (tests/fakes/).
+from tests.fakes.telegram import fake_telegram, telegram_bot  # noqa: F401
+
 PG_URL = os.environ.get("AIVE_TEST_DATABASE_URL")
 _pg_migrated = False
 

@@ -1,0 +1,1 @@
+"""Fake third-party servers for tests, checked against the real APIs' specs (shared/specs/)."""

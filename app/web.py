@@ -9,6 +9,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from app.context import AppContext
+from bot.webhook import setup_webhook_routes
 
 log = logging.getLogger(__name__)
 CONTEXT = web.AppKey("context", AppContext)
@@ -34,6 +35,7 @@ def build_web_app(ctx: AppContext) -> web.Application:
     app = web.Application(client_max_size=2 * 1024 * 1024)
     app[CONTEXT] = ctx
     app.router.add_get("/healthz", healthz)
+    setup_webhook_routes(app, ctx)
     return app
 
 

@@ -1,8 +1,17 @@
 """Imports every model module so that `Base.metadata` knows every table (Alembic, tests)."""
 
-from storage import audit, bulletins, feeds, networks, people, subscribers
+from storage import audit, bulletins, feeds, networks, people, representatives, subscribers
 from storage.base import Base
 
 metadata = Base.metadata
 
-__all__ = ["audit", "bulletins", "feeds", "metadata", "networks", "people", "subscribers"]
+__all__ = [
+    "audit",
+    "bulletins",
+    "feeds",
+    "metadata",
+    "networks",
+    "people",
+    "representatives",
+    "subscribers",
+]

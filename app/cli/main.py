@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from app.cli import cities, config, db, processes, staff
+from app.cli import bot, cities, config, db, processes, staff
 
 app = typer.Typer(
     name="aive",
@@ -16,6 +16,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(config.app, name="config")
 app.add_typer(staff.app, name="staff")
 app.add_typer(cities.app, name="cities")
+app.add_typer(bot.app, name="bot")
 processes.register(app)
 
 

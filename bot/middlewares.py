@@ -97,6 +97,9 @@ async def current_person(session: AsyncSession, user: User) -> Person:
     query = select(Person).where(Person.telegram_id == user.id)
     person = await session.scalar(query)
     if person is not None:
+        if not person.display_name:  # staff added from the command line, say
+            person.display_name = user.full_name[:200]
+            await session.commit()
         return person
     person = Person(telegram_id=user.id, display_name=user.full_name[:200], roles=[])
     session.add(person)

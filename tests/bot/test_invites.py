@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.invites import (
-    InviteProblem,
     create_invite,
     invite_link,
     nonce_from_token,
@@ -21,7 +20,11 @@ async def _invite(harness: Harness, city: City, **kwargs: object) -> str:
     async with harness.sessions() as session:
         city = await session.merge(city)
         _invite, token = await create_invite(
-            session, city, SIGNING_KEY, created_by="test", **kwargs  # type: ignore[arg-type]
+            session,
+            city,
+            SIGNING_KEY,
+            created_by="test",
+            **kwargs,  # type: ignore[arg-type]
         )
         await session.commit()
     return token

@@ -55,6 +55,39 @@ def missing_translations() -> list[str]:
     return problems
 
 
+KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "__": None, "ngettext": (1, 2)}
+METHODS = [
+    ("**/templates/**.j2", "jinja2.ext:babel_extract"),
+    ("**/templates/**.html", "jinja2.ext:babel_extract"),
+    ("**/templates/**.txt", "jinja2.ext:babel_extract"),
+    ("**.py", "python"),
+]
+
+
+def marked_messages(package: str) -> set[str]:
+    """Every message id marked for translation in a package's code and templates."""
+    from babel.messages.extract import extract_from_dir
+
+    found: set[str] = set()
+    root = ROOT / package
+    if not root.is_dir():
+        return found
+    options = {"**/templates/**": {"extensions": "jinja2.ext.i18n"}}
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(root), method_map=METHODS, keywords=KEYWORDS, options_map=options
+    ):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def untranslated_marked(package: str, language: str) -> list[str]:
+    """Messages marked in `package` that none of its catalogs translate into `language`."""
+    translated: set[str] = set()
+    for po in sorted((ROOT / package / "locales" / language / "LC_MESSAGES").glob("*.po")):
+        translated.update(str(m.id) for m in load(po) if m.id and m.string and not m.fuzzy)
+    return sorted(m for m in marked_messages(package) if m not in translated)
+
+
 def main(argv: list[str]) -> int:
     action = argv[0] if argv else "compile"
     if action == "compile":
@@ -62,6 +95,12 @@ def main(argv: list[str]) -> int:
         return 0
     if action == "check":
         problems = missing_translations()
+        for package in PACKAGES:
+            for language in LANGUAGES:
+                problems.extend(
+                    f"{package} ({language}) lacks {message!r}"
+                    for message in untranslated_marked(package, language)
+                )
         for line in problems:
             print(line)  # noqa: T201
         return 1 if problems else 0

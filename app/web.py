@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from app.context import AppContext
 from app.mail import transactional_mailer
+from bot.webhook import setup_webhook_routes
 from newsletter.subscriptions.web import SubscriptionSite, setup_subscription_routes
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ def build_web_app(ctx: AppContext) -> web.Application:
     app[CONTEXT] = ctx
     app.router.add_get("/healthz", healthz)
     setup_subscription_routes(app, subscription_site(ctx))
+    setup_webhook_routes(app, ctx)
     return app
 
 

@@ -7,6 +7,7 @@ from storage import (
     feeds,
     networks,
     people,
+    representatives,
     subscribers,
 )
 from storage.base import Base
@@ -21,5 +22,6 @@ __all__ = [
     "metadata",
     "networks",
     "people",
+    "representatives",
     "subscribers",
 ]

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.cities import import_cities_text
 from app.cities_csv import CityFile
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
+from app.settings import Settings
 from storage.audit import record
 from storage.engine import SessionFactory
 from storage.networks import City
@@ -93,3 +95,95 @@ def list_cities(as_json: bool = typer.Option(False, "--json", help="One JSON doc
             for c in cities
         ],
     )
+
+
+@app.command("invite")
+def invite(
+    city: str = typer.Argument(..., help="The city's id or exact name."),
+    lang: str = typer.Option(None, "--lang", help="Language of the greeting (default: city's)."),
+    days: int = typer.Option(14, "--days", min=1, max=90, help="Days the link stays valid."),
+    bot_username: str = typer.Option(
+        None, "--bot", help="The bot's @username (default: asked from Telegram)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="One JSON document."),
+) -> None:
+    """Print a single-use, expiring `https://t.me/<bot>?start=<token>` link for a representative."""
+    from datetime import timedelta
+
+    from bot.config import SUPPORTED_LANGUAGES
+    from bot.invites import create_invite, invite_link
+
+    settings = settings_or_exit()
+    if lang is not None and lang not in SUPPORTED_LANGUAGES:
+        fail(f"--lang must be one of {', '.join(SUPPORTED_LANGUAGES)}", 2)
+    username = bot_username.lstrip("@") if bot_username else _bot_username(settings)
+
+    async def _go(sessions: SessionFactory) -> tuple[City, str, object] | list[City]:
+        async with sessions() as session:
+            found = await _cities_named(session, city)
+            if len(found) != 1:
+                return found
+            invite, token = await create_invite(
+                session,
+                found[0],
+                settings.signing_key(),
+                created_by="cli",
+                language=lang,
+                valid_for=timedelta(days=days),
+            )
+            await session.commit()
+            return found[0], token, invite.expires_at
+
+    result = with_sessions(settings, _go)
+    if isinstance(result, list):
+        if not result:
+            fail(f"no city {city!r}: see `aive cities list`", 1)
+        names = ", ".join(f"{c.id}: {c.name} ({c.country})" for c in result)
+        fail(f"several cities are called {city!r} ({names}); give the id", 2)
+    found_city, token, expires_at = result
+    link = invite_link(username, token)
+    if as_json:
+        print_json(
+            {
+                "city": found_city.name,
+                "city_id": found_city.id,
+                "link": link,
+                "expires_at": expires_at,
+            }
+        )
+    else:
+        typer.echo(link)
+
+
+async def _cities_named(session: AsyncSession, name_or_id: str) -> list[City]:
+    if name_or_id.isdigit():
+        by_id = await session.get(City, int(name_or_id))
+        return [by_id] if by_id else []
+    rows = await session.scalars(select(City).where(func.lower(City.name) == name_or_id.lower()))
+    return list(rows.all())
+
+
+def _bot_username(settings: Settings) -> str:
+    """The bot's @username, from Telegram's getMe (exit 2 without a token, 1 when unreachable)."""
+    import asyncio
+
+    from aiogram.exceptions import TelegramAPIError
+
+    from bot.session import make_bot
+
+    if settings.telegram_token is None:
+        fail("AIVE_TELEGRAM_TOKEN is not set: give the bot's username with --bot", 2)
+
+    async def _ask() -> str:
+        assert settings.telegram_token is not None
+        bot = make_bot(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
+        try:
+            me = await bot.get_me()
+        finally:
+            await bot.session.close()
+        return me.username or ""
+
+    try:
+        return asyncio.run(_ask())
+    except (TelegramAPIError, OSError) as exc:
+        fail(f"could not ask Telegram for the bot's username ({exc}); give it with --bot", 1)

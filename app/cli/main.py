@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from app.cli import (
+    bot,
     cities,
     config,
     consultations,
@@ -31,6 +32,7 @@ app.add_typer(feeds.items_app, name="items")
 app.add_typer(consultations.app, name="consultations")
 app.add_typer(demo.app, name="demo")
 app.add_typer(subscribers.app, name="subscribers")
+app.add_typer(bot.app, name="bot")
 processes.register(app)
 
 

@@ -11,7 +11,7 @@ from app.parts import BOT, SCHEDULER, WEB, WORKER
 from app.runtime import Part, configure_logging, run_parts
 
 
-def _start(parts: list[Part]) -> None:
+def start_parts(parts: list[Part]) -> None:
     settings = settings_or_exit()
     configure_logging()
     asyncio.run(run_parts(settings, parts))
@@ -21,24 +21,19 @@ def register(app: typer.Typer) -> None:
     @app.command("run")
     def run_all() -> None:
         """Web, scheduler, bot and workers in one process (the embedded default)."""
-        _start([WEB, SCHEDULER, BOT, WORKER])
+        start_parts([WEB, SCHEDULER, BOT, WORKER])
 
     @app.command("web")
     def web() -> None:
         """The web app alone (subscription pages, archive, webhooks, /healthz)."""
-        _start([WEB])
+        start_parts([WEB])
 
     @app.command("scheduler")
     def scheduler() -> None:
         """The scheduler alone; with PostgreSQL only the leader runs jobs."""
-        _start([SCHEDULER])
-
-    @app.command("bot")
-    def bot() -> None:
-        """The Telegram bot alone (polling, or webhook handling when a secret is set)."""
-        _start([BOT])
+        start_parts([SCHEDULER])
 
     @app.command("worker")
     def worker() -> None:
         """Drain the email deliveries and the chat outbox."""
-        _start([WORKER])
+        start_parts([WORKER])

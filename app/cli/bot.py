@@ -1,0 +1,47 @@
+"""`aive bot`: run the Telegram bot (polling), or `aive bot set-webhook` to register the webhook."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+
+from app.cli.context import fail, settings_or_exit
+from app.cli.processes import start_parts
+from app.parts import BOT
+from bot.config import BotConfig
+
+app = typer.Typer(
+    help="The Telegram bot (polling, or webhook handling when a secret is set).",
+    invoke_without_command=True,
+)
+
+
+@app.callback()
+def bot(ctx: typer.Context) -> None:
+    """Run the bot alone: polling, or nothing to poll when AIVE_TELEGRAM_WEBHOOK_SECRET is set."""
+    if ctx.invoked_subcommand is None:
+        start_parts([BOT])
+
+
+@app.command("set-webhook")
+def set_webhook(
+    url: str = typer.Option(
+        None, "--url", help="Default: AIVE_PUBLIC_URL + /webhooks/telegram (must be HTTPS)."
+    ),
+) -> None:
+    """Tell Telegram to POST updates to our web app, with the secret token."""
+    from aiogram.exceptions import TelegramAPIError
+
+    from bot.webhook import set_webhook as register
+
+    settings = settings_or_exit()
+    if settings.telegram_token is None:
+        fail("AIVE_TELEGRAM_TOKEN is not set", 2)
+    if settings.telegram_webhook_secret is None:
+        fail("AIVE_TELEGRAM_WEBHOOK_SECRET is not set: Telegram must send it with each update", 2)
+    try:
+        target = asyncio.run(register(BotConfig.from_settings(settings), url))
+    except TelegramAPIError as exc:
+        fail(f"Telegram refused the webhook: {exc}")
+    typer.echo(f"webhook set: {target}")

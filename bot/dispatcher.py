@@ -1,0 +1,95 @@
+"""The one place a Dispatcher is built: storage, middlewares, then every feature's router.
+
+A new feature adds its module to `feature_routers()` (before the fallback, which is last).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.types import ErrorEvent
+from aiogram.utils.i18n import I18n
+
+from bot.config import BotConfig
+from bot.features import fallback, forget, help, language, staff, start
+from bot.flood import FloodGuard
+from bot.i18n import build_i18n, choose_language
+from bot.middlewares import (
+    DbSessionMiddleware,
+    FloodMiddleware,
+    LanguageMiddleware,
+    PersonMiddleware,
+    PoliteErrorsMiddleware,
+    sorry,
+    tell_user,
+)
+from storage.engine import SessionFactory
+
+log = logging.getLogger(__name__)
+
+
+def feature_routers() -> list[Router]:
+    """Fresh routers of every feature, in matching order (a router can join one dispatcher)."""
+    return [
+        start.build_router(),
+        language.build_router(),
+        help.build_router(),
+        forget.build_router(),
+        staff.build_router(),
+    ]
+
+
+def used_update_types() -> list[str]:
+    """The update kinds our routers handle (what to ask Telegram for)."""
+    dp = Dispatcher()
+    dp.include_routers(*feature_routers(), fallback.build_router())
+    return dp.resolve_used_update_types()
+
+
+def fsm_storage(redis_url: str | None) -> tuple[BaseStorage, BaseEventIsolation]:
+    """In memory by default; with AIVE_REDIS_URL, Redis shared by every bot process."""
+    if not redis_url:
+        return MemoryStorage(), SimpleEventIsolation()
+    from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+
+    storage = RedisStorage.from_url(redis_url)
+    return storage, RedisEventIsolation(storage.redis)
+
+
+def build_dispatcher(
+    config: BotConfig,
+    sessions: SessionFactory,
+    *,
+    routers: Sequence[Router] = (),
+    flood_guard: FloodGuard | None = None,
+) -> Dispatcher:
+    """A Dispatcher with our middlewares and routers; `routers` go before the fallback."""
+    storage, isolation = fsm_storage(config.redis_url)
+    i18n = build_i18n(config.default_language)
+    dp = Dispatcher(storage=storage, events_isolation=isolation, config=config, i18n=i18n)
+    guard = flood_guard or FloodGuard(config.flood_burst, config.flood_interval)
+    dp.update.outer_middleware(FloodMiddleware(guard, i18n, config.default_language))
+    dp.update.outer_middleware(DbSessionMiddleware(sessions))
+    dp.update.outer_middleware(PersonMiddleware())
+    dp.update.outer_middleware(LanguageMiddleware(i18n))
+    dp.update.outer_middleware(PoliteErrorsMiddleware())
+    dp.include_routers(*feature_routers(), *routers, fallback.build_router())
+    dp.errors.register(_last_resort(i18n, config.default_language))
+    return dp
+
+
+def _last_resort(i18n: I18n, default_language: str):  # type: ignore[no-untyped-def]
+    """Errors before the handlers (the database is down, say): log, and say sorry."""
+
+    async def on_error(event: ErrorEvent, bot: Bot) -> bool:
+        log.error("update %s failed", event.update.update_id, exc_info=event.exception)
+        user = event.update.event.from_user if hasattr(event.update.event, "from_user") else None
+        locale = choose_language(None, user.language_code if user else None, default_language)
+        await tell_user(bot, event.update, sorry(i18n, locale), alert=True)
+        return True
+
+    return on_error

@@ -1,0 +1,24 @@
+"""Last router: whatever no feature understood gets a hint instead of silence."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.features.help import help_text
+from storage.people import Person
+
+
+def build_router() -> Router:
+    router = Router(name="fallback")
+
+    @router.message(F.chat.type == "private")
+    async def not_understood(message: Message, person: Person) -> None:
+        await message.answer(_("I did not understand that.") + "\n\n" + help_text(person))
+
+    @router.callback_query()
+    async def stale_button(query: CallbackQuery) -> None:
+        await query.answer(_("This button is no longer active."), show_alert=True)
+
+    return router

@@ -1,0 +1,54 @@
+"""/help: what this person may do here, by role."""
+
+from __future__ import annotations
+
+import html
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from storage.people import Person, Role
+
+
+def help_text(person: Person) -> str:
+    """The commands and roles of `person`, in the current language."""
+    lines: list[str] = [_("Here is what you can do:")]
+    if not person.roles:
+        lines.append(_("/start: tell me who you are, so I send you what concerns you"))
+    cities = [r.city.name for r in person.roles if r.role == Role.city_representative and r.city]
+    if cities:
+        lines.append(
+            _(
+                "You represent {cities}. When the secretariat opens a consultation for your "
+                "city, I send it here: one tap per answer."
+            ).format(cities=html.escape(", ".join(sorted(cities))))
+        )
+    if person.has_role(Role.youth):
+        lines.append(_("You are registered as a young person: calls for ideas will come here."))
+    if person.has_role(Role.member):
+        lines.append(_("You follow the network's news: I will write when there is something new."))
+    lines += [
+        _("/language: change the language"),
+        _("/forget: erase everything I know about you"),
+        _("/help: this list"),
+    ]
+    if person.is_staff:
+        lines += [
+            "",
+            _("Secretariat staff:"),
+            _("/invite CITY: create an invitation link for a city's representative"),
+            _("/requests: representation requests waiting for a decision"),
+        ]
+    return "\n".join(lines)
+
+
+def build_router() -> Router:
+    router = Router(name="help")
+
+    @router.message(Command("help"))
+    async def show_help(message: Message, person: Person) -> None:
+        await message.answer(help_text(person))
+
+    return router

@@ -1,0 +1,46 @@
+"""/language: the person picks the language every later message uses."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import keyboards
+from bot.config import SUPPORTED_LANGUAGES
+from bot.i18n import LANGUAGE_NAMES
+from bot.keyboards import LanguageChoice
+from storage.people import Person
+
+
+def build_router() -> Router:
+    router = Router(name="language")
+
+    @router.message(Command("language"))
+    async def ask_language(message: Message) -> None:
+        await message.answer(
+            _("Which language do you prefer?"), reply_markup=keyboards.languages(onboarding=False)
+        )
+
+    @router.callback_query(LanguageChoice.filter(~F.onboarding & F.code.in_(SUPPORTED_LANGUAGES)))
+    async def language_chosen(
+        query: CallbackQuery,
+        callback_data: LanguageChoice,
+        session: AsyncSession,
+        person: Person,
+        i18n: I18n,
+    ) -> None:
+        person.language = callback_data.code
+        await session.commit()
+        with i18n.use_locale(callback_data.code):
+            text = _("From now on I will write to you in {language}.").format(
+                language=LANGUAGE_NAMES[callback_data.code]
+            )
+            await query.answer()
+            if isinstance(query.message, Message):
+                await query.message.edit_text(text)
+
+    return router

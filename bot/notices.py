@@ -1,0 +1,83 @@
+"""Messages to someone other than the sender of the update, each in the reader's language."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import keyboards
+from bot.representatives import staff_people
+from storage.people import Person
+from storage.representatives import RepresentativeRequest
+
+log = logging.getLogger(__name__)
+
+
+def reader_language(person: Person, i18n: I18n) -> str:
+    return person.language or i18n.default_locale
+
+
+async def send_quietly(
+    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> bool:
+    """Send, logging (not raising) when Telegram refuses: a blocked user must not break a flow."""
+    try:
+        await bot.send_message(chat_id, text, reply_markup=markup)
+    except TelegramAPIError as exc:
+        log.warning("could not write to chat %s: %s", chat_id, exc)
+        return False
+    return True
+
+
+def request_summary(request: RepresentativeRequest, asker: Person, i18n: I18n, locale: str) -> str:
+    return i18n.gettext(
+        "{name} asks to be verified as the representative of {city} ({country}).",
+        locale=locale,
+    ).format(
+        name=html.escape(asker.display_name or str(asker.telegram_id)),
+        city=html.escape(request.city.name),
+        country=request.city.country,
+    )
+
+
+async def notify_staff_of_request(
+    bot: Bot, session: AsyncSession, i18n: I18n, request: RepresentativeRequest, asker: Person
+) -> int:
+    """Send the request with Approve / Reject buttons to every staff member; how many got it."""
+    sent = 0
+    for staff in await staff_people(session):
+        assert staff.telegram_id is not None
+        locale = reader_language(staff, i18n)
+        text = request_summary(request, asker, i18n, locale)
+        markup = keyboards.decision(request.id, i18n, locale)
+        sent += await send_quietly(bot, staff.telegram_id, text, markup)
+    if not sent:
+        log.warning("representative request %s: no staff member could be told", request.id)
+    return sent
+
+
+async def tell_decision(
+    bot: Bot, i18n: I18n, person: Person, request: RepresentativeRequest, approved: bool
+) -> None:
+    if person.telegram_id is None:
+        return
+    locale = reader_language(person, i18n)
+    if approved:
+        text = i18n.gettext(
+            "Good news: the secretariat confirmed that you represent {city}. "
+            "I will send you here what concerns your city.",
+            locale=locale,
+        )
+    else:
+        text = i18n.gettext(
+            "The secretariat could not confirm that you represent {city}. "
+            "If this is a mistake, reply to their email or ask them for an invitation link.",
+            locale=locale,
+        )
+    await send_quietly(bot, person.telegram_id, text.format(city=html.escape(request.city.name)))

@@ -1,0 +1,108 @@
+"""`/webhooks/telegram` on the web app: checks Telegram's secret token, answers at once and
+handles the update in the background (Telegram resends what it gets no answer for in ~60 s)."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiohttp import web
+
+from bot.commands import publish_menu
+from bot.config import BotConfig
+from bot.dispatcher import build_dispatcher, used_update_types
+from bot.i18n import build_i18n
+from bot.runner import BotContext
+from bot.session import make_bot
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+PATH = "/webhooks/telegram"
+
+
+class TelegramWebhook:
+    def __init__(self, config: BotConfig, dp: Dispatcher, bot: Bot) -> None:
+        assert config.webhook_secret, "webhook mode needs AIVE_TELEGRAM_WEBHOOK_SECRET"
+        self.secret = config.webhook_secret.encode()
+        self.dp = dp
+        self.bot = bot
+        self.tasks: set[asyncio.Task[Any]] = set()
+
+    async def handle(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER)
+        if given is None:
+            return web.json_response({"error": "missing secret token"}, status=401)
+        if not hmac.compare_digest(given.encode(), self.secret):
+            return web.json_response({"error": "wrong secret token"}, status=403)
+        try:
+            update = await request.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return web.json_response({"error": "body is not JSON"}, status=400)
+        if not isinstance(update, dict) or "update_id" not in update:
+            return web.json_response({"error": "not a Telegram update"}, status=400)
+        task = asyncio.create_task(self._process(update))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return web.json_response({"ok": True})
+
+    async def _process(self, update: dict[str, Any]) -> None:
+        try:
+            await self.dp.feed_raw_update(self.bot, update)
+        except Exception:  # the errors middleware has said sorry; keep the web app alive
+            log.exception("webhook update %s failed", update.get("update_id"))
+
+    async def drain(self, timeout: float = 10.0) -> None:
+        """Wait for updates still being handled (on shutdown)."""
+        if self.tasks:
+            await asyncio.wait(list(self.tasks), timeout=timeout)
+
+
+WEBHOOK = web.AppKey("telegram_webhook", TelegramWebhook)
+
+
+async def _not_configured(request: web.Request) -> web.Response:
+    return web.json_response({"error": "the Telegram webhook is not enabled"}, status=404)
+
+
+def setup_webhook_routes(app: web.Application, ctx: BotContext) -> None:
+    """Add `/webhooks/telegram`; 404 unless both the token and the webhook secret are set."""
+    settings = ctx.settings
+    if settings.telegram_token is None or settings.telegram_webhook_secret is None:
+        app.router.add_post(PATH, _not_configured)
+        return
+    config = BotConfig.from_settings(settings)
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        bot = make_bot(config.token, config.api_url)
+        hook = TelegramWebhook(config, build_dispatcher(config, ctx.sessions), bot)
+        app[WEBHOOK] = hook
+        yield
+        await hook.drain()
+        await bot.session.close()
+
+    async def handle(request: web.Request) -> web.Response:
+        return await request.app[WEBHOOK].handle(request)
+
+    app.cleanup_ctx.append(lifecycle)
+    app.router.add_post(PATH, handle)
+
+
+async def set_webhook(config: BotConfig, url: str | None = None) -> str:
+    """Register our webhook with Telegram (with the secret token); returns the URL set."""
+    if not config.webhook_secret:
+        raise ValueError("AIVE_TELEGRAM_WEBHOOK_SECRET is not set")
+    target = url or config.webhook_url
+    bot = make_bot(config.token, config.api_url)
+    try:
+        await bot.set_webhook(
+            target, secret_token=config.webhook_secret, allowed_updates=used_update_types()
+        )
+        await publish_menu(bot, build_i18n(config.default_language))
+    finally:
+        await bot.session.close()
+    return target

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import gettext
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -45,3 +47,38 @@ def city_language(city_languages: Sequence[str]) -> str | None:
         if found := supported(code):
             return found
     return None
+
+
+class FeatureCatalog:
+    """A feature's own gettext domain (bot/locales/<lang>/LC_MESSAGES/<domain>.po).
+
+    Features keep their messages apart from `bot.po` so they can be written side by side;
+    `text(message, lang)` translates into `lang`, or into the current aiogram locale.
+    Mark messages with `catalog.text(...)` or a module-level `_ = catalog.text` alias; the
+    catalog check (`python -m app.catalogs check`) finds any message left untranslated.
+    """
+
+    def __init__(self, domain: str) -> None:
+        self.domain = domain
+
+    def translations(self, lang: str) -> gettext.NullTranslations:
+        return _translations(self.domain, supported(lang) or "en")
+
+    def text(self, message: str, lang: str | None = None, **values: object) -> str:
+        if lang is None:
+            current = I18n.get_current(no_error=True)
+            lang = current.current_locale if current is not None else "en"
+        translated = self.translations(lang).gettext(message)
+        return translated % values if values else translated
+
+
+@functools.cache
+def _translations(domain: str, lang: str) -> gettext.NullTranslations:
+    try:
+        return gettext.translation(domain, localedir=LOCALES, languages=[lang])
+    except FileNotFoundError:
+        if (LOCALES / lang / "LC_MESSAGES" / f"{domain}.po").exists():
+            raise RuntimeError(
+                f"catalog {domain} ({lang}) is not compiled: run `python -m app.catalogs compile`"
+            ) from None
+        return gettext.NullTranslations()

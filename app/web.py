@@ -8,7 +8,9 @@ import logging
 from aiohttp import web
 from sqlalchemy import text
 
+from app.bulletin_config import archive_config
 from app.context import AppContext
+from newsletter.archive import setup_archive_routes
 
 log = logging.getLogger(__name__)
 CONTEXT = web.AppKey("context", AppContext)
@@ -34,6 +36,7 @@ def build_web_app(ctx: AppContext) -> web.Application:
     app = web.Application(client_max_size=2 * 1024 * 1024)
     app[CONTEXT] = ctx
     app.router.add_get("/healthz", healthz)
+    setup_archive_routes(app, ctx.sessions, archive_config(ctx.settings))
     return app
 
 

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from newsletter import bulletins
@@ -104,7 +104,7 @@ async def _covered(session: AsyncSession, series: Series, language: str, fired: 
             exists().where(
                 Edition.series_id == series.id,
                 Edition.language == language,
-                or_(Edition.period_end >= fired, Edition.created_at >= fired),
+                Edition.period_end >= fired,
             )
         )
     )

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from newsletter.bulletin_errors import BulletinError, EditionLocked, EditsError, NotFoundError
 from newsletter.cadence import CadenceError, last_fires
@@ -288,7 +289,7 @@ async def _latest(
     series: Series,
     language: str,
     statuses: Sequence[EditionStatus],
-    column: object,
+    column: InstrumentedAttribute[datetime],
 ) -> Edition | None:
     return await session.scalar(
         select(Edition)
@@ -297,7 +298,7 @@ async def _latest(
             Edition.language == language,
             Edition.status.in_(statuses),
         )
-        .order_by(column.desc())  # type: ignore[attr-defined]
+        .order_by(column.desc())
         .limit(1)
     )
 

@@ -158,10 +158,11 @@ def edit(
     if pin or exclude or editorial_file or subject is not None:
         edits = _with_flags(current, pin, exclude, editorial_file, subject)
     else:
-        edits = _edit_in_editor(edition_id, current, header)
-        if edits is None:
+        edited = _edit_in_editor(edition_id, current, header)
+        if edited is None:
             typer.echo(f"edition {edition_id}: no change")
             return
+        edits = edited
 
     async def _apply(sessions: SessionFactory) -> dict[str, Any]:
         async with sessions() as session:

@@ -30,6 +30,7 @@ def make_item(
     hours_ago: float,
     categories: list[str] | None = None,
     event_in_days: int | None = None,
+    now: datetime = NOW,
 ) -> Item:
     item = Item(
         url=f"https://news.example.org/{key}",
@@ -37,17 +38,17 @@ def make_item(
         title=f"News {key}",
         summary_text=f"Summary of {key}.",
         summary_html=f"<p>Summary of {key}.</p>",
-        published_at=NOW - timedelta(hours=hours_ago),
+        published_at=now - timedelta(hours=hours_ago),
         language=language,
         categories=categories or [],
         content_hash=key,
-        event_at=NOW + timedelta(days=event_in_days) if event_in_days is not None else None,
+        event_at=now + timedelta(days=event_in_days) if event_in_days is not None else None,
     )
     item.links.append(ItemSource(source=source, guid=key))
     return item
 
 
-async def build_world(session: AsyncSession) -> World:
+async def build_world(session: AsyncSession, now: datetime = NOW) -> World:
     """Series `global` (networks spain + francophone, languages en/fr) and sources in and out of
     those networks, with items in French, Spanish, English and an unknown language."""
     series = Series(
@@ -93,6 +94,7 @@ async def build_world(session: AsyncSession) -> World:
         ("bcn-1", "bcn", "es", 10, [], None),
         ("bcn-2", "bcn", "en", 20, ["Youth"], None),
         ("lisboa-1", "lisboa", "pt", 3, [], None),  # not in the series' networks
+        ("week-1", "bcn", "en", 24 * 8, [], None),  # the week before
         ("old-1", "lyon", "fr", 24 * 40, [], None),  # before any default period
     ]
     for key, source, language, hours, categories, event in specs:
@@ -103,6 +105,7 @@ async def build_world(session: AsyncSession) -> World:
             hours_ago=hours,
             categories=categories,
             event_in_days=event,
+            now=now,
         )
     session.add_all([series, *sources.values(), *world.items.values()])
     await session.commit()

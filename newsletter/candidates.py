@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from newsletter.edition import CandidateItem, OpenConsultation, Period
@@ -51,21 +52,46 @@ async def load_candidates(
 ) -> list[CandidateItem]:
     """Items published in `period` by sources of the series' networks, plus `include_ids`
     (pinned items, wherever they come from)."""
-    sources = (await session.scalars(select(Source))).all()
-    source_ids = [s.id for s in sources if source_in_networks(s, series_networks)]
+    sources = {s.id: s for s in (await session.scalars(select(Source))).all()}
+    wanted = [i for i, s in sources.items() if source_in_networks(s, series_networks)]
     in_period = (
-        Item.id.in_(select(ItemSource.item_id).where(ItemSource.source_id.in_(source_ids)))
+        ItemSource.source_id.in_(wanted)
         & (Item.published_at >= period.start)
         & (Item.published_at < period.end)
     )
     condition = or_(in_period, Item.id.in_(list(include_ids))) if include_ids else in_period
-    items = (await session.scalars(select(Item).where(condition).order_by(Item.id))).all()
+    # plain rows, not entities: no relationship loading for thousands of items
+    rows = (
+        await session.execute(
+            select(*ITEM_COLUMNS, ItemSource.source_id)
+            .join(ItemSource, ItemSource.item_id == Item.id)
+            .where(Item.id.in_(select(Item.id).join(ItemSource).where(condition)))
+            .order_by(Item.id, ItemSource.id)
+        )
+    ).all()
+    carried: dict[int, tuple[Any, list[Source]]] = {}
+    for row in rows:
+        entry = carried.setdefault(row.id, (row, []))
+        entry[1].append(sources[row.source_id])
     zone = ZoneInfo(timezone)
-    return [candidate_of(item, zone) for item in items]
+    return [candidate_of(row, links, zone) for row, links in carried.values()]
 
 
-def candidate_of(item: Item, zone: ZoneInfo) -> CandidateItem:
-    sources = [link.source for link in item.links]
+ITEM_COLUMNS = (
+    Item.id,
+    Item.title,
+    Item.url,
+    Item.published_at,
+    Item.language,
+    Item.summary_text,
+    Item.summary_html,
+    Item.image_url,
+    Item.categories,
+    Item.event_at,
+)
+
+
+def candidate_of(item: Row[Any], sources: list[Source], zone: ZoneInfo) -> CandidateItem:
     networks = sorted({n for s in sources for n in (s.networks or ())})
     city = next((s.city for s in sources if s.city is not None), None)
     named = next((s for s in sources if s.title), None)

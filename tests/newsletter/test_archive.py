@@ -8,6 +8,8 @@ from datetime import timedelta
 import feedparser
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from babel.messages.extract import extract_from_file
+from jinja2.ext import babel_extract
 
 from app import catalogs
 from app.context import AppContext
@@ -15,6 +17,7 @@ from app.settings import load_settings
 from app.web import build_web_app
 from newsletter import bulletins
 from newsletter.archive import negotiate_language
+from newsletter.render import CATALOG_LANGUAGES, LOCALE_DIR, TEMPLATE_DIR
 from storage.engine import SessionFactory
 from tests.newsletter.bulletin_samples import NOW, build_world
 
@@ -143,3 +146,21 @@ async def test_generic_unsubscribe_and_preferences_pages_point_to_the_personal_l
 def test_language_negotiation(asked: str | None, header: str | None, expected: str) -> None:
     supported = ("en", "fr", "es", "pt", "ca")
     assert negotiate_language(asked, header, supported, "en") == expected
+
+
+def test_archive_catalogs_cover_every_template_string() -> None:
+    used: set[str] = set()
+    for template in (TEMPLATE_DIR / "archive").glob("*.j2"):
+        for _, message, _, _ in extract_from_file(
+            babel_extract, str(template), options={"extensions": "jinja2.ext.i18n"}
+        ):
+            used.add(message if isinstance(message, str) else message[0])
+    assert len(used) >= 10
+    for language in CATALOG_LANGUAGES:
+        known = {
+            m.id: m.string
+            for m in catalogs.load(LOCALE_DIR / language / "LC_MESSAGES" / "archive.po")
+            if m.id
+        }
+        assert used <= set(known), f"{language} lacks {sorted(used - set(known))}"
+        assert all(known[m] for m in used)

@@ -107,3 +107,4 @@ def list_cities(as_json: bool = typer.Option(False, "--json", help="One JSON doc
             for c in cities
         ],
     )
+

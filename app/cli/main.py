@@ -9,6 +9,7 @@ from app.cli import (
     config,
     consultations,
     db,
+    delivery,
     feeds,
     processes,
     staff,
@@ -28,6 +29,11 @@ app.add_typer(feeds.app, name="feeds")
 app.add_typer(feeds.items_app, name="items")
 app.add_typer(consultations.app, name="consultations")
 processes.register(app)
+
+# Interim `aive bulletin` group (the bulletins branch brings app/cli/bulletin.py): send, stats.
+bulletin_app = typer.Typer(help="Bulletin editions: send and stats.", no_args_is_help=True)
+delivery.register(bulletin_app)
+app.add_typer(bulletin_app, name="bulletin")
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import random
@@ -265,3 +266,23 @@ async def test_without_a_key_the_outbox_holds_readable_messages(
     assert message["To"] == "Reader 0 <reader0@example.org>"
     body = message.get_body(("plain",))
     assert body is not None and "Hello Reader 0" in body.get_content()
+
+
+async def test_two_workers_share_one_edition_without_duplicates(
+    sessions: SessionFactory, fake_sendgrid: FakeSendGrid
+) -> None:
+    edition = await make_edition(sessions)
+    await add_subscribers(sessions, 4000)
+    await queue(sessions, edition)
+    small = SenderConfig(batch_size=250, policy=FAST.policy)
+    first, second = (
+        sender_for(sessions, fake_sendgrid, small),
+        sender_for(sessions, fake_sendgrid, small),
+    )
+
+    reports = await asyncio.gather(first.send_edition(edition), second.send_edition(edition))
+
+    sent = sent_addresses(fake_sendgrid)
+    assert len(sent) == 4000 and set(sent.values()) == {1}
+    assert all(sum(r.accepted for r in rs) > 0 for rs in reports), "both took a share"
+    assert await states(sessions, edition) == {"accepted": 4000}

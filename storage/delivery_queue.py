@@ -13,7 +13,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, insert, literal, select, text, update
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    and_,
+    exists,
+    insert,
+    literal,
+    literal_column,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -111,14 +122,15 @@ def _count(result: object) -> int:
     return max(int(getattr(result, "rowcount", 0) or 0), 0)
 
 
-def _in_networks(session: AsyncSession, networks: Sequence[str]) -> object:
+def _in_networks(session: AsyncSession, networks: Sequence[str]) -> ColumnElement[bool]:
     """Subscribers sharing a network with the series (every subscriber when it lists none)."""
     if not networks:
-        return literal(True)
-    if session.bind.dialect.name == "postgresql":
+        return true()
+    if session.get_bind().dialect.name == "postgresql":
         return Subscriber.networks.op("?|")(postgresql.array(list(networks)))
     wanted = ", ".join(f"'{_sql_quote(n)}'" for n in networks)
-    return text(f"EXISTS (SELECT 1 FROM json_each(subscribers.networks) WHERE value IN ({wanted}))")
+    sql = f"EXISTS (SELECT 1 FROM json_each(subscribers.networks) WHERE value IN ({wanted}))"
+    return literal_column(sql, Boolean)
 
 
 def _sql_quote(value: str) -> str:
@@ -197,7 +209,7 @@ async def claim_batch(
         .order_by(Delivery.id)
         .limit(size)
     )
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=Delivery)
     rows = (await session.execute(query)).all()
     if not rows:

@@ -113,7 +113,7 @@ async def record_events(session: AsyncSession, events: Sequence[Event], now: dat
             "occurred_at": event.occurred_at,
             "received_at": now,
         }
-        dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
         statement = (
             dialect.insert(DeliveryEvent)
             .values(**values)

@@ -19,7 +19,7 @@ from newsletter.webhooks import PATH, SIGNATURE, TIMESTAMP, setup_sendgrid_webho
 from storage.deliveries import DeliveryEvent
 from storage.delivery_stats import edition_stats
 from storage.engine import SessionFactory
-from storage.subscribers import Subscriber, SubscriberStatus
+from storage.subscribers import Subscriber
 from tests.newsletter.delivery.world import add_subscribers
 
 KEY = ec.generate_private_key(ec.SECP256R1())

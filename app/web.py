@@ -14,6 +14,7 @@ from app.mail import transactional_mailer
 from bot.webhook import setup_webhook_routes
 from newsletter.archive import setup_archive_routes
 from newsletter.subscriptions.web import SubscriptionSite, setup_subscription_routes
+from newsletter.webhooks import setup_sendgrid_webhook
 
 log = logging.getLogger(__name__)
 CONTEXT = web.AppKey("context", AppContext)
@@ -42,6 +43,9 @@ def build_web_app(ctx: AppContext) -> web.Application:
     setup_subscription_routes(app, subscription_site(ctx))
     setup_webhook_routes(app, ctx)
     setup_archive_routes(app, ctx.sessions, archive_config(ctx.settings))
+    setup_sendgrid_webhook(
+        app, ctx.settings.sendgrid_webhook_public_key, lambda request: request.app[CONTEXT].sessions
+    )
     return app
 
 

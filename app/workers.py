@@ -8,11 +8,12 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from app.context import AppContext
+from app.delivery import drain_deliveries
 
 log = logging.getLogger(__name__)
 # A drainer handles one batch and returns how many rows it processed (0: nothing to do).
 Drainer = Callable[[AppContext], Awaitable[int]]
-DRAINERS: list[tuple[str, Drainer]] = []
+DRAINERS: list[tuple[str, Drainer]] = [("deliveries", drain_deliveries)]
 IDLE_SECONDS = 2.0
 
 

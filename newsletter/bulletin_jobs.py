@@ -4,8 +4,9 @@
   grace period, compose a draft per language unless an edition of that language already covers
   the fire time (so running it twice, or after a restart, composes once). Staff are told through
   a log line for now.
-- `hand_over_due_editions` (every minute): approved editions whose send time came are marked
-  `sending` and handed to the delivery engine through `deliver`.
+
+Editions approved with a send time are handed to delivery by the `aive worker` drainer
+(app/delivery.py), which queues their deliveries when the time comes.
 """
 
 from __future__ import annotations
@@ -109,16 +110,3 @@ async def _covered(session: AsyncSession, series: Series, language: str, fired: 
         )
     )
     return bool(found)
-
-
-async def hand_over_due_editions(
-    sessions: SessionFactory, now: datetime, deliver: Deliver | None = None
-) -> list[Edition]:
-    """Mark due editions `sending` and pass them to `deliver` (the delivery engine's hook)."""
-    async with sessions() as session:
-        due = await bulletins.due_for_delivery(session, now)
-    for edition in due:
-        log.info("bulletin edition %s (%s) handed to delivery", edition.id, edition.language)
-    if due and deliver is not None:
-        await deliver(due)
-    return due

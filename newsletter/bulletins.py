@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -252,36 +252,6 @@ async def cancel(session: AsyncSession, edition_id: int, actor: str) -> Edition:
     audit.record(session, actor, "bulletin.cancel", f"edition:{edition.id}")
     await session.commit()
     return edition
-
-
-async def due_for_delivery(session: AsyncSession, now: datetime) -> list[Edition]:
-    """Approved or scheduled editions whose `send_at` has come, now marked `sending` (each is
-    claimed by one conditional update, so two schedulers never both hand it over)."""
-    ready = (EditionStatus.approved, EditionStatus.scheduled)
-    ids = (
-        await session.scalars(
-            select(Edition.id)
-            .where(Edition.status.in_(ready), Edition.send_at.is_not(None), Edition.send_at <= now)
-            .order_by(Edition.send_at, Edition.id)
-        )
-    ).all()
-    claimed: list[int] = []
-    for edition_id in ids:
-        result = await session.execute(
-            update(Edition)
-            .where(Edition.id == edition_id, Edition.status.in_(ready))
-            .values(status=EditionStatus.sending, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if getattr(result, "rowcount", 0) == 1:
-            claimed.append(edition_id)
-    await session.commit()
-    if not claimed:
-        return []
-    rows = await session.scalars(
-        select(Edition).where(Edition.id.in_(claimed)).execution_options(populate_existing=True)
-    )
-    return sorted(rows.all(), key=lambda e: claimed.index(e.id))
 
 
 async def _latest(

@@ -11,6 +11,7 @@ from app.cli import (
     config,
     consultations,
     db,
+    delivery,
     demo,
     feeds,
     processes,
@@ -34,6 +35,7 @@ app.add_typer(consultations.app, name="consultations")
 app.add_typer(demo.app, name="demo")
 app.add_typer(subscribers.app, name="subscribers")
 app.add_typer(bot.app, name="bot")
+delivery.register(bulletin.app)
 app.add_typer(bulletin.app, name="bulletin")
 processes.register(app)
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from newsletter import bulletins
-from newsletter.bulletin_jobs import compose_scheduled_drafts, hand_over_due_editions
+from newsletter.bulletin_jobs import compose_scheduled_drafts
 from storage.bulletins import Edition, EditionStatus, Series
 from storage.engine import SessionFactory
 from tests.newsletter.bulletin_samples import NOW, build_world
@@ -81,19 +80,3 @@ async def test_a_series_with_a_broken_cadence_does_not_stop_the_others(
     drafts = await compose_scheduled_drafts(sessions, FIRE + timedelta(minutes=1), CONFIG)
     assert len(drafts) == 2
     assert "broken" in caplog.text and "not a valid cron expression" in caplog.text
-
-
-async def test_hand_over_passes_due_editions_to_delivery_once(sessions: SessionFactory) -> None:
-    async with sessions() as s:
-        await build_world(s)
-        edition = await bulletins.compose_draft(s, "global", "en", NOW)
-        await bulletins.approve(s, edition.id, "ana", NOW + timedelta(minutes=30), now=NOW)
-    handed: list[int] = []
-
-    async def deliver(editions: Sequence[Edition]) -> None:
-        handed.extend(e.id for e in editions)
-
-    assert await hand_over_due_editions(sessions, NOW + timedelta(minutes=29), deliver) == []
-    await hand_over_due_editions(sessions, NOW + timedelta(minutes=31), deliver)
-    await hand_over_due_editions(sessions, NOW + timedelta(minutes=32), deliver)
-    assert handed == [edition.id]

@@ -198,34 +198,5 @@ async def test_approve_and_cancel_follow_the_status_rules(sessions: SessionFacto
             await bulletins.approve(s, 4242, "ana")
 
 
-async def test_due_for_delivery_hands_over_only_editions_whose_time_came(
-    sessions: SessionFactory,
-) -> None:
-    await world(sessions)
-    async with sessions() as s:
-        due = await bulletins.compose_draft(s, "global", "en", NOW)
-        later = await bulletins.compose_draft(s, "global", "fr", NOW)
-        await bulletins.approve(s, due.id, "ana", NOW + timedelta(minutes=5), now=NOW)
-        await bulletins.approve(s, later.id, "ana", NOW + timedelta(days=1), now=NOW)
-    moment = NOW + timedelta(minutes=6)
-    async with sessions() as s:
-        handed = await bulletins.due_for_delivery(s, moment)
-    assert [e.id for e in handed] == [due.id]
-    assert handed[0].status is EditionStatus.sending
-    async with sessions() as s:
-        assert await bulletins.due_for_delivery(s, moment) == []
-        assert (await bulletins.get_edition(s, later.id)).status is EditionStatus.scheduled
-
-
-async def test_approved_without_send_time_waits_for_a_manual_send(
-    sessions: SessionFactory,
-) -> None:
-    await world(sessions)
-    async with sessions() as s:
-        edition = await bulletins.compose_draft(s, "global", "en", NOW)
-        await bulletins.approve(s, edition.id, "ana", now=NOW)
-        assert await bulletins.due_for_delivery(s, NOW + timedelta(days=30)) == []
-
-
 def test_now_must_be_aware() -> None:
     assert NOW.tzinfo is UTC

@@ -1,0 +1,300 @@
+"""The sending loop: claim a batch, commit it as `sending`, hand it to the backend, record.
+
+Crash safety comes from the order of the steps: rows are committed `sending` (with this
+worker's id and a lease) before the request, and their outcome after it. Whatever moment the
+process dies at, the only rows whose fate is unknown are those still `sending`: the one batch in
+flight. `recover` makes them `uncertain` (once their holder is known dead or its lease is over)
+and they are sent again: that batch is the only window for a duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import secrets
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from newsletter.delivery.backend import BatchResult, MailBackend
+from newsletter.delivery.batching import EditionMessage, Links, build_batch
+from newsletter.delivery.errors import DeliveryError, RateLimited
+from newsletter.delivery.retry import Action, RetryPolicy
+from storage import delivery_queue as queue
+from storage.base import utcnow
+from storage.bulletins import Edition, EditionStatus
+from storage.deliveries import DeliveryState
+from storage.engine import SessionFactory
+
+log = logging.getLogger(__name__)
+HOST = socket.gethostname()
+
+
+def make_worker_id() -> str:
+    """`host:pid:random`: lets a restarted sender on the same host see its predecessor died."""
+    return f"{HOST}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def holder_alive(worker_id: str) -> bool:
+    """False only when the holder surely died: same host, and its process is gone."""
+    host, _, rest = worker_id.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != HOST or not pid_text.isdigit():
+        return True  # another machine: only its lease tells
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class SenderConfig:
+    batch_size: int = 1000
+    # longer than one request (the SendGrid backend's timeout is 30 s) with room to spare
+    lease_seconds: float = 120.0
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+@dataclass(slots=True)
+class BatchReport:
+    edition_id: int
+    claimed: int = 0
+    accepted: int = 0
+    failed: int = 0
+    uncertain: int = 0
+    skipped: int = 0
+    requests: int = 0
+    error: str | None = None
+    finished: bool = False
+
+
+class Sender:
+    """Sends queued deliveries through `backend`; several senders may share an edition."""
+
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        backend: MailBackend,
+        links: Links,
+        mail_from: str,
+        *,
+        config: SenderConfig | None = None,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        clock: Callable[[], datetime] = utcnow,
+        rng: random.Random | None = None,
+        worker_id: str | None = None,
+        alive: Callable[[str], bool] = holder_alive,
+    ) -> None:
+        self.sessions = sessions
+        self.backend = backend
+        self.links = links
+        self.mail_from = mail_from
+        self.config = config or SenderConfig()
+        self.worker_id = worker_id or make_worker_id()
+        self._sleep = sleep
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._alive = alive
+        self._cursor: dict[int, int] = {}
+        self._messages: dict[int, EditionMessage] = {}
+        self._batches = 0
+
+    async def recover(self) -> int:
+        """Make the rows of dead senders' in-flight batches `uncertain`; return how many."""
+        async with self.sessions() as session:
+            count = await queue.recover_stale(session, self._clock(), self._alive)
+            await session.commit()
+        if count:
+            log.warning("%d deliveries were in flight when a sender stopped: resending", count)
+        return count
+
+    async def send_edition(
+        self, edition_id: int, progress: Callable[[BatchReport], None] | None = None
+    ) -> list[BatchReport]:
+        """Send every claimable delivery of the edition; return one report per batch."""
+        await self.recover()
+        reports = []
+        while (report := await self.send_next(edition_id)) is not None:
+            reports.append(report)
+            if progress is not None:
+                progress(report)
+            if report.finished:
+                break
+        return reports
+
+    async def send_next(self, edition_id: int | None = None) -> BatchReport | None:
+        """Claim and send one batch (of `edition_id`, or of any edition being sent).
+
+        None when there is nothing to claim (the edition is marked sent if it is done).
+        """
+        async with self.sessions() as session:
+            if edition_id is None:
+                edition_id = await queue.next_edition(session)
+                if edition_id is None:
+                    # nothing left to claim anywhere: close the editions that are done
+                    if await queue.finish_sent_editions(session, self._clock()):
+                        await session.commit()
+                    return None
+            status = await session.scalar(select(Edition.status).where(Edition.id == edition_id))
+            if status != EditionStatus.sending:
+                return None
+            claim = await self._claim(session, edition_id)
+            if claim is None:
+                done = await queue.finish_edition(session, edition_id, self._clock())
+                await session.commit()
+                return BatchReport(edition_id, finished=True) if done else None
+            await session.commit()
+            message = await self._message(session, edition_id)
+        report = BatchReport(edition_id, claimed=len(claim.recipients), skipped=claim.skipped)
+        if claim.recipients:
+            await self._deliver(claim, message, report)
+        return report
+
+    async def _claim(self, session: object, edition_id: int) -> queue.Claim | None:
+        assert hasattr(session, "execute")
+        self._batches += 1
+        batch_id = f"{self.worker_id.rsplit(':', 1)[-1]}-{self._batches}-{secrets.token_hex(3)}"
+        for after in (self._cursor.get(edition_id, 0), 0):
+            claim = await queue.claim_batch(
+                session,  # type: ignore[arg-type]
+                edition_id,
+                size=self.config.batch_size,
+                worker_id=self.worker_id,
+                batch_id=batch_id,
+                lease_until=queue.lease_from(self._clock(), self.config.lease_seconds),
+                after_id=after,
+            )
+            if claim is not None:
+                self._cursor[edition_id] = claim.last_id
+                return claim
+            if after == 0:
+                break
+        self._cursor[edition_id] = 0
+        return None
+
+    async def _message(self, session: object, edition_id: int) -> EditionMessage:
+        if edition_id not in self._messages:
+            edition = await session.get(Edition, edition_id)  # type: ignore[attr-defined]
+            self._messages[edition_id] = EditionMessage(
+                edition_id=edition.id,
+                mail_from=self.mail_from,
+                subject=edition.subject,
+                html=edition.html or "",
+                text=edition.text or "",
+                series=edition.series.slug,
+                language=edition.language,
+            )
+        return self._messages[edition_id]
+
+    async def _deliver(
+        self, claim: queue.Claim, message: EditionMessage, report: BatchReport
+    ) -> None:
+        batch = build_batch(message, claim.recipients, self.links)
+        policy = self.config.policy
+        attempt = rate_limited = 0
+        while True:
+            report.requests += 1
+            try:
+                result = await self.backend.send_batch(batch)
+            except DeliveryError as exc:
+                if isinstance(exc, RateLimited):
+                    rate_limited += 1
+                else:
+                    attempt += 1
+                decision = policy.decide(
+                    exc, attempt=attempt, rate_limited=rate_limited, rng=self._rng
+                )
+                if decision.action is Action.RETRY:
+                    log.warning(
+                        "batch %s: %s; retrying in %.1f s", claim.batch_id, exc, decision.delay
+                    )
+                    await self._hold(claim.batch_id, decision.delay)
+                    await self._sleep(decision.delay)
+                    continue
+                await self._give_up(claim, exc, decision.action, report)
+                return
+            await self._record(claim, result, report)
+            return
+
+    async def _hold(self, batch_id: str, delay: float) -> None:
+        until = queue.lease_from(self._clock(), delay + self.config.lease_seconds)
+        async with self.sessions() as session:
+            await queue.extend_lease(session, batch_id, until)
+            await session.commit()
+
+    async def _record(self, claim: queue.Claim, result: BatchResult, report: BatchReport) -> None:
+        now = self._clock()
+        accepted = set(result.accepted)
+        skipped = {s.delivery_id: s.reason for s in result.skipped}
+        untold = [
+            r.delivery_id for r in claim.recipients if r.delivery_id not in accepted | set(skipped)
+        ]
+        async with self.sessions() as session:
+            await queue.record_outcome(
+                session,
+                sorted(accepted),
+                DeliveryState.accepted,
+                now=now,
+                message_id=result.message_id,
+            )
+            for reason in set(skipped.values()):
+                ids = [d for d, why in skipped.items() if why == reason]
+                await queue.record_outcome(
+                    session, ids, DeliveryState.skipped, now=now, error=reason
+                )
+            await queue.record_outcome(
+                session, untold, DeliveryState.failed, now=now, error="not taken by the backend"
+            )
+            await session.commit()
+        report.accepted += len(accepted)
+        report.skipped += len(skipped)
+        report.failed += len(untold)
+
+    async def _give_up(
+        self, claim: queue.Claim, exc: DeliveryError, action: Action, report: BatchReport
+    ) -> None:
+        now = self._clock()
+        error = str(exc)
+        ids = [r.delivery_id for r in claim.recipients]
+        async with self.sessions() as session:
+            if action is Action.UNCERTAIN:
+                worn = [
+                    r.delivery_id
+                    for r in claim.recipients
+                    if r.attempts >= self.config.policy.max_attempts
+                ]
+                again = [i for i in ids if i not in set(worn)]
+                await queue.record_outcome(
+                    session, again, DeliveryState.uncertain, now=now, error=error
+                )
+                await queue.record_outcome(
+                    session,
+                    worn,
+                    DeliveryState.failed,
+                    now=now,
+                    error=f"outcome unknown after retries: {error}",
+                )
+                report.uncertain += len(again)
+                report.failed += len(worn)
+                log.warning(
+                    "batch %s: %s; %d deliveries will be sent again",
+                    claim.batch_id,
+                    error,
+                    len(again),
+                )
+            else:
+                await queue.record_outcome(session, ids, DeliveryState.failed, now=now, error=error)
+                report.failed += len(ids)
+                log.error(
+                    "batch %s of edition %s failed: %s", claim.batch_id, claim.edition_id, error
+                )
+            await session.commit()
+        report.error = error

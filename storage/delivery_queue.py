@@ -1,0 +1,326 @@
+"""The delivery queue in SQL: enqueue an edition, claim a batch, record outcomes.
+
+Claiming is safe with several workers: candidates are read by keyset (`id > after`, on
+PostgreSQL `FOR UPDATE SKIP LOCKED`), then taken by an UPDATE guarded on their state, so a row
+another worker took in between is simply not returned (this also holds on SQLite). A claimed
+row is `sending` with a lease and a worker id, committed before any request: after a crash the
+rows still `sending` are the one in-flight batch, and `recover_stale` makes them `uncertain`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    and_,
+    exists,
+    insert,
+    literal,
+    literal_column,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.bulletins import Edition, EditionStatus
+from storage.deliveries import Delivery, DeliveryState
+from storage.subscribers import Subscriber, SubscriberStatus
+
+CLAIMABLE = (DeliveryState.queued, DeliveryState.uncertain)
+UNFINISHED = (DeliveryState.queued, DeliveryState.sending, DeliveryState.uncertain)
+SENDABLE_EDITION = (
+    EditionStatus.approved,
+    EditionStatus.scheduled,
+    EditionStatus.sending,
+    EditionStatus.sent,
+)
+
+
+class QueueError(Exception):
+    """The edition cannot be sent (unknown, a draft, cancelled); one line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedRecipient:
+    delivery_id: int
+    subscriber_id: int
+    email: str
+    email_key: str
+    name: str | None
+    attempts: int
+
+    @property
+    def id(self) -> int:
+        """The subscriber id (so a claimed recipient fits the token functions' SubscriberLike)."""
+        return self.subscriber_id
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    edition_id: int
+    batch_id: str
+    recipients: tuple[ClaimedRecipient, ...]
+    skipped: int
+    last_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class EnqueueResult:
+    added: int
+    requeued: int
+
+
+async def enqueue_edition(session: AsyncSession, edition_id: int, now: datetime) -> EnqueueResult:
+    """Queue one delivery per confirmed, unpaused subscriber of the edition's series networks
+    and language (idempotent: existing rows stay); re-queue failed rows; status → sending.
+
+    Raises QueueError for an unknown, draft or cancelled edition. The caller commits.
+    """
+    edition = await session.get(Edition, edition_id)
+    if edition is None:
+        raise QueueError(f"no edition {edition_id}")
+    if edition.status not in SENDABLE_EDITION:
+        raise QueueError(
+            f"edition {edition_id} is {edition.status.value}: only an approved edition can be sent"
+        )
+    if not (edition.html and edition.text and edition.subject):
+        raise QueueError(f"edition {edition_id} has no rendered subject, HTML and text yet")
+    eligible = and_(
+        Subscriber.status == SubscriberStatus.confirmed,
+        Subscriber.paused.is_(False),
+        Subscriber.language == edition.language,
+        _in_networks(session, edition.series.networks),
+        ~exists().where(Delivery.edition_id == edition_id, Delivery.subscriber_id == Subscriber.id),
+    )
+    rows = select(
+        literal(edition_id),
+        Subscriber.id,
+        Subscriber.email,
+        literal(DeliveryState.queued.value),
+        literal(0),
+        literal(now, type_=Delivery.__table__.c.updated_at.type),
+    ).where(eligible)
+    columns = ["edition_id", "subscriber_id", "email", "state", "attempts", "updated_at"]
+    added = await session.execute(insert(Delivery).from_select(columns, rows))
+    requeued = await session.execute(
+        update(Delivery)
+        .where(Delivery.edition_id == edition_id, Delivery.state == DeliveryState.failed)
+        .values(state=DeliveryState.queued, attempts=0, updated_at=now)
+    )
+    edition.status = EditionStatus.sending
+    edition.sent_at = None
+    return EnqueueResult(_count(added), _count(requeued))
+
+
+def _count(result: object) -> int:
+    return max(int(getattr(result, "rowcount", 0) or 0), 0)
+
+
+def _in_networks(session: AsyncSession, networks: Sequence[str]) -> ColumnElement[bool]:
+    """Subscribers sharing a network with the series (every subscriber when it lists none)."""
+    if not networks:
+        return true()
+    if session.get_bind().dialect.name == "postgresql":
+        return Subscriber.networks.op("?|")(postgresql.array(list(networks)))
+    wanted = ", ".join(f"'{_sql_quote(n)}'" for n in networks)
+    sql = f"EXISTS (SELECT 1 FROM json_each(subscribers.networks) WHERE value IN ({wanted}))"
+    return literal_column(sql, Boolean)
+
+
+def _sql_quote(value: str) -> str:
+    return value.replace("'", "''")
+
+
+async def recover_stale(session: AsyncSession, now: datetime, alive: Callable[[str], bool]) -> int:
+    """Make `uncertain` the `sending` rows whose holder is gone (lease over, or `alive(worker)`
+    says no). Their request may or may not have reached the provider. The caller commits."""
+    # only editions being sent: the (edition_id, state, id) index finds their sending rows
+    sending = select(Edition.id).where(Edition.status == EditionStatus.sending)
+    in_flight = and_(Delivery.edition_id.in_(sending), Delivery.state == DeliveryState.sending)
+    holders = (await session.scalars(select(Delivery.worker_id).where(in_flight).distinct())).all()
+    dead = [w for w in holders if w is not None and not alive(w)]
+    gone = Delivery.lease_until < now
+    if dead:
+        gone = gone | Delivery.worker_id.in_(dead)
+    result = await session.execute(
+        update(Delivery)
+        .where(in_flight, gone)
+        .values(
+            state=DeliveryState.uncertain,
+            uncertain_at=now,
+            worker_id=None,
+            lease_until=None,
+            last_error="in flight when its sender stopped",
+        )
+    )
+    return _count(result)
+
+
+async def next_edition(session: AsyncSession) -> int | None:
+    """An edition being sent that still has rows to claim."""
+    query = (
+        select(Delivery.edition_id)
+        .join(Edition, Edition.id == Delivery.edition_id)
+        .where(Edition.status == EditionStatus.sending, Delivery.state.in_(CLAIMABLE))
+        .limit(1)
+    )
+    return (await session.scalars(query)).first()
+
+
+async def claim_batch(
+    session: AsyncSession,
+    edition_id: int,
+    *,
+    size: int,
+    worker_id: str,
+    batch_id: str,
+    lease_until: datetime,
+    after_id: int = 0,
+) -> Claim | None:
+    """Take up to `size` queued or uncertain rows of the edition with id > `after_id`.
+
+    Rows whose subscriber is no longer confirmed, or is paused, become `skipped` (so a
+    one-click unsubscribe takes effect before the next batch). None when no row is left after
+    `after_id`. The caller commits before sending.
+    """
+    query = (
+        select(
+            Delivery.id,
+            Delivery.subscriber_id,
+            Delivery.email,
+            Subscriber.email_key,
+            Subscriber.name,
+            Subscriber.status,
+            Subscriber.paused,
+            Delivery.attempts,
+        )
+        .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
+        .where(
+            Delivery.edition_id == edition_id,
+            Delivery.state.in_(CLAIMABLE),
+            Delivery.id > after_id,
+        )
+        .order_by(Delivery.id)
+        .limit(size)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=Delivery)
+    rows = (await session.execute(query)).all()
+    if not rows:
+        return None
+    gone = {
+        r.id: f"subscriber is {'paused' if r.paused else r.status.value}"
+        for r in rows
+        if r.status != SubscriberStatus.confirmed or r.paused
+    }
+    for reason in set(gone.values()):
+        ids = [i for i, why in gone.items() if why == reason]
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(ids), Delivery.state.in_(CLAIMABLE))
+            .values(state=DeliveryState.skipped, last_error=reason)
+        )
+    wanted = [r.id for r in rows if r.id not in gone]
+    taken: set[int] = set()
+    if wanted:
+        result = await session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(wanted), Delivery.state.in_(CLAIMABLE))
+            .values(
+                state=DeliveryState.sending,
+                batch_id=batch_id,
+                worker_id=worker_id,
+                lease_until=lease_until,
+                attempts=Delivery.attempts + 1,
+            )
+            .returning(Delivery.id)
+        )
+        taken = set(result.scalars().all())
+    recipients = tuple(
+        ClaimedRecipient(r.id, r.subscriber_id, r.email, r.email_key, r.name, r.attempts + 1)
+        for r in rows
+        if r.id in taken
+    )
+    return Claim(edition_id, batch_id, recipients, len(gone), rows[-1].id)
+
+
+async def extend_lease(session: AsyncSession, batch_id: str, until: datetime) -> None:
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.batch_id == batch_id, Delivery.state == DeliveryState.sending)
+        .values(lease_until=until)
+    )
+
+
+async def record_outcome(
+    session: AsyncSession,
+    ids: Sequence[int],
+    state: DeliveryState,
+    *,
+    now: datetime,
+    message_id: str | None = None,
+    error: str | None = None,
+) -> None:
+    """Set the outcome of claimed rows (accepted, failed, uncertain, skipped, queued)."""
+    if not ids:
+        return
+    values: dict[str, object] = {
+        "state": state,
+        "worker_id": None,
+        "lease_until": None,
+        "last_error": error[:1000] if error else None,
+        "updated_at": now,
+    }
+    if state == DeliveryState.accepted:
+        values |= {"message_id": message_id, "accepted_at": now}
+    if state == DeliveryState.uncertain:
+        values["uncertain_at"] = now
+    for start in range(0, len(ids), 1000):
+        chunk = list(ids[start : start + 1000])
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(chunk), Delivery.state == DeliveryState.sending)
+            .values(**values)
+        )
+
+
+async def finish_edition(session: AsyncSession, edition_id: int, now: datetime) -> bool:
+    """Mark the edition sent when no row is queued, sending or uncertain; True if it is."""
+    left = await session.scalar(
+        select(Delivery.id)
+        .where(Delivery.edition_id == edition_id, Delivery.state.in_(UNFINISHED))
+        .limit(1)
+    )
+    if left is not None:
+        return False
+    await session.execute(
+        update(Edition)
+        .where(Edition.id == edition_id, Edition.status == EditionStatus.sending)
+        .values(status=EditionStatus.sent, sent_at=now)
+    )
+    return True
+
+
+async def finish_sent_editions(session: AsyncSession, now: datetime) -> list[int]:
+    """Mark sent every edition being sent whose rows are all done (the worker's idle pass)."""
+    sending = (
+        await session.scalars(select(Edition.id).where(Edition.status == EditionStatus.sending))
+    ).all()
+    return [e for e in sending if await finish_edition(session, e, now)]
+
+
+async def due_scheduled_editions(session: AsyncSession, now: datetime) -> list[int]:
+    query = select(Edition.id).where(
+        Edition.status == EditionStatus.scheduled, Edition.send_at <= now
+    )
+    return list((await session.scalars(query)).all())
+
+
+def lease_from(now: datetime, seconds: float) -> datetime:
+    return now + timedelta(seconds=seconds)

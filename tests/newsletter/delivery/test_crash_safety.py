@@ -1,0 +1,76 @@
+"""SIGKILL the sender at random moments: everyone ends with one accepted delivery, nobody is
+skipped, and a duplicate only ever comes from a batch that was in flight (marked uncertain)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import select
+
+from storage.base import utcnow
+from storage.deliveries import Delivery, DeliveryState
+from storage.delivery_queue import enqueue_edition
+from storage.engine import SessionFactory
+from tests.fakes.sendgrid import FakeSendGrid
+from tests.newsletter.delivery.world import add_subscribers, make_edition
+
+RECIPIENTS = 20_000
+KILLS = 20
+ROOT = Path(__file__).resolve().parents[3]
+
+
+async def test_killed_sender_resumes_without_loss_and_duplicates_only_in_flight(
+    sessions: SessionFactory, database_url: str, fake_sendgrid: FakeSendGrid
+) -> None:
+    edition = await make_edition(sessions)
+    await add_subscribers(sessions, RECIPIENTS)
+    async with sessions() as session:
+        await enqueue_edition(session, edition, utcnow())
+        await session.commit()
+    rng = random.Random(20)
+    command = [sys.executable, "-m", "tests.newsletter.delivery.crash_sender"]
+    command += [database_url, fake_sendgrid.url, str(edition)]
+    kills = runs = 0
+    while True:
+        runs += 1
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, env=os.environ)
+        assert process.stdout is not None
+        await asyncio.to_thread(process.stdout.readline)  # "started"
+        if kills < KILLS:
+            await asyncio.sleep(rng.uniform(0.0, 0.4))
+            if process.poll() is None:
+                process.send_signal(signal.SIGKILL)
+                kills += 1
+        started = time.monotonic()
+        code = await asyncio.to_thread(process.wait, 60)
+        process.stdout.close()
+        assert time.monotonic() - started < 60
+        if code == 0:
+            break
+        assert code == -signal.SIGKILL, f"the sender failed on its own (exit {code})"
+        assert runs < KILLS + 5
+
+    async with sessions() as session:
+        rows = (await session.scalars(select(Delivery))).all()
+    by_email = {r.email: r for r in rows}
+    sent = Counter(
+        p["to"][0]["email"] for r in fake_sendgrid.accepted for p in r.body["personalizations"]
+    )
+    assert kills >= KILLS // 2, "the sender was really interrupted"
+    assert len(rows) == RECIPIENTS
+    assert all(r.state == DeliveryState.accepted for r in rows), "everyone ends accepted"
+    assert set(sent) == set(by_email), "nobody skipped"
+    duplicates = [email for email, n in sent.items() if n > 1]
+    assert all(by_email[e].uncertain_at is not None for e in duplicates), (
+        "duplicates only among deliveries that were in flight"
+    )
+    in_flight = sum(1 for r in rows if r.uncertain_at is not None)
+    print(f"\n{kills} kills, {runs} runs, {len(duplicates)} duplicates, {in_flight} uncertain")  # noqa: T201

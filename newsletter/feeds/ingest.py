@@ -17,7 +17,7 @@ from typing import Protocol
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import noload
+from sqlalchemy.orm import lazyload
 
 from newsletter.feeds.backoff import next_attempt
 from newsletter.feeds.fetch import Fetcher, FetchLimits, FetchRequest, FetchResult, FetchStatus
@@ -220,12 +220,16 @@ async def upsert_entries(
         return 0, 0, 0
     urls = [_item_url(e, source.url) for e in entries]
     # Links and sources are not needed here: loading them would cost two queries per batch.
-    light = (noload(Item.links),)
+    light = (lazyload(Item.links),)
     by_url = {
         item.url: item
         for item in await session.scalars(select(Item).where(Item.url.in_(urls)).options(*light))
     }
-    mine = select(ItemSource).where(ItemSource.source_id == source.id).options(noload("*"))
+    mine = (
+        select(ItemSource)
+        .where(ItemSource.source_id == source.id)
+        .options(lazyload(ItemSource.source))
+    )
     guids = [e.guid for e in entries]
     known_ids = [item.id for item in by_url.values()]
     links = list(

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from newsletter.feeds import ingest
 from newsletter.feeds.fetch import Fetcher, FetchLimits
 from newsletter.feeds.ingest import SourceReport, fetch_due
+from newsletter.feeds.upsert import Counts
 from newsletter.jobs import fetch_due_feeds
 from storage.engine import SessionFactory
 from storage.feeds import Item, ItemSource, Source, SourceStatus
@@ -358,7 +359,7 @@ async def test_a_storing_failure_is_recorded_and_the_other_sources_go_on(
     good = await add_source(sessions, base + "good")
     real_upsert = ingest.upsert_entries
 
-    async def failing_upsert(session: Any, src: Source, parsed: Any) -> tuple[int, int, int]:
+    async def failing_upsert(session: Any, src: Source, parsed: Any) -> Counts:
         if src.id == bad:
             raise RuntimeError("disk full\nsecond line")
         return await real_upsert(session, src, parsed)

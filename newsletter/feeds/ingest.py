@@ -1,29 +1,35 @@
 """Turn due feed sources into items: fetch ▶ parse ▶ detect language ▶ upsert.
 
 One source's failure never stops the others: each source is fetched, parsed and stored on its
-own, and its outcome (counts, or a one-line error) is reported and kept on the source row.
+own, in its own transaction, and its outcome (counts, or a one-line error) is reported and kept
+on the source row. Parsing and language detection run in a worker thread so a long run does
+not freeze the rest of the process (`aive run` serves the bot from the same event loop).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import lazyload
 
 from newsletter.feeds.backoff import next_attempt
-from newsletter.feeds.fetch import Fetcher, FetchRequest, FetchResult, FetchStatus
-from newsletter.feeds.parse import FeedEntry, ParsedFeed, parse_feed
-from newsletter.language import detect_language
+from newsletter.feeds.fetch import Fetcher, FetchLimits, FetchRequest, FetchResult, FetchStatus
+from newsletter.feeds.parse import parse_feed
+from newsletter.feeds.upsert import MAX_URL, upsert_entries
 from storage.base import utcnow
 from storage.engine import SessionFactory
-from storage.feeds import Item, ItemSource, Source, SourceStatus
+from storage.feeds import Source, SourceStatus
 
 log = logging.getLogger(__name__)
+
+# Sources fetched together before their results are stored: bounds the bodies held in memory.
+BATCH = 100
 
 
 class FetchSettings(Protocol):
@@ -40,6 +46,8 @@ class SourceReport:
     unchanged: int = 0
     not_modified: bool = False
     error: str | None = None
+    moved_to: str | None = None
+    disabled: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -50,10 +58,13 @@ class SourceReport:
             "unchanged": self.unchanged,
             "not_modified": self.not_modified,
             "error": self.error,
+            "moved_to": self.moved_to,
+            "disabled": self.disabled,
         }
 
 
 async def due_sources(session: AsyncSession, now: datetime) -> list[Source]:
+    """Active sources whose next fetch time has come (or that were never fetched)."""
     query = (
         select(Source)
         .where(Source.status == SourceStatus.active)
@@ -70,24 +81,47 @@ async def fetch_due(
     interval: timedelta,
     only_due: bool = True,
 ) -> list[SourceReport]:
-    """Fetch every due source (or every active one) and store what it carries."""
+    """Fetch every due source (or every active one) and store what it carries.
+
+    Returns one report per source, in source order. Never raises for a source's problem.
+    """
     async with sessions() as session:
         if only_due:
             sources = await due_sources(session, now)
         else:
             query = select(Source).where(Source.status == SourceStatus.active).order_by(Source.id)
             sources = list((await session.scalars(query)).all())
-        requests = [FetchRequest(s.url, s.etag, s.last_modified) for s in sources]
-        ids = [s.id for s in sources]
-    results = await fetcher.fetch_many(requests)
+        requests = [(s.id, FetchRequest(s.url, s.etag, s.last_modified)) for s in sources]
     reports = []
-    for source_id, result in zip(ids, results, strict=True):
-        try:
-            reports.append(await store_result(sessions, source_id, result, now, interval))
-        except Exception as exc:  # one bad source must not stop the run
-            log.exception("feed source %s: storing failed", source_id)
-            reports.append(SourceReport(source_id, result.request.url, error=_one_line(exc)))
+    for start in range(0, len(requests), BATCH):
+        batch = requests[start : start + BATCH]
+        results = await fetcher.fetch_many(r for _, r in batch)
+        for (source_id, _), result in zip(batch, results, strict=True):
+            reports.append(await _store_guarded(sessions, source_id, result, now, interval))
     return reports
+
+
+async def _store_guarded(
+    sessions: SessionFactory,
+    source_id: int,
+    result: FetchResult,
+    now: datetime,
+    interval: timedelta,
+) -> SourceReport:
+    try:
+        return await store_result(sessions, source_id, result, now, interval)
+    except Exception as exc:  # one bad source must not stop the run
+        log.exception("feed source %s: storing failed", source_id)
+        error = f"storing failed: {_one_line(exc)}"
+        try:  # keep the failure on the source (and back off) in a fresh transaction
+            async with sessions() as session:
+                source = await session.get(Source, source_id)
+                if source is not None:
+                    _failed(source, now, interval, error)
+                    await session.commit()
+        except Exception:
+            log.exception("feed source %s: recording the failure failed too", source_id)
+        return SourceReport(source_id, result.request.url, error=error[:500])
 
 
 async def store_result(
@@ -97,8 +131,10 @@ async def store_result(
     now: datetime,
     interval: timedelta,
 ) -> SourceReport:
+    """Apply one fetch result to its source in one transaction; may raise on database errors."""
     async with sessions() as session:
-        source = await session.get(Source, source_id)
+        # the city is not needed here: skip the query that loads it
+        source = await session.get(Source, source_id, options=[lazyload(Source.city)])
         if source is None:
             return SourceReport(source_id, result.request.url, error="source deleted meanwhile")
         report = await _apply(session, source, result, now, interval)
@@ -112,34 +148,58 @@ async def _apply(
     url = source.url
     if result.status is FetchStatus.GONE:
         source.status = SourceStatus.disabled
-        return _failed(source, now, interval, "410 Gone: the publisher removed this feed; disabled")
+        report = _failed(source, now, interval, "HTTP 410 Gone: the publisher removed this feed")
+        return replace(report, url=url, disabled=True)
     if result.status is FetchStatus.ERROR or (result.ok and result.body is None):
-        return _failed(source, now, interval, result.error or "fetch failed")
-    if result.moved_to and result.moved_to != source.url:
-        taken = await session.scalar(select(Source.id).where(Source.url == result.moved_to))
-        if taken is None:
-            log.info("feed source %s moved permanently to %s", source.id, result.moved_to)
-            source.url = result.moved_to
-    source.etag = result.etag or source.etag
-    source.last_modified = result.last_modified or source.last_modified
+        return replace(_failed(source, now, interval, result.error or "fetch failed"), url=url)
+    moved_to = await _follow_move(session, source, result)
     if result.status is FetchStatus.NOT_MODIFIED:
-        _succeeded(source, now, interval)
-        return SourceReport(source.id, url, not_modified=True)
+        _succeeded(source, result, now, interval)
+        return SourceReport(source.id, url, not_modified=True, moved_to=moved_to)
     assert result.body is not None
-    parsed = parse_feed(result.body, result.final_url or source.url, fetched_at=result.fetched_at)
+    parsed = await asyncio.to_thread(
+        parse_feed, result.body, result.final_url or source.url, fetched_at=result.fetched_at
+    )
     if parsed.error and not parsed.entries:
-        return _failed(source, now, interval, parsed.error)
+        # Validators are not kept: the next fetch must get the document again, not a 304.
+        report = _failed(source, now, interval, parsed.error)
+        return replace(report, url=url, moved_to=moved_to)
     if not source.title and parsed.title:
         source.title = parsed.title[:500]
-    new, updated, unchanged = await upsert_entries(session, source, parsed)
-    _succeeded(source, now, interval)
+    counts = await upsert_entries(session, source, parsed)
+    _succeeded(source, result, now, interval)
     # a recoverable problem (bozo) is kept for staff to see, though entries were stored
-    source.last_error = parsed.error
-    source.last_error_at = now if parsed.error else source.last_error_at
-    return SourceReport(source.id, url, new, updated, unchanged, error=parsed.error)
+    if parsed.error:
+        source.last_error = parsed.error[:500]
+        source.last_error_at = now
+    return SourceReport(
+        source.id,
+        url,
+        counts.new,
+        counts.updated,
+        counts.unchanged,
+        error=source.last_error,
+        moved_to=moved_to,
+    )
 
 
-def _succeeded(source: Source, now: datetime, interval: timedelta) -> None:
+async def _follow_move(session: AsyncSession, source: Source, result: FetchResult) -> str | None:
+    """Store the new address of a permanently moved feed (unless another source has it)."""
+    target = result.moved_to
+    if not target or target == source.url or len(target) > MAX_URL:
+        return None
+    taken = await session.scalar(select(Source.id).where(Source.url == target))
+    if taken is not None:
+        log.warning("feed source %s moved to %s, already source %s", source.id, target, taken)
+        return None
+    log.info("feed source %s moved permanently to %s", source.id, target)
+    source.url = target
+    return target
+
+
+def _succeeded(source: Source, result: FetchResult, now: datetime, interval: timedelta) -> None:
+    source.etag = result.etag
+    source.last_modified = result.last_modified
     source.failures = 0
     source.last_success_at = now
     source.last_error = None
@@ -154,98 +214,18 @@ def _failed(source: Source, now: datetime, interval: timedelta, error: str) -> S
     return SourceReport(source.id, source.url, error=source.last_error)
 
 
-async def upsert_entries(
-    session: AsyncSession, source: Source, parsed: ParsedFeed
-) -> tuple[int, int, int]:
-    """Store entries: one item per URL, linked to every source that carried it."""
-    entries = _unique(parsed.entries, source.url)
-    if not entries:
-        return 0, 0, 0
-    guids = [e.guid for e in entries]
-    links = {
-        link.guid: link
-        for link in (
-            await session.scalars(
-                select(ItemSource).where(
-                    ItemSource.source_id == source.id, ItemSource.guid.in_(guids)
-                )
-            )
-        ).all()
-    }
-    urls = [_item_url(e, source.url) for e in entries]
-    by_url = {
-        item.url: item
-        for item in (await session.scalars(select(Item).where(Item.url.in_(urls)))).all()
-    }
-    new = updated = unchanged = 0
-    for entry, url in zip(entries, urls, strict=True):
-        link = links.get(entry.guid)
-        item = link.item if link is not None else by_url.get(url)
-        if item is None:
-            item = Item(url=url, links=[])
-            _fill(item, entry, source)
-            session.add(item)
-            by_url[url] = item
-            new += 1
-        elif item.content_hash != entry.content_hash:
-            _fill(item, entry, source)
-            updated += 1
-        else:
-            unchanged += 1
-        if link is None:
-            item.links.append(ItemSource(source_id=source.id, guid=entry.guid))
-    return new, updated, unchanged
-
-
-def _unique(entries: Sequence[FeedEntry], source_url: str) -> list[FeedEntry]:
-    """A feed that repeats a guid or URL keeps its first occurrence (feeds are newest first)."""
-    seen_guids: set[str] = set()
-    seen_urls: set[str] = set()
-    kept = []
-    for entry in entries:
-        url = _item_url(entry, source_url)
-        if entry.guid in seen_guids or url in seen_urls:
-            continue
-        seen_guids.add(entry.guid)
-        seen_urls.add(url)
-        kept.append(entry)
-    return kept
-
-
-def _item_url(entry: FeedEntry, source_url: str) -> str:
-    return entry.url or f"{source_url}#{entry.guid}"
-
-
-def _fill(item: Item, entry: FeedEntry, source: Source) -> None:
-    guess = detect_language(
-        f"{entry.title}\n{entry.content_text or entry.summary_text}",
-        hints=[h for h in (entry.declared_language, entry.language, source.language) if h],
-    )
-    item.guid = entry.guid[:2000]
-    item.title = entry.title[:1000]
-    item.summary_html = entry.summary_html
-    item.summary_text = entry.summary_text
-    item.content_html = entry.content_html
-    item.content_text = entry.content_text
-    item.published_at = entry.published_at
-    item.author = entry.author[:500] if entry.author else None
-    item.categories = list(entry.categories)
-    item.image_url = entry.image[:2000] if entry.image else None
-    item.language = guess.lang
-    item.language_confidence = guess.confidence
-    item.content_hash = entry.content_hash
-    item.event_at = entry.event_at
-
-
 def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    text = " ".join(str(exc).split())
     return f"{type(exc).__name__}: {text}"[:500] if text else type(exc).__name__
 
 
 async def run_fetch(
-    settings: FetchSettings, sessions: SessionFactory, only_due: bool = True
+    settings: FetchSettings,
+    sessions: SessionFactory,
+    only_due: bool = True,
+    limits: FetchLimits | None = None,
 ) -> list[SourceReport]:
     """One ingestion run with the configured limits (the CLI and the scheduler job call this)."""
     interval = timedelta(minutes=settings.feeds_interval_minutes)
-    async with Fetcher(settings.public_url) as fetcher:
+    async with Fetcher(settings.public_url, limits) as fetcher:
         return await fetch_due(sessions, fetcher, utcnow(), interval, only_due=only_due)

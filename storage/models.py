@@ -2,6 +2,7 @@
 
 from storage import (
     audit,
+    broadcasts,
     bulletins,
     consultations,
     feeds,
@@ -15,6 +16,7 @@ metadata = Base.metadata
 
 __all__ = [
     "audit",
+    "broadcasts",
     "bulletins",
     "consultations",
     "feeds",

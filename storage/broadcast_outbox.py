@@ -108,6 +108,19 @@ async def claim(
     return [chosen[i] for i in held]
 
 
+async def has_queued(session: AsyncSession, broadcast_id: int | None = None) -> bool:
+    """Whether any live broadcast (or this one) still has queued rows."""
+    query = (
+        select(BroadcastMessage.id)
+        .join(Broadcast, Broadcast.id == BroadcastMessage.broadcast_id)
+        .where(BroadcastMessage.state == MessageState.queued, Broadcast.status.in_(LIVE))
+        .limit(1)
+    )
+    if broadcast_id is not None:
+        query = query.where(BroadcastMessage.broadcast_id == broadcast_id)
+    return (await session.scalar(query)) is not None
+
+
 async def record(
     session: AsyncSession, worker: str, outcomes: Sequence[Outcome], *, now: datetime
 ) -> None:

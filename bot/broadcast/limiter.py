@@ -95,6 +95,11 @@ class RateLimiter:
         """Send nothing for `seconds` (Telegram answered 429 with this retry_after)."""
         self._paused_until = max(self._paused_until, self.now() + seconds)
 
+    def chat_wait(self) -> float:
+        """Seconds until the first busy chat may take a message again (0 when none is busy)."""
+        now = self.now()
+        return min((w.wait(now) for w in self._chats.values() if w.wait(now) > 0), default=0.0)
+
     def busy_chats(self) -> list[int]:
         """Chats that cannot take a message now; forgets chats whose windows are empty."""
         now = self.now()

@@ -139,7 +139,7 @@ class BroadcastSender:
             if done is None:
                 break
             if done == 0:
-                await self.clock.sleep(IDLE_CHAT_WAIT)
+                await self.clock.sleep(max(self.limiter.chat_wait(), IDLE_CHAT_WAIT))
                 continue
             handled += done
             if on_wave is not None:
@@ -152,6 +152,7 @@ class BroadcastSender:
         """One wave; returns rows handled, 0 when every queued chat must wait, None when
         nothing is queued."""
         wave = _Wave()
+        busy = self.limiter.busy_chats()
         async with self.sessions() as session:
             claimed = await outbox.claim(
                 session,
@@ -159,16 +160,21 @@ class BroadcastSender:
                 lambda candidates: self._choose(candidates, wave),
                 now=utcnow(),
                 broadcast_id=broadcast_id,
-                skip_chats=self.limiter.busy_chats(),
+                skip_chats=busy,
                 window=self.policy.window,
             )
             await self._load_broadcasts(session, {c.broadcast_id for c in claimed})
-        if not wave.candidates:
-            return None
+            if not wave.candidates:
+                # Nothing for the chats that are free now: done, unless busy chats have more.
+                return 0 if busy and await outbox.has_queued(session, broadcast_id) else None
         if not claimed:
             return 0
         self.stats.waves += 1
-        outcomes = await asyncio.gather(*(self._send(c) for c in claimed))
+        # A local file is uploaded by the first message alone; the others reuse its file_id.
+        uploads = {c.broadcast_id: c for c in reversed(claimed) if self._needs_upload(c)}
+        first = list(uploads.values())
+        outcomes = await asyncio.gather(*(self._send(c) for c in first))
+        outcomes += await asyncio.gather(*(self._send(c) for c in claimed if c not in first))
         async with self.sessions() as session:
             await outbox.record(session, self.worker, outcomes, now=utcnow())
         if any(o.error == _UNAUTHORIZED for o in outcomes):
@@ -247,6 +253,16 @@ class BroadcastSender:
         if content.kind == BroadcastKind.photo:
             return await self.bot.send_photo(chat, file, caption=content.text)
         return await self.bot.send_document(chat, file, caption=content.text)
+
+    def _needs_upload(self, row: Candidate) -> bool:
+        kind, payload = self._broadcasts[row.broadcast_id]
+        file = payload.get("file")
+        return (
+            kind in (BroadcastKind.photo, BroadcastKind.document)
+            and isinstance(file, Mapping)
+            and "path" in file
+            and row.broadcast_id not in self._file_ids
+        )
 
     def _file_for(self, broadcast_id: int, file: Mapping[str, str]) -> str | FSInputFile:
         """Upload a local file once; later messages reuse Telegram's file_id."""

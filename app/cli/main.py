@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from app.cli import (
+    broadcast,
     cities,
     config,
     consultations,
@@ -27,6 +28,7 @@ app.add_typer(cities.app, name="cities")
 app.add_typer(feeds.app, name="feeds")
 app.add_typer(feeds.items_app, name="items")
 app.add_typer(consultations.app, name="consultations")
+app.add_typer(broadcast.app, name="broadcast")
 processes.register(app)
 
 

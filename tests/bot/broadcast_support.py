@@ -51,9 +51,7 @@ async def add_people(
 
 def delivered_per_chat(fake: FakeTelegram, method: str = "sendMessage") -> Counter[int]:
     """How many messages each chat really got (successful calls only)."""
-    return Counter(
-        int(c.params["chat_id"]) for c in fake.calls_to(method) if c.status == 200
-    )
+    return Counter(int(c.params["chat_id"]) for c in fake.calls_to(method) if c.status == 200)
 
 
 async def states(sessions: SessionFactory, broadcast_id: int) -> Counter[str]:

@@ -39,7 +39,8 @@ async def test_ten_thousand_chats_each_get_one_message_and_blocked_people_are_ma
             audience="everyone",
         )
 
-    sender = BroadcastSender(sessions, telegram_bot, limiter=RateLimiter(now=clock.now), clock=clock)
+    limiter = RateLimiter(now=clock.now)
+    sender = BroadcastSender(sessions, telegram_bot, limiter=limiter, clock=clock)
     start = clock.now()
     handled = await sender.drain()
     elapsed = clock.now() - start
@@ -55,7 +56,8 @@ async def test_ten_thousand_chats_each_get_one_message_and_blocked_people_are_ma
     rate = CHATS / elapsed
     assert 0.95 * 30 <= rate <= 30
     # Languages: French readers got French, Portuguese ones the English fallback.
-    texts = {int(c.params["chat_id"]): c.params["text"] for c in fake_telegram.calls_to("sendMessage")}
+    calls = fake_telegram.calls_to("sendMessage")
+    texts = {int(c.params["chat_id"]): c.params["text"] for c in calls}
     assert texts[users[1].id] == "Bonjour" and texts[users[3].id] == "Hello"
     async with sessions() as session:
         (summary,) = await broadcast_status(session, broadcast.id)

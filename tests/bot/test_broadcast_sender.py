@@ -220,9 +220,12 @@ async def test_a_restarted_worker_resumes_without_sending_anything_twice(
 
     first = sender_for(sessions, telegram_bot, clock, worker="before")
     await first.drain(should_stop=lambda: waves["n"] >= 2, on_wave=count)
-    assert 0 < sum((await states(sessions, broadcast_id)).values()) - (
-        await states(sessions, broadcast_id)
-    )["queued"] < 100
+    assert (
+        0
+        < sum((await states(sessions, broadcast_id)).values())
+        - (await states(sessions, broadcast_id))["queued"]
+        < 100
+    )
 
     # A new process: new worker id and a fresh limiter.
     await sender_for(sessions, telegram_bot, clock, worker="after").drain()

@@ -101,12 +101,12 @@ def status(
         documents = [s.to_json() for s in found]
         print_json(documents[0] if broadcast_id is not None else documents)
         return
-    states = ("queued", "sending", "sent", "blocked", "failed", "cancelled", "uncertain")
+    states = ("queued", "sent", "blocked", "failed", "cancelled", "uncertain")
     print_table(
         "Broadcasts",
-        ["id", "kind", "status", "audience", "total", *states, "msg/s"],
+        ["id", "kind", "status", "total", *states, "msg/s"],
         [
-            [s.id, s.kind, s.status, s.audience, s.total]
+            [s.id, s.kind, s.status, s.total]
             + [s.counts.get(state, 0) for state in states]
             + [s.rate]
             for s in found

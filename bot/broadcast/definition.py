@@ -52,9 +52,9 @@ def parse_definition(data: object, base_dir: Path) -> Definition:
     payload = {k: data[k] for k in ("text", "caption", "question", "options") if k in data}
     if "file" in data:
         payload["file"] = _file(str(data["file"]), base_dir)
-    for key in ("is_anonymous", "allows_multiple_answers"):
-        if key in data:
-            payload[key] = bool(data[key])
+    for flag in ("is_anonymous", "allows_multiple_answers"):
+        if flag in data:
+            payload[flag] = bool(data[flag])
     validate_payload(kind, payload)
     key = str(data["key"]) if data.get("key") else None
     return Definition(kind, payload, audience, tuple(chats or ()), key)

@@ -2,6 +2,7 @@
 
 from storage import (
     audit,
+    broadcasts,
     bulletins,
     consultations,
     feeds,
@@ -16,6 +17,7 @@ metadata = Base.metadata
 
 __all__ = [
     "audit",
+    "broadcasts",
     "bulletins",
     "consultations",
     "feeds",

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 import storage.base
 
 revision: str = "0060"
-down_revision: str | Sequence[str] | None = "0010"
+down_revision: str | Sequence[str] | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

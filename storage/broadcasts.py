@@ -53,7 +53,9 @@ class Broadcast(Base):
 
     `payload` by kind: text `{"text": {lang: str}}`; photo/document `{"caption": {lang: str},
     "file": {"path" | "url" | "file_id": str}}`; poll `{"question": {lang: str}, "options":
-    [{lang: str}, ...], "is_anonymous": bool, "allows_multiple_answers": bool}`.
+    [{lang: str}, ...], "is_anonymous": bool, "allows_multiple_answers": bool}`. Text, photo
+    and document payloads may add `"buttons": [[{"text": {lang: str}, "callback_data": str} |
+    {"text": {lang: str}, "url": str}, ...], ...]` (rows of inline buttons).
     `key`, when given, makes enqueueing idempotent for the feature that sends (e.g.
     "consultation:12:invite").
     """

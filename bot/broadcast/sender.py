@@ -40,7 +40,13 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.types import FSInputFile, InputPollOption, Message
+from aiogram.types import (
+    FSInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputPollOption,
+    Message,
+)
 
 from bot.broadcast.content import Content, ContentError, content_for
 from bot.broadcast.limiter import RateLimiter
@@ -236,9 +242,10 @@ class BroadcastSender:
 
     async def _call(self, row: Candidate, content: Content) -> Message:
         chat = row.chat_id
+        markup = _markup(content)
         if content.kind == BroadcastKind.text:
             assert content.text is not None
-            return await self.bot.send_message(chat, content.text)
+            return await self.bot.send_message(chat, content.text, reply_markup=markup)
         if content.kind == BroadcastKind.poll:
             assert content.text is not None
             return await self.bot.send_poll(
@@ -251,8 +258,8 @@ class BroadcastSender:
         assert content.file is not None
         file = self._file_for(row.broadcast_id, content.file)
         if content.kind == BroadcastKind.photo:
-            return await self.bot.send_photo(chat, file, caption=content.text)
-        return await self.bot.send_document(chat, file, caption=content.text)
+            return await self.bot.send_photo(chat, file, caption=content.text, reply_markup=markup)
+        return await self.bot.send_document(chat, file, caption=content.text, reply_markup=markup)
 
     def _needs_upload(self, row: Candidate) -> bool:
         kind, payload = self._broadcasts[row.broadcast_id]
@@ -289,6 +296,20 @@ class BroadcastSender:
         }[outcome.state]
         setattr(self.stats, name, getattr(self.stats, name) + 1)
         return outcome
+
+
+def _markup(content: Content) -> InlineKeyboardMarkup | None:
+    if not content.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text=b.text, callback_data=b.callback_data, url=b.url)
+                for b in row
+            ]
+            for row in content.buttons
+        ]
+    )
 
 
 _UNAUTHORIZED = "401 Unauthorized: the bot token was refused"

@@ -17,8 +17,9 @@ from typer.testing import CliRunner
 
 from app.cli.main import app as cli
 from bot.dispatcher import build_dispatcher
+from bot.engagement.consultations import service
 from bot.session import make_bot
-from storage.consultations import ConsultationResponse, ResponseStatus
+from storage.consultations import ConsultationResponse, ConsultationStatus, ResponseStatus
 from storage.engine import SessionFactory
 from tests.bot.conftest import Harness, HarnessFactory
 from tests.bot.consultation_support import (
@@ -229,3 +230,34 @@ async def test_three_cities_answer_in_three_languages_through_a_restart_and_a_se
         f"{barcelona_r.id},Barcelona,ES,ca,{when[barcelona_r.id]},inclusion,schools;parks,4,"
         "Perquè ningú no es quedi enrere,300\r\n"
     )
+
+
+async def test_deep_link_opens_it_typing_on_a_button_question_is_guided_and_closing_refuses(
+    harness: Harness, sessions: SessionFactory
+) -> None:
+    lyon = await add_city(sessions, "Lyon", "FR")
+    claire = harness.fake.make_user("Claire", language_code="fr")
+    await add_representative(sessions, claire, lyon, "fr")
+    consultation_id = await create_declaration(sessions)
+    async with sessions() as session:
+        await service.set_status(session, consultation_id, ConsultationStatus.open, actor="t")
+
+    opened = await harness.say(claire, f"/start c{consultation_id}")
+    assert "Priorité principale ?" in (opened.text or "")
+    await harness.say(claire, "le climat")  # typed where buttons are expected
+    assert harness.texts(claire)[-2] == "Veuillez répondre avec les boutons sous la question."
+    assert "Priorité principale ?" in harness.texts(claire)[-1]
+    await press_label(harness, claire, "Climat")
+    question = harness.fake.last_message(claire.id)
+
+    async with sessions() as session:
+        await service.set_status(session, consultation_id, ConsultationStatus.closed, actor="t")
+    refused = await harness.say(claire, "Écoles")
+    assert refused.text == (
+        "Cette consultation est close ; les réponses ne peuvent plus être modifiées."
+    )
+    await harness.press(claire, question, question.buttons[0]["callback_data"])
+    assert callback_answer(harness).startswith("Cette consultation est close")
+    async with sessions() as session:
+        response = await session.scalar(select(ConsultationResponse))
+    assert response is not None and response.answers == {"priority": "climate"}

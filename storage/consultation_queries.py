@@ -257,7 +257,8 @@ async def chats_of(session: AsyncSession, person_ids: Sequence[int]) -> list[Cha
         )
         .order_by(Person.id)
     )
-    return [Chat(p, t, lang) for p, t, lang in (await session.execute(query)).all()]
+    rows = (await session.execute(query)).all()
+    return [Chat(p, t, lang) for p, t, lang in rows if t is not None]
 
 
 async def responses_in_progress_for(

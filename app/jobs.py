@@ -7,6 +7,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from app.bulletin_config import bulletin_config
 from app.context import AppContext
 from app.scheduler import Job
+from bot.engagement.consultations.jobs import send_consultation_reminders
 from newsletter.bulletin_jobs import compose_scheduled_drafts
 from newsletter.jobs import fetch_due_feeds
 from storage.base import utcnow
@@ -22,5 +23,11 @@ JOBS: list[Job] = [
     Job("feeds.fetch_due", fetch_due_feeds, lambda ctx: IntervalTrigger(minutes=1)),
     Job(
         "bulletins.compose_drafts", compose_bulletin_drafts, lambda ctx: IntervalTrigger(minutes=5)
+    ),
+    # every 15 minutes: reminders 3 days before closing, derived from the database, once each
+    Job(
+        "consultations.remind",
+        send_consultation_reminders,
+        lambda ctx: IntervalTrigger(minutes=15),
     ),
 ]

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     test_database_url: str | None = None
     feeds_interval_minutes: int = Field(default=30, ge=1)
     trusted_proxy: bool = False
+    # Telegram's limits for one bot token; with several workers, divide between them.
+    broadcast_per_second: int = Field(default=30, ge=1, le=1000)
+    broadcast_group_per_minute: int = Field(default=20, ge=1, le=1000)
 
     @field_validator("database_url")
     @classmethod

@@ -9,11 +9,15 @@ from collections.abc import Awaitable, Callable
 
 from app.context import AppContext
 from app.delivery import drain_deliveries
+from bot.broadcast import drain_broadcasts
 
 log = logging.getLogger(__name__)
 # A drainer handles one batch and returns how many rows it processed (0: nothing to do).
 Drainer = Callable[[AppContext], Awaitable[int]]
-DRAINERS: list[tuple[str, Drainer]] = [("deliveries", drain_deliveries)]
+DRAINERS: list[tuple[str, Drainer]] = [
+    ("deliveries", drain_deliveries),
+    ("broadcasts", drain_broadcasts),
+]
 IDLE_SECONDS = 2.0
 
 

@@ -15,7 +15,16 @@ from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 
 from bot.config import BotConfig
-from bot.features import fallback, forget, help, language, staff, start
+from bot.features import (
+    consultations,
+    consultations_staff,
+    fallback,
+    forget,
+    help,
+    language,
+    staff,
+    start,
+)
 from bot.flood import FloodGuard
 from bot.i18n import build_i18n, choose_language
 from bot.middlewares import (
@@ -35,11 +44,13 @@ log = logging.getLogger(__name__)
 def feature_routers() -> list[Router]:
     """Fresh routers of every feature, in matching order (a router can join one dispatcher)."""
     return [
+        consultations.build_router(),  # before start: it takes /start c<id> deep links
         start.build_router(),
         language.build_router(),
         help.build_router(),
         forget.build_router(),
         staff.build_router(),
+        consultations_staff.build_router(),
     ]
 
 

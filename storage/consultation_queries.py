@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -235,3 +235,82 @@ async def record_invitation(
         await session.rollback()
         return False
     return True
+
+
+@dataclass(frozen=True)
+class Chat:
+    person_id: int
+    telegram_id: int
+    language: str | None
+
+
+async def chats_of(session: AsyncSession, person_ids: Sequence[int]) -> list[Chat]:
+    """Active people among `person_ids` who have a Telegram chat, by id."""
+    if not person_ids:
+        return []
+    query = (
+        select(Person.id, Person.telegram_id, Person.language)
+        .where(
+            Person.id.in_(list(set(person_ids))),
+            Person.active.is_(True),
+            Person.telegram_id.is_not(None),
+        )
+        .order_by(Person.id)
+    )
+    rows = (await session.execute(query)).all()
+    return [Chat(p, t, lang) for p, t, lang in rows if t is not None]
+
+
+async def responses_in_progress_for(
+    session: AsyncSession, person_id: int, city_ids: Sequence[int], *, closed_since: datetime
+) -> list[ConsultationResponse]:
+    """Unsubmitted responses that the person answers (their own, or their cities'), of
+    consultations open or closed after `closed_since`; the person's own touch first, then
+    the most recent."""
+    mine = (ConsultationResponse.unit == "person") & (ConsultationResponse.person_id == person_id)
+    cities = (ConsultationResponse.unit == "city") & ConsultationResponse.city_id.in_(
+        list(city_ids)
+    )
+    query = (
+        select(ConsultationResponse)
+        .join(Consultation, Consultation.id == ConsultationResponse.consultation_id)
+        .where(
+            Consultation.status != ConsultationStatus.draft,
+            Consultation.closes_at >= closed_since,
+            ConsultationResponse.status == ResponseStatus.in_progress,
+            mine | cities if city_ids else mine,
+        )
+        .order_by(ConsultationResponse.updated_at.desc(), ConsultationResponse.id.desc())
+    )
+    found = list(await session.scalars(query))
+    return sorted(found, key=lambda r: r.person_id != person_id)
+
+
+@dataclass(frozen=True)
+class ConsultationLine:
+    id: int
+    slug: str
+    titles: dict[str, str]
+    status: ConsultationStatus
+    opens_at: datetime
+    closes_at: datetime
+    submitted: int
+
+
+async def consultation_lines(session: AsyncSession, limit: int = 20) -> list[ConsultationLine]:
+    """The latest consultations with how many responses are submitted, newest first."""
+    submitted = (
+        select(func.count())
+        .where(
+            ConsultationResponse.consultation_id == Consultation.id,
+            ConsultationResponse.status == ResponseStatus.submitted,
+        )
+        .scalar_subquery()
+    )
+    query = select(Consultation, submitted).order_by(Consultation.id.desc()).limit(limit)
+    return [
+        ConsultationLine(
+            c.id, c.slug, dict(c.titles), c.status, c.opens_at, c.closes_at, int(n or 0)
+        )
+        for c, n in (await session.execute(query)).all()
+    ]

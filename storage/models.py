@@ -2,6 +2,7 @@
 
 from storage import (
     audit,
+    broadcasts,
     bulletins,
     consultations,
     deliveries,
@@ -17,6 +18,7 @@ metadata = Base.metadata
 
 __all__ = [
     "audit",
+    "broadcasts",
     "bulletins",
     "consultations",
     "deliveries",

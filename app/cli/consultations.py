@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from app.cli.context import console, fail, print_json, settings_or_exit, with_sessions
-from bot.engagement.consultations import export, reports, service
+from bot.engagement.consultations import export, invitations, reports, service
 from bot.engagement.consultations.errors import ConsultationError, DefinitionError
 from bot.engagement.consultations.results import Results
 from storage.consultations import ConsultationStatus
@@ -55,21 +55,31 @@ def create(
 def _set_status(consultation_id: int, status: ConsultationStatus) -> None:
     settings = settings_or_exit()
 
-    async def _go(sessions: SessionFactory) -> str:
+    async def _go(sessions: SessionFactory) -> tuple[str, int]:
         async with sessions() as session:
             consultation = await service.set_status(session, consultation_id, status, actor="cli")
-            return consultation.slug
+            invited = 0
+            if status == ConsultationStatus.open:
+                invited = await invitations.invite_audience(
+                    session,
+                    consultation_id,
+                    default_language=settings.default_language,
+                    created_by="cli",
+                )
+            return consultation.slug, invited
 
     try:
-        slug = with_sessions(settings, _go)
+        slug, invited = with_sessions(settings, _go)
     except (NotFound, ConsultationError) as exc:
         fail(f"consultation {consultation_id}: {exc}")
     typer.echo(f"{slug}: {status.value}")
+    if status == ConsultationStatus.open:
+        typer.echo(f"{invited} invitations queued (the worker sends them: aive worker)")
 
 
 @app.command("open")
 def open_(consultation_id: ID) -> None:
-    """Open a consultation: people can answer between opens_at and closes_at."""
+    """Open a consultation and invite its audience in the bot (queued in the chat outbox)."""
     _set_status(consultation_id, ConsultationStatus.open)
 
 

@@ -6,6 +6,7 @@ import typer
 
 from app.cli import (
     bot,
+    broadcast,
     bulletin,
     cities,
     config,
@@ -37,6 +38,7 @@ app.add_typer(subscribers.app, name="subscribers")
 app.add_typer(bot.app, name="bot")
 delivery.register(bulletin.app)
 app.add_typer(bulletin.app, name="bulletin")
+app.add_typer(broadcast.app, name="broadcast")
 processes.register(app)
 
 

@@ -1,0 +1,261 @@
+"""What a participant sees of a consultation: one screen per question, the review, the thanks.
+
+Pure: each function takes a ResponseView and the reader's language and returns the text (HTML)
+and the inline keyboard. Callback data stays far under Telegram's 64 bytes: `ca:<response id>:
+<question index>:<option index>:<action>`, e.g. `ca:1042:3:2:t` (13 bytes).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.engagement.consultations import flow
+from bot.engagement.consultations.invitations import OPEN_PREFIX, closing_time
+from bot.engagement.consultations.messages import SKIPPED, translate
+from bot.engagement.consultations.schema import Question, QuestionType, localized
+from bot.engagement.consultations.service import ResponseView
+from bot.i18n import FeatureCatalog
+
+catalog = FeatureCatalog("consultations")
+_ = catalog.text
+REVIEW = -1  # the question index of the review screen
+EDIT_BUTTONS_PER_ROW = 5
+
+
+class Act(StrEnum):
+    option = "o"  # single choice or scale: answer with option `o`
+    toggle = "t"  # multi choice: add or remove option `o`
+    done = "d"  # multi choice: the selection is the answer
+    skip = "s"
+    back = "b"
+    edit = "e"  # from the review: go to question `o`
+    submit = "x"
+    change = "c"  # after submitting: edit again
+
+
+class Step(CallbackData, prefix="ca"):
+    r: int  # response id
+    q: int  # question index in the definition, REVIEW for the review
+    o: int = -1  # option index (choices) or step index from min (scales)
+    a: Act
+
+
+class OpenConsultation(CallbackData, prefix=OPEN_PREFIX):
+    c: int  # consultation id
+
+
+Screen = tuple[str, InlineKeyboardMarkup | None]
+
+
+def index_of(view: ResponseView, question: Question | None) -> int:
+    if question is None:
+        return REVIEW
+    return [q.id for q in view.definition.questions].index(question.id)
+
+
+def _button(text: str, view: ResponseView, q: int, act: Act, o: int = -1) -> InlineKeyboardButton:
+    data = Step(r=view.response_id, q=q, o=o, a=act).pack()
+    return InlineKeyboardButton(text=text, callback_data=data)
+
+
+def scale_values(question: Question) -> list[int]:
+    assert question.min is not None and question.max is not None
+    return list(range(int(question.min), int(question.max) + 1))
+
+
+def _hint(question: Question, lang: str) -> str:
+    if question.type == QuestionType.single_choice:
+        return _("Choose one option.", lang)
+    if question.type == QuestionType.multi_choice:
+        if question.max_choices and question.max_choices < len(question.options or ()):
+            return _("Choose up to %(n)s options, then press Done.", lang, n=question.max_choices)
+        return _("Choose one or more options, then press Done.", lang)
+    if question.type == QuestionType.scale:
+        return _("From %(min)s (lowest) to %(max)s (highest).", lang, **_limits(question))
+    if question.type == QuestionType.text:
+        return _("Type your answer (up to %(n)s characters).", lang, n=question.text_limit)
+    if question.min is not None and question.max is not None:
+        return _("Type a number from %(min)s to %(max)s.", lang, **_limits(question))
+    return _("Type a number.", lang)
+
+
+def _limits(question: Question) -> dict[str, Any]:
+    def plain(x: float | None) -> Any:
+        return int(x) if x is not None and float(x).is_integer() else x
+
+    return {"min": plain(question.min), "max": plain(question.max)}
+
+
+def _header(view: ResponseView, lang: str) -> str:
+    title = html.escape(localized(view.definition.title, lang))
+    where = f" · {view.progress}" if view.progress else ""
+    return f"<b>{title}</b>{where}"
+
+
+def question_screen(view: ResponseView, lang: str, preamble: str = "") -> Screen:
+    """The current question with its buttons (options, scale, Done, Back, Skip)."""
+    question = view.current
+    assert question is not None
+    index = index_of(view, question)
+    given = view.answers.get(question.id)
+    lines = [preamble, ""] if preamble else []
+    lines += [_header(view, lang), html.escape(localized(question.text, lang)), ""]
+    hint = _hint(question, lang)
+    if not question.required:
+        hint += " " + _("This question is optional.", lang)
+    lines.append(f"<i>{hint}</i>")
+    if question.id in view.answers and not question.is_choice:
+        shown = flow.answer_text(question, given, lang) or translate(SKIPPED, lang)
+        lines.append(_("Current answer: %(answer)s", lang, answer=html.escape(shown)))
+    rows: list[list[InlineKeyboardButton]] = []
+    chosen = set(given if isinstance(given, list) else [given])
+    if question.is_choice:
+        toggle = question.type == QuestionType.multi_choice
+        for i, option in enumerate(question.options or ()):
+            mark = "✓ " if option.id in chosen else ""
+            act = Act.toggle if toggle else Act.option
+            rows.append([_button(mark + localized(option.text, lang), view, index, act, i)])
+        if toggle:
+            rows.append([_button(_("Done", lang), view, index, Act.done)])
+    elif question.type == QuestionType.scale:
+        values = scale_values(question)
+        rows.append(
+            [
+                _button(("✓" if v in chosen else "") + str(v), view, index, Act.option, i)
+                for i, v in enumerate(values)
+            ]
+        )
+    footer = []
+    if flow.question_before(view.definition, view.answers, question.id) is not None:
+        footer.append(_button("◀ " + _("Back", lang), view, index, Act.back))
+    if not question.required:
+        footer.append(_button(_("Skip", lang) + " ▶", view, index, Act.skip))
+    if footer:
+        rows.append(footer)
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def answered_text(view: ResponseView, question: Question, lang: str) -> str:
+    """What an answered question's message becomes once the person moved on (no buttons)."""
+    value = view.answers.get(question.id)
+    shown = flow.answer_text(question, value, lang) if value is not None else ""
+    title = html.escape(localized(view.definition.title, lang))
+    answer = html.escape(shown) if shown else translate(SKIPPED, lang)
+    return f"<b>{title}</b>\n{html.escape(localized(question.text, lang))}\n→ <b>{answer}</b>"
+
+
+def answers_list(view: ResponseView, lang: str) -> list[str]:
+    """`n. question — answer` for every question asked, with skipped and missing ones marked."""
+    lines = []
+    for n, item in enumerate(view.review(lang), start=1):
+        if item.skipped:
+            answer = translate(SKIPPED, lang)
+        elif item.missing:
+            answer = "⚠ " + _("no answer yet", lang)
+        else:
+            answer = f"<b>{html.escape(item.answer)}</b>"
+        lines.append(f"{n}. {html.escape(item.question)} — {answer}")
+    return lines
+
+
+def review_screen(view: ResponseView, lang: str, preamble: str = "") -> Screen:
+    """Every answer before Submit; a numbered button per question to change it."""
+    lines = [preamble, ""] if preamble else []
+    lines += [_header(view, lang), _("Please check your answers:", lang), ""]
+    lines += answers_list(view, lang)
+    lines += ["", _("Submit them, or press a number to change that answer.", lang)]
+    visible = flow.visible_questions(view.definition, view.answers)
+    edits = [
+        _button(f"✎ {n}", view, REVIEW, Act.edit, index_of(view, q))
+        for n, q in enumerate(visible, 1)
+    ]
+    rows = [edits[i : i + EDIT_BUTTONS_PER_ROW] for i in range(0, len(edits), EDIT_BUTTONS_PER_ROW)]
+    rows.append(
+        [
+            _button("◀ " + _("Back", lang), view, REVIEW, Act.back),
+            _button("✅ " + _("Submit", lang), view, REVIEW, Act.submit),
+        ]
+    )
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def submitted_screen(view: ResponseView, lang: str, city: str | None, preamble: str = "") -> Screen:
+    lines = [preamble, ""] if preamble else []
+    closes = closing_time(view.closes_at)
+    if city:
+        thanks = _(
+            "Thank you! The answers of %(city)s are submitted. You can change them until "
+            "%(closes)s.",
+            lang,
+            city=html.escape(city),
+            closes=closes,
+        )
+    else:
+        thanks = _(
+            "Thank you! Your answers are submitted. You can change them until %(closes)s.",
+            lang,
+            closes=closes,
+        )
+    lines += [_header(view, lang), thanks, "", *answers_list(view, lang)]
+    button = _button(_("Change the answers", lang), view, REVIEW, Act.change)
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+def current_screen(view: ResponseView, lang: str, city: str | None, preamble: str = "") -> Screen:
+    """Where the response stands: a question, the review, or the thanks after submitting."""
+    if view.submitted:
+        return submitted_screen(view, lang, city, preamble)
+    if view.current is None:
+        return review_screen(view, lang, preamble)
+    return question_screen(view, lang, preamble)
+
+
+def welcome(
+    view: ResponseView, lang: str, *, city: str | None, last_by: str | None, is_me: bool
+) -> str:
+    """The lines above the first screen when a person opens the consultation."""
+    definition = view.definition
+    if not view.answers:
+        lines = []
+        if definition.intro:
+            lines.append(html.escape(localized(definition.intro, lang)))
+        lines.append(
+            _(
+                "%(n)s questions; you can stop at any time and continue later where you left "
+                "off. Open until %(closes)s.",
+                lang,
+                n=len(flow.visible_questions(definition, view.answers)),
+                closes=closing_time(view.closes_at),
+            )
+        )
+        return "\n".join(lines)
+    if is_me or not city:
+        return _("Welcome back! You continue where you left off.", lang)
+    lines = [
+        _(
+            "%(name)s has already answered for %(city)s. The answers so far:",
+            lang,
+            name=html.escape(last_by or "?"),
+            city=html.escape(city),
+        )
+    ]
+    lines += answers_list(view, lang)
+    lines.append(_("You can change them until the consultation closes.", lang))
+    return "\n".join(lines)
+
+
+def option_value(question: Question, index: int) -> str | int | None:
+    """The option id (choices) or the number (scales) behind a button index; None if none."""
+    if question.is_choice:
+        options: Sequence[Any] = question.options or ()
+        return options[index].id if 0 <= index < len(options) else None
+    if question.type == QuestionType.scale:
+        values = scale_values(question)
+        return values[index] if 0 <= index < len(values) else None
+    return None

@@ -1,0 +1,283 @@
+"""Answering a consultation in chat: one message per question, buttons for choices, typing for
+text and numbers, Back / Skip, a review before Submit, changes until closing.
+
+Progress lives in the database (the engine commits every answer), never only in FSM storage:
+a person who stops, or a restarted bot, resumes at the same question. Every button carries the
+response and the question it belongs to; a button of an earlier step is answered with a short
+notice and the current screen is shown again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import timedelta
+
+from aiogram import F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import CommandObject, CommandStart, StateFilter
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.engagement.consultations import flow, service
+from bot.engagement.consultations.errors import AnswerError, InvalidAnswer, Refusal, ResponseRefused
+from bot.engagement.consultations.messages import explain_answer, explain_refusal
+from bot.engagement.consultations.schema import QuestionType
+from bot.engagement.consultations.service import ResponseView
+from bot.features import consultation_screens as screens
+from bot.features.consultation_screens import Act, OpenConsultation, Step
+from storage import consultation_queries as q
+from storage.base import utcnow
+from storage.errors import NotFound
+from storage.networks import City
+from storage.people import Person
+
+_ = screens.catalog.text
+DEEP_LINK = r"^c(\d{1,9})$"  # /start c<consultation id>
+TYPED_GRACE = timedelta(days=7)  # typing into a consultation closed since then: told it closed
+
+
+async def _city_name(session: AsyncSession, view: ResponseView) -> str | None:
+    if view.city_id is None or view.definition.one_response_per.value != "city":
+        return None
+    city = await session.get(City, view.city_id)
+    return city.name if city else None
+
+
+async def opening_screen(
+    session: AsyncSession, person: Person, consultation_id: int, lang: str
+) -> screens.Screen:
+    """The first screen when a person opens a consultation (invite button or deep link)."""
+    try:
+        view = await service.start_or_resume(session, consultation_id, person.id, language=lang)
+    except NotFound:
+        return _("This consultation no longer exists.", lang), None
+    except ResponseRefused as refused:
+        return explain_refusal(refused.reason, lang), None
+    response = await q.get_response(session, view.response_id)
+    last = await session.get(Person, response.person_id) if response.person_id else None
+    city = await _city_name(session, view)
+    preamble = screens.welcome(
+        view,
+        lang,
+        city=city,
+        last_by=last.display_name if last else None,
+        is_me=response.person_id == person.id,
+    )
+    return screens.current_screen(view, lang, city, preamble)
+
+
+def _is_current(view: ResponseView, data: Step) -> bool:
+    if data.a == Act.change:
+        return view.submitted
+    if view.submitted:
+        return False
+    return screens.index_of(view, view.current) == data.q
+
+
+async def _perform(
+    session: AsyncSession, view: ResponseView, data: Step, person: Person
+) -> ResponseView | None:
+    """Carry out a button; None when the button does not fit the question (stale)."""
+    r, pid = view.response_id, person.id
+    question = view.current
+    if data.a == Act.back:
+        return await service.back(session, r, person_id=pid)
+    if data.a == Act.submit:
+        return await service.submit(session, r, person_id=pid)
+    if data.a == Act.change:
+        await service.reopen(session, r, person_id=pid)
+        return await service.go_to(session, r, None, person_id=pid)
+    if data.a == Act.edit:
+        questions = view.definition.questions
+        if not 0 <= data.o < len(questions):
+            return None
+        return await service.go_to(session, r, questions[data.o].id, person_id=pid)
+    if question is None:
+        return None
+    if data.a == Act.toggle:
+        value = screens.option_value(question, data.o)
+        if not isinstance(value, str) or question.type != QuestionType.multi_choice:
+            return None
+        return await service.toggle(session, r, question.id, value, person_id=pid)
+    if data.a == Act.skip:
+        moved = await service.skip(session, r, question.id, person_id=pid)
+    elif data.a == Act.done:
+        chosen = view.answers.get(question.id)
+        value_list = chosen if isinstance(chosen, list) else []
+        moved = await service.answer(session, r, question.id, value_list, person_id=pid)
+    else:
+        value = screens.option_value(question, data.o)
+        if value is None or question.type == QuestionType.multi_choice:
+            return None
+        moved = await service.answer(session, r, question.id, value, person_id=pid)
+    return await _to_review_when_complete(session, moved, pid)
+
+
+async def _to_review_when_complete(
+    session: AsyncSession, view: ResponseView, person_id: int
+) -> ResponseView:
+    """Changing one answer from the review goes back to the review, not through the rest."""
+    if view.current is not None and flow.next_question(view.definition, view.answers) is None:
+        return await service.go_to(session, view.response_id, None, person_id=person_id)
+    return view
+
+
+async def _send(message: Message, screen: screens.Screen) -> None:
+    text, markup = screen
+    await message.answer(text, reply_markup=markup)
+
+
+def build_router() -> Router:
+    router = Router(name="consultations")
+
+    @router.message(CommandStart(deep_link=True, magic=F.args.regexp(DEEP_LINK)))
+    async def deep_link(
+        message: Message, command: CommandObject, session: AsyncSession, person: Person, i18n: I18n
+    ) -> None:
+        consultation_id = int((command.args or "c0")[1:])
+        await _send(
+            message, await opening_screen(session, person, consultation_id, i18n.current_locale)
+        )
+
+    @router.callback_query(OpenConsultation.filter())
+    async def open_pressed(
+        query: CallbackQuery,
+        callback_data: OpenConsultation,
+        session: AsyncSession,
+        person: Person,
+        i18n: I18n,
+    ) -> None:
+        text, markup = await opening_screen(session, person, callback_data.c, i18n.current_locale)
+        if markup is None:  # refused: closed, not open yet, not addressed to this person
+            await query.answer(text, show_alert=True)
+            return
+        await query.answer()
+        if isinstance(query.message, Message):
+            await query.message.answer(text, reply_markup=markup)
+
+    @router.callback_query(Step.filter())
+    async def step(
+        query: CallbackQuery, callback_data: Step, session: AsyncSession, person: Person, i18n: I18n
+    ) -> None:
+        lang = i18n.current_locale
+        message = query.message if isinstance(query.message, Message) else None
+        try:
+            response = await q.get_response(session, callback_data.r)
+            city = response.city_id if response.unit == "city" else None
+            view = await service.start_or_resume(
+                session, response.consultation_id, person.id, language=lang, city_id=city
+            )
+        except NotFound:
+            await query.answer(_("This consultation no longer exists.", lang), show_alert=True)
+            return
+        except ResponseRefused as refused:
+            await _refuse(query, message, refused, lang)
+            return
+        city_name = await _city_name(session, view)
+        if view.response_id != callback_data.r or not _is_current(view, callback_data):
+            await _stale(query, message, view, lang, city_name)
+            return
+        try:
+            moved = await _perform(session, view, callback_data, person)
+        except InvalidAnswer as error:
+            await session.rollback()
+            await query.answer(explain_answer(error, lang), show_alert=True)
+            return
+        except ResponseRefused as refused:
+            await _refuse(query, message, refused, lang)
+            return
+        if moved is None:
+            await _stale(query, message, view, lang, city_name)
+            return
+        await query.answer()
+        if message is None:
+            return
+        if callback_data.a == Act.toggle:
+            assert moved.current is not None
+            with contextlib.suppress(TelegramBadRequest):
+                await message.edit_reply_markup(
+                    reply_markup=screens.question_screen(moved, lang)[1]
+                )
+            return
+        answered = view.current
+        with contextlib.suppress(TelegramBadRequest):
+            if answered is not None and callback_data.a in (Act.option, Act.done, Act.skip):
+                await message.edit_text(screens.answered_text(moved, answered, lang))
+            else:
+                await message.edit_reply_markup(reply_markup=None)
+        await _send(message, screens.current_screen(moved, lang, city_name))
+
+    @router.message(F.chat.type == "private", F.text, ~F.text.startswith("/"), StateFilter(None))
+    async def typed(message: Message, session: AsyncSession, person: Person, i18n: I18n) -> None:
+        lang = i18n.current_locale
+        cities = [r.city_id for r in person.roles if r.city_id is not None]
+        found = await q.responses_in_progress_for(
+            session, person.id, cities, closed_since=utcnow() - TYPED_GRACE
+        )
+        if not found:
+            raise SkipHandler()
+        response = found[0]
+        try:
+            view = await service.start_or_resume(
+                session,
+                response.consultation_id,
+                person.id,
+                language=lang,
+                city_id=response.city_id if response.unit == "city" else None,
+            )
+        except ResponseRefused as refused:
+            if refused.reason != Refusal.closed:
+                raise SkipHandler() from None
+            await message.answer(explain_refusal(refused.reason, lang))
+            return
+        question = view.current
+        if question is None or view.submitted:
+            raise SkipHandler()
+        city_name = await _city_name(session, view)
+        if question.type not in (QuestionType.text, QuestionType.number):
+            await message.answer(_("Please answer with the buttons below the question.", lang))
+            await _send(message, screens.question_screen(view, lang))
+            return
+        try:
+            moved = await service.answer(
+                session, view.response_id, question.id, message.text, person_id=person.id
+            )
+        except InvalidAnswer as error:
+            await session.rollback()
+            text = explain_answer(error, lang)
+            if error.code == AnswerError.too_long:
+                text += " " + _("Please send a shorter answer.", lang)
+            await message.answer(text)
+            return
+        moved = await _to_review_when_complete(session, moved, person.id)
+        await _send(message, screens.current_screen(moved, lang, city_name))
+
+    return router
+
+
+async def _refuse(
+    query: CallbackQuery, message: Message | None, refused: ResponseRefused, lang: str
+) -> None:
+    """A closed (or otherwise refused) consultation: say why, and take the dead buttons away."""
+    await query.answer(explain_refusal(refused.reason, lang), show_alert=True)
+    if message is not None and refused.reason in (Refusal.closed, Refusal.not_eligible):
+        with contextlib.suppress(TelegramBadRequest):
+            await message.edit_reply_markup(reply_markup=None)
+
+
+async def _stale(
+    query: CallbackQuery,
+    message: Message | None,
+    view: ResponseView,
+    lang: str,
+    city: str | None,
+) -> None:
+    await query.answer(
+        _("That button belongs to an earlier step. Here is where your answers are now.", lang)
+    )
+    if message is not None:
+        with contextlib.suppress(TelegramBadRequest):
+            await message.edit_reply_markup(reply_markup=None)
+        await _send(message, screens.current_screen(view, lang, city))

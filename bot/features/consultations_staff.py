@@ -1,0 +1,216 @@
+"""Secretariat commands for consultations: list, open (which invites), close, results.
+
+`/consultations` lists the latest ones, each with Open or Close and Results buttons;
+`/consultations ID` shows one. Every command and button is refused to non-staff.
+"""
+
+from __future__ import annotations
+
+import html
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import BotConfig
+from bot.engagement.consultations import invitations, reports, service
+from bot.engagement.consultations.errors import ConsultationError
+from bot.engagement.consultations.results import Results
+from bot.engagement.consultations.schema import localized
+from bot.filters import IsStaff
+from bot.i18n import FeatureCatalog
+from storage import consultation_queries as q
+from storage.consultations import ConsultationStatus
+from storage.errors import NotFound
+from storage.people import Person
+
+catalog = FeatureCatalog("consultations")
+_ = catalog.text
+COMMANDS: tuple[str, ...] = ("consultations",)
+MESSAGE_LIMIT = 4000  # under Telegram's 4,096 characters, with room for tags
+
+
+class StaffAction(CallbackData, prefix="cs"):
+    a: str  # o open, c close, r results
+    c: int  # consultation id
+
+
+def _line(line: q.ConsultationLine, lang: str) -> str:
+    status = {
+        ConsultationStatus.draft: _("draft", lang),
+        ConsultationStatus.open: _("open", lang),
+        ConsultationStatus.closed: _("closed", lang),
+    }[line.status]
+    return _(
+        "#%(id)s <b>%(title)s</b> (%(slug)s): %(status)s, %(opens)s → %(closes)s, %(n)s submitted",
+        lang,
+        id=line.id,
+        title=html.escape(localized(line.titles, lang)),
+        slug=line.slug,
+        status=status,
+        opens=f"{line.opens_at:%Y-%m-%d}",
+        closes=f"{line.closes_at:%Y-%m-%d}",
+        n=line.submitted,
+    )
+
+
+def _buttons(line: q.ConsultationLine, lang: str) -> InlineKeyboardMarkup:
+    row = []
+    if line.status != ConsultationStatus.open:
+        row.append(
+            InlineKeyboardButton(
+                text=_("Open and invite", lang),
+                callback_data=StaffAction(a="o", c=line.id).pack(),
+            )
+        )
+    else:
+        row.append(
+            InlineKeyboardButton(
+                text=_("Close", lang), callback_data=StaffAction(a="c", c=line.id).pack()
+            )
+        )
+    row.append(
+        InlineKeyboardButton(
+            text=_("Results", lang), callback_data=StaffAction(a="r", c=line.id).pack()
+        )
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[row])
+
+
+def results_text(found: Results, lang: str) -> list[str]:
+    """The results as messages of at most MESSAGE_LIMIT characters, in the reader's language."""
+    lines = [
+        f"<b>{html.escape(found.title)}</b> ({found.slug})",
+        _(
+            "%(n)s submitted. Response rate: %(responded)s of %(eligible)s (%(rate)s%%).",
+            lang,
+            n=found.submitted,
+            responded=found.responded,
+            eligible=found.eligible,
+            rate=found.rate,
+        ),
+    ]
+    for network in found.networks:
+        lines.append(
+            f"  · {network.network}: {network.responded}/{network.eligible} ({network.rate}%)"
+        )
+    for number, question in enumerate(found.questions, 1):
+        lines += [
+            "",
+            f"<b>{number}. {html.escape(question.text)}</b> "
+            + _("(%(n)s answers)", lang, n=question.answered),
+        ]
+        for option in question.options:
+            bar = "█" * round(option.percent / 10)
+            lines.append(f"  {html.escape(option.text)}: {option.count} ({option.percent}%) {bar}")
+        if question.average is not None:
+            lines.append(
+                "  "
+                + _(
+                    "Average %(avg)s (from %(min)s to %(max)s)",
+                    lang,
+                    avg=question.average,
+                    min=_plain(question.minimum),
+                    max=_plain(question.maximum),
+                )
+            )
+        if question.latest_texts:
+            lines.append("  " + _("Latest answers:", lang))
+            lines += [f"  « {html.escape(t[:300])} »" for t in question.latest_texts]
+    return _chunks(lines)
+
+
+def _plain(value: float | None) -> object:
+    return int(value) if value is not None and float(value).is_integer() else value
+
+
+def _chunks(lines: list[str]) -> list[str]:
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        if current and len(current) + len(line) + 1 > MESSAGE_LIMIT:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line[:MESSAGE_LIMIT]
+    return [*chunks, current] if current else chunks
+
+
+def build_router() -> Router:
+    router = Router(name="consultations_staff")
+
+    @router.callback_query(StaffAction.filter(), ~IsStaff())
+    async def refuse_button(query: CallbackQuery, i18n: I18n) -> None:
+        text = _("Only the secretariat staff can do this.", i18n.current_locale)
+        await query.answer(text, show_alert=True)
+
+    @router.message(Command(*COMMANDS), IsStaff())
+    async def list_consultations(
+        message: Message, command: CommandObject, session: AsyncSession, i18n: I18n
+    ) -> None:
+        lang = i18n.current_locale
+        lines = await q.consultation_lines(session)
+        if command.args and command.args.strip().isdigit():
+            lines = [line for line in lines if line.id == int(command.args.strip())]
+        if not lines:
+            await message.answer(
+                _(
+                    "No consultation yet. Create one with `aive consultations create FILE.yaml`.",
+                    lang,
+                )
+            )
+            return
+        for line in lines:
+            await message.answer(_line(line, lang), reply_markup=_buttons(line, lang))
+
+    @router.callback_query(StaffAction.filter(), IsStaff())
+    async def act(
+        query: CallbackQuery,
+        callback_data: StaffAction,
+        session: AsyncSession,
+        person: Person,
+        i18n: I18n,
+        config: BotConfig,
+    ) -> None:
+        lang = i18n.current_locale
+        message = query.message if isinstance(query.message, Message) else None
+        try:
+            if callback_data.a == "r":
+                found = await reports.consultation_results(session, callback_data.c, lang=lang)
+                await query.answer()
+                if message is not None:
+                    for chunk in results_text(found, lang):
+                        await message.answer(chunk)
+                return
+            status = (
+                ConsultationStatus.open if callback_data.a == "o" else ConsultationStatus.closed
+            )
+            await service.set_status(session, callback_data.c, status, actor=f"person:{person.id}")
+        except NotFound:
+            await query.answer(_("This consultation no longer exists.", lang), show_alert=True)
+            return
+        except ConsultationError:
+            await session.rollback()
+            await query.answer(
+                _("Its closing time has passed; it cannot be opened again.", lang),
+                show_alert=True,
+            )
+            return
+        if status == ConsultationStatus.open:
+            count = await invitations.invite_audience(
+                session,
+                callback_data.c,
+                default_language=config.default_language,
+                created_by=f"person:{person.id}",
+            )
+            note = _("Open. Invitations queued: %(n)s.", lang, n=count)
+        else:
+            note = _("Closed. No answer is accepted any more.", lang)
+        await query.answer(note, show_alert=True)
+        lines = [line for line in await q.consultation_lines(session) if line.id == callback_data.c]
+        if message is not None and lines:
+            await message.edit_text(_line(lines[0], lang), reply_markup=_buttons(lines[0], lang))
+
+    return router

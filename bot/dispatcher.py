@@ -15,7 +15,7 @@ from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 
 from bot.config import BotConfig
-from bot.features import fallback, forget, help, language, staff, start
+from bot.features import fallback, forget, help, language, staff, start, youth, youth_review
 from bot.flood import FloodGuard
 from bot.i18n import build_i18n, choose_language
 from bot.middlewares import (
@@ -40,6 +40,8 @@ def feature_routers() -> list[Router]:
         help.build_router(),
         forget.build_router(),
         staff.build_router(),
+        youth.build_router(),
+        youth_review.build_router(),
     ]
 
 

@@ -9,6 +9,7 @@ from storage import (
     people,
     representatives,
     subscribers,
+    youth,
 )
 from storage.base import Base
 
@@ -24,4 +25,5 @@ __all__ = [
     "people",
     "representatives",
     "subscribers",
+    "youth",
 ]

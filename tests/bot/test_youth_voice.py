@@ -232,6 +232,9 @@ async def test_bad_input_gets_clear_messages_and_nothing_is_stored(harness: Harn
     assert "I can only take one photo or one voice note" in (
         harness.fake.last_message(ana.id).text or ""
     )
+    harness.fake.user_sends_photo(ana, b"\xff\xd8" + bytes(10 * 1024 * 1024))
+    await harness.process()
+    assert "photo is too big (the limit is 10 MB)" in (harness.fake.last_message(ana.id).text or "")
     harness.fake.user_sends_voice(ana, b"OggS long voice", duration=150)
     await harness.process()
     assert "too long (the limit is 2 minutes)" in (harness.fake.last_message(ana.id).text or "")

@@ -11,11 +11,14 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from app.bulletin_config import bulletin_config
 from app.cities import import_cities_text
 from app.settings import Settings
+from newsletter.bulletins import approve, compose_draft, get_series
 from newsletter.feeds.ingest import run_fetch
 from newsletter.feeds.opml import parse_opml
 from newsletter.feeds.sources import add_source
+from storage.base import utcnow
 from storage.engine import SessionFactory
 from storage.feeds import Source
 
@@ -28,6 +31,7 @@ class DemoReport:
     cities: int = 0
     sources: int = 0
     items: int = 0
+    editions: int = 0
 
 
 async def load_demo(settings: Settings, sessions: SessionFactory) -> DemoReport:
@@ -53,9 +57,26 @@ async def load_demo(settings: Settings, sessions: SessionFactory) -> DemoReport:
             )
         await session.commit()
     reports = await run_fetch(settings, sessions, only_due=False)
+    editions = await _first_bulletins(settings, sessions)
     return DemoReport(
         loaded=True,
         cities=len(parsed.rows),
         sources=len(opml.sources),
         items=sum(r.new for r in reports),
+        editions=editions,
     )
+
+
+async def _first_bulletins(settings: Settings, sessions: SessionFactory) -> int:
+    """Compose and approve the `global` bulletin in each of its languages (public archive)."""
+    config = bulletin_config(settings)
+    count = 0
+    async with sessions() as session:
+        series = await get_series(session, "global")
+        for language in series.languages:
+            edition = await compose_draft(
+                session, "global", language, utcnow(), config=config, actor="demo"
+            )
+            await approve(session, edition.id, actor="demo")
+            count += 1
+    return count

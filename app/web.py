@@ -8,9 +8,11 @@ import logging
 from aiohttp import web
 from sqlalchemy import text
 
+from app.bulletin_config import archive_config
 from app.context import AppContext
 from app.mail import transactional_mailer
 from bot.webhook import setup_webhook_routes
+from newsletter.archive import setup_archive_routes
 from newsletter.subscriptions.web import SubscriptionSite, setup_subscription_routes
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ def build_web_app(ctx: AppContext) -> web.Application:
     app.router.add_get("/healthz", healthz)
     setup_subscription_routes(app, subscription_site(ctx))
     setup_webhook_routes(app, ctx)
+    setup_archive_routes(app, ctx.sessions, archive_config(ctx.settings))
     return app
 
 

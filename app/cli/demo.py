@@ -25,5 +25,5 @@ def load() -> None:
         return
     typer.echo(
         f"demo: {report.cities} example cities, {report.sources} feeds, {report.items} items "
-        f"loaded; open {settings.public_url}/archive/"
+        f"and {report.editions} bulletins loaded; open {settings.public_url}/archive/"
     )

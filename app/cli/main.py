@@ -6,6 +6,7 @@ import typer
 
 from app.cli import (
     bot,
+    bulletin,
     cities,
     config,
     consultations,
@@ -33,6 +34,7 @@ app.add_typer(consultations.app, name="consultations")
 app.add_typer(demo.app, name="demo")
 app.add_typer(subscribers.app, name="subscribers")
 app.add_typer(bot.app, name="bot")
+app.add_typer(bulletin.app, name="bulletin")
 processes.register(app)
 
 

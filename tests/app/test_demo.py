@@ -16,7 +16,7 @@ def test_first_run_loads_example_feeds_once(
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     first = runner.invoke(app, ["demo", "load"])
     assert first.exit_code == 0, first.output
-    assert "5 example cities, 5 feeds, 15 items loaded" in first.output
+    assert "5 example cities, 5 feeds, 15 items and 5 bulletins loaded" in first.output
     again = runner.invoke(app, ["demo", "load"])
     assert "nothing loaded" in again.output
     items = json.loads(runner.invoke(app, ["items", "list", "--json"]).stdout)

@@ -1,0 +1,363 @@
+"""`aive bulletin`: compose, edit, preview, approve, cancel and list editions.
+
+(`send` and `stats` belong to the delivery engine and are registered by it.)
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+
+from app.bulletin_config import bulletin_config
+from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
+from newsletter import bulletins
+from newsletter.bulletin_errors import BulletinError
+from newsletter.cadence import CadenceError
+from newsletter.edition import CompositionError
+from newsletter.edition_edits import Edits, dump_edits, parse_edits
+from newsletter.render import RenderError, web_version
+from storage.base import utcnow
+from storage.bulletins import Edition
+from storage.engine import SessionFactory
+from storage.feeds import Item
+
+app = typer.Typer(help="Bulletin editions: compose, edit, preview, approve.", no_args_is_help=True)
+report = Console(stderr=True)  # tables go to stderr: stdout carries ids or the JSON document
+
+EDITION = Annotated[int, typer.Argument(help="The edition id (printed by compose).")]
+JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+SERVICE_ERRORS = (BulletinError, CompositionError, RenderError, CadenceError)
+
+
+def _actor() -> str:
+    return f"cli:{os.environ.get('USER', 'staff')}"
+
+
+@app.command()
+def compose(
+    series: Annotated[str, typer.Argument(help="Series slug, e.g. global.")],
+    lang: Annotated[str | None, typer.Option("--lang", help="One language; default: all.")] = None,
+    as_json: JSON = False,
+) -> None:
+    """Compose the draft of SERIES (each of its languages unless --lang); print the ids."""
+    settings = settings_or_exit()
+    config = bulletin_config(settings)
+
+    async def _go(sessions: SessionFactory) -> list[dict[str, Any]]:
+        async with sessions() as session:
+            found = await bulletins.get_series(session, series)
+            languages = [lang] if lang else list(found.languages or [settings.default_language])
+            now = utcnow()
+            summaries = []
+            for language in languages:
+                edition = await bulletins.compose_draft(
+                    session, series, language, now, config=config, actor=_actor()
+                )
+                summaries.append(await _summary(session, edition))
+            return summaries
+
+    try:
+        summaries = with_sessions(settings, _go)
+    except SERVICE_ERRORS as exc:
+        fail(f"bulletin compose: {exc}")
+    if as_json:
+        print_json({"series": series, "editions": summaries})
+        return
+    for summary in summaries:
+        typer.echo(summary["id"])
+        _print_summary(summary)
+
+
+async def _summary(session: Any, edition: Edition) -> dict[str, Any]:
+    content = edition.content or {}
+    ids = [i for s in content.get("sections", []) for i in _section_ids(s)]
+    titles = dict(
+        (await session.execute(select(Item.id, Item.title).where(Item.id.in_(ids)))).all()
+    )
+    return {
+        "id": edition.id,
+        "series": edition.series.slug,
+        "language": edition.language,
+        "status": edition.status.value,
+        "period": [edition.period_start.isoformat(), edition.period_end.isoformat()],
+        "subject": edition.subject,
+        "sections": [
+            {
+                "kind": s["kind"],
+                "items": [{"id": i, "title": titles.get(i, "")} for i in _section_ids(s)],
+                "count": len(_section_ids(s)) or len(s.get("consultations", s.get("youth", []))),
+            }
+            for s in content.get("sections", [])
+        ],
+        "edits": content.get("edits", {}),
+        "spread": content.get("spread", {}),
+    }
+
+
+def _section_ids(section: dict[str, Any]) -> list[int]:
+    agenda = [a["item"] for a in section.get("agenda", []) if "item" in a]
+    return list(section.get("items", [])) + agenda
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    title = f"Edition {summary['id']} · {summary['series']} · {summary['language']}"
+    sections = Table(title=f"{title} · {summary['subject']}")
+    for column in ("section", "count", "items"):
+        sections.add_column(column)
+    for s in summary["sections"]:
+        items = "\n".join(f"{i['id']}: {i['title'][:70]}" for i in s["items"])
+        sections.add_row(s["kind"], str(s["count"]), items)
+    report.print(sections)
+    spread = summary["spread"]
+    table = Table(
+        title=f"Spread: {spread.get('total', 0)} items, "
+        f"{spread.get('other_language', 0)} in another language"
+    )
+    for column in ("by", "counts"):
+        table.add_column(column)
+    for key in ("countries", "cities", "networks", "languages"):
+        counts = spread.get(key, {})
+        table.add_row(key, ", ".join(f"{k} {v}" for k, v in counts.items()))
+    report.print(table)
+
+
+@app.command()
+def edit(
+    edition_id: EDITION,
+    pin: Annotated[list[int], typer.Option("--pin", help="Item id to pin; repeat.")] = [],  # noqa: B006
+    exclude: Annotated[list[int], typer.Option("--exclude", help="Item id to leave out.")] = [],  # noqa: B006
+    editorial_file: Annotated[
+        Path | None, typer.Option("--editorial-file", help="Text file with the editorial.")
+    ] = None,
+    subject: Annotated[str | None, typer.Option("--subject", help="Subject line.")] = None,
+) -> None:
+    """Edit a draft with flags, or without flags in $EDITOR as YAML (all fields)."""
+    settings = settings_or_exit()
+    config = bulletin_config(settings)
+
+    async def _load(sessions: SessionFactory) -> tuple[Edits, list[str]]:
+        async with sessions() as session:
+            edition = await bulletins.get_edition(session, edition_id)
+            return bulletins.current_edits(edition), _header(await _summary(session, edition))
+
+    try:
+        current, header = with_sessions(settings, _load)
+    except SERVICE_ERRORS as exc:
+        fail(f"bulletin edit: {exc}")
+    if pin or exclude or editorial_file or subject is not None:
+        edits = _with_flags(current, pin, exclude, editorial_file, subject)
+    else:
+        edited = _edit_in_editor(edition_id, current, header)
+        if edited is None:
+            typer.echo(f"edition {edition_id}: no change")
+            return
+        edits = edited
+
+    async def _apply(sessions: SessionFactory) -> dict[str, Any]:
+        async with sessions() as session:
+            edition = await bulletins.apply_edits(
+                session, edition_id, edits, config=config, actor=_actor()
+            )
+            return await _summary(session, edition)
+
+    try:
+        summary = with_sessions(settings, _apply)
+    except SERVICE_ERRORS as exc:
+        fail(f"edition {edition_id}: {exc}")
+    typer.echo(f"edition {edition_id}: updated")
+    _print_summary(summary)
+
+
+def _with_flags(
+    current: Edits, pin: list[int], exclude: list[int], editorial: Path | None, subject: str | None
+) -> Edits:
+    text = current.editorial
+    if editorial is not None:
+        try:
+            text = editorial.read_text(encoding="utf-8").strip() or None
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(f"--editorial-file: cannot read {editorial}: {exc}", 2)
+    # a new pin undoes an exclusion of the same item, and the other way round
+    pinned = [i for i in current.pinned if i not in exclude] + pin
+    excluded = [i for i in current.excluded if i not in pin] + exclude
+    return replace(
+        current,
+        pinned=tuple(dict.fromkeys(pinned)),
+        excluded=tuple(dict.fromkeys(excluded)),
+        editorial=text,
+        subject=(subject.strip() or None) if subject is not None else current.subject,
+    )
+
+
+def _header(summary: dict[str, Any]) -> list[str]:
+    start, end = summary["period"]
+    lines = [
+        f"Edition {summary['id']} · {summary['series']} · {summary['language']} · "
+        f"{start[:10]} → {end[:10]} · {summary['status']}",
+        "Items now in the draft (id: title):",
+    ]
+    for section in summary["sections"]:
+        lines += [f"  {i['id']}: [{section['kind']}] {i['title'][:80]}" for i in section["items"]]
+    return lines
+
+
+def _edit_in_editor(edition_id: int, current: Edits, header: list[str]) -> Edits | None:
+    """Open $VISUAL or $EDITOR on the YAML; None when the file comes back unchanged."""
+    original = dump_edits(current, header)
+    handle, name = tempfile.mkstemp(prefix=f"edition-{edition_id}-", suffix=".yaml")
+    path = Path(name)
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(original)
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    try:
+        status = subprocess.run([*shlex.split(editor), str(path)], check=False).returncode
+    except OSError as exc:
+        fail(f"cannot start the editor {editor!r}: {exc}; set EDITOR", 1)
+    if status != 0:
+        fail(f"the editor exited with status {status}; nothing changed (text kept in {path})")
+    edited = path.read_text(encoding="utf-8")
+    if edited == original:
+        path.unlink()
+        return None
+    try:
+        edits = parse_edits(edited)
+    except BulletinError as exc:
+        fail(f"edition {edition_id}: {exc}; nothing changed (your text is kept in {path})")
+    path.unlink()
+    return edits
+
+
+@app.command()
+def preview(
+    edition_id: EDITION,
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
+) -> None:
+    """Write the edition's web version (as in the archive) to an HTML file."""
+    settings = settings_or_exit()
+
+    async def _go(sessions: SessionFactory) -> str | None:
+        async with sessions() as session:
+            return (await bulletins.get_edition(session, edition_id)).html
+
+    try:
+        html = with_sessions(settings, _go)
+    except BulletinError as exc:
+        fail(f"bulletin preview: {exc}")
+    if not html:
+        fail(f"edition {edition_id} has not been rendered; compose it again")
+    try:
+        out.write_text(web_version(html, public_url=settings.public_url), encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc}", 1)
+    typer.echo(str(out))
+
+
+@app.command()
+def approve(
+    edition_id: EDITION,
+    send_at: Annotated[
+        str | None,
+        typer.Option("--send-at", help="ISO date-time; without an offset, the secretariat's."),
+    ] = None,
+) -> None:
+    """Approve a draft (scheduled for --send-at when given)."""
+    settings = settings_or_exit()
+    when = None
+    if send_at is not None:
+        try:
+            when = datetime.fromisoformat(send_at)
+        except ValueError:
+            fail(f"--send-at: {send_at!r} is not an ISO date-time (e.g. 2026-03-10T09:00)", 2)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=settings.zone)
+
+    async def _go(sessions: SessionFactory) -> str:
+        async with sessions() as session:
+            edition = await bulletins.approve(session, edition_id, _actor(), when)
+            if edition.send_at:
+                local = edition.send_at.astimezone(settings.zone).isoformat(timespec="minutes")
+                return f"edition {edition.id}: scheduled for {local}"
+            return f"edition {edition.id}: approved"
+
+    try:
+        typer.echo(with_sessions(settings, _go))
+    except BulletinError as exc:
+        fail(f"bulletin approve: {exc}")
+
+
+@app.command()
+def cancel(edition_id: EDITION) -> None:
+    """Cancel a draft, approved or scheduled edition."""
+    settings = settings_or_exit()
+
+    async def _go(sessions: SessionFactory) -> None:
+        async with sessions() as session:
+            await bulletins.cancel(session, edition_id, _actor())
+
+    try:
+        with_sessions(settings, _go)
+    except BulletinError as exc:
+        fail(f"bulletin cancel: {exc}")
+    typer.echo(f"edition {edition_id}: cancelled")
+
+
+@app.command("list")
+def list_(
+    series: Annotated[str | None, typer.Option("--series", help="Only this series.")] = None,
+    as_json: JSON = False,
+) -> None:
+    """Editions, newest first."""
+    settings = settings_or_exit()
+
+    async def _go(sessions: SessionFactory) -> list[dict[str, Any]]:
+        async with sessions() as session:
+            return [_row(e) for e in await bulletins.list_editions(session, series)]
+
+    rows = with_sessions(settings, _go)
+    if as_json:
+        print_json(rows)
+        return
+    columns = ("id", "series", "lang", "period", "status", "items", "send at", "subject")
+    print_table(
+        "Bulletin editions",
+        columns,
+        [
+            (
+                r["id"],
+                r["series"],
+                r["language"],
+                f"{r['period_start'][:10]} → {r['period_end'][:10]}",
+                r["status"],
+                r["items"],
+                r["send_at"],
+                r["subject"],
+            )
+            for r in rows
+        ],
+    )
+
+
+def _row(edition: Edition) -> dict[str, Any]:
+    sections = (edition.content or {}).get("sections", [])
+    return {
+        "id": edition.id,
+        "series": edition.series.slug,
+        "language": edition.language,
+        "period_start": edition.period_start.isoformat(),
+        "period_end": edition.period_end.isoformat(),
+        "status": edition.status.value,
+        "items": sum(len(_section_ids(s)) for s in sections),
+        "send_at": edition.send_at.isoformat() if edition.send_at else None,
+        "subject": edition.subject,
+    }

@@ -1,0 +1,166 @@
+"""The public archive as a visitor sees it, through the wired web application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import feedparser
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from babel.messages.extract import extract_from_file
+from jinja2.ext import babel_extract
+
+from app import catalogs
+from app.context import AppContext
+from app.settings import load_settings
+from app.web import build_web_app
+from newsletter import bulletins
+from newsletter.archive import negotiate_language
+from newsletter.render import CATALOG_LANGUAGES, LOCALE_DIR, TEMPLATE_DIR
+from storage.engine import SessionFactory
+from tests.newsletter.bulletin_samples import NOW, build_world
+
+PUBLIC = "https://bulletin.example.org"
+CONFIG = bulletins.BulletinConfig(public_url=PUBLIC)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled_catalogs() -> None:
+    catalogs.compile_all()
+
+
+@pytest.fixture
+async def editions(sessions: SessionFactory) -> dict[str, int]:
+    """Two sent-or-approved English editions a week apart, a French one, and a draft."""
+    async with sessions() as s:
+        await build_world(s)
+        older = await bulletins.compose_draft(
+            s, "global", "en", NOW - timedelta(days=7), config=CONFIG
+        )
+        await bulletins.approve(s, older.id, "ana", now=NOW - timedelta(days=7))
+        newer = await bulletins.compose_draft(s, "global", "en", NOW, config=CONFIG)
+        await bulletins.apply_edits(s, newer.id, bulletins.Edits(subject="March news"))
+        await bulletins.approve(s, newer.id, "ana", now=NOW)
+        french = await bulletins.compose_draft(s, "global", "fr", NOW, config=CONFIG)
+        await bulletins.approve(s, french.id, "ana", now=NOW)
+        draft = await bulletins.compose_draft(
+            s, "global", "en", NOW + timedelta(days=1), config=CONFIG
+        )
+    return {"older": older.id, "newer": newer.id, "french": french.id, "draft": draft.id}
+
+
+@pytest.fixture
+async def client(sessions: SessionFactory) -> AsyncIterator[TestClient]:
+    settings = load_settings(public_url=PUBLIC)
+    engine = sessions.kw["bind"]
+    async with TestClient(TestServer(build_web_app(AppContext(settings, engine, sessions)))) as c:
+        yield c
+
+
+async def test_series_list_speaks_the_visitors_language(
+    client: TestClient, editions: dict[str, int]
+) -> None:
+    page = await client.get("/archive/", headers={"Accept-Language": "fr-CH, en;q=0.5"})
+    assert page.status == 200
+    html = await page.text()
+    assert '<html lang="fr">' in html
+    assert "Archives du bulletin" in html and "Bulletin des Villes éducatrices" in html
+    spanish = await (await client.get("/archive/?lang=es")).text()
+    assert "Archivo del boletín" in spanish
+    redirected = await client.get("/archive", allow_redirects=False)
+    assert redirected.status == 308 and redirected.headers["Location"] == "/archive/"
+
+
+async def test_series_page_lists_published_editions_newest_first_without_drafts(
+    client: TestClient, editions: dict[str, int]
+) -> None:
+    html = await (await client.get("/archive/global/?lang=en")).text()
+    newer = html.index(f'href="/archive/global/{editions["newer"]}"')
+    older = html.index(f'href="/archive/global/{editions["older"]}"')
+    assert newer < older
+    assert "March news" in html
+    assert f"/archive/global/{editions['draft']}" not in html
+    assert f"/archive/global/{editions['french']}" not in html  # the French one is on ?lang=fr
+    assert "Edition of March 10, 2026" in html
+    french = await (await client.get("/archive/global/?lang=fr")).text()
+    assert f"/archive/global/{editions['french']}" in french
+    assert "Édition du 10 mars 2026" in french
+
+
+async def test_an_edition_page_is_the_web_version_and_drafts_are_not_public(
+    client: TestClient, editions: dict[str, int]
+) -> None:
+    page = await client.get(f"/archive/global/{editions['newer']}")
+    assert page.status == 200
+    html = await page.text()
+    assert f"{PUBLIC}/unsubscribe" in html and f"{PUBLIC}/preferences" in html
+    assert "-aive_" not in html  # no per-recipient token left
+    assert (await client.get(f"/archive/global/{editions['draft']}")).status == 404
+    assert (await client.get("/archive/global/99999")).status == 404
+    assert (await client.get("/archive/nope/")).status == 404
+    assert (await client.get(f"/archive/nope/{editions['newer']}")).status == 404
+
+
+async def test_atom_feed_parses_and_lists_editions_newest_first(
+    client: TestClient, editions: dict[str, int]
+) -> None:
+    response = await client.get("/archive/global/feed.atom?lang=en")
+    assert response.status == 200
+    assert response.headers["Content-Type"].startswith("application/atom+xml")
+    feed = feedparser.parse(await response.read())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.feed.title == "Educating Cities Bulletin"
+    links = [entry.link for entry in feed.entries]
+    assert links == [
+        f"{PUBLIC}/archive/global/{editions['newer']}",
+        f"{PUBLIC}/archive/global/{editions['older']}",
+    ]
+    assert feed.entries[0].title == "March news"
+    every = feedparser.parse(await (await client.get("/archive/global/feed.atom")).read())
+    assert len(every.entries) == 3 and not every.bozo
+
+
+async def test_generic_unsubscribe_and_preferences_pages_point_to_the_personal_link(
+    client: TestClient,
+) -> None:
+    unsubscribe = await client.get("/unsubscribe", headers={"Accept-Language": "ca"})
+    assert unsubscribe.status == 200
+    assert "Donar-se de baixa" in await unsubscribe.text()
+    preferences = await (await client.get("/preferences?lang=pt")).text()
+    assert "Preferências de subscrição" in preferences
+    assert "ligação de preferências" in preferences
+
+
+@pytest.mark.parametrize(
+    ("asked", "header", "expected"),
+    [
+        ("fr", "es", "fr"),
+        (None, "de-DE, pt-BR;q=0.9, es;q=0.8", "pt"),
+        (None, "es;q=0.2, ca;q=0.7", "ca"),
+        ("xx", "zz, fr;q=0", "en"),
+        (None, None, "en"),
+        (None, "fr;q=abc, es", "es"),
+    ],
+)
+def test_language_negotiation(asked: str | None, header: str | None, expected: str) -> None:
+    supported = ("en", "fr", "es", "pt", "ca")
+    assert negotiate_language(asked, header, supported, "en") == expected
+
+
+def test_archive_catalogs_cover_every_template_string() -> None:
+    used: set[str] = set()
+    for template in (TEMPLATE_DIR / "archive").glob("*.j2"):
+        for _, message, _, _ in extract_from_file(
+            babel_extract, str(template), options={"extensions": "jinja2.ext.i18n"}
+        ):
+            used.add(message if isinstance(message, str) else message[0])
+    assert len(used) >= 10
+    for language in CATALOG_LANGUAGES:
+        known = {
+            m.id: m.string
+            for m in catalogs.load(LOCALE_DIR / language / "LC_MESSAGES" / "archive.po")
+            if m.id
+        }
+        assert used <= set(known), f"{language} lacks {sorted(used - set(known))}"
+        assert all(known[m] for m in used)

@@ -1,10 +1,11 @@
 """Approved youth ideas as plain values for a bulletin's "Youth voice" section.
 
 `approved_youth_for_bulletin` reads storage and returns `newsletter.edition.YouthSubmission`s
-for `compose_edition(youth=...)` (or `compose_draft(extras=Extras(youth=...))`);
-`mark_published` records that they went out, after which /forget anonymizes them instead of
-deleting them. Ideas are signed with the first name only when the author chose so; otherwise,
-or once the author used /forget, with "A young person" in the edition's language.
+for `compose_edition(youth=...)`; `newsletter.bulletins.compose_draft` calls it for the draft's
+period unless `Extras(youth=...)` is given. `mark_published` (called by `bulletins.approve`)
+records that they went out, after which /forget anonymizes them instead of deleting them.
+Ideas are signed with the first name only when the author chose so; otherwise, or once the
+author used /forget, with "A young person" in the edition's language.
 """
 
 from __future__ import annotations

@@ -8,10 +8,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from newsletter.compose import compose_edition
-from newsletter.edition import Period, SectionKind
+from newsletter import bulletins
 from newsletter.youth import approved_youth_for_bulletin, mark_published
 from storage.base import utcnow
+from storage.bulletins import Series
 from storage.people import Person, Role
 from storage.youth import (
     AgeBracket,
@@ -133,16 +133,19 @@ async def test_yuna_sends_an_idea_with_a_photo_it_is_approved_and_reaches_the_bu
     assert query.answer and "Someone already decided" in query.answer.get("text", "")
 
     # the next bulletin draft quotes it, signed with her first name
-    now = utcnow()
-    period = Period(now - timedelta(days=7), now + timedelta(seconds=1))
     async with harness.sessions() as session:
-        voices = await approved_youth_for_bulletin(session, period.start, period.end, "en")
-    edition = compose_edition([], language="en", period=period, youth=voices)
-    section = edition.section(SectionKind.youth)
-    assert section is not None
-    [voice] = section.youth
-    assert voice.author == "Yuna" and voice.city == "Changwon" and voice.country == "KR"
-    assert voice.text.startswith("Safe bike lanes to school — Many of us")
+        session.add(Series(slug="global", titles={"en": "Educating Cities"}, languages=["en"]))
+        await session.commit()
+        draft = await bulletins.compose_draft(session, "global", "en", utcnow())
+        section = next(s for s in draft.content["sections"] if s["kind"] == "youth")
+        assert section["youth"] == [idea.id]
+        assert "Many of us would cycle to school" in (draft.text or "")
+        assert "— Yuna, Changwon" in (draft.text or "")
+        assert "Safe bike lanes to school" in (draft.html or "")
+        # approving the edition publishes the idea: /forget will anonymize it, not delete it
+        await bulletins.approve(session, draft.id, "ines")
+    [idea] = await submissions(harness)
+    assert idea.published
 
 
 async def test_a_rejected_idea_tells_its_author_why_in_their_language(harness: Harness) -> None:

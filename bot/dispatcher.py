@@ -24,6 +24,8 @@ from bot.features import (
     language,
     staff,
     start,
+    youth,
+    youth_review,
 )
 from bot.flood import FloodGuard
 from bot.i18n import build_i18n, choose_language
@@ -51,6 +53,8 @@ def feature_routers() -> list[Router]:
         forget.build_router(),
         staff.build_router(),
         consultations_staff.build_router(),
+        youth.build_router(),
+        youth_review.build_router(),
     ]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +32,7 @@ from newsletter.edition import (
 )
 from newsletter.edition_edits import Edits
 from newsletter.render import RenderContext, render_edition
+from newsletter.youth import approved_youth_for_bulletin, mark_published
 from storage import audit
 from storage.base import utcnow
 from storage.bulletins import Edition, EditionStatus, Series
@@ -62,7 +64,8 @@ class BulletinConfig:
 class Extras:
     """Sections stored elsewhere (youth voice, cafés), passed in as plain values."""
 
-    youth: Sequence[YouthSubmission] = ()
+    # None: the youth ideas approved during the edition's period, read from the database
+    youth: Sequence[YouthSubmission] | None = None
     cafes: Sequence[UpcomingCafe] = ()
 
 
@@ -230,6 +233,8 @@ async def approve(
             raise BulletinError(f"send_at {send_at.isoformat()} is in the past")
     edition.status = EditionStatus.scheduled if send_at else EditionStatus.approved
     edition.send_at, edition.approved_at, edition.approved_by = send_at, now, actor
+    # from now on /forget keeps these youth ideas, anonymized, instead of deleting them
+    await mark_published(session, youth_ids(edition.content or {}))
     audit.record(
         session,
         actor,
@@ -239,6 +244,16 @@ async def approve(
     )
     await session.commit()
     return edition
+
+
+def youth_ids(content: dict[str, Any]) -> list[int]:
+    """The youth ideas an edition quotes (from `Edition.content`)."""
+    return [
+        int(idea)
+        for section in content.get("sections", ())
+        if section.get("kind") == "youth"
+        for idea in section.get("youth", ())
+    ]
 
 
 async def cancel(session: AsyncSession, edition_id: int, actor: str) -> Edition:
@@ -314,6 +329,11 @@ async def _compose_and_render(
         series_networks=series.networks,
         link=config.consultation_link.replace("{public_url}", config.public_url.rstrip("/")),
     )
+    youth = extras.youth
+    if youth is None:
+        youth = await approved_youth_for_bulletin(
+            session, period.start, period.end, edition.language
+        )
     composed = compose_edition(
         candidates,
         language=edition.language,
@@ -323,7 +343,7 @@ async def _compose_and_render(
         edits=staff,
         cafes=extras.cafes,
         consultations=consultations,
-        youth=extras.youth,
+        youth=youth,
     )
     rendered = render_edition(
         composed,

@@ -11,6 +11,7 @@ from storage import (
     people,
     representatives,
     subscribers,
+    youth,
 )
 from storage.base import Base
 
@@ -28,4 +29,5 @@ __all__ = [
     "people",
     "representatives",
     "subscribers",
+    "youth",
 ]

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import keyboards
 from bot.config import BotConfig
 from bot.features.help import help_text
+from bot.features.youth import begin as begin_youth
 from bot.i18n import city_language
 from bot.invites import InviteProblem, Redeemed, redeem_invite
 from bot.keyboards import CityChoice, LanguageChoice, RoleChoice
@@ -125,6 +126,9 @@ def build_router() -> Router:
         role = Role.youth if callback_data.role == "youth" else Role.member
         grant_role(person, role)
         await session.commit()
+        if role is Role.youth:  # age bracket, a guardian's agreement, how to sign
+            await begin_youth(query.message, session, person, state, query.from_user.first_name)
+            return
         await query.message.answer(_("Thank you, that is all.") + "\n\n" + help_text(person))
 
     @router.message(Onboarding.city, F.text)

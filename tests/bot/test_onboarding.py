@@ -24,7 +24,8 @@ async def test_start_asks_language_then_role_and_remembers_a_young_person(
     await harness.press(yuna, roles, button_data(roles, "young person"))
     person = await harness.person(yuna)
     assert person is not None and person.language == "en" and person.has_role(Role.youth)
-    assert "calls for ideas" in (harness.fake.last_message(yuna.id).text or "")
+    # the youth voice takes over: an age bracket first (tests/bot/test_youth_voice.py)
+    assert "how old are you?" in (harness.fake.last_message(yuna.id).text or "")
 
 
 async def test_start_speaks_telegrams_language_before_one_is_chosen(harness: Harness) -> None:

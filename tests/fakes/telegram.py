@@ -243,6 +243,20 @@ class FakeTelegram:
         self._queue(message=message.to_api())
         return message
 
+    def user_sends_voice(
+        self, user: FakeUser, data: bytes, duration: int, chat: FakeChat | None = None
+    ) -> FakeMessage:
+        upload = self.world.store_file(UploadedFile(file_id_for(data, ""), "voice.ogg", data))
+        message = self.world.new_message(
+            self._chat_of(user, chat),
+            user,
+            kind="voice",
+            file=upload,
+            params={"duration": duration},
+        )
+        self._queue(message=message.to_api())
+        return message
+
     def user_presses_button(
         self, user: FakeUser, message: FakeMessage, callback_data: str
     ) -> CallbackQueryRecord:

@@ -32,3 +32,5 @@ WEB: Part = serve_web
 SCHEDULER: Part = serve_scheduler
 BOT: Part = bot
 WORKER: Part = worker
+
+PARTS: dict[str, Part] = {"web": WEB, "scheduler": SCHEDULER, "bot": BOT, "worker": WORKER}

@@ -8,7 +8,6 @@ import typer
 
 from app.cli.context import fail, settings_or_exit
 from app.cli.processes import start_parts
-from app.parts import BOT
 from bot.config import BotConfig
 
 app = typer.Typer(
@@ -21,7 +20,7 @@ app = typer.Typer(
 def bot(ctx: typer.Context) -> None:
     """Run the bot alone: polling, or nothing to poll when AIVE_TELEGRAM_WEBHOOK_SECRET is set."""
     if ctx.invoked_subcommand is None:
-        start_parts([BOT])
+        start_parts(["bot"])
 
 
 @app.command("set-webhook")

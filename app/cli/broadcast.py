@@ -12,8 +12,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from app.cli.context import database as open_database
 from app.cli.context import fail, print_json, print_table, run, settings_or_exit, with_sessions
 from bot.broadcast import (
-    BroadcastError,
-    BroadcastSender,
     BroadcastSummary,
     ContentError,
     Limits,
@@ -27,7 +25,6 @@ from bot.broadcast import (
     requeue_uncertain,
 )
 from bot.broadcast.definition import parse_definition
-from bot.session import make_bot
 from storage.engine import SessionFactory
 from storage.errors import NotFound
 
@@ -161,6 +158,9 @@ def drain(
     broadcast_id: Annotated[int | None, typer.Argument(help="Only this broadcast.")] = None,
 ) -> None:
     """Send queued messages now, in this process, with a progress bar."""
+    from bot.broadcast.sender import BroadcastError, BroadcastSender
+    from bot.session import make_bot
+
     settings = settings_or_exit()
     if settings.telegram_token is None:
         fail("configuration error: AIVE_TELEGRAM_TOKEN is not set", 2)

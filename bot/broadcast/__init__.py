@@ -6,8 +6,9 @@ Telegram's limits (`limiter`), honours 429 `retry_after`, marks people who block
 inactive and never sends a row twice (see `sender` for the one duplicate window Telegram leaves).
 """
 
+from typing import Any
+
 from bot.broadcast.content import ContentError, localized
-from bot.broadcast.drainer import BroadcastDrainer, drain_broadcasts
 from bot.broadcast.limiter import Limits, RateLimiter
 from bot.broadcast.outbox import (
     AUDIENCES,
@@ -21,7 +22,25 @@ from bot.broadcast.outbox import (
     recipients_for_chats,
     requeue_uncertain,
 )
-from bot.broadcast.sender import BroadcastError, BroadcastSender, SendPolicy
+
+# The sending side needs aiogram (a few seconds to import): loaded on first use, so that
+# enqueueing (CLI commands, the web app) stays light.
+_LAZY = {
+    "BroadcastDrainer": "bot.broadcast.drainer",
+    "drain_broadcasts": "bot.broadcast.drainer",
+    "BroadcastError": "bot.broadcast.sender",
+    "BroadcastSender": "bot.broadcast.sender",
+    "SendPolicy": "bot.broadcast.sender",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(name)
+
 
 __all__ = [
     "AUDIENCES",

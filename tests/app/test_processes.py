@@ -129,3 +129,12 @@ def test_two_schedulers_one_leader_and_takeover_after_a_kill(tmp_path: Path) -> 
             proc.wait()
         for handle in handles:
             handle.close()
+
+
+def test_short_commands_do_not_load_the_bot_framework() -> None:
+    """`aive cities list` and friends start fast: aiogram (seconds to import) stays unloaded."""
+    probe = "import sys, app.cli.main; print(sorted(m for m in sys.modules if m == 'aiogram'))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"

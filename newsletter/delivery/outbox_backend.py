@@ -22,6 +22,10 @@ from newsletter.delivery.errors import TransientError
 from newsletter.delivery.limits import custom_args_for, plan_batch
 from newsletter.delivery.placeholders import fill
 
+# RFC 5322 allows 998-character lines; the default 78 makes Python encode a long unbreakable
+# header such as List-Unsubscribe as an RFC 2047 word, which mail clients do not read as a URL
+SMTP_998 = policy.SMTP.clone(max_line_length=998)
+
 
 def eml_name(delivery_id: int) -> str:
     """The file name of a delivery's message (stable, so a retry overwrites)."""
@@ -61,7 +65,7 @@ def render_message(batch: OutgoingBatch, recipient: OutgoingRecipient, now: date
     pairs = recipient.substitutions(batch.name_fallback)
     from_name, from_address = parseaddr(batch.mail_from)
     domain = from_address.rpartition("@")[2] or "localhost"
-    msg = EmailMessage(policy=policy.SMTP)
+    msg = EmailMessage(policy=SMTP_998)
     msg["From"] = formataddr((from_name, from_address))
     msg["To"] = formataddr((recipient.name or "", recipient.email.strip()))
     msg["Subject"] = fill(batch.subject, pairs)

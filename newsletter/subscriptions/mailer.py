@@ -13,11 +13,12 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 from typing import Protocol
+
+from newsletter.delivery.outbox_backend import SMTP_998
 
 
 class MailerError(Exception):
@@ -45,7 +46,7 @@ def to_email_message(message: TransactionalMessage, mail_from: str) -> EmailMess
     """A complete multipart/alternative message (text, then HTML)."""
     from_name, from_address = parseaddr(mail_from)
     domain = from_address.rpartition("@")[2] or "localhost"
-    msg = EmailMessage(policy=policy.SMTP)
+    msg = EmailMessage(policy=SMTP_998)
     msg["From"] = formataddr((from_name, from_address))
     msg["To"] = formataddr((message.to_name or "", message.to))
     msg["Subject"] = message.subject

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from newsletter.delivery.backend import OutgoingRecipient
 from newsletter.delivery.errors import InvalidBatch, TransientError
 from newsletter.delivery.limits import DUPLICATE_ADDRESS
 from newsletter.delivery.outbox_backend import OutboxBackend, eml_name
@@ -100,3 +101,22 @@ async def test_a_header_injection_attempt_in_a_name_is_skipped(tmp_path: Path) -
 
     assert result.accepted == (1001,)
     assert [s.delivery_id for s in result.skipped] == [1000]
+
+
+async def test_a_real_length_unsubscribe_link_stays_a_plain_header_line(tmp_path: Path) -> None:
+    """Mail clients read List-Unsubscribe as written: it must not become an RFC 2047 word."""
+    token = "17.bmF0aGFuYWVsQGV4YW1wbGUub3Jn.x3Ht1cT7Q0bYq2k8v0p6Lw-ZkA"
+    link = f"https://comms.edcities.example/unsubscribe/{token}"
+    recipient = OutgoingRecipient(
+        delivery_id=7,
+        subscriber_id=7,
+        email="joao@example.pt",
+        name="João",
+        unsubscribe_url=link,
+        preferences_url=link.replace("unsubscribe", "preferences"),
+    )
+    await OutboxBackend(tmp_path, clock=lambda: NOW).send_batch(make_batch([recipient]))
+
+    lines = (tmp_path / eml_name(7)).read_bytes().splitlines()
+    header = [line for line in lines if line.startswith(b"List-Unsubscribe:")]
+    assert header == [f"List-Unsubscribe: <{link}>".encode()]

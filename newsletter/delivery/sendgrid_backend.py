@@ -45,6 +45,7 @@ from newsletter.delivery.errors import (
     TransientError,
 )
 from newsletter.delivery.limits import MAX_BODY_BYTES, custom_args_for, plan_batch
+from newsletter.delivery.quiet_logs import hide_request_details
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ class SendGridBackend:
         self._client = SendGridAPIClient(api_key, host=host.rstrip("/"))
         self._timeout = timeout
         self._clock = clock or (lambda: datetime.now(UTC))
-        _hide_request_details()
+        hide_request_details()
 
     def __repr__(self) -> str:
         return f"SendGridBackend(host={self._client.host!r})"
@@ -204,21 +205,3 @@ def _rate_limit(headers: Any, now: datetime) -> tuple[float, datetime | None]:
 
 def _reason(exc: object) -> str:
     return " ".join(str(exc).split())[:200] or type(exc).__name__
-
-
-class _HideRequestDetails(logging.Filter):
-    """python_http_client logs the request headers (the key) and payload (every address) at
-    DEBUG; keep those two lines out of our logs."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = str(record.msg)
-        if message.startswith(("HEADERS:", "PAYLOAD:")):
-            record.msg = message.split(":", 1)[0] + ": <hidden>"
-            record.args = None
-        return True
-
-
-def _hide_request_details() -> None:
-    library_log = logging.getLogger("python_http_client.client")
-    if not any(isinstance(f, _HideRequestDetails) for f in library_log.filters):
-        library_log.addFilter(_HideRequestDetails())

@@ -5,9 +5,11 @@ from __future__ import annotations
 from apscheduler.triggers.interval import IntervalTrigger
 
 from app.bulletin_config import bulletin_config
+from app.campaign_config import campaign_config
 from app.context import AppContext
 from app.scheduler import Job
 from bot.engagement.consultations.jobs import send_consultation_reminders
+from campaigns.jobs import run_due_steps
 from newsletter.bulletin_jobs import compose_scheduled_drafts
 from newsletter.jobs import fetch_due_feeds
 from storage.base import utcnow
@@ -16,6 +18,11 @@ from storage.base import utcnow
 async def compose_bulletin_drafts(ctx: AppContext) -> None:
     """Series are rows with their own cron cadence: check every 5 minutes which one fired."""
     await compose_scheduled_drafts(ctx.sessions, utcnow(), bulletin_config(ctx.settings))
+
+
+async def launch_campaign_steps(ctx: AppContext) -> None:
+    """Campaign steps are rows with their own time: launch those due, close ended consultations."""
+    await run_due_steps(ctx.sessions, campaign_config(ctx.settings), utcnow())
 
 
 JOBS: list[Job] = [
@@ -30,4 +37,6 @@ JOBS: list[Job] = [
         send_consultation_reminders,
         lambda ctx: IntervalTrigger(minutes=15),
     ),
+    # every 5 minutes: International Day steps that are due (idempotent: never sent twice)
+    Job("campaigns.launch_due", launch_campaign_steps, lambda ctx: IntervalTrigger(minutes=5)),
 ]

@@ -16,6 +16,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.config import BotConfig
 from bot.features import (
+    broadcast_staff,
     consultations,
     consultations_staff,
     fallback,
@@ -52,6 +53,7 @@ def feature_routers() -> list[Router]:
         help.build_router(),
         forget.build_router(),
         staff.build_router(),
+        broadcast_staff.build_router(),
         consultations_staff.build_router(),
         youth.build_router(),
         youth_review.build_router(),

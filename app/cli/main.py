@@ -8,6 +8,7 @@ from app.cli import (
     bot,
     broadcast,
     bulletin,
+    campaign,
     cities,
     config,
     consultations,
@@ -39,6 +40,7 @@ app.add_typer(bot.app, name="bot")
 delivery.register(bulletin.app)
 app.add_typer(bulletin.app, name="bulletin")
 app.add_typer(broadcast.app, name="broadcast")
+app.add_typer(campaign.app, name="campaign")
 processes.register(app)
 
 

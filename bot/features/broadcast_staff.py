@@ -1,0 +1,131 @@
+"""`/broadcast` for the secretariat: the latest chat broadcasts with their counts per state,
+and a Cancel button on those still sending (queued messages are then never sent).
+
+`/broadcast ID` shows one. Every command and button is refused to non-staff (the command by
+the staff router, the buttons here).
+"""
+
+from __future__ import annotations
+
+import html
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.broadcast import BroadcastSummary, broadcast_status, cancel_broadcast
+from bot.filters import IsStaff
+from bot.i18n import FeatureCatalog
+from storage.broadcasts import BroadcastStatus
+from storage.errors import NotFound
+
+catalog = FeatureCatalog("broadcast_staff")
+_ = catalog.text
+LATEST = 5
+OPEN = (BroadcastStatus.queued.value, BroadcastStatus.sending.value, BroadcastStatus.paused.value)
+
+
+def __(message: str) -> str:
+    """Marks a message for extraction; it is translated where shown."""
+    return message
+
+
+# what a state is called, for broadcasts and for their messages
+STATE_NAMES = {
+    "queued": __("queued"),
+    "sending": __("sending"),
+    "paused": __("paused"),
+    "cancelled": __("cancelled"),
+    "done": __("done"),
+    "sent": __("sent"),
+    "failed": __("failed"),
+    "blocked": __("blocked"),
+    "uncertain": __("uncertain"),
+}
+
+
+def _state(name: str, lang: str) -> str:
+    return _(STATE_NAMES[name], lang) if name in STATE_NAMES else name
+
+
+class BroadcastAction(CallbackData, prefix="bs"):
+    a: str  # c: cancel
+    b: int  # broadcast id
+
+
+def summary_text(found: BroadcastSummary, lang: str) -> str:
+    """One broadcast in a few lines: what, for whom, where it stands (pure)."""
+    states = ", ".join(
+        f"{_state(state, lang)} {count}" for state, count in sorted(found.counts.items()) if count
+    )
+    return _(
+        "#%(id)s %(kind)s for %(audience)s: <b>%(status)s</b>, %(handled)s of %(total)s handled"
+        "\n%(states)s",
+        lang,
+        id=found.id,
+        kind=found.kind,
+        audience=html.escape(found.audience or found.created_by or "-"),
+        status=_state(found.status, lang),
+        handled=found.handled,
+        total=found.total,
+        states=states or _("no message", lang),
+    )
+
+
+def _cancel_button(found: BroadcastSummary, lang: str) -> InlineKeyboardMarkup | None:
+    if found.status not in OPEN:
+        return None
+    button = InlineKeyboardButton(
+        text=_("Cancel", lang), callback_data=BroadcastAction(a="c", b=found.id).pack()
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+def build_router() -> Router:
+    router = Router(name="broadcast_staff")
+
+    @router.callback_query(BroadcastAction.filter(), ~IsStaff())
+    async def refuse_button(query: CallbackQuery) -> None:
+        await query.answer(_("Only the secretariat staff can do this."), show_alert=True)
+
+    @router.message(Command("broadcast"), IsStaff())
+    async def show(
+        message: Message, command: CommandObject, session: AsyncSession, i18n: I18n
+    ) -> None:
+        lang = i18n.current_locale
+        wanted = (command.args or "").strip().lstrip("#")
+        if wanted and not wanted.isdigit():
+            await message.answer(_("Write /broadcast, or /broadcast followed by a number.", lang))
+            return
+        try:
+            found = await broadcast_status(session, int(wanted) if wanted else None, latest=LATEST)
+        except NotFound:
+            await message.answer(_("There is no broadcast %(id)s.", lang, id=wanted))
+            return
+        if not found:
+            await message.answer(_("No broadcast yet.", lang))
+            return
+        for item in found:
+            await message.answer(summary_text(item, lang), reply_markup=_cancel_button(item, lang))
+
+    @router.callback_query(BroadcastAction.filter(), IsStaff())
+    async def cancel(
+        query: CallbackQuery, callback_data: BroadcastAction, session: AsyncSession, i18n: I18n
+    ) -> None:
+        lang = i18n.current_locale
+        try:
+            cancelled = await cancel_broadcast(session, callback_data.b)
+            found = (await broadcast_status(session, callback_data.b))[0]
+        except NotFound:
+            await query.answer(_("This broadcast no longer exists.", lang), show_alert=True)
+            return
+        await query.answer(
+            _("Cancelled: %(n)s queued messages will not be sent.", lang, n=cancelled)
+        )
+        if isinstance(query.message, Message):
+            await query.message.edit_text(summary_text(found, lang), reply_markup=None)
+
+    return router

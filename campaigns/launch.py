@@ -1,0 +1,309 @@
+"""Launching a step: its consultation (opened, invitations through the chat outbox), its email
+(one edition per language through the newsletter delivery engine) and its chat broadcast.
+
+Every part is idempotent on its own (consultation slug, edition per series/day/language, outbox
+key `campaign:<year>:<step>`), and the step is marked launched last: launching again after a
+crash completes what was missing and sends nothing twice. `dry_run` says what a launch would
+send, to whom, and sends nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.broadcast import enqueue_broadcast
+from bot.engagement.consultations import invitations
+from bot.engagement.consultations import service as consultations
+from bot.engagement.consultations.errors import DefinitionError
+from campaigns import report, report_data, timeline
+from campaigns.audience import StepAudience, step_audience
+from campaigns.config import CampaignConfig
+from campaigns.email import render_email
+from campaigns.errors import CampaignError
+from campaigns.messages import (
+    DERIVED_DECLARATION,
+    DERIVED_EMPTY,
+    LANGUAGES,
+    StepText,
+    step_text,
+    translate,
+)
+from storage.broadcasts import Broadcast, BroadcastKind
+from storage.bulletins import Edition, EditionStatus, Series
+from storage.campaigns import Campaign, CampaignStep, StepStatus
+from storage.consultations import Consultation, ConsultationStatus
+from storage.delivery_queue import enqueue_edition
+
+log = logging.getLogger(__name__)
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@dataclass
+class LaunchOutcome:
+    key: str
+    already: bool = False
+    consultation_id: int | None = None
+    invitations: int = 0
+    emails: dict[str, int] = field(default_factory=dict)  # language → deliveries queued
+    chats: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def series_slug(year: int) -> str:
+    return f"campaign-{year}"
+
+
+def consultation_source(template: str, year: int, opens: datetime, closes: datetime) -> str:
+    text = (TEMPLATES / f"{template}.yaml").read_text(encoding="utf-8")
+    return (
+        text.replace("__YEAR__", str(year))
+        .replace("__OPENS__", opens.isoformat())
+        .replace("__CLOSES__", closes.isoformat())
+    )
+
+
+async def _consultation(
+    session: AsyncSession, campaign: Campaign, spec: timeline.StepSpec, now: datetime, actor: str
+) -> Consultation:
+    """The step's consultation (created once, from campaigns/templates), open."""
+    assert spec.consultation is not None and spec.closes_with is not None
+    slug = f"day-{campaign.year}-{spec.consultation}"
+    consultation = await session.scalar(select(Consultation).where(Consultation.slug == slug))
+    if consultation is None:
+        closing = campaign.step(spec.closes_with)
+        closes = closing.due_at if closing else now + timedelta(days=14)
+        if closes <= now:
+            raise CampaignError(f"{spec.key}: its consultation would close before it opens")
+        source = consultation_source(spec.consultation, campaign.year, now, closes)
+        try:
+            consultation = await consultations.create_consultation(session, source, actor=actor)
+        except DefinitionError as exc:  # a template edited badly
+            raise CampaignError(f"{spec.consultation}.yaml: {'; '.join(exc.errors)}") from None
+    if consultation.status == ConsultationStatus.draft:
+        await consultations.set_status(
+            session, consultation.id, ConsultationStatus.open, actor=actor, now=now
+        )
+    return consultation
+
+
+async def _series(session: AsyncSession, year: int) -> Series:
+    slug = series_slug(year)
+    series = await session.scalar(select(Series).where(Series.slug == slug))
+    if series is None:
+        # no languages: the bulletin scheduler never composes drafts for this series
+        titles = {lang: f"International Day {year}" for lang in LANGUAGES}
+        series = Series(slug=slug, titles=titles, networks=[], languages=[])
+        session.add(series)
+        await session.flush()
+    return series
+
+
+async def _send_email(
+    session: AsyncSession,
+    campaign: Campaign,
+    key: str,
+    texts: dict[str, StepText],
+    languages: list[str],
+    now: datetime,
+    actor: str,
+) -> tuple[list[int], dict[str, int]]:
+    series = await _series(session, campaign.year)
+    day = timeline.nominal_day(campaign.year, key)
+    ids, queued = [], {}
+    for lang in languages:
+        edition = await session.scalar(
+            select(Edition).where(
+                Edition.series_id == series.id,
+                Edition.period_start == day,
+                Edition.language == lang,
+            )
+        )
+        if edition is None:
+            rendered = render_email(texts[lang], lang)
+            edition = Edition(
+                series_id=series.id,
+                language=lang,
+                period_start=day,
+                period_end=day + timedelta(days=1),
+                status=EditionStatus.approved,
+                subject=rendered.subject,
+                preheader=rendered.preheader,
+                html=rendered.html,
+                text=rendered.text,
+                content={"campaign": campaign.year, "step": key},
+                approved_at=now,
+                approved_by=actor,
+            )
+            session.add(edition)
+            await session.flush()
+        ids.append(edition.id)
+        if edition.status != EditionStatus.sent:
+            queued[lang] = (await enqueue_edition(session, edition.id, now)).added
+        await session.commit()
+    return ids, queued
+
+
+async def step_texts(
+    session: AsyncSession,
+    campaign: Campaign,
+    key: str,
+    languages: list[str],
+    config: CampaignConfig,
+) -> dict[str, StepText]:
+    """The step's text in each language (the declaration and figures read when needed)."""
+    spec = timeline.spec(key)
+    closes = None
+    if spec.closes_with and (closing := campaign.step(spec.closes_with)) is not None:
+        closes = closing.due_at.astimezone(ZoneInfo(config.timezone)).date()
+    figures = None
+    if key == "d+7":
+        figures = (await report_data.campaign_report(session, campaign)).figures()
+    texts = {}
+    for lang in languages:
+        declaration = None
+        if key == "d":
+            declaration = await declaration_text(session, campaign, lang)
+        texts[lang] = step_text(
+            key,
+            lang,
+            year=campaign.year,
+            theme=campaign.theme,
+            closes_at=closes,
+            kit_url=campaign.kit_url or config.kit_url(campaign.year),
+            declaration=declaration,
+            figures=figures,
+        )
+    return texts
+
+
+async def declaration_text(session: AsyncSession, campaign: Campaign, lang: str) -> str:
+    """The declaration staff set in `lang` (else English, else any); without one, a sentence
+    made from the priorities the cities chose in the D-30 consultation."""
+    chosen = campaign.declaration.get(lang) or campaign.declaration.get("en")
+    if chosen or campaign.declaration:
+        return chosen or next(iter(campaign.declaration.values()))
+    cities, priorities = await report_data.derived_declaration(session, campaign, lang)
+    if not priorities:
+        return translate(DERIVED_EMPTY, lang)
+    return translate(DERIVED_DECLARATION, lang, cities=cities, priorities=", ".join(priorities))
+
+
+def _languages(audience: StepAudience) -> list[str]:
+    return sorted(
+        set(LANGUAGES)
+        | {r.language for r in audience.emails}
+        | {r.language for r in audience.chats}
+    )
+
+
+async def launch_step(
+    session: AsyncSession,
+    campaign: Campaign,
+    key: str,
+    config: CampaignConfig,
+    *,
+    now: datetime,
+    actor: str,
+) -> LaunchOutcome:
+    """Launch `key` now; `already` when it was launched before. Staff may launch a step early,
+    or a paused one on purpose (the scheduler never picks paused steps). CampaignError when
+    its consultation cannot be created (a broken template, or it would close before opening)."""
+    spec = timeline.spec(key)
+    step = _step(campaign, spec.key)
+    outcome = LaunchOutcome(spec.key)
+    if step.status in (StepStatus.launched, StepStatus.done):
+        outcome.already = True
+        return outcome
+    audience = await step_audience(session, spec, default_language=config.default_language)
+    broadcast_ids: list[int] = []
+    if spec.consultation:
+        consultation = await _consultation(session, campaign, spec, now, actor)
+        outcome.consultation_id = step.consultation_id = consultation.id
+        outcome.invitations = await invitations.invite_audience(
+            session,
+            consultation.id,
+            default_language=config.default_language,
+            created_by=actor,
+            now=now,
+        )
+        invite = await session.scalar(
+            select(Broadcast.id).where(Broadcast.key == f"consultation:{consultation.id}:invite")
+        )
+        broadcast_ids += [invite] if invite is not None else []
+    texts = await step_texts(session, campaign, spec.key, _languages(audience), config)
+    email_languages = sorted(audience.email_languages())
+    edition_ids, outcome.emails = await _send_email(
+        session, campaign, spec.key, texts, email_languages, now, actor
+    )
+    if not spec.consultation and audience.chats:
+        kind, payload = await _chat_payload(session, campaign, spec.key, texts, config)
+        broadcast = await enqueue_broadcast(
+            session,
+            kind,
+            payload,
+            audience.chats,
+            audience=f"campaign:{campaign.year}:{spec.key}",
+            created_by=actor,
+            key=f"campaign:{campaign.year}:{spec.key}",
+        )
+        broadcast_ids.append(broadcast.id)
+        outcome.chats = len(audience.chats)
+    step = _step(await _reload(session, campaign.year), spec.key)
+    step.broadcast_ids = sorted(set(step.broadcast_ids) | set(broadcast_ids))
+    step.edition_ids = sorted(set(step.edition_ids) | set(edition_ids))
+    step.consultation_id = outcome.consultation_id or step.consultation_id
+    step.status = StepStatus.launched if spec.consultation else StepStatus.done
+    step.launched_at, step.launched_by = now, actor
+    await session.commit()
+    log.info("campaign %s: step %s launched by %s", campaign.year, spec.key, actor)
+    return outcome
+
+
+async def _chat_payload(
+    session: AsyncSession,
+    campaign: Campaign,
+    key: str,
+    texts: dict[str, StepText],
+    config: CampaignConfig,
+) -> tuple[BroadcastKind, dict[str, Any]]:
+    """A text message with the kit button; the thank-you carries the report chart as a photo
+    (its caption is the message, under Telegram's 1,024 characters)."""
+    if key == "d+7":
+        found = await report_data.campaign_report(session, campaign)
+        path = Path(config.files_dir) / f"campaign-{campaign.year}-report.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(report.chart_png(found))
+        captions = {lang: t.chat()[:1024] for lang, t in texts.items()}
+        return BroadcastKind.photo, {"caption": captions, "file": {"path": str(path.resolve())}}
+    payload: dict[str, Any] = {"text": {lang: t.chat() for lang, t in texts.items()}}
+    sample = next(iter(texts.values()))
+    if sample.link:
+        label = {lang: t.link_label or "" for lang, t in texts.items()}
+        payload["buttons"] = [[{"text": label, "url": sample.link}]]
+    return BroadcastKind.text, payload
+
+
+def _step(campaign: Campaign, key: str) -> CampaignStep:
+    step = campaign.step(key)
+    if step is None:  # pragma: no cover - every campaign has every step
+        raise CampaignError(f"the {campaign.year} campaign has no step {key}")
+    return step
+
+
+async def _reload(session: AsyncSession, year: int) -> Campaign:
+    """The campaign again (helpers commit, which expires loaded rows)."""
+    found = await session.scalar(
+        select(Campaign).where(Campaign.year == year).execution_options(populate_existing=True)
+    )
+    assert found is not None
+    return found

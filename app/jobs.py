@@ -8,6 +8,7 @@ from app.bulletin_config import bulletin_config
 from app.context import AppContext
 from app.scheduler import Job
 from bot.engagement.consultations.jobs import send_consultation_reminders
+from bot.engagement.polls.jobs import close_due_polls_job
 from newsletter.bulletin_jobs import compose_scheduled_drafts
 from newsletter.jobs import fetch_due_feeds
 from storage.base import utcnow
@@ -30,4 +31,6 @@ JOBS: list[Job] = [
         send_consultation_reminders,
         lambda ctx: IntervalTrigger(minutes=15),
     ),
+    # every minute: stop the sent polls whose closing time passed, once each
+    Job("polls.close_due", close_due_polls_job, lambda ctx: IntervalTrigger(minutes=1)),
 ]

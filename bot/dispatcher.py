@@ -22,6 +22,7 @@ from bot.features import (
     forget,
     help,
     language,
+    polls,
     staff,
     start,
     youth,
@@ -53,6 +54,7 @@ def feature_routers() -> list[Router]:
         forget.build_router(),
         staff.build_router(),
         consultations_staff.build_router(),
+        polls.build_router(),
         youth.build_router(),
         youth_review.build_router(),
     ]

@@ -9,6 +9,7 @@ from app.campaign_config import campaign_config
 from app.context import AppContext
 from app.scheduler import Job
 from bot.engagement.consultations.jobs import send_consultation_reminders
+from bot.engagement.polls.jobs import close_due_polls_job
 from campaigns.jobs import run_due_steps
 from newsletter.bulletin_jobs import compose_scheduled_drafts
 from newsletter.jobs import fetch_due_feeds
@@ -39,4 +40,6 @@ JOBS: list[Job] = [
     ),
     # every 5 minutes: International Day steps that are due (idempotent: never sent twice)
     Job("campaigns.launch_due", launch_campaign_steps, lambda ctx: IntervalTrigger(minutes=5)),
+    # every minute: stop the sent polls whose closing time passed, once each
+    Job("polls.close_due", close_due_polls_job, lambda ctx: IntervalTrigger(minutes=1)),
 ]

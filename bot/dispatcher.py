@@ -23,6 +23,7 @@ from bot.features import (
     forget,
     help,
     language,
+    polls,
     staff,
     start,
     youth,
@@ -55,6 +56,7 @@ def feature_routers() -> list[Router]:
         staff.build_router(),
         broadcast_staff.build_router(),
         consultations_staff.build_router(),
+        polls.build_router(),
         youth.build_router(),
         youth_review.build_router(),
     ]

@@ -41,6 +41,7 @@ class Outcome:
     error: str | None = None
     person_id: int | None = None
     chat_id: int | None = None
+    telegram_poll_id: str | None = None  # a sent poll's id (answers name the poll by it)
 
 
 async def claim(
@@ -140,6 +141,7 @@ async def record(
         .values(
             state=bindparam("new_state"),
             telegram_message_id=bindparam("message_id"),
+            telegram_poll_id=bindparam("poll_id"),
             last_error=bindparam("error"),
             sent_at=bindparam("sent_at"),
             claimed_by=bindparam("holder"),
@@ -149,6 +151,7 @@ async def record(
                 "row_id": o.id,
                 "new_state": o.state.value,
                 "message_id": o.telegram_message_id,
+                "poll_id": o.telegram_poll_id,
                 "error": o.error,
                 "sent_at": now if o.state == MessageState.sent else None,
                 "holder": None if o.state == MessageState.queued else worker,

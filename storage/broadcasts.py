@@ -94,6 +94,8 @@ class BroadcastMessage(Base):
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # the `poll.id` Telegram gave a sent poll: poll_answer and poll updates name only that
+    telegram_poll_id: Mapped[str | None] = mapped_column(String(64), index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     claimed_at: Mapped[datetime | None]

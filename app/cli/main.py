@@ -16,6 +16,7 @@ from app.cli import (
     delivery,
     demo,
     feeds,
+    polls,
     processes,
     staff,
     subscribers,
@@ -34,6 +35,7 @@ app.add_typer(cities.app, name="cities")
 app.add_typer(feeds.app, name="feeds")
 app.add_typer(feeds.items_app, name="items")
 app.add_typer(consultations.app, name="consultations")
+app.add_typer(polls.app, name="polls")
 app.add_typer(demo.app, name="demo")
 app.add_typer(subscribers.app, name="subscribers")
 app.add_typer(bot.app, name="bot")

@@ -235,7 +235,9 @@ class BroadcastSender:
             except TelegramAPIError as exc:
                 return self._count(Outcome(row.id, MessageState.failed, error=str(exc)))
             self._remember_file(row.broadcast_id, message)
-            return self._count(Outcome(row.id, MessageState.sent, message.message_id))
+            poll_id = message.poll.id if message.poll else None
+            sent = Outcome(row.id, MessageState.sent, message.message_id, telegram_poll_id=poll_id)
+            return self._count(sent)
         retry = row.attempts < self.policy.max_attempts
         state = MessageState.queued if retry else MessageState.failed
         return self._count(Outcome(row.id, state, error=error))

@@ -21,7 +21,14 @@ from bot.representatives import DecisionOutcome, decide_request, find_cities, pe
 from storage.people import Person
 
 # every staff command the routers define; tests refuse each of them to non-staff
-STAFF_COMMANDS: tuple[str, ...] = ("invite", "requests", "consultations", "ideas", "broadcast")
+STAFF_COMMANDS: tuple[str, ...] = (
+    "invite",
+    "requests",
+    "consultations",
+    "ideas",
+    "broadcast",
+    "polls",
+)
 
 
 def build_router() -> Router:

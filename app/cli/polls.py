@@ -1,0 +1,143 @@
+"""`aive polls`: create a poll from YAML (queued to its audience), list, results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from app.cli.context import console, fail, print_json, settings_or_exit, with_sessions
+from bot.engagement.polls import service
+from bot.engagement.polls.errors import PollDefinitionError
+from bot.engagement.polls.results import PollResults
+from storage import poll_queries as q
+from storage.engine import SessionFactory
+from storage.errors import NotFound
+
+app = typer.Typer(help="Native Telegram polls sent to an audience.", no_args_is_help=True)
+
+JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+
+
+@app.command()
+def create(
+    file: Annotated[Path, typer.Argument(help="The poll YAML file.")],
+    as_json: JSON = False,
+) -> None:
+    """Check FILE.yaml, store the poll and queue it for its audience; print its id, or every
+    error with its path (exit 1)."""
+    try:
+        source = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"cannot read {file}: {exc}", 2)
+    settings = settings_or_exit()
+
+    async def _create(sessions: SessionFactory) -> service.CreatedPoll:
+        async with sessions() as session:
+            return await service.create_poll(
+                session, source, actor="cli", default_language=settings.default_language
+            )
+
+    try:
+        created = with_sessions(settings, _create)
+    except PollDefinitionError as exc:
+        if as_json:
+            print_json({"ok": False, "errors": exc.errors})
+            raise typer.Exit(1) from None
+        fail(f"{file}: invalid poll\n" + "\n".join(exc.errors))
+    if as_json:
+        print_json(
+            {
+                "ok": True,
+                "id": created.id,
+                "slug": created.slug,
+                "recipients": created.recipients,
+                "closes_at": created.closes_at.isoformat(),
+            }
+        )
+        return
+    typer.echo(created.id)
+    typer.echo(
+        f"{created.slug}: queued for {created.recipients} people (the worker sends them: "
+        f"aive worker); closes {created.closes_at:%Y-%m-%d %H:%M} UTC",
+        err=True,
+    )
+
+
+@app.command("list")
+def list_(as_json: JSON = False) -> None:
+    """The latest polls, newest first."""
+    settings = settings_or_exit()
+
+    async def _go(sessions: SessionFactory) -> list[dict[str, object]]:
+        async with sessions() as session:
+            return [
+                {
+                    "id": p.id,
+                    "slug": p.slug,
+                    "status": p.status.value,
+                    "audience": p.audience,
+                    "anonymous": p.is_anonymous,
+                    "closes_at": p.closes_at.isoformat(),
+                }
+                for p in await q.latest_polls(session, limit=50)
+            ]
+
+    rows = with_sessions(settings, _go)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title="Polls")
+    for column in ("id", "slug", "status", "audience", "anonymous", "closes_at"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(str(v) for v in row.values()))
+    console.print(table)
+
+
+@app.command()
+def results(
+    poll_id: Annotated[int, typer.Argument(help="The poll id (printed by create).")],
+    as_json: JSON = False,
+    lang: Annotated[str, typer.Option(help="Language of the texts.")] = "en",
+) -> None:
+    """Counts and % per option, merged across languages; per network (non-anonymous polls)."""
+    settings = settings_or_exit()
+
+    async def _go(sessions: SessionFactory) -> PollResults:
+        async with sessions() as session:
+            return await service.poll_results(session, poll_id, lang=lang)
+
+    try:
+        found = with_sessions(settings, _go)
+    except NotFound as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(found.to_json())
+        return
+    console.print(
+        f"[bold]{found.question}[/bold] (#{found.id} {found.slug}, {found.status}): "
+        f"{found.voters} answered; sent {found.sent}, stopped {found.stopped}",
+        highlight=False,
+    )
+    table = Table(title="Options")
+    for column in ("option", "text", "count", "%"):
+        table.add_column(column)
+    for o in found.options:
+        table.add_row(o.id, o.text, str(o.count), f"{o.percent:g}")
+    console.print(table)
+    if found.networks:
+        table = Table(title="Per network")
+        table.add_column("network")
+        table.add_column("answered")
+        for o in found.options:
+            table.add_column(o.id)
+        for n in found.networks:
+            table.add_row(
+                n.network, str(n.voters), *(f"{o.count} ({o.percent:g}%)" for o in n.options)
+            )
+        console.print(table)
+    elif found.anonymous:
+        console.print("anonymous poll: no breakdown per network")

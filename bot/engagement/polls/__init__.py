@@ -1,0 +1,7 @@
+"""Polls: staff describe a poll in YAML; the bot sends it as a native Telegram poll to its
+audience, in each reader's language; answers merge across languages; a job stops every sent
+poll at closing time.
+
+`schema` checks the file, `results` and `chart` are pure, `service` creates polls and records
+answers, `closing` stops them (the I/O with Telegram).
+"""

@@ -1,0 +1,200 @@
+"""Polls in the bot: answers to the native polls we sent, and the secretariat's `/polls`.
+
+- `poll_answer` updates (non-anonymous polls) store the person's answer, merged by option id;
+  `poll` updates (Telegram's counts of each poll we sent) keep the counts of anonymous polls.
+- `/polls` lists the latest polls with a Results button (text, then a bar chart PNG);
+  `/polls ID` shows one. A YAML file sent as a document with the caption `/polls` creates a
+  poll (the same format as `aive polls create`). All of it is refused to non-staff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import io
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    PollAnswer,
+)
+from aiogram.types import Poll as TelegramPoll
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import BotConfig
+from bot.engagement.consultations.schema import localized
+from bot.engagement.polls import service
+from bot.engagement.polls.chart import results_chart
+from bot.engagement.polls.errors import PollDefinitionError
+from bot.engagement.polls.results import PollResults
+from bot.filters import IsStaff
+from bot.i18n import FeatureCatalog
+from storage import poll_queries as q
+from storage.errors import NotFound
+from storage.people import Person
+from storage.polls import Poll, PollStatus
+
+catalog = FeatureCatalog("polls")
+_ = catalog.text
+COMMAND = "polls"
+MAX_FILE_BYTES = 256 * 1024
+MESSAGE_LIMIT = 4000
+
+
+class PollAction(CallbackData, prefix="pl"):
+    a: str  # r results
+    p: int  # poll id
+
+
+def _line(poll: Poll, lang: str) -> str:
+    status = _("open", lang) if poll.status == PollStatus.open else _("closed", lang)
+    return _(
+        "#%(id)s <b>%(question)s</b> (%(slug)s): %(status)s, closes %(closes)s",
+        lang,
+        id=poll.id,
+        question=html.escape(localized(poll.question, lang)),
+        slug=poll.slug,
+        status=status,
+        closes=f"{poll.closes_at:%Y-%m-%d %H:%M} UTC",
+    )
+
+
+def _results_button(poll_id: int, lang: str) -> InlineKeyboardMarkup:
+    button = InlineKeyboardButton(
+        text=_("Results", lang), callback_data=PollAction(a="r", p=poll_id).pack()
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+def results_text(found: PollResults, lang: str) -> str:
+    lines = [
+        f"<b>{html.escape(found.question)}</b> (#{found.id}, {found.slug})",
+        _(
+            "%(voters)s people answered; sent to %(sent)s, %(stopped)s stopped.",
+            lang,
+            voters=found.voters,
+            sent=found.sent,
+            stopped=found.stopped,
+        ),
+    ]
+    lines += [f"  {html.escape(o.text)}: {o.count} ({o.percent:g}%)" for o in found.options]
+    if found.anonymous:
+        lines += ["", _("Anonymous poll: no breakdown by network.", lang)]
+    for network in found.networks:
+        counts = ", ".join(f"{html.escape(o.text)} {o.count}" for o in network.options)
+        lines.append(f"· {network.network} ({network.voters}): {counts}")
+    return "\n".join(lines)[:MESSAGE_LIMIT]
+
+
+def build_router() -> Router:
+    router = Router(name="polls")
+
+    @router.poll_answer()
+    async def answered(answer: PollAnswer, session: AsyncSession, person: Person | None) -> None:
+        if person is None:  # a channel voting as itself: not a person we can count
+            return
+        await service.record_answer(session, answer.poll_id, person, answer.option_ids)
+
+    @router.poll()
+    async def poll_state(poll: TelegramPoll, session: AsyncSession) -> None:
+        counts = [o.voter_count for o in poll.options]
+        await service.record_poll_state(session, poll.id, counts, poll.total_voter_count)
+
+    @router.callback_query(PollAction.filter(), ~IsStaff())
+    async def refuse_button(query: CallbackQuery, i18n: I18n) -> None:
+        text = _("Only the secretariat staff can do this.", i18n.current_locale)
+        await query.answer(text, show_alert=True)
+
+    @router.message(Command(COMMAND), IsStaff(), F.document)
+    async def create_from_file(
+        message: Message,
+        session: AsyncSession,
+        person: Person,
+        i18n: I18n,
+        config: BotConfig,
+        bot: Bot,
+    ) -> None:
+        lang = i18n.current_locale
+        document = message.document
+        assert document is not None
+        if (document.file_size or 0) > MAX_FILE_BYTES:
+            await message.answer(_("This file is too large for a poll (256 KB at most).", lang))
+            return
+        buffer = io.BytesIO()
+        await bot.download(document, destination=buffer)
+        try:
+            source = buffer.getvalue().decode("utf-8")
+        except UnicodeDecodeError:
+            await message.answer(_("The file must be YAML text in UTF-8.", lang))
+            return
+        try:
+            created = await service.create_poll(
+                session,
+                source,
+                actor=f"person:{person.id}",
+                default_language=config.default_language,
+            )
+        except PollDefinitionError as exc:
+            await session.rollback()
+            problems = "\n".join(html.escape(e) for e in exc.errors[:30])
+            text = _("The poll was not created:", lang) + "\n" + problems
+            await message.answer(text[:MESSAGE_LIMIT])
+            return
+        await message.answer(
+            _(
+                "Poll #%(id)s (%(slug)s) created: queued for %(n)s people; it closes %(closes)s.",
+                lang,
+                id=created.id,
+                slug=created.slug,
+                n=created.recipients,
+                closes=f"{created.closes_at:%Y-%m-%d %H:%M} UTC",
+            ),
+            reply_markup=_results_button(created.id, lang),
+        )
+
+    @router.message(Command(COMMAND), IsStaff())
+    async def list_polls(
+        message: Message, command: CommandObject, session: AsyncSession, i18n: I18n
+    ) -> None:
+        lang = i18n.current_locale
+        polls = await q.latest_polls(session)
+        if command.args and command.args.strip().isdigit():
+            polls = [p for p in polls if p.id == int(command.args.strip())]
+        how = _(
+            "To create a poll, send its YAML file as a document with the caption /polls "
+            "(the format of `aive polls create`).",
+            lang,
+        )
+        if not polls:
+            await message.answer(_("No poll yet.", lang) + "\n" + how)
+            return
+        for poll in polls:
+            await message.answer(_line(poll, lang), reply_markup=_results_button(poll.id, lang))
+        await message.answer(how)
+
+    @router.callback_query(PollAction.filter(), IsStaff())
+    async def show_results(
+        query: CallbackQuery, callback_data: PollAction, session: AsyncSession, i18n: I18n
+    ) -> None:
+        lang = i18n.current_locale
+        try:
+            found = await service.poll_results(session, callback_data.p, lang=lang)
+        except NotFound:
+            await query.answer(_("This poll no longer exists.", lang), show_alert=True)
+            return
+        await query.answer()
+        if not isinstance(query.message, Message):
+            return
+        await query.message.answer(results_text(found, lang))
+        png = await asyncio.to_thread(results_chart, found, votes_label=_("votes", lang))
+        photo = BufferedInputFile(png, filename=f"poll-{found.id}.png")
+        await query.message.answer_photo(photo)
+
+    return router

@@ -7,6 +7,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from app.bulletin_config import bulletin_config
 from app.context import AppContext
 from app.scheduler import Job
+from bot.engagement.cafes.jobs import send_cafe_notices
 from bot.engagement.consultations.jobs import send_consultation_reminders
 from newsletter.bulletin_jobs import compose_scheduled_drafts
 from newsletter.jobs import fetch_due_feeds
@@ -30,4 +31,7 @@ JOBS: list[Job] = [
         send_consultation_reminders,
         lambda ctx: IntervalTrigger(minutes=15),
     ),
+    # every minute: café reminders (24 h, 1 h with the link), check-in calls and evaluations,
+    # derived from each café's start time and the notices already queued, once each
+    Job("cafes.notices", send_cafe_notices, lambda ctx: IntervalTrigger(minutes=1)),
 ]

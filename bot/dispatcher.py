@@ -16,6 +16,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.config import BotConfig
 from bot.features import (
+    cafes,
     consultations,
     consultations_staff,
     fallback,
@@ -53,6 +54,7 @@ def feature_routers() -> list[Router]:
         forget.build_router(),
         staff.build_router(),
         consultations_staff.build_router(),
+        cafes.build_router(),
         youth.build_router(),
         youth_review.build_router(),
     ]

@@ -21,7 +21,7 @@ from bot.representatives import DecisionOutcome, decide_request, find_cities, pe
 from storage.people import Person
 
 # every staff command the routers define; tests refuse each of them to non-staff
-STAFF_COMMANDS: tuple[str, ...] = ("invite", "requests", "consultations", "ideas")
+STAFF_COMMANDS: tuple[str, ...] = ("invite", "requests", "consultations", "ideas", "cafes")
 
 
 def build_router() -> Router:

@@ -51,6 +51,14 @@ class CafeStaff(CallbackData, prefix="cfs"):
     c: int  # café id: show its report
 
 
+def leave_button(cafe_id: int, lang: str) -> InlineKeyboardMarkup:
+    data = CafeAction(a=messages.LEAVE, c=cafe_id).pack()
+    label = messages.button_label(messages.LEAVE, lang)
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=label, callback_data=data)]]
+    )
+
+
 def calendar_for(cafe: Cafe, lang: str, config: BotConfig, now: datetime) -> BufferedInputFile:
     event = CalendarEvent(
         cafe.id,
@@ -76,7 +84,10 @@ async def send_promotion(
     text = messages.promoted(cafe, lang, zone(person.timezone, config.timezone))
     try:
         await bot.send_document(
-            person.telegram_id, calendar_for(cafe, lang, config, now), caption=text
+            person.telegram_id,
+            calendar_for(cafe, lang, config, now),
+            caption=text,
+            reply_markup=leave_button(cafe.id, lang),
         )
     except TelegramAPIError as exc:  # blocked the bot: the seat is theirs all the same
         log.warning("café %s: could not tell person %s of their seat: %s", cafe.id, person_id, exc)
@@ -246,9 +257,13 @@ async def _join(
         await message.answer_document(
             calendar_for(cafe, lang, config, now),
             caption=messages.registered(cafe, lang, zone_info),
+            reply_markup=leave_button(cafe.id, lang),
         )
     else:
-        await message.answer(messages.waiting(cafe, lang, joined.position or 1))
+        await message.answer(
+            messages.waiting(cafe, lang, joined.position or 1),
+            reply_markup=leave_button(cafe.id, lang),
+        )
 
 
 async def _leave(

@@ -8,6 +8,7 @@ from app.bulletin_config import bulletin_config
 from app.campaign_config import campaign_config
 from app.context import AppContext
 from app.scheduler import Job
+from bot.engagement.cafes.jobs import send_cafe_notices
 from bot.engagement.consultations.jobs import send_consultation_reminders
 from bot.engagement.polls.jobs import close_due_polls_job
 from campaigns.jobs import run_due_steps
@@ -42,4 +43,7 @@ JOBS: list[Job] = [
     Job("campaigns.launch_due", launch_campaign_steps, lambda ctx: IntervalTrigger(minutes=5)),
     # every minute: stop the sent polls whose closing time passed, once each
     Job("polls.close_due", close_due_polls_job, lambda ctx: IntervalTrigger(minutes=1)),
+    # every minute: café reminders (24 h, 1 h with the link), check-in calls and evaluations,
+    # derived from each café's start time and the notices already queued, once each
+    Job("cafes.notices", send_cafe_notices, lambda ctx: IntervalTrigger(minutes=1)),
 ]

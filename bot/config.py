@@ -19,6 +19,7 @@ class BotSettings(Protocol):
     redis_url: str | None
     public_url: str
     default_language: str
+    timezone: str
 
     @property
     def staff_ids(self) -> tuple[int, ...]: ...
@@ -34,6 +35,7 @@ class BotConfig:
     redis_url: str | None = None
     public_url: str = "http://127.0.0.1:8080"
     default_language: str = "en"
+    timezone: str = "Europe/Madrid"  # the secretariat's, for people who did not give theirs
     signing_key: str = "dev"
     staff_ids: tuple[int, ...] = ()
     # per-user flood control: a burst of `flood_burst` updates, then one per `flood_interval` s
@@ -53,6 +55,7 @@ class BotConfig:
             redis_url=settings.redis_url,
             public_url=settings.public_url,
             default_language=settings.default_language,
+            timezone=settings.timezone,
             signing_key=settings.signing_key(),
             staff_ids=settings.staff_ids,
         )

@@ -17,6 +17,7 @@ from aiogram.utils.i18n import I18n
 from bot.config import BotConfig
 from bot.features import (
     broadcast_staff,
+    cafes,
     consultations,
     consultations_staff,
     fallback,
@@ -57,6 +58,7 @@ def feature_routers() -> list[Router]:
         broadcast_staff.build_router(),
         consultations_staff.build_router(),
         polls.build_router(),
+        cafes.build_router(),
         youth.build_router(),
         youth_review.build_router(),
     ]

@@ -6,10 +6,12 @@ import functools
 import gettext
 from collections.abc import Sequence
 from pathlib import Path
-
-from aiogram.utils.i18n import I18n
+from typing import TYPE_CHECKING
 
 from bot.config import SUPPORTED_LANGUAGES
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
 
 LOCALES = Path(__file__).parent / "locales"
 DOMAIN = "bot"
@@ -25,6 +27,8 @@ LANGUAGE_NAMES: dict[str, str] = {
 
 def build_i18n(default_language: str) -> I18n:
     """Load the compiled catalogs; RuntimeError when a .po has no .mo (run `make catalogs`)."""
+    from aiogram.utils.i18n import I18n
+
     return I18n(path=LOCALES, default_locale=default_language, domain=DOMAIN)
 
 
@@ -66,6 +70,8 @@ class FeatureCatalog:
 
     def text(self, message: str, lang: str | None = None, **values: object) -> str:
         if lang is None:
+            from aiogram.utils.i18n import I18n
+
             current = I18n.get_current(no_error=True)
             lang = current.current_locale if current is not None else "en"
         translated = self.translations(lang).gettext(message)

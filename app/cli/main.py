@@ -8,6 +8,7 @@ from app.cli import (
     bot,
     broadcast,
     bulletin,
+    cafes,
     campaign,
     cities,
     config,
@@ -36,6 +37,7 @@ app.add_typer(feeds.app, name="feeds")
 app.add_typer(feeds.items_app, name="items")
 app.add_typer(consultations.app, name="consultations")
 app.add_typer(polls.app, name="polls")
+app.add_typer(cafes.app, name="cafes")
 app.add_typer(demo.app, name="demo")
 app.add_typer(subscribers.app, name="subscribers")
 app.add_typer(bot.app, name="bot")

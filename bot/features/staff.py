@@ -28,6 +28,7 @@ STAFF_COMMANDS: tuple[str, ...] = (
     "ideas",
     "broadcast",
     "polls",
+    "cafes",
 )
 
 

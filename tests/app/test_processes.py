@@ -62,7 +62,7 @@ def test_run_serves_healthz_then_stops_within_10_s_on_sigterm(tmp_path: Path) ->
             except OSError:
                 return False
 
-        assert _wait_for(healthy, 20), "aive run never answered /healthz"
+        assert _wait_for(healthy, 60), "aive run never answered /healthz"
         started = time.monotonic()
         proc.send_signal(signal.SIGTERM)
         output, _ = proc.communicate(timeout=15)
@@ -112,7 +112,7 @@ def test_two_schedulers_one_leader_and_takeover_after_a_kill(tmp_path: Path) -> 
                 i for i, log in enumerate(logs) if "this process is the leader" in log.read_text()
             ]
 
-        assert _wait_for(lambda: len(leaders()) == 1, 20)
+        assert _wait_for(lambda: len(leaders()) == 1, 60)
         time.sleep(6)  # the follower keeps trying; it must not lead while the leader lives
         assert len(leaders()) == 1
         leader = leaders()[0]

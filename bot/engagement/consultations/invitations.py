@@ -22,7 +22,7 @@ from bot.engagement.consultations.schema import localized
 from storage import consultation_queries as q
 from storage.base import utcnow
 from storage.broadcasts import BroadcastKind
-from storage.consultations import Consultation, InvitationKind
+from storage.consultations import Consultation, ConsultationInvitation, InvitationKind
 from storage.people import Role
 
 OPEN_PREFIX = "co"  # callback data of the Answer button: "co:<consultation id>"
@@ -132,6 +132,48 @@ async def invite_audience(
         created_by=created_by,
         now=now or utcnow(),
     )
+
+
+async def invite_people(
+    session: AsyncSession,
+    consultation_id: int,
+    person_ids: Iterable[int],
+    *,
+    default_language: str = "en",
+    created_by: str = "",
+    now: datetime | None = None,
+) -> int:
+    """Invite these people (those not invited yet): the audience of an `invited` consultation.
+
+    Their invitation rows and the outbox rows are committed together, so whoever gets the
+    Answer button is also allowed to answer. Commits; returns how many were invited.
+    """
+    consultation = await q.get_consultation(session, consultation_id)
+    invited = await q.invited_person_ids(session, consultation.id, InvitationKind.invite)
+    chats = await q.chats_of(session, [p for p in person_ids if p not in invited])
+    if not chats:
+        await session.commit()
+        return 0
+    for chat in chats:
+        session.add(
+            ConsultationInvitation(
+                consultation_id=consultation.id,
+                person_id=chat.person_id,
+                kind=InvitationKind.invite,
+                sent_at=now or utcnow(),
+            )
+        )
+    await session.flush()
+    await enqueue_broadcast(
+        session,
+        BroadcastKind.text,
+        payload(consultation, INVITE),
+        [Recipient(c.telegram_id, c.person_id, c.language or default_language) for c in chats],
+        audience=f"consultation:{consultation.id}",
+        created_by=created_by,
+        key=f"consultation:{consultation.id}:invite",
+    )
+    return len(chats)
 
 
 async def send_due_reminders(

@@ -21,7 +21,8 @@ async def eligible_units(session: AsyncSession, consultation: Consultation) -> d
     """Eligible cities (per-city) or people (per-person), each with its network slugs.
 
     Per city: every member city in the consultation's networks (all when none are named).
-    Per person: active people holding the audience's role (everyone: all active people).
+    Per person: active people holding the audience's role (everyone: all active people;
+    invited: the people invited one by one, e.g. a café's attendees).
     """
     cities = await q.network_slugs_by_city(session)
 
@@ -30,6 +31,9 @@ async def eligible_units(session: AsyncSession, consultation: Consultation) -> d
 
     if consultation.one_response_per == "city":
         return {c: slugs for c, slugs in cities.items() if in_scope(slugs)}
+    if consultation.audience == "invited":  # people invited one by one: no role, no network
+        invited = await q.invited_person_ids(session, consultation.id, InvitationKind.invite)
+        return {p: [] for p in sorted(invited)}
     role = _AUDIENCE_ROLE.get(consultation.audience)
     people: dict[int, list[str]] = {}
     if role is None:

@@ -49,6 +49,7 @@ class Audience(StrEnum):
     city_representatives = "city_representatives"
     youth = "youth"
     everyone = "everyone"
+    invited = "invited"  # only people invited one by one (a café's attendees)
 
 
 class OneResponsePer(StrEnum):

@@ -27,7 +27,12 @@ from bot.engagement.consultations.schema import Definition, Question, load_defin
 from storage import audit
 from storage import consultation_queries as q
 from storage.base import utcnow
-from storage.consultations import Consultation, ConsultationResponse, ConsultationStatus
+from storage.consultations import (
+    Consultation,
+    ConsultationResponse,
+    ConsultationStatus,
+    InvitationKind,
+)
 from storage.consultations import ResponseStatus as Status
 from storage.people import Person, Role
 
@@ -114,6 +119,10 @@ async def _eligible_city(
     session: AsyncSession, consultation: Consultation, person: Person, wanted: int | None
 ) -> int | None:
     """The city the person answers for, or None for per-person consultations."""
+    if consultation.audience == "invited":
+        invited = await q.invited_person_ids(session, consultation.id, InvitationKind.invite)
+        if person.id not in invited:
+            raise ResponseRefused(Refusal.not_eligible)
     role = {"city_representatives": Role.city_representative, "youth": Role.youth}.get(
         consultation.audience
     )

@@ -112,7 +112,7 @@ def test_unknown_audience_field_and_network() -> None:
     data["colour"] = "red"
     data["networks"] = ["spain", "atlantis"]
     assert errors_of(data, networks=["spain", "portugal"]) == [
-        "audience: must be one of city_representatives, youth, everyone",
+        "audience: must be one of city_representatives, youth, everyone, invited",
         "colour: unknown field",
         "networks[1]: unknown network 'atlantis'",
     ]

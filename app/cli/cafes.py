@@ -1,0 +1,190 @@
+"""`aive cafes`: schedule from YAML (and invite the audience), reschedule, list, report."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
+from app.settings import Settings
+from bot.engagement.cafes import jobs, report, service
+from bot.engagement.cafes.schema import CafeDefinitionError, load_cafe
+from storage import consultation_queries as q
+from storage.base import utcnow
+from storage.engine import SessionFactory
+from storage.errors import NotFound
+
+app = typer.Typer(help="Virtual cafés: schedule, invite, remind, report.", no_args_is_help=True)
+
+ID = Annotated[int, typer.Argument(help="The café id (printed by create).")]
+JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+
+
+@app.command()
+def create(
+    file: Annotated[Path, typer.Argument(help="The café YAML file.")],
+    as_json: JSON = False,
+    invite: Annotated[
+        bool, typer.Option("--invite/--no-invite", help="Invite the audience now.")
+    ] = True,
+) -> None:
+    """Schedule the café in FILE.yaml (the same slug updates it) and invite its audience."""
+    try:
+        source = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"cannot read {file}: {exc}", 2)
+    settings = settings_or_exit()
+
+    async def _go(sessions: SessionFactory) -> dict[str, object]:
+        async with sessions() as session:
+            definition = load_cafe(source, file.parent, await q.all_network_slugs(session))
+            now = utcnow()
+            done = await service.schedule(session, definition, actor="cli", now=now)
+            invited = 0
+            if invite:
+                invited = await jobs.invite_audience(
+                    session,
+                    done.cafe,
+                    now=now,
+                    default_timezone=settings.timezone,
+                    default_language=settings.default_language,
+                    created_by="cli",
+                )
+            return {
+                "ok": True,
+                "id": done.cafe.id,
+                "slug": done.cafe.slug,
+                "created": done.created,
+                "rescheduled": done.moved,
+                "evaluation_id": done.cafe.evaluation_id,
+                "invited": invited,
+            }
+
+    try:
+        result = with_sessions(settings, _go)
+    except CafeDefinitionError as exc:
+        if as_json:
+            print_json({"ok": False, "errors": exc.errors})
+            raise typer.Exit(1) from None
+        fail(f"{file}: invalid café\n" + "\n".join(exc.errors))
+    if as_json:
+        print_json(result)
+        return
+    typer.echo(result["id"])
+    verb = "scheduled" if result["created"] else "updated"
+    typer.echo(f"{result['slug']}: {verb}; {result['invited']} invitations queued", err=True)
+
+
+@app.command()
+def reschedule(
+    cafe_id: ID,
+    start: Annotated[
+        str,
+        typer.Option(
+            "--start", help="New start, ISO 8601 with offset, e.g. 2026-11-18T17:00+01:00"
+        ),
+    ],
+) -> None:
+    """Move a café; reminders not yet sent follow the new time, none is sent twice."""
+    try:
+        starts_at = datetime.fromisoformat(start)
+    except ValueError:
+        fail(f"--start: {start!r} is not an ISO 8601 date and time", 2)
+    if starts_at.tzinfo is None:
+        fail("--start: give a UTC offset, e.g. 2026-11-18T17:00+01:00", 2)
+    settings = settings_or_exit()
+
+    async def _go(sessions: SessionFactory) -> str:
+        async with sessions() as session:
+            cafe = await service.reschedule(
+                session, cafe_id, starts_at.astimezone(UTC), actor="cli"
+            )
+            return f"{cafe.slug}: starts at {cafe.starts_at.isoformat()}"
+
+    try:
+        typer.echo(with_sessions(settings, _go))
+    except NotFound as exc:
+        fail(str(exc))
+
+
+@app.command("list")
+def list_(as_json: JSON = False) -> None:
+    """The latest cafés with their seats."""
+    settings = settings_or_exit()
+
+    async def _go(sessions: SessionFactory) -> list[dict[str, object]]:
+        async with sessions() as session:
+            return [
+                {
+                    "id": c.id,
+                    "slug": c.slug,
+                    "starts_at": c.starts_at.isoformat(),
+                    "capacity": c.capacity,
+                    "registered": c.seats_taken,
+                }
+                for c in await service.latest_cafes(session, limit=50)
+            ]
+
+    rows = with_sessions(settings, _go)
+    if as_json:
+        print_json(rows)
+        return
+    columns = ["id", "slug", "starts_at", "capacity", "registered"]
+    print_table("Cafés", columns, [[r[c] for c in columns] for r in rows])
+
+
+@app.command("report")
+def report_(
+    cafe_id: ID,
+    as_json: JSON = False,
+    lang: Annotated[str, typer.Option(help="Language of the texts.")] = "en",
+) -> None:
+    """Registrations, waiting list, attendance, evaluation averages, countries, networks,
+    speakers' gender balance."""
+    settings = settings_or_exit()
+
+    async def _go(sessions: SessionFactory) -> report.CafeReport:
+        async with sessions() as session:
+            return await report.cafe_report(session, cafe_id, lang=lang)
+
+    try:
+        found = with_sessions(settings, _go)
+    except NotFound as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(found.to_json())
+        return
+    _print(found, settings)
+
+
+def _print(found: report.CafeReport, settings: Settings) -> None:
+    start = found.starts_at.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M %Z")
+    print_table(
+        f"{found.title} (#{found.id}, {found.slug}), {start}",
+        ["capacity", "registered", "waiting", "left", "attended", "attendance %", "evaluations"],
+        [
+            [
+                found.capacity,
+                found.registered,
+                found.waiting,
+                found.left,
+                found.attended,
+                found.attendance_rate,
+                found.evaluations_submitted,
+            ]
+        ],
+    )
+    if found.averages:
+        rows = [[a.question, a.text, a.average, a.answers] for a in found.averages]
+        print_table("Evaluation averages", ["question", "text", "average", "answers"], rows)
+    for title, counts in (
+        ("Participants' countries", found.countries),
+        ("Participants' networks", found.networks),
+        ("Speakers by self-declared gender", found.speaker_genders),
+        ("Speakers' countries", found.speaker_countries),
+    ):
+        if counts:
+            print_table(title, ["", "count"], [[k, v] for k, v in counts.items()])

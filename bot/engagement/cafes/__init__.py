@@ -1,0 +1,1 @@
+"""Virtual cafés: schedule, seats and waiting list, reminders, check-in, evaluation, report."""

@@ -1,0 +1,64 @@
+"""A café's time for a reader (their timezone, their language) and its `.ics` file (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.dates import format_date, format_time, get_timezone_location
+from icalendar import Calendar, Event
+
+from bot.broadcast.content import localized
+
+PRODID = "-//AIVE Comms//Virtual cafes//EN"
+
+
+def zone(name: str | None, fallback: str) -> ZoneInfo:
+    """The reader's timezone, else the secretariat's (`fallback`), else UTC."""
+    for candidate in (name, fallback):
+        if candidate:
+            try:
+                return ZoneInfo(candidate)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo("UTC")
+
+
+def local_time(moment: datetime, tz: ZoneInfo, lang: str) -> str:
+    """E.g. `miércoles, 18 de noviembre de 2026, 13:00 (hora de Brasil (São Paulo))`."""
+    local = moment.astimezone(tz)
+    day = format_date(local, "full", locale=lang)
+    hour = format_time(local, "short", tzinfo=tz, locale=lang)
+    return f"{day}, {hour} ({get_timezone_location(tz, locale=lang)})"
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    cafe_id: int
+    titles: Mapping[str, str]
+    descriptions: Mapping[str, str]
+    starts_at: datetime
+    duration_minutes: int
+    sequence: int  # grows with each reschedule, so calendars replace the old time
+
+
+def calendar_file(event: CalendarEvent, lang: str, *, now: datetime, host: str) -> bytes:
+    """An iCalendar (RFC 5545) file with one event in UTC; never the call link (sent later)."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    entry = Event()
+    entry.add("uid", f"cafe-{event.cafe_id}@{host}")
+    entry.add("sequence", event.sequence)
+    entry.add("dtstamp", now.astimezone(UTC))
+    entry.add("dtstart", event.starts_at.astimezone(UTC))
+    entry.add("dtend", event.starts_at.astimezone(UTC) + timedelta(minutes=event.duration_minutes))
+    entry.add("summary", localized(event.titles, lang) or "")
+    description = localized(event.descriptions, lang)
+    if description:
+        entry.add("description", description)
+    calendar.add_component(entry)
+    return calendar.to_ical()

@@ -26,6 +26,7 @@ BACKGROUND = (0, 96, 122)  # the bulletin's teal
 TEXT = (255, 255, 255)
 ACCENT = (253, 232, 200)
 ELLIPSIS = "…"
+MAX_CHARACTERS = 400
 
 REGULAR_FONT = Path(font_roboto.font_files["Roboto"])
 BOLD_FONT = Path(font_roboto.font_files["RobotoBold"])
@@ -115,6 +116,8 @@ def _block_height(font: ImageFont.FreeTypeFont, lines: list[str]) -> tuple[int, 
 def fit(text: str, path: Path, box: Box, max_size: int, min_size: int = 14) -> tuple[int, list[str]]:
     """The largest font size (and lines) at which `text` fits `box`; truncated at `min_size`."""
     width, height = box[2] - box[0], box[3] - box[1]
+    if len(text) > MAX_CHARACTERS:  # no card shows more; spares measuring a whole essay
+        text = text[:MAX_CHARACTERS].rsplit(" ", 1)[0] + ELLIPSIS
     size = max_size
     while True:
         font = _font(path, size)
@@ -127,9 +130,14 @@ def fit(text: str, path: Path, box: Box, max_size: int, min_size: int = 14) -> t
 
 
 def _truncate(lines: list[str], font: ImageFont.FreeTypeFont, width: int, height: int) -> list[str]:
-    kept = list(lines)
-    while kept and _block_height(font, kept)[2] > height:
-        kept.pop()
+    low, high = 0, len(lines)  # the most lines that fit, by bisection
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _block_height(font, lines[:middle])[2] <= height:
+            low = middle
+        else:
+            high = middle - 1
+    kept = lines[:low]
     if not kept:
         return []
     last = kept[-1]
@@ -164,7 +172,8 @@ def draw_card(texts: KitTexts, size: tuple[int, int]) -> tuple[Image.Image, Card
         box_height = round(inner_height * block.share)
         box = (margin, top, width - margin, top + box_height - gap)
         boxes.append(box)
-        font_size, lines = fit(block.text, block.font, box, round(block.max_size * scale))
+        largest = round(block.max_size * scale)
+        font_size, lines = fit(block.text, block.font, box, largest, max(16, largest // 4))
         font = _font(block.font, font_size)
         ascent, pitch, _total = _block_height(font, lines)
         for index, line in enumerate(lines):

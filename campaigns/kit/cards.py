@@ -113,7 +113,9 @@ def _block_height(font: ImageFont.FreeTypeFont, lines: list[str]) -> tuple[int, 
     return ascent, pitch, ascent + (len(lines) - 1) * pitch + descent if lines else 0
 
 
-def fit(text: str, path: Path, box: Box, max_size: int, min_size: int = 14) -> tuple[int, list[str]]:
+def fit(
+    text: str, path: Path, box: Box, max_size: int, min_size: int = 14
+) -> tuple[int, list[str]]:
     """The largest font size (and lines) at which `text` fits `box`; truncated at `min_size`."""
     width, height = box[2] - box[0], box[3] - box[1]
     if len(text) > MAX_CHARACTERS:  # no card shows more; spares measuring a whole essay

@@ -225,8 +225,7 @@ def kit_texts(kit: KitInput, language: str) -> KitTexts:
         no_youth=_("No idea from young people has been approved yet."),
         anonymous=_("A young person"),
         declaration_heading=_("Declaration of the Day {year}").format(year=kit.year),
-        declaration_text=declaration
-        or _("The declaration of the Day has not been published yet."),
+        declaration_text=declaration or _("The declaration of the Day has not been published yet."),
         news_heading=_("News announcing the Day"),
         labels={
             "email_html": _("Announcement email (HTML)"),

@@ -134,7 +134,7 @@ def parse_activity_date(text: str, year: int) -> date | None:
     for month, names in _MONTHS.items():
         for name in names:
             day = re.search(rf"\b(\d{{1,2}})\s*(?:de\s+|d')?{name}\w*", folded) or re.search(
-                rf"\b{name}\w*\s+(\d{{1,2}})\b", folded
+                rf"\b{name}\w*\s+(\d{{1,2}})(?:st|nd|rd|th)?\b", folded
             )
             if day:
                 return _date(year, month, int(day[1]))

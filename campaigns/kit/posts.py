@@ -184,8 +184,6 @@ def kit_posts(texts: KitTexts, url: str) -> dict[Platform, str]:
         if part
     )
     return {
-        platform: compose_post(
-            platform, long if rules.long_form else short, url=url, hashtags=tags
-        )
+        platform: compose_post(platform, long if rules.long_form else short, url=url, hashtags=tags)
         for platform, rules in RULES.items()
     }

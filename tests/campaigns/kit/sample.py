@@ -43,7 +43,7 @@ def sample_kit(**changes: object) -> KitInput:
             Activity(
                 city="Rosario",
                 country="AR",
-                title="=HYPERLINK(\"http://evil\")",
+                title='=HYPERLINK("http://evil")',
                 date=date(2026, 11, 28),
             ),
         ),

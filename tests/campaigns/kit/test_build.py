@@ -43,7 +43,10 @@ def test_the_zip_holds_the_same_files(kit: KitManifest) -> None:
     with zipfile.ZipFile(kit.zip_path) as archive:
         assert archive.testzip() is None
         assert sorted(archive.namelist()) == sorted(f.path for f in kit.files)
-        assert archive.read("fr/press-release.md") == (kit.out_dir / "fr/press-release.md").read_bytes()
+        assert (
+            archive.read("fr/press-release.md")
+            == (kit.out_dir / "fr/press-release.md").read_bytes()
+        )
 
 
 def test_checks_catch_a_missing_file_a_long_post_and_a_wrong_card(tmp_path: Path) -> None:

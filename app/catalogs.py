@@ -84,7 +84,11 @@ def untranslated_marked(package: str, language: str) -> list[str]:
     """Messages marked in `package` that none of its catalogs translate into `language`."""
     translated: set[str] = set()
     for po in sorted((ROOT / package / "locales" / language / "LC_MESSAGES").glob("*.po")):
-        translated.update(str(m.id) for m in load(po) if m.id and m.string and not m.fuzzy)
+        for m in load(po):
+            strings = m.string if isinstance(m.string, tuple) else (m.string,)
+            if m.id and all(strings) and not m.fuzzy:
+                # a plural message is known by its singular id
+                translated.add(m.id[0] if isinstance(m.id, tuple) else m.id)
     return sorted(m for m in marked_messages(package) if m not in translated)
 
 

@@ -40,3 +40,28 @@ def test_placeholders_survive_translation(lang: str) -> None:
         if message.id and isinstance(message.id, str):
             for name in ("{city}", "{name}", "{cities}", "{language}", "{names}", "{country}"):
                 assert (name in message.id) == (name in str(message.string)), message.id
+
+
+def test_a_plural_message_counts_as_translated_only_when_every_form_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    import app.catalogs
+
+    messages = tmp_path / "pkg" / "locales" / "fr" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    (tmp_path / "pkg" / "cities.py").write_text('ngettext("%(n)s city", "%(n)s cities", n)\n')
+    monkeypatch.setattr(app.catalogs, "ROOT", tmp_path)
+
+    def write(forms: tuple[str, str]) -> None:
+        catalog = Catalog(locale="fr")
+        catalog.add(("%(n)s city", "%(n)s cities"), forms)
+        with (messages / "pkg.po").open("wb") as handle:
+            write_po(handle, catalog)
+
+    write(("%(n)s ville", "%(n)s villes"))
+    assert untranslated_marked("pkg", "fr") == []
+    write(("%(n)s ville", ""))
+    assert untranslated_marked("pkg", "fr") == ["%(n)s city"]

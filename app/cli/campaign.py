@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -267,17 +266,49 @@ def report(
 def kit(
     year: YEAR,
     out: Annotated[Path, typer.Option("--out", help="The directory to write the kit into.")],
+    as_json: JSON = False,
 ) -> None:
-    """Build the year's kit (one folder per language) into DIR."""
-    try:  # the kit builder lives in campaigns.kit (built on its own branch)
-        build_kit = importlib.import_module("campaigns.kit").build_kit
-    except (ImportError, AttributeError):
-        fail("the kit builder (campaigns.kit.build_kit) is not installed in this version")
+    """Build the year's kit into DIR (one folder per language, an index.html) and DIR.zip."""
+    from campaigns.kit import KitError, build_kit, check_kit, load_kit_inputs
+    from newsletter.render import RenderError
+    from newsletter.youth import mark_published
+
+    settings = settings_or_exit()
 
     async def _go(sessions: SessionFactory) -> Any:
         async with sessions() as session:
             campaign = await service.get_campaign(session, year)
-            return await build_kit(session, campaign, out)
+            inputs = await load_kit_inputs(
+                session,
+                year,
+                theme=campaign.theme,
+                declaration=campaign.declaration or None,
+                url=campaign.kit_url or f"{settings.public_url}/campaigns/{year}/kit/",
+            )
+            manifest = build_kit(inputs, out, zip_path=out.with_suffix(".zip"))
+            problems = check_kit(out)
+            if not problems:
+                await mark_published(session, manifest.youth_ids)
+                await session.commit()
+            return manifest, problems
 
-    result = _run(_go)
-    typer.echo(f"kit {year} written to {out}" + (f": {result}" if result else ""))
+    try:
+        manifest, problems = _run(_go)
+    except (KitError, RenderError, OSError) as exc:
+        fail(f"the kit could not be built: {exc}")
+    if problems:
+        fail("the kit failed its checks:\n" + "\n".join(f"  {p}" for p in problems))
+    if as_json:
+        print_json(
+            {
+                "out": str(manifest.out_dir),
+                "zip": str(manifest.zip_path) if manifest.zip_path else None,
+                "files": [{"path": str(f.path), "size": f.size} for f in manifest.files],
+                "total_size": manifest.total_size,
+            }
+        )
+        return
+    typer.echo(
+        f"kit {year}: {len(manifest.files)} files ({manifest.total_size // 1024} KiB) in {out}, "
+        f"zip {manifest.zip_path}"
+    )

@@ -100,10 +100,10 @@ async def _perform(
     if question is None:
         return None
     if data.a == Act.toggle:
-        value = screens.option_value(question, data.o)
-        if not isinstance(value, str) or question.type != QuestionType.multi_choice:
+        option = screens.option_value(question, data.o)
+        if not isinstance(option, str) or question.type != QuestionType.multi_choice:
             return None
-        return await service.toggle(session, target, question.id, value, person_id=pid)
+        return await service.toggle(session, target, question.id, option, person_id=pid)
     if data.a == Act.skip:
         return await service.skip(
             session, target, question.id, person_id=pid, review_when_complete=True

@@ -17,6 +17,7 @@ from aiogram.utils.i18n import I18n, I18nMiddleware
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from bot.flood import FloodGuard, Verdict
 from bot.i18n import choose_language
@@ -94,8 +95,9 @@ class PersonMiddleware(BaseMiddleware):
 
 
 async def current_person(session: AsyncSession, user: User) -> Person:
-    query = select(Person).where(Person.telegram_id == user.id)
-    person = await session.scalar(query)
+    """The person with their roles, in one query (it runs before every update)."""
+    query = select(Person).options(joinedload(Person.roles)).where(Person.telegram_id == user.id)
+    person = (await session.scalars(query)).unique().one_or_none()
     if person is not None:
         if not person.display_name:  # staff added from the command line, say
             person.display_name = user.full_name[:200]
@@ -107,8 +109,7 @@ async def current_person(session: AsyncSession, user: User) -> Person:
         await session.commit()
     except IntegrityError:  # a concurrent update of the same user created it first
         await session.rollback()
-        person = await session.scalar(query)
-        assert person is not None
+        person = (await session.scalars(query)).unique().one()
     return person
 
 

@@ -29,6 +29,8 @@ class Person(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Loaded with the person (the bot's middleware joins them in the same query); a role's city is
+    # never loaded implicitly: ask for it (`selectinload(PersonRole.city)`) or query its columns.
     roles: Mapped[list[PersonRole]] = relationship(
         back_populates="person", lazy="selectin", cascade="all, delete-orphan"
     )
@@ -60,4 +62,4 @@ class PersonRole(Base):
     city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id", ondelete="CASCADE"))
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
     person: Mapped[Person] = relationship(back_populates="roles")
-    city: Mapped[City | None] = relationship(lazy="selectin")
+    city: Mapped[City | None] = relationship(lazy="raise")

@@ -18,9 +18,10 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import CommandObject, CommandStart, StateFilter
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.engagement.consultations import flow, service
+from bot.engagement.consultations import service
 from bot.engagement.consultations.errors import AnswerError, InvalidAnswer, Refusal, ResponseRefused
 from bot.engagement.consultations.messages import explain_answer, explain_refusal
 from bot.engagement.consultations.schema import QuestionType
@@ -38,11 +39,13 @@ DEEP_LINK = r"^c(\d{1,9})$"  # /start c<consultation id>
 TYPED_GRACE = timedelta(days=7)  # typing into a consultation closed since then: told it closed
 
 
+Target = service.Opened | int  # a response already read, or its id
+
+
 async def _city_name(session: AsyncSession, view: ResponseView) -> str | None:
     if view.city_id is None or view.definition.one_response_per.value != "city":
         return None
-    city = await session.get(City, view.city_id)
-    return city.name if city else None
+    return await session.scalar(select(City.name).where(City.id == view.city_id))
 
 
 async def opening_screen(
@@ -77,51 +80,60 @@ def _is_current(view: ResponseView, data: Step) -> bool:
 
 
 async def _perform(
-    session: AsyncSession, view: ResponseView, data: Step, person: Person
+    session: AsyncSession, view: ResponseView, data: Step, person: Person, target: Target
 ) -> ResponseView | None:
-    """Carry out a button; None when the button does not fit the question (stale)."""
-    r, pid = view.response_id, person.id
+    """Carry out a button; None when the button does not fit the question (stale). `target` is
+    the response already read (`service.Opened`), or its id."""
+    pid = person.id
     question = view.current
     if data.a == Act.back:
-        return await service.back(session, r, person_id=pid)
+        return await service.back(session, target, person_id=pid)
     if data.a == Act.submit:
-        return await service.submit(session, r, person_id=pid)
+        return await service.submit(session, target, person_id=pid)
     if data.a == Act.change:
-        await service.reopen(session, r, person_id=pid)
-        return await service.go_to(session, r, None, person_id=pid)
+        return await service.reopen(session, target, person_id=pid, at_review=True)
     if data.a == Act.edit:
         questions = view.definition.questions
         if not 0 <= data.o < len(questions):
             return None
-        return await service.go_to(session, r, questions[data.o].id, person_id=pid)
+        return await service.go_to(session, target, questions[data.o].id, person_id=pid)
     if question is None:
         return None
     if data.a == Act.toggle:
-        value = screens.option_value(question, data.o)
-        if not isinstance(value, str) or question.type != QuestionType.multi_choice:
+        option = screens.option_value(question, data.o)
+        if not isinstance(option, str) or question.type != QuestionType.multi_choice:
             return None
-        return await service.toggle(session, r, question.id, value, person_id=pid)
+        return await service.toggle(session, target, question.id, option, person_id=pid)
     if data.a == Act.skip:
-        moved = await service.skip(session, r, question.id, person_id=pid)
-    elif data.a == Act.done:
+        return await service.skip(
+            session, target, question.id, person_id=pid, review_when_complete=True
+        )
+    if data.a == Act.done:
         chosen = view.answers.get(question.id)
-        value_list = chosen if isinstance(chosen, list) else []
-        moved = await service.answer(session, r, question.id, value_list, person_id=pid)
+        value: object = chosen if isinstance(chosen, list) else []
     else:
         value = screens.option_value(question, data.o)
         if value is None or question.type == QuestionType.multi_choice:
             return None
-        moved = await service.answer(session, r, question.id, value, person_id=pid)
-    return await _to_review_when_complete(session, moved, pid)
+    return await service.answer(
+        session, target, question.id, value, person_id=pid, review_when_complete=True
+    )
 
 
-async def _to_review_when_complete(
-    session: AsyncSession, view: ResponseView, person_id: int
-) -> ResponseView:
-    """Changing one answer from the review goes back to the review, not through the rest."""
-    if view.current is not None and flow.next_question(view.definition, view.answers) is None:
-        return await service.go_to(session, view.response_id, None, person_id=person_id)
-    return view
+async def _open(
+    session: AsyncSession, response_id: int, person: Person, lang: str
+) -> tuple[ResponseView, Target, str | None]:
+    """The response a button or a typed answer is about, read once when it is the person's
+    own (the usual case); otherwise as `start_or_resume` finds the person's response."""
+    opened = await service.open_response(session, response_id, person)
+    if opened is not None:
+        return opened.view, opened, opened.city_name
+    response = await q.get_response(session, response_id)
+    city = response.city_id if response.unit == "city" else None
+    view = await service.start_or_resume(
+        session, response.consultation_id, person.id, language=lang, city_id=city
+    )
+    return view, view.response_id, await _city_name(session, view)
 
 
 async def _send(message: Message, screen: screens.Screen) -> None:
@@ -164,23 +176,18 @@ def build_router() -> Router:
         lang = i18n.current_locale
         message = query.message if isinstance(query.message, Message) else None
         try:
-            response = await q.get_response(session, callback_data.r)
-            city = response.city_id if response.unit == "city" else None
-            view = await service.start_or_resume(
-                session, response.consultation_id, person.id, language=lang, city_id=city
-            )
+            view, target, city_name = await _open(session, callback_data.r, person, lang)
         except NotFound:
             await query.answer(_("This consultation no longer exists.", lang), show_alert=True)
             return
         except ResponseRefused as refused:
             await _refuse(query, message, refused, lang)
             return
-        city_name = await _city_name(session, view)
         if view.response_id != callback_data.r or not _is_current(view, callback_data):
             await _stale(query, message, view, lang, city_name)
             return
         try:
-            moved = await _perform(session, view, callback_data, person)
+            moved = await _perform(session, view, callback_data, person, target)
         except InvalidAnswer as error:
             await session.rollback()
             await query.answer(explain_answer(error, lang), show_alert=True)
@@ -218,15 +225,8 @@ def build_router() -> Router:
         )
         if not found:
             raise SkipHandler()
-        response = found[0]
         try:
-            view = await service.start_or_resume(
-                session,
-                response.consultation_id,
-                person.id,
-                language=lang,
-                city_id=response.city_id if response.unit == "city" else None,
-            )
+            view, target, city_name = await _open(session, found[0].id, person, lang)
         except ResponseRefused as refused:
             if refused.reason != Refusal.closed:
                 raise SkipHandler() from None
@@ -235,14 +235,18 @@ def build_router() -> Router:
         question = view.current
         if question is None or view.submitted:
             raise SkipHandler()
-        city_name = await _city_name(session, view)
         if question.type not in (QuestionType.text, QuestionType.number):
             await message.answer(_("Please answer with the buttons below the question.", lang))
             await _send(message, screens.question_screen(view, lang))
             return
         try:
             moved = await service.answer(
-                session, view.response_id, question.id, message.text, person_id=person.id
+                session,
+                target,
+                question.id,
+                message.text,
+                person_id=person.id,
+                review_when_complete=True,
             )
         except InvalidAnswer as error:
             await session.rollback()
@@ -251,7 +255,6 @@ def build_router() -> Router:
                 text += " " + _("Please send a shorter answer.", lang)
             await message.answer(text)
             return
-        moved = await _to_review_when_complete(session, moved, person.id)
         await _send(message, screens.current_screen(moved, lang, city_name))
 
     return router

@@ -5,8 +5,9 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.features.help import help_text
+from bot.features.help import help_for
 from storage.people import Person
 
 
@@ -14,8 +15,10 @@ def build_router() -> Router:
     router = Router(name="fallback")
 
     @router.message(F.chat.type == "private")
-    async def not_understood(message: Message, person: Person) -> None:
-        await message.answer(_("I did not understand that.") + "\n\n" + help_text(person))
+    async def not_understood(message: Message, session: AsyncSession, person: Person) -> None:
+        await message.answer(
+            _("I did not understand that.") + "\n\n" + await help_for(session, person)
+        )
 
     @router.callback_query()
     async def stale_button(query: CallbackQuery) -> None:

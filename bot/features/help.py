@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.networks import City
 from storage.people import Person, Role
 
 
-def help_text(person: Person) -> str:
-    """The commands and roles of `person`, in the current language."""
+async def help_for(session: AsyncSession, person: Person) -> str:
+    """`help_text` with the names of the cities the person represents, read from the database."""
+    ids = person.represented_city_ids()
+    cities = list(await session.scalars(select(City.name).where(City.id.in_(ids)))) if ids else []
+    return help_text(person, cities)
+
+
+def help_text(person: Person, cities: Sequence[str] = ()) -> str:
+    """The commands and roles of `person` (representing `cities`), in the current language."""
     lines: list[str] = [_("Here is what you can do:")]
     if not person.roles:
         lines.append(_("/start: tell me who you are, so I send you what concerns you"))
-    cities = [r.city.name for r in person.roles if r.role == Role.city_representative and r.city]
     if cities:
         lines.append(
             _(
@@ -48,7 +58,7 @@ def build_router() -> Router:
     router = Router(name="help")
 
     @router.message(Command("help"))
-    async def show_help(message: Message, person: Person) -> None:
-        await message.answer(help_text(person))
+    async def show_help(message: Message, session: AsyncSession, person: Person) -> None:
+        await message.answer(await help_for(session, person))
 
     return router

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards
 from bot.config import BotConfig
-from bot.features.help import help_text
+from bot.features.help import help_for
 from bot.features.youth import begin as begin_youth
 from bot.i18n import city_language
 from bot.invites import InviteProblem, Redeemed, redeem_invite
@@ -91,7 +91,7 @@ def build_router() -> Router:
         elif not person.roles or command.args:
             await ask_role(message)
         else:
-            await message.answer(_("Welcome back!") + "\n\n" + help_text(person))
+            await message.answer(_("Welcome back!") + "\n\n" + await help_for(session, person))
 
     @router.callback_query(LanguageChoice.filter(F.onboarding))
     async def language_chosen(
@@ -129,7 +129,9 @@ def build_router() -> Router:
         if role is Role.youth:  # age bracket, a guardian's agreement, how to sign
             await begin_youth(query.message, session, person, state, query.from_user.first_name)
             return
-        await query.message.answer(_("Thank you, that is all.") + "\n\n" + help_text(person))
+        await query.message.answer(
+            _("Thank you, that is all.") + "\n\n" + await help_for(session, person)
+        )
 
     @router.message(Onboarding.city, F.text)
     async def city_typed(message: Message, session: AsyncSession) -> None:

@@ -7,10 +7,13 @@ Refusals raise ResponseRefused (a `Refusal` code) or InvalidAnswer (an `AnswerEr
 
 from __future__ import annotations
 
+import copy
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,6 +37,8 @@ from storage.consultations import (
     InvitationKind,
 )
 from storage.consultations import ResponseStatus as Status
+from storage.errors import NotFound
+from storage.networks import City
 from storage.people import Person, Role
 
 
@@ -60,8 +65,22 @@ class ResponseView:
         return flow.review(self.definition, self.answers, lang or self.language)
 
 
+_PARSED: OrderedDict[int, tuple[dict[str, Any], Definition]] = OrderedDict()
+_PARSED_MAX = 64
+
+
 def definition_of(consultation: Consultation) -> Definition:
-    return Definition.from_json(consultation.definition)
+    """The consultation's checked definition; parsed once per stored version (every button
+    press needs it, and parsing costs more than comparing the stored JSON with the last one)."""
+    cached = _PARSED.get(consultation.id)
+    if cached is not None and cached[0] == consultation.definition:
+        _PARSED.move_to_end(consultation.id)
+        return cached[1]
+    definition = Definition.from_json(consultation.definition)
+    _PARSED[consultation.id] = (copy.deepcopy(consultation.definition), definition)
+    if len(_PARSED) > _PARSED_MAX:
+        _PARSED.popitem(last=False)
+    return definition
 
 
 async def create_consultation(session: AsyncSession, source: str, *, actor: str) -> Consultation:
@@ -170,6 +189,54 @@ async def start_or_resume(
     return _view(consultation, response)
 
 
+@dataclass(frozen=True)
+class Opened:
+    """A response read once for a button press or a typed answer, with everything the engine
+    and the screens need; pass it instead of the response id to act without re-reading."""
+
+    consultation: Consultation
+    response: ConsultationResponse
+    definition: Definition
+    city_name: str | None
+
+    @property
+    def view(self) -> ResponseView:
+        return _view(self.consultation, self.response)
+
+
+async def open_response(
+    session: AsyncSession, response_id: int, person: Person, *, now: datetime | None = None
+) -> Opened | None:
+    """The response with its consultation and city in one query (locked for update on
+    PostgreSQL), when it is the one `start_or_resume` would give this person; None when it is
+    not theirs (someone else's, or its city gone): the caller takes the slower general path.
+
+    Raises NotFound for an unknown response, ResponseRefused when it takes no answers or the
+    person may not answer it (the same rules as `start_or_resume`)."""
+    query = (
+        select(ConsultationResponse, Consultation, City.name)
+        .join(Consultation, Consultation.id == ConsultationResponse.consultation_id)
+        .outerjoin(City, City.id == ConsultationResponse.city_id)
+        .where(ConsultationResponse.id == response_id)
+        .with_for_update(of=ConsultationResponse)
+    )
+    row = (await session.execute(query)).first()
+    if row is None:
+        raise NotFound(f"response {response_id} does not exist")
+    response, consultation, city_name = row
+    _check_accepting(consultation, now or utcnow())
+    if response.unit == "city":
+        if response.city_id is None:
+            return None
+        await _eligible_city(session, consultation, person, response.city_id)
+    else:
+        await _eligible_city(session, consultation, person, None)
+        if response.person_id != person.id:
+            return None
+    city = city_name if response.unit == "city" else None
+    return Opened(consultation, response, definition_of(consultation), city)
+
+
 def _view(consultation: Consultation, response: ConsultationResponse) -> ResponseView:
     """Where the response stands. current_question: None = not started (the first unanswered
     question), "" = the review, an id = that question (if a branch hid it: the next unanswered)."""
@@ -197,8 +264,13 @@ def _view(consultation: Consultation, response: ConsultationResponse) -> Respons
 
 
 async def _editable(
-    session: AsyncSession, response_id: int, person_id: int, now: datetime | None
+    session: AsyncSession, response_id: int | Opened, person_id: int, now: datetime | None
 ) -> tuple[Consultation, ConsultationResponse, Definition]:
+    if isinstance(response_id, Opened):  # read and checked for this person by open_response
+        opened = response_id
+        if opened.response.status == Status.submitted:
+            raise ResponseRefused(Refusal.already_submitted)
+        return opened.consultation, opened.response, opened.definition
     response = await q.get_response(session, response_id)
     consultation = await q.get_consultation(session, response.consultation_id)
     _check_accepting(consultation, now or utcnow())
@@ -220,27 +292,41 @@ def _question(definition: Definition, answers: dict[str, Any], question_id: str)
     return question
 
 
+def _after(
+    definition: Definition, answers: dict[str, Any], question: Question, review_when_complete: bool
+) -> str:
+    """The question to show after `question` was answered ("": the review)."""
+    following = flow.question_after(definition, answers, question.id)
+    if following is None:
+        return ""
+    if review_when_complete and flow.next_question(definition, answers) is None:
+        return ""
+    return following.id
+
+
 async def answer(
     session: AsyncSession,
-    response_id: int,
+    response_id: int | Opened,
     question_id: str,
     value: object,
     *,
     person_id: int,
     now: datetime | None = None,
+    review_when_complete: bool = False,
 ) -> ResponseView:
     """Check and store an answer (an option id, a list of ids, a number, a typed text), then
-    move on to the next visible question (None: the review)."""
+    move on to the next visible question (None: the review). With `review_when_complete`,
+    once every visible question has an answer, go to the review (changing one answer from
+    the review goes back to it, not through the rest)."""
     consultation, response, definition = await _editable(session, response_id, person_id, now)
     answers = dict(response.answers)
     question = _question(definition, answers, question_id)
     answers[question.id] = flow.validate_answer(question, value)
-    following = flow.question_after(definition, answers, question.id)
     await q.save_response(
         session,
         response,
         answers=answers,
-        current_question=following.id if following else "",
+        current_question=_after(definition, answers, question, review_when_complete),
         person_id=person_id,
     )
     return _view(consultation, response)
@@ -248,7 +334,7 @@ async def answer(
 
 async def toggle(
     session: AsyncSession,
-    response_id: int,
+    response_id: int | Opened,
     question_id: str,
     option_id: str,
     *,
@@ -271,24 +357,24 @@ async def toggle(
 
 async def skip(
     session: AsyncSession,
-    response_id: int,
+    response_id: int | Opened,
     question_id: str,
     *,
     person_id: int,
     now: datetime | None = None,
+    review_when_complete: bool = False,
 ) -> ResponseView:
-    """Skip an optional question (its answer becomes empty) and move on."""
+    """Skip an optional question (its answer becomes empty) and move on (as `answer` does)."""
     consultation, response, definition = await _editable(session, response_id, person_id, now)
     answers = dict(response.answers)
     question = _question(definition, answers, question_id)
     flow.check_skip(question)
     answers[question.id] = None
-    following = flow.question_after(definition, answers, question.id)
     await q.save_response(
         session,
         response,
         answers=answers,
-        current_question=following.id if following else "",
+        current_question=_after(definition, answers, question, review_when_complete),
         person_id=person_id,
     )
     return _view(consultation, response)
@@ -296,7 +382,7 @@ async def skip(
 
 async def go_to(
     session: AsyncSession,
-    response_id: int,
+    response_id: int | Opened,
     question_id: str | None,
     *,
     person_id: int,
@@ -313,7 +399,7 @@ async def go_to(
 
 
 async def back(
-    session: AsyncSession, response_id: int, *, person_id: int, now: datetime | None = None
+    session: AsyncSession, response_id: int | Opened, *, person_id: int, now: datetime | None = None
 ) -> ResponseView:
     """Back: the visible question before the current one (stays on the first one)."""
     consultation, response, definition = await _editable(session, response_id, person_id, now)
@@ -326,7 +412,7 @@ async def back(
 
 
 async def submit(
-    session: AsyncSession, response_id: int, *, person_id: int, now: datetime | None = None
+    session: AsyncSession, response_id: int | Opened, *, person_id: int, now: datetime | None = None
 ) -> ResponseView:
     """Submit: answers to questions hidden by a changed branch are dropped; refused with
     InvalidAnswer(incomplete, question_ids=[…]) while a visible required question is empty."""
@@ -348,18 +434,29 @@ async def submit(
 
 
 async def reopen(
-    session: AsyncSession, response_id: int, *, person_id: int, now: datetime | None = None
+    session: AsyncSession,
+    response_id: int | Opened,
+    *,
+    person_id: int,
+    now: datetime | None = None,
+    at_review: bool = False,
 ) -> ResponseView:
-    """Edit a submitted response until closing. It leaves the results until submitted again."""
-    response = await q.get_response(session, response_id)
-    if response.status == Status.submitted:
-        response.status = Status.in_progress
-        await session.flush()
+    """Edit a submitted response until closing (at the first question, or at the review). It
+    leaves the results until submitted again."""
+    if isinstance(response_id, Opened):
+        response = response_id.response
+        if response.status == Status.submitted:
+            response.status = Status.in_progress
+    else:
+        response = await q.get_response(session, response_id)
+        if response.status == Status.submitted:
+            response.status = Status.in_progress
+            await session.flush()
     try:
         consultation, response, definition = await _editable(session, response_id, person_id, now)
     except ConsultationError:
         await session.rollback()
         raise
-    first = definition.questions[0].id
-    await q.save_response(session, response, answers=response.answers, current_question=first)
+    target = "" if at_review else definition.questions[0].id
+    await q.save_response(session, response, answers=response.answers, current_question=target)
     return _view(consultation, response)

@@ -88,7 +88,7 @@ def untranslated_marked(package: str, language: str) -> list[str]:
             strings = m.string if isinstance(m.string, tuple) else (m.string,)
             if m.id and all(strings) and not m.fuzzy:
                 # a plural message is known by its singular id
-                translated.add(m.id[0] if isinstance(m.id, tuple) else m.id)
+                translated.add(str(m.id[0] if isinstance(m.id, tuple | list) else m.id))
     return sorted(m for m in marked_messages(package) if m not in translated)
 
 

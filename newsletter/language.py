@@ -25,9 +25,20 @@ How the two detectors are combined, and why (``benchmarks/language.py`` on our e
   text takes that hint; with no usable text and no usable hint the answer is ``"und"``; a
   language we do not support never wins.
 
-lingua's models for eight languages take about 2 s to load, so a ``Detector`` builds its lingua
-detector once, on first use (or on ``preload()``, for a worker at start-up), and shares it
-between threads. Texts are cut to their first ``MAX_CHARS`` characters (links left out).
+lingua runs in two modes, each built once, on first use (or on ``preload()``, for a worker at
+start-up), and shared between threads: texts of ``LONG_TEXT`` characters or more go to its
+low-accuracy mode (trigram models: ~27 MB for our eight languages, loaded in ~0.1 s), which on
+our set agrees with the high-accuracy mode on every text of 80 characters or more; shorter
+texts go to the high-accuracy mode (~210 MB more, 2-4 s to load), so a worker that only ingests
+articles never loads it. ``detect_many`` scores a feed's entries in one lingua batch call,
+spread over the cores without holding the GIL. Texts are cut to their first ``MAX_CHARS``
+characters (links left out).
+
+Measured and not taken for two-word texts without a hint (87.9%): a second detector that ships
+its model (pycld2, restricted to picking among lingua's candidates scoring at least half of
+lingua's best) reaches 89.8% (held out in 20 random halvings: 89.7% against lingua's 88.1%),
+short of 90% for a new C-extension dependency; langid alone gets 59%, and sums or products of
+its probabilities with lingua's lower lingua's accuracy.
 """
 
 from __future__ import annotations

@@ -12,15 +12,15 @@ import asyncio
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import lazyload
 
 from newsletter.feeds.backoff import next_attempt
 from newsletter.feeds.fetch import Fetcher, FetchLimits, FetchRequest, FetchResult, FetchStatus
-from newsletter.feeds.parse import parse_feed
+from newsletter.feeds.parse import ParsedFeed, parse_feed
 from newsletter.feeds.upsert import MAX_URL, upsert_entries
 from storage.base import utcnow
 from storage.engine import SessionFactory
@@ -92,13 +92,96 @@ async def fetch_due(
             query = select(Source).where(Source.status == SourceStatus.active).order_by(Source.id)
             sources = list((await session.scalars(query)).all())
         requests = [(s.id, FetchRequest(s.url, s.etag, s.last_modified)) for s in sources]
-    reports = []
-    for start in range(0, len(requests), BATCH):
-        batch = requests[start : start + BATCH]
-        results = await fetcher.fetch_many(r for _, r in batch)
-        for (source_id, _), result in zip(batch, results, strict=True):
-            reports.append(await _store_guarded(sessions, source_id, result, now, interval))
+    reports: list[SourceReport] = []
+    batches = [requests[start : start + BATCH] for start in range(0, len(requests), BATCH)]
+    fetching = _fetch_batch(fetcher, batches[0]) if batches else None
+    for index, batch in enumerate(batches):
+        assert fetching is not None
+        results = await fetching
+        # the next batch downloads while this one is stored
+        more = index + 1 < len(batches)
+        fetching = _fetch_batch(fetcher, batches[index + 1]) if more else None
+        reports += await _store_batch(sessions, batch, results, now, interval)
     return reports
+
+
+def _fetch_batch(
+    fetcher: Fetcher, batch: list[tuple[int, FetchRequest]]
+) -> asyncio.Future[list[FetchResult]]:
+    return asyncio.ensure_future(fetcher.fetch_many(r for _, r in batch))
+
+
+async def _store_batch(
+    sessions: SessionFactory,
+    batch: list[tuple[int, FetchRequest]],
+    results: list[FetchResult],
+    now: datetime,
+    interval: timedelta,
+) -> list[SourceReport]:
+    """Store a batch of fetch results; reports in the batch's order.
+
+    Unchanged feeds (304) are recorded together in one transaction. The others are stored one
+    by one, each parsed in a worker thread while the previous one is being stored.
+    """
+    ids = [source_id for source_id, _ in batch]
+    pairs = list(zip(ids, results, strict=True))
+    unchanged = [
+        (i, r) for i, r in pairs if r.status is FetchStatus.NOT_MODIFIED and not r.moved_to
+    ]
+    by_id = await _store_not_modified(sessions, unchanged, now, interval)
+    rest = [(i, r) for i, r in pairs if i not in by_id]
+    parsing = _parse_soon(rest[0][1]) if rest else None
+    for index, (source_id, result) in enumerate(rest):
+        this, parsing = parsing, _parse_soon(rest[index + 1][1]) if index + 1 < len(rest) else None
+        by_id[source_id] = await _store_guarded(sessions, source_id, result, now, interval, this)
+    return [by_id[source_id] for source_id in ids]
+
+
+def _parse_soon(result: FetchResult) -> asyncio.Future[ParsedFeed] | None:
+    """Start parsing a fetched body in a worker thread; None when there is nothing to parse."""
+    if not result.ok or result.body is None:
+        return None
+    url = result.final_url or result.request.url
+    return asyncio.ensure_future(
+        asyncio.to_thread(parse_feed, result.body, url, fetched_at=result.fetched_at)
+    )
+
+
+async def _store_not_modified(
+    sessions: SessionFactory,
+    unchanged: list[tuple[int, FetchResult]],
+    now: datetime,
+    interval: timedelta,
+) -> dict[int, SourceReport]:
+    """Record 304 answers (validators, success time, next fetch) in one transaction.
+
+    Returns the reports of the sources recorded; if that transaction fails, none, and the
+    caller stores those sources one by one.
+    """
+    if not unchanged:
+        return {}
+    try:
+        async with sessions() as session:
+            wanted = [source_id for source_id, _ in unchanged]
+            rows = await session.execute(select(Source.id, Source.url).where(Source.id.in_(wanted)))
+            urls = dict(rows.tuples().all())
+            values = [
+                {"id": source_id, **_success_values(result, now, interval)}
+                for source_id, result in unchanged
+                if source_id in urls
+            ]
+            if values:
+                await session.execute(update(Source), values)
+            await session.commit()
+    except Exception:
+        log.exception("feed sources: recording %d unchanged feeds together failed", len(unchanged))
+        return {}
+    return {
+        source_id: SourceReport(source_id, urls[source_id], not_modified=True)
+        if source_id in urls
+        else SourceReport(source_id, result.request.url, error="source deleted meanwhile")
+        for source_id, result in unchanged
+    }
 
 
 async def _store_guarded(
@@ -107,9 +190,10 @@ async def _store_guarded(
     result: FetchResult,
     now: datetime,
     interval: timedelta,
+    parsing: asyncio.Future[ParsedFeed] | None = None,
 ) -> SourceReport:
     try:
-        return await store_result(sessions, source_id, result, now, interval)
+        return await store_result(sessions, source_id, result, now, interval, parsing)
     except Exception as exc:  # one bad source must not stop the run
         log.exception("feed source %s: storing failed", source_id)
         error = f"storing failed: {_one_line(exc)}"
@@ -130,20 +214,45 @@ async def store_result(
     result: FetchResult,
     now: datetime,
     interval: timedelta,
+    parsing: asyncio.Future[ParsedFeed] | None = None,
 ) -> SourceReport:
-    """Apply one fetch result to its source in one transaction; may raise on database errors."""
+    """Apply one fetch result to its source in one transaction; may raise on database errors.
+
+    ``parsing``, when given, is the body's parse already under way (see ``_parse_soon``).
+    """
+    try:
+        return await _store_result(sessions, source_id, result, now, interval, parsing)
+    finally:
+        if parsing is not None and not parsing.done():
+            # never leave a worker thread's result (or error) unclaimed
+            await asyncio.gather(parsing, return_exceptions=True)
+
+
+async def _store_result(
+    sessions: SessionFactory,
+    source_id: int,
+    result: FetchResult,
+    now: datetime,
+    interval: timedelta,
+    parsing: asyncio.Future[ParsedFeed] | None,
+) -> SourceReport:
     async with sessions() as session:
         # the city is not needed here: skip the query that loads it
         source = await session.get(Source, source_id, options=[lazyload(Source.city)])
         if source is None:
             return SourceReport(source_id, result.request.url, error="source deleted meanwhile")
-        report = await _apply(session, source, result, now, interval)
+        report = await _apply(session, source, result, now, interval, parsing)
         await session.commit()
         return report
 
 
 async def _apply(
-    session: AsyncSession, source: Source, result: FetchResult, now: datetime, interval: timedelta
+    session: AsyncSession,
+    source: Source,
+    result: FetchResult,
+    now: datetime,
+    interval: timedelta,
+    parsing: asyncio.Future[ParsedFeed] | None = None,
 ) -> SourceReport:
     url = source.url
     if result.status is FetchStatus.GONE:
@@ -157,9 +266,12 @@ async def _apply(
         _succeeded(source, result, now, interval)
         return SourceReport(source.id, url, not_modified=True, moved_to=moved_to)
     assert result.body is not None
-    parsed = await asyncio.to_thread(
-        parse_feed, result.body, result.final_url or source.url, fetched_at=result.fetched_at
-    )
+    if parsing is not None:
+        parsed = await parsing
+    else:
+        parsed = await asyncio.to_thread(
+            parse_feed, result.body, result.final_url or source.url, fetched_at=result.fetched_at
+        )
     if parsed.error and not parsed.entries:
         # Validators are not kept: the next fetch must get the document again, not a 304.
         report = _failed(source, now, interval, parsed.error)
@@ -198,12 +310,19 @@ async def _follow_move(session: AsyncSession, source: Source, result: FetchResul
 
 
 def _succeeded(source: Source, result: FetchResult, now: datetime, interval: timedelta) -> None:
-    source.etag = result.etag
-    source.last_modified = result.last_modified
-    source.failures = 0
-    source.last_success_at = now
-    source.last_error = None
-    source.next_fetch_at = now + interval
+    for name, value in _success_values(result, now, interval).items():
+        setattr(source, name, value)
+
+
+def _success_values(result: FetchResult, now: datetime, interval: timedelta) -> dict[str, Any]:
+    return {
+        "etag": result.etag,
+        "last_modified": result.last_modified,
+        "failures": 0,
+        "last_success_at": now,
+        "last_error": None,
+        "next_fetch_at": now + interval,
+    }
 
 
 def _failed(source: Source, now: datetime, interval: timedelta, error: str) -> SourceReport:

@@ -18,7 +18,7 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from newsletter.feeds.parse import FeedEntry, ParsedFeed
-from newsletter.language import UNDETERMINED, Guess, detect_language
+from newsletter.language import UNDETERMINED, Guess, detector_for
 from storage.base import utcnow
 from storage.feeds import Item, ItemSource, Source
 
@@ -157,15 +157,14 @@ def guess_languages(entries: Sequence[FeedEntry], source_language: str | None) -
     own text still overrules a wrong hint (see newsletter.language).
     """
     hints = [[h for h in (e.declared_language, e.language, source_language) if h] for e in entries]
+    detector = detector_for()
     feed_hint: list[str] = []
     if not all(hints):
         sample = " ".join(_sample(e) for e, h in zip(entries, hints, strict=True) if not h)
-        guess = detect_language(sample[: LANGUAGE_SAMPLE * 4])
+        guess = detector.detect(sample[: LANGUAGE_SAMPLE * 4])
         if guess.lang != UNDETERMINED and guess.confidence >= FEED_GUESS_CONFIDENCE:
             feed_hint = [guess.lang]
-    return [
-        detect_language(_sample(e), h or feed_hint) for e, h in zip(entries, hints, strict=True)
-    ]
+    return detector.detect_many([_sample(e) for e in entries], [h or feed_hint for h in hints])
 
 
 def _sample(entry: FeedEntry) -> str:

@@ -9,6 +9,7 @@ from newsletter.language import (
     Detector,
     Guess,
     detect_language,
+    detector_for,
     normalize_language_code,
 )
 
@@ -190,3 +191,22 @@ def test_titles_and_replies_with_their_language_as_hint_are_recognized() -> None
     rows = eval_rows("title", every=4) + eval_rows("chat", every=4)
     right = sum(detect_language(text, [lang]).lang == lang for lang, text in rows)
     assert right / len(rows) >= 0.99
+
+
+def test_many_texts_at_once_get_the_answers_they_get_one_by_one() -> None:
+    texts = [FRENCH, SPANISH, "Moltes gràcies", "", "Muchas gracias"]
+    hints: list[list[str]] = [[], ["pt"], ["fr"], ["es"], []]
+    detector = detector_for()
+    assert detector.detect_many(texts, hints) == [
+        detector.detect(t, h) for t, h in zip(texts, hints, strict=True)
+    ]
+    with pytest.raises(ValueError, match="one sequence of hints per text"):
+        detector.detect_many(texts, hints[:2])
+
+
+def test_long_texts_never_load_the_big_models_short_texts_need() -> None:
+    detector = Detector(("fr", "es", "en"))
+    assert detector.detect(FRENCH * 2).lang == "fr"
+    assert detector._precise is None  # ~210 MB a worker ingesting articles never needs
+    assert detector.detect("Merci beaucoup").lang == "fr"
+    assert detector._precise is not None

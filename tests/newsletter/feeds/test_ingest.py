@@ -459,3 +459,31 @@ async def test_a_changed_guid_rekeys_the_link_and_a_changed_url_moves_the_item(
         stored = list(await session.scalars(select(Item)))
     assert [link.guid.rsplit("/", 1)[-1] for link in links] == ["new-guid"]
     assert [i.url for i in stored] == ["https://city.example/fest-2026"]
+
+
+async def test_unchanged_changed_and_failing_feeds_in_one_run_each_keep_their_own_outcome(
+    sessions: SessionFactory, sv: Site, base: str
+) -> None:
+    for name in ("same", "other"):
+        sv.bodies[f"/{name}"] = rss(item(name, f"News from {name}"))
+        sv.validators[f"/{name}"] = (ETAG, LAST_MODIFIED)
+    sv.bodies["/grows"] = rss(item("g1", "First news"))
+    ids = [await add_source(sessions, base + n) for n in ("same", "grows", "other", "flaky")]
+    sv.bodies["/flaky"] = rss(item("f", "Flaky news"))
+    sv.validators["/flaky"] = (ETAG, LAST_MODIFIED)
+    await run(sessions)
+    sv.bodies["/grows"] = rss(item("g2", "Second news"), item("g1", "First news"))
+    sv.statuses["/flaky"] = [503]
+    later = NOW + timedelta(hours=1)
+    reports = await run(sessions, now=later)
+
+    same, grows, other, flaky = ids
+    assert list(reports) == ids
+    assert reports[same].not_modified and reports[other].not_modified
+    assert (reports[grows].new, reports[grows].unchanged) == (1, 1)
+    assert reports[flaky].error == "HTTP 503 Service Unavailable"
+    for sid in (same, other):
+        stored = await source(sessions, sid)
+        assert (stored.last_success_at, stored.next_fetch_at) == (later, later + INTERVAL)
+        assert stored.etag == ETAG
+    assert (await source(sessions, flaky)).failures == 1

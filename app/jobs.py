@@ -11,6 +11,7 @@ from app.scheduler import Job
 from bot.engagement.cafes.jobs import send_cafe_notices
 from bot.engagement.consultations.jobs import send_consultation_reminders
 from bot.engagement.polls.jobs import close_due_polls_job
+from bot.staff_notices import notify_staff_of_drafts
 from campaigns.jobs import run_due_steps
 from newsletter.bulletin_jobs import compose_scheduled_drafts
 from newsletter.jobs import fetch_due_feeds
@@ -19,7 +20,10 @@ from storage.base import utcnow
 
 async def compose_bulletin_drafts(ctx: AppContext) -> None:
     """Series are rows with their own cron cadence: check every 5 minutes which one fired."""
-    await compose_scheduled_drafts(ctx.sessions, utcnow(), bulletin_config(ctx.settings))
+    drafts = await compose_scheduled_drafts(ctx.sessions, utcnow(), bulletin_config(ctx.settings))
+    if drafts:
+        async with ctx.sessions() as session:
+            await notify_staff_of_drafts(session, drafts, ctx.settings.default_language)
 
 
 async def launch_campaign_steps(ctx: AppContext) -> None:

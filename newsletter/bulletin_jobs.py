@@ -3,7 +3,7 @@
 - `compose_scheduled_drafts` (every few minutes): for each series whose cadence fired within the
   grace period, compose a draft per language unless an edition of that language already covers
   the fire time (so running it twice, or after a restart, composes once). Staff are told through
-  a log line for now.
+  a log line and, in the bot, a message to every staff member (app/jobs.py).
 
 Editions approved with a send time are handed to delivery by the `aive worker` drainer
 (app/delivery.py), which queues their deliveries when the time comes.

@@ -7,7 +7,7 @@ other whatever the combination (singular subjects, predicates that carry their o
 plus a few free-standing titles; chat replies are written out one by one. The output is
 deterministic (fixed seed), so the file only changes when this script does.
 
-    .venv/bin/python benchmarks/make_language_eval.py
+    .venv/bin/python benchmarks/data/make_language_eval.py
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from language_eval_vocab import CHATS, PHRASES
 
-OUT = Path(__file__).parent / "data" / "language_eval.tsv"
+OUT = Path(__file__).parent / "language_eval.tsv"
 PER_KIND = 120
 SEED = 20261130
 

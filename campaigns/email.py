@@ -12,12 +12,12 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from campaigns.messages import FOOTER, PREFERENCES, UNSUBSCRIBE, StepText, translate
+from campaigns.messages import FOOTER, PREFERENCES, UNSUBSCRIBE, StepText, _, translate
 from newsletter.delivery.placeholders import Part, Slot, token
 from newsletter.render import mjml_to_html, paragraphs, safe_url
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-BANNER = "INTERNATIONAL DAY OF EDUCATING CITIES · 30.11"
+BANNER = _("INTERNATIONAL DAY OF EDUCATING CITIES · 30 NOVEMBER")
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def render_email(content: StepText, lang: str) -> RenderedEmail:
             language=lang,
             subject=content.subject,
             preheader=preheader,
-            banner=BANNER,
+            banner=translate(BANNER, lang),
             paragraphs=content.paragraphs,
             declaration=declaration,
             link=link,

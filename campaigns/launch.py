@@ -10,6 +10,7 @@ send, to whom, and sends nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,7 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.broadcast import enqueue_broadcast
+from bot.broadcast import Recipient, enqueue_broadcast
 from bot.engagement.consultations import invitations
 from bot.engagement.consultations import service as consultations
 from bot.engagement.consultations.errors import DefinitionError
@@ -246,17 +247,18 @@ async def launch_step(
         session, campaign, spec.key, texts, email_languages, now, actor
     )
     if not spec.consultation and audience.chats:
-        kind, payload = await _chat_payload(session, campaign, spec.key, texts, config)
-        broadcast = await enqueue_broadcast(
-            session,
-            kind,
-            payload,
-            audience.chats,
-            audience=f"campaign:{campaign.year}:{spec.key}",
-            created_by=actor,
-            key=f"campaign:{campaign.year}:{spec.key}",
-        )
-        broadcast_ids.append(broadcast.id)
+        for lang, chats in _chat_groups(spec.key, audience.chats):
+            kind, payload = await _chat_payload(session, campaign, spec.key, texts, config, lang)
+            broadcast = await enqueue_broadcast(
+                session,
+                kind,
+                payload,
+                chats,
+                audience=f"campaign:{campaign.year}:{spec.key}",
+                created_by=actor,
+                key=f"campaign:{campaign.year}:{spec.key}" + (f":{lang}" if lang else ""),
+            )
+            broadcast_ids.append(broadcast.id)
         outcome.chats = len(audience.chats)
     step = _step(await _reload(session, campaign.year), spec.key)
     step.broadcast_ids = sorted(set(step.broadcast_ids) | set(broadcast_ids))
@@ -269,22 +271,37 @@ async def launch_step(
     return outcome
 
 
+def _chat_groups(key: str, chats: Sequence[Recipient]) -> list[tuple[str | None, list[Recipient]]]:
+    """The thank-you's chart is drawn in each reader's language: one broadcast per language;
+    every other step is one broadcast whose texts are chosen per reader."""
+    if key != "d+7":
+        return [(None, list(chats))]
+    groups: dict[str, list[Recipient]] = {}
+    for chat in chats:
+        lang = chat.language if chat.language in LANGUAGES else "en"
+        groups.setdefault(lang, []).append(chat)
+    return sorted(groups.items())
+
+
 async def _chat_payload(
     session: AsyncSession,
     campaign: Campaign,
     key: str,
     texts: dict[str, StepText],
     config: CampaignConfig,
+    lang: str | None = None,
 ) -> tuple[BroadcastKind, dict[str, Any]]:
-    """A text message with the kit button; the thank-you carries the report chart as a photo
-    (its caption is the message, under Telegram's 1,024 characters)."""
+    """A text message with the kit button; the thank-you carries the report chart, in `lang`,
+    as a photo (its caption is the message, under Telegram's 1,024 characters)."""
     if key == "d+7":
+        lang = lang or "en"
         found = await report_data.campaign_report(session, campaign)
-        path = Path(config.files_dir) / f"campaign-{campaign.year}-report.png"
+        path = Path(config.files_dir) / f"campaign-{campaign.year}-report-{lang}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(report.chart_png(found))
-        captions = {lang: t.chat()[:1024] for lang, t in texts.items()}
-        return BroadcastKind.photo, {"caption": captions, "file": {"path": str(path.resolve())}}
+        path.write_bytes(report.chart_png(found, lang))
+        text = texts.get(lang) or texts["en"]
+        caption = {lang: text.chat()[:1024]}
+        return BroadcastKind.photo, {"caption": caption, "file": {"path": str(path.resolve())}}
     payload: dict[str, Any] = {"text": {lang: t.chat() for lang, t in texts.items()}}
     sample = next(iter(texts.values()))
     if sample.link:

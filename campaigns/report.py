@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from campaigns.messages import _, translate
+
 
 @dataclass(frozen=True)
 class Activity:
@@ -115,8 +117,17 @@ def build_report(
     return CampaignReport(year, theme, tuple(cities), tuple(ordered), reach, tuple(steps))
 
 
-def chart_png(report: CampaignReport) -> bytes:
-    """Three panels: activities by country, by network, and email/chat reach."""
+BY_COUNTRY = _("Activities by country")
+BY_NETWORK = _("Activities by network")
+REACH = _("Reach")
+EMAILS_ACCEPTED = _("emails accepted")
+EMAILS_OPENED = _("emails opened")
+CHAT_SENT = _("chat messages sent")
+CHART_TITLE = _("International Day of Educating Cities %(year)s")
+
+
+def chart_png(report: CampaignReport, lang: str = "en") -> bytes:
+    """Three panels, labelled in `lang`: activities by country, by network, and reach."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -125,14 +136,14 @@ def chart_png(report: CampaignReport) -> bytes:
     figure, axes = plt.subplots(1, 3, figsize=(12, 4), dpi=100)
     try:
         panels = [
-            ("Activities by country", report.by_country),
-            ("Activities by network", report.by_network),
+            (translate(BY_COUNTRY, lang), report.by_country),
+            (translate(BY_NETWORK, lang), report.by_network),
             (
-                "Reach",
+                translate(REACH, lang),
                 {
-                    "emails accepted": report.reach.emails_accepted,
-                    "emails opened": report.reach.emails_opened,
-                    "chat sent": report.reach.chat_sent,
+                    translate(EMAILS_ACCEPTED, lang): report.reach.emails_accepted,
+                    translate(EMAILS_OPENED, lang): report.reach.emails_opened,
+                    translate(CHAT_SENT, lang): report.reach.chat_sent,
                 },
             ),
         ]
@@ -143,7 +154,7 @@ def chart_png(report: CampaignReport) -> bytes:
             axis.set_title(title)
             axis.tick_params(axis="x", labelrotation=30)
             axis.yaxis.get_major_locator().set_params(integer=True)
-        figure.suptitle(f"International Day of Educating Cities {report.year}")
+        figure.suptitle(translate(CHART_TITLE, lang, year=report.year))
         figure.tight_layout()
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png")

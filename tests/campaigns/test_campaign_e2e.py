@@ -310,4 +310,8 @@ async def test_a_whole_campaign_runs_from_d45_to_d7_in_three_languages(
     assert document["emails"]["accepted"] == 24 and document["emails"]["opened"] == 2
     assert document["chat"]["sent"] == 27 and document["chat"]["people_reached"] == 5
     assert (tmp_path / "r.png").read_bytes().startswith(b"\x89PNG")
-    assert (tmp_path / "files" / f"campaign-{YEAR}-report.png").exists()
+    # the thank-you's chart was drawn once per reader language
+    charts = sorted(p.name for p in (tmp_path / "files").glob(f"campaign-{YEAR}-report-*.png"))
+    assert charts == [
+        f"campaign-{YEAR}-report-{lang}.png" for lang in ("ca", "en", "es", "fr", "pt")
+    ]

@@ -234,9 +234,8 @@ class Sender:
         now = self._clock()
         accepted = set(result.accepted)
         skipped = {s.delivery_id: s.reason for s in result.skipped}
-        untold = [
-            r.delivery_id for r in claim.recipients if r.delivery_id not in accepted | set(skipped)
-        ]
+        told = accepted | skipped.keys()
+        untold = [r.delivery_id for r in claim.recipients if r.delivery_id not in told]
         async with self.sessions() as session:
             await queue.record_outcome(
                 session,
@@ -271,7 +270,8 @@ class Sender:
                     for r in claim.recipients
                     if r.attempts >= self.config.policy.max_attempts
                 ]
-                again = [i for i in ids if i not in set(worn)]
+                worn_ids = set(worn)
+                again = [i for i in ids if i not in worn_ids]
                 await queue.record_outcome(
                     session, again, DeliveryState.uncertain, now=now, error=error
                 )

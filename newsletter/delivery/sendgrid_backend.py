@@ -158,7 +158,7 @@ def build_body(batch: OutgoingBatch, plan: BatchPlan) -> tuple[dict[str, Any], i
     }
     if batch.headers:
         # the library inserts each message header first: the JSON lists them reversed
-        body["headers"] = dict(reversed(batch.headers.items()))
+        body["headers"] = dict(reversed(list(batch.headers.items())))
     body["categories"] = [batch.category]
     if batch.send_at is not None:
         body["send_at"] = int(batch.send_at.timestamp())

@@ -217,6 +217,7 @@ class Sender:
                     candidates = await self._select(session, edition_id)
                 if candidates is not None and candidates.wanted:
                     batch = await self._batch(session, edition_id, candidates.wanted)
+                    self.backend.prepare(batch)
                 outcome = await attempt
                 await self._write_outcome(session, claim, outcome, step.report)
                 following = None

@@ -66,10 +66,19 @@ class SendGridBackend:
         self._client = SendGridAPIClient(api_key, host=host.rstrip("/"))
         self._timeout = timeout
         self._clock = clock or (lambda: datetime.now(UTC))
+        self._prepared: dict[int, tuple[OutgoingBatch, tuple[BatchPlan, dict[str, Any]]]] = {}
         _hide_request_details()
 
     def __repr__(self) -> str:
         return f"SendGridBackend(host={self._client.host!r})"
+
+    def prepare(self, batch: OutgoingBatch) -> None:
+        """Check `batch` and build its body now; the next `send_batch(batch)` only posts it."""
+        if len(self._prepared) >= 4:  # a prepared batch that was never sent
+            self._prepared.clear()
+        # any error (a broken limit, a key in the content) is met and raised by send_batch
+        with contextlib.suppress(Exception):
+            self._prepared[id(batch)] = (batch, self._render(batch))
 
     async def send_batch(self, batch: OutgoingBatch) -> BatchResult:
         """Post `batch` as one Mail Send request; return the `X-Message-Id`.
@@ -78,15 +87,11 @@ class SendGridBackend:
         TransientError on 5xx or when the request could not be written, PermanentError on other
         refusals, DeliveryUncertain when the answer was lost after the request was written.
         """
-        plan = plan_batch(batch, self._clock())
+        prepared = self._prepared.pop(id(batch), None)
+        # single use: a retry checks again (send_at may have come closer to its limit)
+        plan, body = prepared[1] if prepared and prepared[0] is batch else self._render(batch)
         if not plan.recipients:
             return BatchResult(None, (), plan.skipped)
-        body, bound = build_body(batch, plan)
-        if bound >= MAX_BODY_BYTES:
-            # rare (a huge message): only then is the body serialized twice to measure it
-            size = len(json.dumps(body).encode())
-            if size >= MAX_BODY_BYTES:
-                raise InvalidBatch(f"request body of {size} bytes; SendGrid takes under 30 MB")
         started = time.perf_counter()
         message_id = await asyncio.to_thread(self._post, body)
         log.info(
@@ -101,6 +106,18 @@ class SendGridBackend:
 
     async def close(self) -> None:
         """Nothing to release: urllib opens one connection per request."""
+
+    def _render(self, batch: OutgoingBatch) -> tuple[BatchPlan, dict[str, Any]]:
+        plan = plan_batch(batch, self._clock())
+        if not plan.recipients:
+            return plan, {}
+        body, bound = build_body(batch, plan)
+        if bound >= MAX_BODY_BYTES:
+            # rare (a huge message): only then is the body serialized twice to measure it
+            size = len(json.dumps(body).encode())
+            if size >= MAX_BODY_BYTES:
+                raise InvalidBatch(f"request body of {size} bytes; SendGrid takes under 30 MB")
+        return plan, body
 
     def _post(self, body: dict[str, Any]) -> str | None:
         try:
@@ -167,8 +184,9 @@ def build_body(batch: OutgoingBatch, plan: BatchPlan) -> tuple[dict[str, Any], i
     chars += _BODY_KEYS_CHARS
     strings = 16 + 2 * len(batch.headers)
     common = common_custom_args(batch)
-    common_chars = sum(len(k) + len(v) for k, v in common.items())
-    common_strings = 2 * len(common) + 4
+    # per recipient: the fixed keys and values, the shared custom args, then what varies
+    fixed_chars = _PERSONALIZATION_CHARS + sum(len(k) + len(v) for k, v in common.items())
+    fixed_strings = _PERSONALIZATION_STRINGS + 2 * len(common)
     personalizations = body["personalizations"]
     for recipient, values in zip(plan.recipients, plan.substitutions, strict=True):
         to = _email(recipient.email.strip(), recipient.name)
@@ -183,16 +201,17 @@ def build_body(batch: OutgoingBatch, plan: BatchPlan) -> tuple[dict[str, Any], i
                 | {"delivery_id": delivery_id, "subscriber_id": subscriber_id},
             }
         )
-        chars += sum(len(k) + len(v) for k, v in to.items()) + len(unsubscribe)
-        chars += sum(len(k) + len(v) for k, v in values.items())
-        chars += common_chars + len(delivery_id) + len(subscriber_id) + _PERSONALIZATION_CHARS
-        strings += 2 * len(to) + 2 * len(values) + common_strings + _PERSONALIZATION_STRINGS
+        chars += fixed_chars + len(unsubscribe) + len(delivery_id) + len(subscriber_id)
+        chars += sum(map(len, to.values())) + sum(map(len, values)) + sum(map(len, values.values()))
+        strings += fixed_strings + 2 * (len(to) + len(values))
     return body, json_size_bound(chars, strings)
 
 
 # the body's own keys, "text/plain" and the like, and send_at's digits
 _BODY_KEYS_CHARS = 160
-# the fixed strings of each personalization: its keys and the List-Unsubscribe-Post pair
+# the fixed strings of each personalization: its keys, the List-Unsubscribe-Post pair, the
+# keys of the ids in its custom args, and those of its address ("name", "email")
+_PERSONALIZATION_STRINGS = 12
 _PERSONALIZATION_CHARS = sum(
     len(k)
     for k in (
@@ -205,9 +224,10 @@ _PERSONALIZATION_CHARS = sum(
         ONE_CLICK,
         "delivery_id",
         "subscriber_id",
+        "name",
+        "email",
     )
 )
-_PERSONALIZATION_STRINGS = 10
 
 
 def _email(address: str, name: str | None) -> dict[str, str]:

@@ -298,6 +298,12 @@ async def take_batch(
     )
 
 
+def locks_rows_only(session: AsyncSession) -> bool:
+    """True when rows taken in a transaction block no other writer until it commits (row locks
+    on PostgreSQL); SQLite's writer locks the whole database."""
+    return _is_postgres(session)
+
+
 def _is_postgres(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 

@@ -205,24 +205,31 @@ class Sender:
         record the outcome and take those rows in one transaction. Returns the next step as
         `_open` does.
 
-        A failure here leaves the batch in flight `sending`, as a crash would.
+        Where taking rows locks only them (PostgreSQL), they are taken before the answer
+        comes: uncommitted, so a crash leaves them as they were. A failure here leaves the batch
+        in flight `sending`, as a crash would.
         """
         assert step.claim is not None
         claim, edition_id = step.claim, step.claim.edition_id
         attempt = asyncio.create_task(self._attempt(step))
         try:
             async with self.sessions() as session:
-                candidates = batch = None
+                candidates = batch = following = None
                 if await self._still_sending(session, edition_id):
                     candidates = await self._select(session, edition_id)
+                if candidates is not None and queue.locks_rows_only(session):
+                    following = await self._take(session, candidates)
+                    taken_at = self._clock()
                 if candidates is not None and candidates.wanted:
-                    batch = await self._batch(session, edition_id, candidates.wanted)
+                    recipients = candidates.wanted if following is None else following.recipients
+                    batch = await self._batch(session, edition_id, recipients)
                     self.backend.prepare(batch)
                 outcome = await attempt
                 await self._write_outcome(session, claim, outcome, step.report)
-                following = None
-                if candidates is not None:
+                if candidates is not None and following is None:
                     following = await self._take(session, candidates)
+                elif following is not None:
+                    await self._renew_lease(session, following, taken_at)
                 await session.commit()
         finally:
             if not attempt.done():
@@ -232,6 +239,13 @@ class Sender:
         if batch is not None and len(batch.recipients) != len(following.recipients):
             batch = None  # another sender took some of those rows meanwhile: build again
         return _Step.of(following, batch)
+
+    async def _renew_lease(self, session: object, claim: queue.Claim, taken_at: datetime) -> None:
+        """A lease taken before a long wait (retries) must still be whole once committed."""
+        now = self._clock()
+        if (now - taken_at).total_seconds() > self.config.lease_seconds / 4:
+            until = queue.lease_from(now, self.config.lease_seconds)
+            await queue.extend_lease(session, claim.batch_id, until)  # type: ignore[arg-type]
 
     async def _still_sending(self, session: object, edition_id: int) -> bool:
         assert hasattr(session, "scalar")

@@ -217,13 +217,9 @@ class Sender:
                 candidates = batch = following = None
                 if await self._still_sending(session, edition_id):
                     candidates = await self._select(session, edition_id)
-                if candidates is not None and queue.locks_rows_only(session):
-                    following = await self._take(session, candidates)
+                if candidates is not None:
                     taken_at = self._clock()
-                if candidates is not None and candidates.wanted:
-                    recipients = candidates.wanted if following is None else following.recipients
-                    batch = await self._batch(session, edition_id, recipients)
-                    self.backend.prepare(batch)
+                    following, batch = await self._take_and_build(session, candidates)
                 outcome = await attempt
                 await self._write_outcome(session, claim, outcome, step.report)
                 if candidates is not None and following is None:
@@ -239,6 +235,28 @@ class Sender:
         if batch is not None and len(batch.recipients) != len(following.recipients):
             batch = None  # another sender took some of those rows meanwhile: build again
         return _Step.of(following, batch)
+
+    async def _take_and_build(
+        self, session: AsyncSession, candidates: queue.Candidates
+    ) -> tuple[queue.Claim | None, OutgoingBatch | None]:
+        """Sign the candidates' links and prepare their request in a thread while, where that
+        blocks nobody, the database takes the rows (uncommitted until the outcome is in)."""
+        message = await self._message(session, candidates.edition_id)
+        take = None
+        if queue.locks_rows_only(session):
+            take = asyncio.create_task(self._take(session, candidates))
+        batch = None
+        try:
+            if candidates.wanted:
+                batch = await asyncio.to_thread(self._prepare, message, candidates.wanted)
+        finally:
+            following = await take if take is not None else None
+        return following, batch
+
+    def _prepare(self, message: EditionMessage, recipients: Sequence[Recipient]) -> OutgoingBatch:
+        batch = build_batch(message, recipients, self.links)
+        self.backend.prepare(batch)
+        return batch
 
     async def _renew_lease(self, session: object, claim: queue.Claim, taken_at: datetime) -> None:
         """A lease taken before a long wait (retries) must still be whole once committed."""

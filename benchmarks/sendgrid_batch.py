@@ -1,7 +1,7 @@
 """Time to build and post a 1,000-recipient batch to the fake SendGrid, against a baseline.
 
 Baseline: POSTing the same, already-built JSON body with urllib (what the library does at its
-core). The ratio shows what building the Mail object and our checks add per batch.
+core). The ratio shows what building the body and our checks add per batch.
 Run: .venv/bin/python benchmarks/sendgrid_batch.py
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from newsletter.delivery.limits import plan_batch
-from newsletter.delivery.sendgrid_backend import SendGridBackend, build_mail
+from newsletter.delivery.sendgrid_backend import SendGridBackend, build_body
 from tests.fakes.sendgrid import FakeSendGrid, spec_path
 from tests.newsletter.delivery.conftest import make_batch
 
@@ -46,7 +46,7 @@ async def main() -> None:
         build, send, base = [], [], []
         for _ in range(ROUNDS):
             t0 = time.perf_counter()
-            body = build_mail(batch, plan_batch(batch, datetime.now(UTC)).recipients).get()
+            body, _ = build_body(batch, plan_batch(batch, datetime.now(UTC)))
             build.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
             await backend.send_batch(batch)
@@ -58,7 +58,7 @@ async def main() -> None:
         size = len(data)
     med = statistics.median
     print(f"1,000-recipient batch, {size / 1e6:.2f} MB body, median of {ROUNDS}")
-    print(f"  build Mail + checks:           {med(build) * 1000:7.1f} ms")
+    print(f"  build body + checks:           {med(build) * 1000:7.1f} ms")
     print(f"  send_batch (build+post+fake):  {med(send) * 1000:7.1f} ms")
     print(f"  baseline raw POST of the JSON: {med(base) * 1000:7.1f} ms")
     print(f"  ratio send_batch / baseline:   {med(send) / med(base):7.2f}")

@@ -16,7 +16,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import (
     Boolean,
     ColumnElement,
+    Integer,
     and_,
+    any_,
+    cast,
     exists,
     insert,
     literal,
@@ -173,6 +176,16 @@ async def next_edition(session: AsyncSession) -> int | None:
     return (await session.scalars(query)).first()
 
 
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """Rows read for the next claim, not taken yet (`take_batch` takes them)."""
+
+    edition_id: int
+    wanted: tuple[ClaimedRecipient, ...]  # attempts as they will be once taken
+    gone: dict[int, str]  # delivery id → why it is skipped (subscriber left or paused)
+    last_id: int
+
+
 async def claim_batch(
     session: AsyncSession,
     edition_id: int,
@@ -189,6 +202,19 @@ async def claim_batch(
     one-click unsubscribe takes effect before the next batch). None when no row is left after
     `after_id`. The caller commits before sending.
     """
+    candidates = await select_batch(session, edition_id, size=size, after_id=after_id)
+    if candidates is None:
+        return None
+    return await take_batch(
+        session, candidates, worker_id=worker_id, batch_id=batch_id, lease_until=lease_until
+    )
+
+
+async def select_batch(
+    session: AsyncSession, edition_id: int, *, size: int, after_id: int = 0
+) -> Candidates | None:
+    """The first step of `claim_batch`: read up to `size` claimable rows after `after_id` (on
+    PostgreSQL they stay locked, and skipped by other workers, until the transaction ends)."""
     query = (
         select(
             Delivery.id,
@@ -209,29 +235,50 @@ async def claim_batch(
         .order_by(Delivery.id)
         .limit(size)
     )
-    if session.get_bind().dialect.name == "postgresql":
+    if _is_postgres(session):
         query = query.with_for_update(skip_locked=True, of=Delivery)
     rows = (await session.execute(query)).all()
     if not rows:
         return None
-    gone = {
-        r.id: f"subscriber is {'paused' if r.paused else r.status.value}"
-        for r in rows
-        if r.status != SubscriberStatus.confirmed or r.paused
-    }
-    for reason in set(gone.values()):
-        ids = [i for i, why in gone.items() if why == reason]
+    gone: dict[int, str] = {}
+    wanted: list[ClaimedRecipient] = []
+    confirmed = SubscriberStatus.confirmed
+    for id_, subscriber_id, email, email_key, name, status, paused, attempts in rows:
+        if status != confirmed or paused:
+            gone[id_] = f"subscriber is {'paused' if paused else status.value}"
+        else:
+            wanted.append(
+                ClaimedRecipient(id_, subscriber_id, email, email_key, name, attempts + 1)
+            )
+    return Candidates(edition_id, tuple(wanted), gone, rows[-1][0])
+
+
+async def take_batch(
+    session: AsyncSession,
+    candidates: Candidates,
+    *,
+    worker_id: str,
+    batch_id: str,
+    lease_until: datetime,
+) -> Claim:
+    """The second step of `claim_batch`: skip the rows of subscribers who left, and make the
+    others `sending`; a row another worker took meanwhile is left out of the claim."""
+    for reason in set(candidates.gone.values()):
+        ids = [i for i, why in candidates.gone.items() if why == reason]
         await session.execute(
             update(Delivery)
-            .where(Delivery.id.in_(ids), Delivery.state.in_(CLAIMABLE))
-            .values(state=DeliveryState.skipped, last_error=reason)
+            .where(_id_in(session, ids), Delivery.state.in_(CLAIMABLE))
+            .values(state=DeliveryState.skipped, last_error=reason),
+            execution_options={"synchronize_session": False},
         )
-    wanted = [r.id for r in rows if r.id not in gone]
     taken: set[int] = set()
-    if wanted:
+    if candidates.wanted:
         result = await session.execute(
             update(Delivery)
-            .where(Delivery.id.in_(wanted), Delivery.state.in_(CLAIMABLE))
+            .where(
+                _id_in(session, [r.delivery_id for r in candidates.wanted]),
+                Delivery.state.in_(CLAIMABLE),
+            )
             .values(
                 state=DeliveryState.sending,
                 batch_id=batch_id,
@@ -239,15 +286,34 @@ async def claim_batch(
                 lease_until=lease_until,
                 attempts=Delivery.attempts + 1,
             )
-            .returning(Delivery.id)
+            .returning(Delivery.id),
+            execution_options={"synchronize_session": False},
         )
         taken = set(result.scalars().all())
-    recipients = tuple(
-        ClaimedRecipient(r.id, r.subscriber_id, r.email, r.email_key, r.name, r.attempts + 1)
-        for r in rows
-        if r.id in taken
+    recipients = candidates.wanted
+    if len(taken) < len(recipients):
+        recipients = tuple(r for r in recipients if r.delivery_id in taken)
+    return Claim(
+        candidates.edition_id, batch_id, recipients, len(candidates.gone), candidates.last_id
     )
-    return Claim(edition_id, batch_id, recipients, len(gone), rows[-1].id)
+
+
+def locks_rows_only(session: AsyncSession) -> bool:
+    """True when rows taken in a transaction block no other writer until it commits (row locks
+    on PostgreSQL); SQLite's writer locks the whole database."""
+    return _is_postgres(session)
+
+
+def _is_postgres(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _id_in(session: AsyncSession, ids: Sequence[int]) -> ColumnElement[bool]:
+    """`deliveries.id` among `ids`: one array parameter on PostgreSQL (`= ANY`), so a batch is
+    one short statement instead of a thousand parameters; an IN list elsewhere."""
+    if _is_postgres(session):
+        return Delivery.id == any_(cast(list(ids), postgresql.ARRAY(Integer)))
+    return Delivery.id.in_(list(ids))
 
 
 async def extend_lease(session: AsyncSession, batch_id: str, until: datetime) -> None:
@@ -285,8 +351,9 @@ async def record_outcome(
         chunk = list(ids[start : start + 1000])
         await session.execute(
             update(Delivery)
-            .where(Delivery.id.in_(chunk), Delivery.state == DeliveryState.sending)
-            .values(**values)
+            .where(_id_in(session, chunk), Delivery.state == DeliveryState.sending)
+            .values(**values),
+            execution_options={"synchronize_session": False},
         )
 
 

@@ -100,6 +100,11 @@ class BatchResult:
 class MailBackend(Protocol):
     """Hands one batch to a mail provider."""
 
+    def prepare(self, batch: OutgoingBatch) -> None:
+        """Do ahead the CPU work of a coming `send_batch(batch)` (the sender calls it while the
+        previous batch is in flight); errors are left for `send_batch` to raise."""
+        ...
+
     async def send_batch(self, batch: OutgoingBatch) -> BatchResult:
         """Send `batch`; raise a `DeliveryError` subclass when it was not (surely) taken."""
         ...

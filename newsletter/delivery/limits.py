@@ -30,16 +30,25 @@ BAD_ADDRESS = "malformed address or name"
 
 @dataclass(frozen=True, slots=True)
 class BatchPlan:
+    """What goes out: `recipients` and, in the same order, their placeholder values."""
+
     recipients: tuple[OutgoingRecipient, ...]
     skipped: tuple[SkippedRecipient, ...]
+    substitutions: tuple[dict[str, str], ...] = ()
 
 
 def custom_args_for(batch: OutgoingBatch, recipient: OutgoingRecipient) -> dict[str, str]:
     """The custom args echoed by the Event Webhook for this recipient (all strings)."""
-    args = {str(k): str(v) for k, v in batch.custom_args.items()}
-    args["edition_id"] = str(batch.edition_id)
+    args = common_custom_args(batch)
     args["delivery_id"] = str(recipient.delivery_id)
     args["subscriber_id"] = str(recipient.subscriber_id)
+    return args
+
+
+def common_custom_args(batch: OutgoingBatch) -> dict[str, str]:
+    """The custom args every recipient of the batch shares (`custom_args_for` adds the ids)."""
+    args = {str(k): str(v) for k, v in batch.custom_args.items()}
+    args["edition_id"] = str(batch.edition_id)
     return args
 
 
@@ -48,15 +57,22 @@ def plan_batch(batch: OutgoingBatch, now: datetime) -> BatchPlan:
 
     Too many recipients is the caller's bug and refuses the whole batch (no splitting: one batch
     is one request and one message id). A repeated address (case-insensitive) keeps its first
-    delivery and skips the others, so nobody gets the message twice.
+    delivery and skips the others, so nobody gets the message twice. Linear in the number of
+    recipients, with no per-recipient serialization (it runs for every batch).
     """
     if len(batch.recipients) > MAX_RECIPIENTS:
         raise InvalidBatch(
             f"{len(batch.recipients)} recipients in one batch; at most {MAX_RECIPIENTS}"
         )
     _check_message(batch, now)
+    # the custom args differ only by two integers: their JSON size is the shared part's
+    # (ids left empty) plus the digits, exactly what json.dumps of each recipient's would give
+    args = common_custom_args(batch) | {"delivery_id": "", "subscriber_id": ""}
+    args_bytes = len(json.dumps(args).encode())
+    fallback = batch.name_fallback
     seen: set[str] = set()
     keep: list[OutgoingRecipient] = []
+    pairs: list[dict[str, str]] = []
     skipped: list[SkippedRecipient] = []
     for recipient in batch.recipients:
         key = recipient.email.strip().lower()
@@ -66,9 +82,18 @@ def plan_batch(batch: OutgoingBatch, now: datetime) -> BatchPlan:
             skipped.append(SkippedRecipient(recipient.delivery_id, DUPLICATE_ADDRESS))
         else:
             seen.add(key)
-            _check_recipient(batch, recipient)
+            ids = len(str(recipient.delivery_id)) + len(str(recipient.subscriber_id))
+            if args_bytes + ids >= MAX_CUSTOM_ARGS_BYTES:
+                raise InvalidBatch(f"custom_args reach {MAX_CUSTOM_ARGS_BYTES} bytes")
+            values = recipient.substitutions(fallback)
+            if _utf8_size(values) > MAX_SUBSTITUTIONS_BYTES:
+                raise InvalidBatch(
+                    f"placeholder values of delivery {recipient.delivery_id} exceed "
+                    f"{MAX_SUBSTITUTIONS_BYTES} bytes"
+                )
             keep.append(recipient)
-    return BatchPlan(tuple(keep), tuple(skipped))
+            pairs.append(values)
+    return BatchPlan(tuple(keep), tuple(skipped), tuple(pairs))
 
 
 def _check_message(batch: OutgoingBatch, now: datetime) -> None:
@@ -87,25 +112,34 @@ def _check_message(batch: OutgoingBatch, now: datetime) -> None:
         raise InvalidBatch("send_at is more than 72 hours ahead")
 
 
-def _check_recipient(batch: OutgoingBatch, recipient: OutgoingRecipient) -> None:
-    args = custom_args_for(batch, recipient)
-    if len(json.dumps(args).encode()) >= MAX_CUSTOM_ARGS_BYTES:
-        raise InvalidBatch(f"custom_args reach {MAX_CUSTOM_ARGS_BYTES} bytes")
-    pairs = recipient.substitutions(batch.name_fallback)
-    size = sum(len(k.encode()) + len(v.encode()) for k, v in pairs.items())
-    if size > MAX_SUBSTITUTIONS_BYTES:
-        raise InvalidBatch(
-            f"placeholder values of delivery {recipient.delivery_id} exceed "
-            f"{MAX_SUBSTITUTIONS_BYTES} bytes"
-        )
+def _utf8_size(pairs: dict[str, str]) -> int:
+    """Bytes of the keys and values in UTF-8 (SendGrid counts the substitutions so)."""
+    size = 0
+    for key, value in pairs.items():
+        size += len(key) if key.isascii() else len(key.encode())
+        size += len(value) if value.isascii() else len(value.encode())
+    return size
+
+
+def json_size_bound(chars: int, strings: int) -> int:
+    """At least the JSON size in bytes of `strings` strings of `chars` characters in all, with
+    keys, quotes, separators and brackets (nothing else). json.dumps writes at most 12 bytes per
+    character (an astral one as two \\uXXXX escapes) and fewer than 8 around each string."""
+    return 12 * chars + 8 * strings
 
 
 def _plausible(recipient: OutgoingRecipient) -> bool:
     email = recipient.email.strip()
     local, at, domain = email.rpartition("@")
-    fields = (email, recipient.name or "", recipient.list_unsubscribe_header)
     return (
         bool(at and local and "." in domain)
-        and not any(c.isspace() for c in email)
-        and not any("\r" in f or "\n" in f for f in fields)
+        # str.split() cuts at exactly the characters str.isspace() reports
+        and len(email.split()) == 1
+        and not _has_line_break(email)
+        and not _has_line_break(recipient.name or "")
+        and not _has_line_break(recipient.list_unsubscribe_header)
     )
+
+
+def _has_line_break(value: str) -> bool:
+    return "\r" in value or "\n" in value

@@ -39,6 +39,9 @@ class OutboxBackend:
         self.directory = Path(directory)
         self._clock = clock or (lambda: datetime.now(UTC))
 
+    def prepare(self, batch: OutgoingBatch) -> None:
+        """Nothing worth doing ahead: each file is rendered as it is written."""
+
     async def send_batch(self, batch: OutgoingBatch) -> BatchResult:
         """Write one file per recipient; raise InvalidBatch like SendGrid would refuse, or
         TransientError when the directory cannot be written."""

@@ -41,19 +41,25 @@ def token(slot: Slot, part: Part) -> str:
     return f"[[aive:{slot.value}:{part.value}]]"
 
 
+_SLOTS = tuple(Slot)
+_SLOT_NAMES = frozenset(s.value for s in Slot)
+# (slot, text token, html token), in Slot order: built once, used for every recipient
+_TOKENS = tuple((s, token(s, Part.TEXT), token(s, Part.HTML)) for s in Slot)
+
+
 def substitutions(values: Mapping[Slot, str]) -> dict[str, str]:
     """Token → value for one recipient, both parts; HTML values are escaped.
 
     Every slot must be given (an empty string is a valid value).
     """
-    missing = set(Slot) - set(values)
-    if missing:
-        raise ValueError(f"missing placeholder values: {', '.join(sorted(missing))}")
+    if len(values) < len(_SLOTS) or any(s not in values for s in _SLOTS):
+        missing = sorted(set(Slot) - set(values))
+        raise ValueError(f"missing placeholder values: {', '.join(missing)}")
     pairs: dict[str, str] = {}
-    for slot in Slot:
+    for slot, text_token, html_token in _TOKENS:
         raw = values[slot]
-        pairs[token(slot, Part.TEXT)] = raw
-        pairs[token(slot, Part.HTML)] = html.escape(raw, quote=True)
+        pairs[text_token] = raw
+        pairs[html_token] = html.escape(raw, quote=True)
     return pairs
 
 
@@ -67,7 +73,7 @@ def misplaced_tokens(template: str, part: Part) -> list[str]:
     bad: list[str] = []
     for match in _ANY_TOKEN.finditer(template):
         parsed = _TOKEN.fullmatch(match.group(0))
-        known = parsed is not None and parsed.group(1) in set(Slot)
+        known = parsed is not None and parsed.group(1) in _SLOT_NAMES
         if not known or parsed is None or parsed.group(2) != part.value:
             bad.append(match.group(0))
     return bad

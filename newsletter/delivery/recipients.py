@@ -8,14 +8,13 @@ from __future__ import annotations
 from newsletter.subscriptions.tokens import (
     SubscriberLike,
     TokenSettings,
-    preferences_url,
-    unsubscribe_url,
+    link_urls,
 )
 
 
 def recipient_urls(settings: TokenSettings, subscriber: SubscriberLike) -> tuple[str, str]:
     """(unsubscribe URL, preferences URL) of `subscriber`, signed with the settings' key."""
-    return unsubscribe_url(settings, subscriber), preferences_url(settings, subscriber)
+    return link_urls(settings, subscriber)
 
 
 class CachedLinks:
@@ -25,4 +24,4 @@ class CachedLinks:
         self._settings = settings
 
     def __call__(self, subscriber: SubscriberLike) -> tuple[str, str]:
-        return recipient_urls(self._settings, subscriber)
+        return link_urls(self._settings, subscriber)

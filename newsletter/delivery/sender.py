@@ -5,6 +5,11 @@ worker's id and a lease) before the request, and their outcome after it. Whateve
 process dies at, the only rows whose fate is unknown are those still `sending`: the one batch in
 flight. `recover` makes them `uncertain` (once their holder is known dead or its lease is over)
 and they are sent again: that batch is the only window for a duplicate.
+
+`send_edition` overlaps the database with the request without widening that window: while a
+batch is in flight, the next batch's rows are read (and on PostgreSQL locked) and its links
+signed; once the answer is in, one transaction records the outcome and takes the next rows,
+and only then is the next request made. At any moment at most one batch is `sending`.
 """
 
 from __future__ import annotations
@@ -15,14 +20,15 @@ import os
 import random
 import secrets
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from newsletter.delivery.backend import BatchResult, MailBackend
-from newsletter.delivery.batching import EditionMessage, Links, build_batch
+from newsletter.delivery.backend import BatchResult, MailBackend, OutgoingBatch
+from newsletter.delivery.batching import EditionMessage, Links, Recipient, build_batch
 from newsletter.delivery.errors import DeliveryError, RateLimited
 from newsletter.delivery.retry import Action, RetryPolicy
 from storage import delivery_queue as queue
@@ -76,6 +82,21 @@ class BatchReport:
     finished: bool = False
 
 
+@dataclass(slots=True)
+class _Step:
+    """A claimed batch (committed `sending`) about to be sent, with its report; `batch` when
+    its links were signed ahead, while the previous batch was in flight."""
+
+    report: BatchReport
+    claim: queue.Claim | None = None
+    batch: OutgoingBatch | None = None
+
+    @classmethod
+    def of(cls, claim: queue.Claim, batch: OutgoingBatch | None = None) -> _Step:
+        report = BatchReport(claim.edition_id, claimed=len(claim.recipients), skipped=claim.skipped)
+        return cls(report, claim, batch)
+
+
 class Sender:
     """Sends queued deliveries through `backend`; several senders may share an edition."""
 
@@ -121,13 +142,24 @@ class Sender:
     ) -> list[BatchReport]:
         """Send every claimable delivery of the edition; return one report per batch."""
         await self.recover()
-        reports = []
-        while (report := await self.send_next(edition_id)) is not None:
+        reports: list[BatchReport] = []
+
+        def done(report: BatchReport) -> None:
             reports.append(report)
             if progress is not None:
                 progress(report)
-            if report.finished:
-                break
+
+        step = await self._open(edition_id)
+        while step is not None:
+            if step.claim is None or not step.claim.recipients:
+                done(step.report)
+                if step.report.finished:
+                    break
+                step = await self._open(edition_id)
+                continue
+            following = await self._deliver_and_take_next(step)
+            done(step.report)
+            step = following
         return reports
 
     async def send_next(self, edition_id: int | None = None) -> BatchReport | None:
@@ -135,50 +167,137 @@ class Sender:
 
         None when there is nothing to claim (the edition is marked sent if it is done).
         """
-        async with self.sessions() as session:
-            if edition_id is None:
+        if edition_id is None:
+            async with self.sessions() as session:
                 edition_id = await queue.next_edition(session)
                 if edition_id is None:
                     # nothing left to claim anywhere: close the editions that are done
                     if await queue.finish_sent_editions(session, self._clock()):
                         await session.commit()
                     return None
-            status = await session.scalar(select(Edition.status).where(Edition.id == edition_id))
-            if status != EditionStatus.sending:
+        step = await self._open(edition_id)
+        if step is None:
+            return None
+        if step.claim is not None and step.claim.recipients:
+            outcome = await self._attempt(step)
+            async with self.sessions() as session:
+                await self._write_outcome(session, step.claim, outcome, step.report)
+                await session.commit()
+        return step.report
+
+    async def _open(self, edition_id: int) -> _Step | None:
+        """Claim one batch and commit it; None when the edition is not being sent or nothing
+        is left to claim yet (rows of other senders still in flight)."""
+        async with self.sessions() as session:
+            if not await self._still_sending(session, edition_id):
                 return None
-            claim = await self._claim(session, edition_id)
-            if claim is None:
+            candidates = await self._select(session, edition_id)
+            if candidates is None:
                 done = await queue.finish_edition(session, edition_id, self._clock())
                 await session.commit()
-                return BatchReport(edition_id, finished=True) if done else None
+                return _Step(BatchReport(edition_id, finished=True)) if done else None
+            claim = await self._take(session, candidates)
             await session.commit()
-            message = await self._message(session, edition_id)
-        report = BatchReport(edition_id, claimed=len(claim.recipients), skipped=claim.skipped)
-        if claim.recipients:
-            await self._deliver(claim, message, report)
-        return report
+        return _Step.of(claim)
 
-    async def _claim(self, session: object, edition_id: int) -> queue.Claim | None:
-        assert hasattr(session, "execute")
-        self._batches += 1
-        batch_id = f"{self.worker_id.rsplit(':', 1)[-1]}-{self._batches}-{secrets.token_hex(3)}"
+    async def _deliver_and_take_next(self, step: _Step) -> _Step | None:
+        """Send the step's claim while the next rows are read and their links signed; then
+        record the outcome and take those rows in one transaction. Returns the next step as
+        `_open` does.
+
+        Where taking rows locks only them (PostgreSQL), they are taken before the answer
+        comes: uncommitted, so a crash leaves them as they were. A failure here leaves the batch
+        in flight `sending`, as a crash would.
+        """
+        assert step.claim is not None
+        claim, edition_id = step.claim, step.claim.edition_id
+        attempt = asyncio.create_task(self._attempt(step))
+        try:
+            async with self.sessions() as session:
+                candidates = batch = following = None
+                if await self._still_sending(session, edition_id):
+                    candidates = await self._select(session, edition_id)
+                if candidates is not None:
+                    taken_at = self._clock()
+                    following, batch = await self._take_and_build(session, candidates)
+                outcome = await attempt
+                await self._write_outcome(session, claim, outcome, step.report)
+                if candidates is not None and following is None:
+                    following = await self._take(session, candidates)
+                elif following is not None:
+                    await self._renew_lease(session, following, taken_at)
+                await session.commit()
+        finally:
+            if not attempt.done():
+                attempt.cancel()
+        if following is None:
+            return await self._open(edition_id)  # finishes the edition when it is done
+        if batch is not None and len(batch.recipients) != len(following.recipients):
+            batch = None  # another sender took some of those rows meanwhile: build again
+        return _Step.of(following, batch)
+
+    async def _take_and_build(
+        self, session: AsyncSession, candidates: queue.Candidates
+    ) -> tuple[queue.Claim | None, OutgoingBatch | None]:
+        """Sign the candidates' links and prepare their request in a thread while, where that
+        blocks nobody, the database takes the rows (uncommitted until the outcome is in)."""
+        message = await self._message(session, candidates.edition_id)
+        take = None
+        if queue.locks_rows_only(session):
+            take = asyncio.create_task(self._take(session, candidates))
+        batch = None
+        try:
+            if candidates.wanted:
+                batch = await asyncio.to_thread(self._prepare, message, candidates.wanted)
+        finally:
+            following = await take if take is not None else None
+        return following, batch
+
+    def _prepare(self, message: EditionMessage, recipients: Sequence[Recipient]) -> OutgoingBatch:
+        batch = build_batch(message, recipients, self.links)
+        self.backend.prepare(batch)
+        return batch
+
+    async def _renew_lease(self, session: object, claim: queue.Claim, taken_at: datetime) -> None:
+        """A lease taken before a long wait (retries) must still be whole once committed."""
+        now = self._clock()
+        if (now - taken_at).total_seconds() > self.config.lease_seconds / 4:
+            until = queue.lease_from(now, self.config.lease_seconds)
+            await queue.extend_lease(session, claim.batch_id, until)  # type: ignore[arg-type]
+
+    async def _still_sending(self, session: object, edition_id: int) -> bool:
+        assert hasattr(session, "scalar")
+        status = await session.scalar(select(Edition.status).where(Edition.id == edition_id))
+        return bool(status == EditionStatus.sending)
+
+    async def _select(self, session: object, edition_id: int) -> queue.Candidates | None:
+        """The next claimable rows after this sender's cursor (from the start once past the
+        end: rows that became uncertain or were released behind it)."""
         for after in (self._cursor.get(edition_id, 0), 0):
-            claim = await queue.claim_batch(
+            candidates = await queue.select_batch(
                 session,  # type: ignore[arg-type]
                 edition_id,
                 size=self.config.batch_size,
-                worker_id=self.worker_id,
-                batch_id=batch_id,
-                lease_until=queue.lease_from(self._clock(), self.config.lease_seconds),
                 after_id=after,
             )
-            if claim is not None:
-                self._cursor[edition_id] = claim.last_id
-                return claim
+            if candidates is not None:
+                self._cursor[edition_id] = candidates.last_id
+                return candidates
             if after == 0:
                 break
         self._cursor[edition_id] = 0
         return None
+
+    async def _take(self, session: object, candidates: queue.Candidates) -> queue.Claim:
+        self._batches += 1
+        batch_id = f"{self.worker_id.rsplit(':', 1)[-1]}-{self._batches}-{secrets.token_hex(3)}"
+        return await queue.take_batch(
+            session,  # type: ignore[arg-type]
+            candidates,
+            worker_id=self.worker_id,
+            batch_id=batch_id,
+            lease_until=queue.lease_from(self._clock(), self.config.lease_seconds),
+        )
 
     async def _message(self, session: object, edition_id: int) -> EditionMessage:
         if edition_id not in self._messages:
@@ -194,16 +313,26 @@ class Sender:
             )
         return self._messages[edition_id]
 
-    async def _deliver(
-        self, claim: queue.Claim, message: EditionMessage, report: BatchReport
-    ) -> None:
-        batch = build_batch(message, claim.recipients, self.links)
+    async def _batch(
+        self, session: object, edition_id: int, recipients: Sequence[Recipient]
+    ) -> OutgoingBatch:
+        """The batch for `recipients`, each with their signed links."""
+        message = await self._message(session, edition_id)
+        return build_batch(message, recipients, self.links)
+
+    async def _attempt(self, step: _Step) -> _Outcome:
+        """Send the step's batch, retrying as the policy says; what to record for it."""
+        claim, report, batch = step.claim, step.report, step.batch
+        assert claim is not None
+        if batch is None:
+            async with self.sessions() as session:
+                batch = await self._batch(session, claim.edition_id, claim.recipients)
         policy = self.config.policy
         attempt = rate_limited = 0
         while True:
             report.requests += 1
             try:
-                result = await self.backend.send_batch(batch)
+                return await self.backend.send_batch(batch)
             except DeliveryError as exc:
                 if isinstance(exc, RateLimited):
                     rate_limited += 1
@@ -212,17 +341,11 @@ class Sender:
                 decision = policy.decide(
                     exc, attempt=attempt, rate_limited=rate_limited, rng=self._rng
                 )
-                if decision.action is Action.RETRY:
-                    log.warning(
-                        "batch %s: %s; retrying in %.1f s", claim.batch_id, exc, decision.delay
-                    )
-                    await self._hold(claim.batch_id, decision.delay)
-                    await self._sleep(decision.delay)
-                    continue
-                await self._give_up(claim, exc, decision.action, report)
-                return
-            await self._record(claim, result, report)
-            return
+                if decision.action is not Action.RETRY:
+                    return exc, decision.action
+                log.warning("batch %s: %s; retrying in %.1f s", claim.batch_id, exc, decision.delay)
+                await self._hold(claim.batch_id, decision.delay)
+                await self._sleep(decision.delay)
 
     async def _hold(self, batch_id: str, delay: float) -> None:
         until = queue.lease_from(self._clock(), delay + self.config.lease_seconds)
@@ -230,71 +353,79 @@ class Sender:
             await queue.extend_lease(session, batch_id, until)
             await session.commit()
 
-    async def _record(self, claim: queue.Claim, result: BatchResult, report: BatchReport) -> None:
+    async def _write_outcome(
+        self, session: AsyncSession, claim: queue.Claim, outcome: _Outcome, report: BatchReport
+    ) -> None:
+        """Record the batch's outcome in `session` (the caller commits)."""
+        if isinstance(outcome, BatchResult):
+            await self._record(session, claim, outcome, report)
+        else:
+            await self._give_up(session, claim, *outcome, report)
+
+    async def _record(
+        self, session: AsyncSession, claim: queue.Claim, result: BatchResult, report: BatchReport
+    ) -> None:
         now = self._clock()
         accepted = set(result.accepted)
         skipped = {s.delivery_id: s.reason for s in result.skipped}
-        untold = [
-            r.delivery_id for r in claim.recipients if r.delivery_id not in accepted | set(skipped)
-        ]
-        async with self.sessions() as session:
-            await queue.record_outcome(
-                session,
-                sorted(accepted),
-                DeliveryState.accepted,
-                now=now,
-                message_id=result.message_id,
-            )
-            for reason in set(skipped.values()):
-                ids = [d for d, why in skipped.items() if why == reason]
-                await queue.record_outcome(
-                    session, ids, DeliveryState.skipped, now=now, error=reason
-                )
-            await queue.record_outcome(
-                session, untold, DeliveryState.failed, now=now, error="not taken by the backend"
-            )
-            await session.commit()
+        told = accepted | skipped.keys()
+        untold = [r.delivery_id for r in claim.recipients if r.delivery_id not in told]
+        await queue.record_outcome(
+            session, sorted(accepted), DeliveryState.accepted, now=now, message_id=result.message_id
+        )
+        for reason in set(skipped.values()):
+            ids = [d for d, why in skipped.items() if why == reason]
+            await queue.record_outcome(session, ids, DeliveryState.skipped, now=now, error=reason)
+        await queue.record_outcome(
+            session, untold, DeliveryState.failed, now=now, error="not taken by the backend"
+        )
         report.accepted += len(accepted)
         report.skipped += len(skipped)
         report.failed += len(untold)
 
     async def _give_up(
-        self, claim: queue.Claim, exc: DeliveryError, action: Action, report: BatchReport
+        self,
+        session: AsyncSession,
+        claim: queue.Claim,
+        exc: DeliveryError,
+        action: Action,
+        report: BatchReport,
     ) -> None:
         now = self._clock()
         error = str(exc)
         ids = [r.delivery_id for r in claim.recipients]
-        async with self.sessions() as session:
-            if action is Action.UNCERTAIN:
-                worn = [
-                    r.delivery_id
-                    for r in claim.recipients
-                    if r.attempts >= self.config.policy.max_attempts
-                ]
-                again = [i for i in ids if i not in set(worn)]
-                await queue.record_outcome(
-                    session, again, DeliveryState.uncertain, now=now, error=error
-                )
-                await queue.record_outcome(
-                    session,
-                    worn,
-                    DeliveryState.failed,
-                    now=now,
-                    error=f"outcome unknown after retries: {error}",
-                )
-                report.uncertain += len(again)
-                report.failed += len(worn)
-                log.warning(
-                    "batch %s: %s; %d deliveries will be sent again",
-                    claim.batch_id,
-                    error,
-                    len(again),
-                )
-            else:
-                await queue.record_outcome(session, ids, DeliveryState.failed, now=now, error=error)
-                report.failed += len(ids)
-                log.error(
-                    "batch %s of edition %s failed: %s", claim.batch_id, claim.edition_id, error
-                )
-            await session.commit()
+        if action is Action.UNCERTAIN:
+            worn = [
+                r.delivery_id
+                for r in claim.recipients
+                if r.attempts >= self.config.policy.max_attempts
+            ]
+            worn_ids = set(worn)
+            again = [i for i in ids if i not in worn_ids]
+            await queue.record_outcome(
+                session, again, DeliveryState.uncertain, now=now, error=error
+            )
+            await queue.record_outcome(
+                session,
+                worn,
+                DeliveryState.failed,
+                now=now,
+                error=f"outcome unknown after retries: {error}",
+            )
+            report.uncertain += len(again)
+            report.failed += len(worn)
+            log.warning(
+                "batch %s: %s; %d deliveries will be sent again",
+                claim.batch_id,
+                error,
+                len(again),
+            )
+        else:
+            await queue.record_outcome(session, ids, DeliveryState.failed, now=now, error=error)
+            report.failed += len(ids)
+            log.error("batch %s of edition %s failed: %s", claim.batch_id, claim.edition_id, error)
         report.error = error
+
+
+_Outcome = BatchResult | tuple[DeliveryError, Action]
+"""What `_attempt` ends with: the backend's result, or the error and what to do about it."""

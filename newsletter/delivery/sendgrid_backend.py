@@ -21,22 +21,9 @@ from typing import Any
 
 from python_http_client import exceptions as http_errors
 from sendgrid import SendGridAPIClient
-from sendgrid.helpers.mail import (
-    Category,
-    CustomArg,
-    From,
-    Header,
-    HtmlContent,
-    Mail,
-    Personalization,
-    PlainTextContent,
-    SendAt,
-    Subject,
-    Substitution,
-    To,
-)
+from sendgrid.helpers.mail import ValidateApiKey
 
-from newsletter.delivery.backend import ONE_CLICK, BatchResult, OutgoingBatch, OutgoingRecipient
+from newsletter.delivery.backend import ONE_CLICK, BatchResult, OutgoingBatch
 from newsletter.delivery.errors import (
     DeliveryUncertain,
     InvalidBatch,
@@ -44,7 +31,13 @@ from newsletter.delivery.errors import (
     RateLimited,
     TransientError,
 )
-from newsletter.delivery.limits import MAX_BODY_BYTES, custom_args_for, plan_batch
+from newsletter.delivery.limits import (
+    MAX_BODY_BYTES,
+    BatchPlan,
+    common_custom_args,
+    json_size_bound,
+    plan_batch,
+)
 from newsletter.delivery.quiet_logs import hide_request_details
 
 log = logging.getLogger(__name__)
@@ -74,10 +67,19 @@ class SendGridBackend:
         self._client = SendGridAPIClient(api_key, host=host.rstrip("/"))
         self._timeout = timeout
         self._clock = clock or (lambda: datetime.now(UTC))
+        self._prepared: dict[int, tuple[OutgoingBatch, tuple[BatchPlan, dict[str, Any]]]] = {}
         hide_request_details()
 
     def __repr__(self) -> str:
         return f"SendGridBackend(host={self._client.host!r})"
+
+    def prepare(self, batch: OutgoingBatch) -> None:
+        """Check `batch` and build its body now; the next `send_batch(batch)` only posts it."""
+        if len(self._prepared) >= 4:  # a prepared batch that was never sent
+            self._prepared.clear()
+        # any error (a broken limit, a key in the content) is met and raised by send_batch
+        with contextlib.suppress(Exception):
+            self._prepared[id(batch)] = (batch, self._render(batch))
 
     async def send_batch(self, batch: OutgoingBatch) -> BatchResult:
         """Post `batch` as one Mail Send request; return the `X-Message-Id`.
@@ -86,13 +88,11 @@ class SendGridBackend:
         TransientError on 5xx or when the request could not be written, PermanentError on other
         refusals, DeliveryUncertain when the answer was lost after the request was written.
         """
-        plan = plan_batch(batch, self._clock())
+        prepared = self._prepared.pop(id(batch), None)
+        # single use: a retry checks again (send_at may have come closer to its limit)
+        plan, body = prepared[1] if prepared and prepared[0] is batch else self._render(batch)
         if not plan.recipients:
             return BatchResult(None, (), plan.skipped)
-        body = build_mail(batch, plan.recipients).get()
-        size = len(json.dumps(body).encode())
-        if size >= MAX_BODY_BYTES:
-            raise InvalidBatch(f"request body of {size} bytes; SendGrid takes under 30 MB")
         started = time.perf_counter()
         message_id = await asyncio.to_thread(self._post, body)
         log.info(
@@ -107,6 +107,18 @@ class SendGridBackend:
 
     async def close(self) -> None:
         """Nothing to release: urllib opens one connection per request."""
+
+    def _render(self, batch: OutgoingBatch) -> tuple[BatchPlan, dict[str, Any]]:
+        plan = plan_batch(batch, self._clock())
+        if not plan.recipients:
+            return plan, {}
+        body, bound = build_body(batch, plan)
+        if bound >= MAX_BODY_BYTES:
+            # rare (a huge message): only then is the body serialized twice to measure it
+            size = len(json.dumps(body).encode())
+            if size >= MAX_BODY_BYTES:
+                raise InvalidBatch(f"request body of {size} bytes; SendGrid takes under 30 MB")
+        return plan, body
 
     def _post(self, body: dict[str, Any]) -> str | None:
         try:
@@ -141,33 +153,98 @@ class SendGridBackend:
         return PermanentError(f"SendGrid refused the batch ({status}): {detail}", status=status)
 
 
-def build_mail(batch: OutgoingBatch, recipients: tuple[OutgoingRecipient, ...]) -> Mail:
-    """The Mail Send request for `recipients` (already checked and without repeats)."""
+def build_body(batch: OutgoingBatch, plan: BatchPlan) -> tuple[dict[str, Any], int]:
+    """The Mail Send request body for the planned recipients, and an upper bound of its JSON
+    size in bytes (`json_size_bound`: the body is serialized once, by the client).
+
+    The same JSON the sendgrid library's `Mail(...).get()` gives for the same message, built as
+    plain dicts: the helper objects cost more than everything else per recipient
+    (tests/newsletter/delivery/test_sendgrid_body.py compares the two).
+    """
+    validator = ValidateApiKey()  # what the library's content helpers check
+    validator.validate_message_text(batch.text)
+    validator.validate_message_text(batch.html)
     name, address = parseaddr(batch.mail_from)
-    mail = Mail(from_email=From(address, name or None), subject=Subject(batch.subject))
-    mail.add_content(PlainTextContent(batch.text))
-    mail.add_content(HtmlContent(batch.html))
-    mail.add_category(Category(batch.category))
-    for key, value in batch.headers.items():
-        mail.add_header(Header(key, value))
+    body: dict[str, Any] = {
+        "from": _email(address, name),
+        "subject": batch.subject,
+        "personalizations": [],
+        "content": [
+            {"type": "text/plain", "value": batch.text},
+            {"type": "text/html", "value": batch.html},
+        ],
+    }
+    if batch.headers:
+        # the library inserts each message header first: the JSON lists them reversed
+        body["headers"] = dict(reversed(list(batch.headers.items())))
+    body["categories"] = [batch.category]
     if batch.send_at is not None:
-        mail.send_at = SendAt(int(batch.send_at.timestamp()))
-    for index, recipient in enumerate(recipients):
-        # index= keeps our order: the library inserts at 0 by default
-        mail.add_personalization(_personalization(batch, recipient), index=index)
-    return mail
+        body["send_at"] = int(batch.send_at.timestamp())
+    chars = len(batch.mail_from) + len(batch.subject) + len(batch.text) + len(batch.html)
+    chars += len(batch.category) + sum(len(k) + len(v) for k, v in batch.headers.items())
+    chars += _BODY_KEYS_CHARS
+    strings = 16 + 2 * len(batch.headers)
+    common = common_custom_args(batch)
+    # per recipient: the fixed keys and values, the shared custom args, then what varies
+    fixed_chars = _PERSONALIZATION_CHARS + sum(len(k) + len(v) for k, v in common.items())
+    fixed_strings = _PERSONALIZATION_STRINGS + 2 * len(common)
+    personalizations = body["personalizations"]
+    for recipient, values in zip(plan.recipients, plan.substitutions, strict=True):
+        to = _email(recipient.email.strip(), recipient.name)
+        unsubscribe = recipient.list_unsubscribe_header
+        delivery_id, subscriber_id = str(recipient.delivery_id), str(recipient.subscriber_id)
+        personalizations.append(
+            {
+                "to": [to],
+                "headers": {"List-Unsubscribe": unsubscribe, "List-Unsubscribe-Post": ONE_CLICK},
+                "substitutions": values,
+                "custom_args": common
+                | {"delivery_id": delivery_id, "subscriber_id": subscriber_id},
+            }
+        )
+        chars += fixed_chars + len(unsubscribe) + len(delivery_id) + len(subscriber_id)
+        chars += sum(map(len, to.values())) + sum(map(len, values)) + sum(map(len, values.values()))
+        strings += fixed_strings + 2 * (len(to) + len(values))
+    return body, json_size_bound(chars, strings)
 
 
-def _personalization(batch: OutgoingBatch, recipient: OutgoingRecipient) -> Personalization:
-    p = Personalization()
-    p.add_to(To(recipient.email.strip(), recipient.name or None))
-    for key, value in recipient.substitutions(batch.name_fallback).items():
-        p.add_substitution(Substitution(key, value))
-    p.add_header(Header("List-Unsubscribe", recipient.list_unsubscribe_header))
-    p.add_header(Header("List-Unsubscribe-Post", ONE_CLICK))
-    for key, value in custom_args_for(batch, recipient).items():
-        p.add_custom_arg(CustomArg(key, value))
-    return p
+# the body's own keys, "text/plain" and the like, and send_at's digits
+_BODY_KEYS_CHARS = 160
+# the fixed strings of each personalization: its keys, the List-Unsubscribe-Post pair, the
+# keys of the ids in its custom args, and those of its address ("name", "email")
+_PERSONALIZATION_STRINGS = 12
+_PERSONALIZATION_CHARS = sum(
+    len(k)
+    for k in (
+        "to",
+        "headers",
+        "substitutions",
+        "custom_args",
+        "List-Unsubscribe",
+        "List-Unsubscribe-Post",
+        ONE_CLICK,
+        "delivery_id",
+        "subscriber_id",
+        "name",
+        "email",
+    )
+)
+
+
+def _email(address: str, name: str | None) -> dict[str, str]:
+    """`sendgrid.helpers.mail.Email(address, name).get()`: without a name the library parses
+    the address as `Name <address>` (and keeps a text without `@` as a name)."""
+    if name or not address:
+        return {"name": name, "email": address} if name else {"email": address}
+    parsed_name, parsed = parseaddr(address)
+    if "@" not in parsed:
+        parsed_name, parsed = parsed, ""
+    email: dict[str, str] = {}
+    if parsed_name:
+        email["name"] = parsed_name
+    if parsed:
+        email["email"] = parsed
+    return email
 
 
 def _error_summary(body: bytes | str | None) -> str:

@@ -6,7 +6,8 @@ the request body, local `$ref`s resolved) and against the limits the spec's pros
 Valid → 202, empty body, `X-Message-Id`; invalid → 400 (401 for a bad key, 413 for a big
 body) with SendGrid's error body. Requests are recorded in `accepted` and `rejected`.
 
-`fail_next(Failure…, times=n)` injects provider trouble for the next n requests.
+`fail_next(Failure…, times=n)` injects provider trouble for the next n requests; `latency`
+delays every answer (the request is already taken).
 
 Use `with FakeSendGrid.start_in_thread() as fake:` (the sendgrid client is synchronous; its
 own thread serves both sync and async tests) or `async with FakeSendGrid() as fake:` in the
@@ -120,6 +121,9 @@ class FakeSendGrid:
         self.rejected: list[Recorded] = []
         self.url = ""
         self._failures: deque[Injected] = deque()
+        # seconds between taking a valid request and answering it (SendGrid takes a while to
+        # answer a large batch; 0: at once)
+        self.latency = 0.0
         self._runner: web.AppRunner | None = None
         self._closing: asyncio.Event | None = None
 
@@ -203,6 +207,8 @@ class FakeSendGrid:
 
         message_id = secrets.token_urlsafe(16)[:22]
         self.accepted.append(Recorded(202, headers, body, message_id, injected=None))
+        if self.latency:
+            await asyncio.sleep(self.latency)
         if injected and injected.failure is Failure.TIMEOUT:
             self.accepted[-1].injected = Failure.TIMEOUT
             assert self._closing is not None

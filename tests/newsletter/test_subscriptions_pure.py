@@ -1,9 +1,11 @@
 """Pure parts of subscriptions: tokens, rate limit, CSV validation, language choice."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
+from itsdangerous import Signer
 
 from newsletter.subscriptions import tokens
 from newsletter.subscriptions.i18n import choose_language
@@ -56,6 +58,33 @@ def test_a_changed_address_or_another_key_invalidates_old_links() -> None:
     assert not forged.value.expired
     with pytest.raises(TokenError):
         tokens.read_unsubscribe_token(keys, token[:-2] + ("AA" if token[-2:] != "AA" else "BB"))
+
+
+@pytest.mark.parametrize(
+    ("key", "subscriber"),
+    [
+        ("test-key", Sub(7, "joao@example.pt")),
+        ("x" * 64, Sub(123456789, "zoë@exämple.org")),
+        ("clé-ñ-日本", Sub(1, "a@b.c")),
+    ],
+)
+def test_links_are_byte_for_byte_what_itsdangerous_signs(key: str, subscriber: Sub) -> None:
+    """Links already in inboxes stay valid: the fast signer makes itsdangerous' exact tokens."""
+    keys = Keys(key=key)
+    value = f"{subscriber.id}.{tokens.fingerprint(subscriber.email_key)}"
+    expected = {
+        salt: Signer(key, salt=salt, digest_method=hashlib.sha256).sign(value).decode()
+        for salt in ("aive.unsubscribe", "aive.preferences")
+    }
+
+    unsubscribe, preferences = tokens.link_urls(keys, subscriber)
+
+    assert unsubscribe == f"{keys.public_url}/unsubscribe/{expected['aive.unsubscribe']}"
+    assert preferences == f"{keys.public_url}/preferences/{expected['aive.preferences']}"
+    assert tokens.unsubscribe_url(keys, subscriber) == unsubscribe
+    assert tokens.preferences_url(keys, subscriber) == preferences
+    assert tokens.read_unsubscribe_token(keys, unsubscribe.rsplit("/", 1)[1]).matches(subscriber)
+    assert tokens.read_preferences_token(keys, preferences.rsplit("/", 1)[1]).matches(subscriber)
 
 
 def test_confirm_tokens_expire_and_say_so() -> None:

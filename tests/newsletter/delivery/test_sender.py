@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email
 import email.policy
+import itertools
 import random
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
+from newsletter.delivery.backend import BatchResult, OutgoingBatch
 from newsletter.delivery.outbox_backend import OutboxBackend
 from newsletter.delivery.recipients import recipient_urls
 from newsletter.delivery.retry import RetryPolicy
@@ -319,3 +322,61 @@ async def test_the_worker_sends_a_scheduled_edition_when_its_time_comes(
     await drain_deliveries(ctx)  # the worker's next pass finds nothing left and closes it
     async with sessions() as session:
         assert (await session.get(Edition, edition)).status == EditionStatus.sent  # type: ignore[union-attr]
+
+
+class WatchingBackend:
+    """Takes every batch, and while one is "in flight" looks at the queue from outside."""
+
+    def __init__(self, sessions: SessionFactory) -> None:
+        self.sessions = sessions
+        self.events: list[tuple[str, int]] = []  # ("prepare" | "send" | "answer", first id)
+        self.sending_seen: list[tuple[int, int]] = []  # (rows sending, rows in the batch)
+        self._prepared = asyncio.Event()
+
+    def prepare(self, batch: OutgoingBatch) -> None:
+        self.events.append(("prepare", batch.recipients[0].delivery_id))
+        self._prepared.set()
+
+    async def send_batch(self, batch: OutgoingBatch) -> BatchResult:
+        self.events.append(("send", batch.recipients[0].delivery_id))
+        self._prepared.clear()
+        async with self.sessions() as session:
+            queued = await session.scalar(
+                select(func.count()).where(Delivery.state == DeliveryState.queued)
+            )
+        if queued:  # let the sender get the next batch ready, as a slow provider would
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._prepared.wait(), 5)
+        async with self.sessions() as session:
+            sending = await session.scalar(
+                select(func.count()).where(Delivery.state == DeliveryState.sending)
+            )
+        self.sending_seen.append((sending or 0, len(batch.recipients)))
+        self.events.append(("answer", batch.recipients[0].delivery_id))
+        return BatchResult("msg", tuple(r.delivery_id for r in batch.recipients))
+
+    async def close(self) -> None:
+        pass
+
+
+async def test_the_next_batch_is_made_ready_in_flight_but_only_one_batch_is_ever_sending(
+    sessions: SessionFactory,
+) -> None:
+    edition = await make_edition(sessions)
+    await add_subscribers(sessions, 3500)
+    await queue(sessions, edition)
+    backend = WatchingBackend(sessions)
+    sender = Sender(sessions, backend, Links(), "AIVE <bulletin@example.org>", config=FAST)
+
+    reports = await sender.send_edition(edition)
+
+    assert sum(r.accepted for r in reports) == 3500
+    assert backend.sending_seen == [(1000, 1000)] * 3 + [(500, 500)], (
+        "while a request is out, the rows of that batch alone are committed sending"
+    )
+    sends = [first for what, first in backend.events if what == "send"]
+    for current, following in itertools.pairwise(sends):
+        assert backend.events.index(("prepare", following)) < backend.events.index(
+            ("answer", current)
+        ), "the next batch was built while the previous one was in flight"
+    assert await states(sessions, edition) == Counter({"accepted": 3500})

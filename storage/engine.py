@@ -25,6 +25,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("connect_args", {"timeout": 30})
+        # No ROLLBACK when a connection goes back to the pool: with aiosqlite every statement is
+        # a hand-off to the connection's thread, and sessions and connections already end their
+        # transaction (commit, rollback, or close, which rolls back) before giving it back.
+        kwargs.setdefault("pool_reset_on_return", None)
         engine = create_async_engine(url, **kwargs)
 
         @event.listens_for(engine.sync_engine, "connect")

@@ -141,15 +141,6 @@ def question_screen(view: ResponseView, lang: str, preamble: str = "") -> Screen
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
-def answered_text(view: ResponseView, question: Question, lang: str) -> str:
-    """What an answered question's message becomes once the person moved on (no buttons)."""
-    value = view.answers.get(question.id)
-    shown = flow.answer_text(question, value, lang) if value is not None else ""
-    title = html.escape(localized(view.definition.title, lang))
-    answer = html.escape(shown) if shown else translate(SKIPPED, lang)
-    return f"<b>{title}</b>\n{html.escape(localized(question.text, lang))}\n→ <b>{answer}</b>"
-
-
 def answers_list(view: ResponseView, lang: str) -> list[str]:
     """`n. question — answer` for every question asked, with skipped and missing ones marked."""
     lines = []

@@ -1,5 +1,7 @@
-"""Answering a consultation in chat: one message per question, buttons for choices, typing for
-text and numbers, Back / Skip, a review before Submit, changes until closing.
+"""Answering a consultation in chat: a question per screen, buttons for choices, typing for
+text and numbers, Back / Skip, a review before Submit, changes until closing. A button turns its
+message into the next screen (the progress `3/7` tells where one is, the review lists every
+answer); a typed answer gets the next screen as a new message.
 
 Progress lives in the database (the engine commits every answer), never only in FSM storage:
 a person who stops, or a restarted bot, resumes at the same question. Every button carries the
@@ -141,6 +143,18 @@ async def _send(message: Message, screen: screens.Screen) -> None:
     await message.answer(text, reply_markup=markup)
 
 
+async def _replace(message: Message, screen: screens.Screen) -> None:
+    """Turn the message whose button was pressed into the next screen: one Bot API call, one
+    message per consultation in the chat (the review lists every answer before Submit). A new
+    message when it cannot be edited (deleted, or Telegram refuses the edit)."""
+    text, markup = screen
+    try:
+        await message.edit_text(text, reply_markup=markup)
+    except TelegramBadRequest as error:
+        if "not modified" not in error.message:
+            await message.answer(text, reply_markup=markup)
+
+
 def build_router() -> Router:
     router = Router(name="consultations")
 
@@ -208,13 +222,7 @@ def build_router() -> Router:
                     reply_markup=screens.question_screen(moved, lang)[1]
                 )
             return
-        answered = view.current
-        with contextlib.suppress(TelegramBadRequest):
-            if answered is not None and callback_data.a in (Act.option, Act.done, Act.skip):
-                await message.edit_text(screens.answered_text(moved, answered, lang))
-            else:
-                await message.edit_reply_markup(reply_markup=None)
-        await _send(message, screens.current_screen(moved, lang, city_name))
+        await _replace(message, screens.current_screen(moved, lang, city_name))
 
     @router.message(F.chat.type == "private", F.text, ~F.text.startswith("/"), StateFilter(None))
     async def typed(message: Message, session: AsyncSession, person: Person, i18n: I18n) -> None:

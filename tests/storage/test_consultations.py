@@ -17,6 +17,7 @@ from bot.engagement.consultations.errors import (
     ResponseRefused,
 )
 from storage import migrate
+from storage.audit import AuditEvent
 from storage.consultations import ConsultationResponse, ConsultationStatus, ResponseStatus
 from storage.engine import SessionFactory, create_session_factory
 from storage.networks import City, Network
@@ -197,6 +198,10 @@ async def test_back_skip_submit_and_reopen(sessions: SessionFactory) -> None:
             "satisfaction": 4,
             "budget": None,
         }
+    async with sessions() as s:  # the submission's audit event is committed with it
+        logged = (await s.execute(select(AuditEvent.actor, AuditEvent.action))).all()
+        assert logged[-1] == (f"person:{ana}", "consultation.submit")
+    async with sessions() as s:
         with pytest.raises(ResponseRefused) as refused:
             await service.answer(s, rid, "satisfaction", 5, person_id=ana, now=NOW)
         assert refused.value.reason == Refusal.already_submitted

@@ -419,7 +419,8 @@ async def submit(
     now = now or utcnow()
     consultation, response, definition = await _editable(session, response_id, person_id, now)
     kept = flow.answers_to_submit(definition, response.answers)
-    await q.save_response(
+    audit.record(session, f"person:{person_id}", "consultation.submit", consultation.slug)
+    await q.save_response(  # commits the submission and its audit event together
         session,
         response,
         answers=kept,
@@ -428,8 +429,6 @@ async def submit(
         submitted_at=now,
         person_id=person_id,
     )
-    audit.record(session, f"person:{person_id}", "consultation.submit", consultation.slug)
-    await session.commit()
     return _view(consultation, response)
 
 

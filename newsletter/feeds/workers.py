@@ -9,9 +9,10 @@ process stores the previous ones. Workers start on the first feed (~0.5-1 s) or 
 the parser, plus what the program's main module imports (``spawn`` imports it again: ~75 MB in
 all for benchmarks/ingest.py).
 
-Measured by benchmarks/ingest.py (200 feeds × 50 entries, SQLite, 2 busy cores): the first run
-went from 2.0-2.4× bare ``feedparser.parse`` to 1.3× in wall-clock time, while its CPU time
-(both processes) stays ~1.7× bare feedparser's.
+Measured by benchmarks/ingest.py (200 feeds × 50 entries, 2 cores shared with other jobs):
+the first run takes 1.26-1.34× bare ``feedparser.parse`` in wall-clock time (1.7× when the
+machine was busiest) against 1.75-1.80× (up to 2.4×) parsing in a thread, on SQLite and
+PostgreSQL alike; its CPU time (both processes) stays 1.7-1.9× bare feedparser's either way.
 
 The gain is throughput, not less work: the total CPU time is the same or a little more
 (bodies and parsed entries are pickled between processes). If the pool breaks (a worker

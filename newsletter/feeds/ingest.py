@@ -2,8 +2,9 @@
 
 One source's failure never stops the others: each source is fetched, parsed and stored on its
 own, in its own transaction, and its outcome (counts, or a one-line error) is reported and kept
-on the source row. Parsing and language detection run in a worker thread so a long run does
-not freeze the rest of the process (`aive run` serves the bot from the same event loop).
+on the source row. Parsing runs in a worker process (newsletter.feeds.workers: it overlaps
+storing on another core) and language detection in a worker thread, so a long run does not
+freeze the rest of the process (`aive run` serves the bot from the same event loop).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import lazyload
 
+from newsletter.feeds import workers
 from newsletter.feeds.backoff import next_attempt
 from newsletter.feeds.fetch import Fetcher, FetchLimits, FetchRequest, FetchResult, FetchStatus
 from newsletter.feeds.parse import ParsedFeed, parse_feed
@@ -121,7 +123,7 @@ async def _store_batch(
     """Store a batch of fetch results; reports in the batch's order.
 
     Unchanged feeds (304) are recorded together in one transaction. The others are stored one
-    by one, each parsed in a worker thread while the previous one is being stored.
+    by one, each parsed in a worker process while the previous one is being stored.
     """
     ids = [source_id for source_id, _ in batch]
     pairs = list(zip(ids, results, strict=True))
@@ -138,12 +140,12 @@ async def _store_batch(
 
 
 def _parse_soon(result: FetchResult) -> asyncio.Future[ParsedFeed] | None:
-    """Start parsing a fetched body in a worker thread; None when there is nothing to parse."""
+    """Start parsing a fetched body in a worker process; None when there is nothing to parse."""
     if not result.ok or result.body is None:
         return None
     url = result.final_url or result.request.url
     return asyncio.ensure_future(
-        asyncio.to_thread(parse_feed, result.body, url, fetched_at=result.fetched_at)
+        workers.parse_elsewhere(result.body, url, result.fetched_at, parse_feed)
     )
 
 

@@ -14,7 +14,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 
-from newsletter.feeds import ingest
+from newsletter.feeds import ingest, workers
 from newsletter.feeds.fetch import Fetcher, FetchLimits
 from newsletter.feeds.ingest import SourceReport, fetch_due
 from newsletter.feeds.upsert import Counts
@@ -214,6 +214,7 @@ async def test_unchanged_feed_is_asked_conditionally_and_304_costs_no_parsing(
         return real_parse(data, url, **kw)
 
     monkeypatch.setattr(ingest, "parse_feed", counting_parse)
+    monkeypatch.setattr(workers, "PARSE_PROCESSES", 0)  # parse here, where it is counted
     later = NOW + timedelta(hours=1)
     reports = await run(sessions, now=later)
 

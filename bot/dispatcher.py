@@ -18,6 +18,7 @@ from bot.config import BotConfig
 from bot.features import (
     broadcast_staff,
     cafes,
+    cafes_staff,
     consultations,
     consultations_staff,
     fallback,
@@ -50,6 +51,7 @@ def feature_routers() -> list[Router]:
     """Fresh routers of every feature, in matching order (a router can join one dispatcher)."""
     return [
         consultations.build_router(),  # before start: it takes /start c<id> deep links
+        cafes.build_router(),  # before start too: /start f<id>
         start.build_router(),
         language.build_router(),
         help.build_router(),
@@ -58,7 +60,7 @@ def feature_routers() -> list[Router]:
         broadcast_staff.build_router(),
         consultations_staff.build_router(),
         polls.build_router(),
-        cafes.build_router(),
+        cafes_staff.build_router(),
         youth.build_router(),
         youth_review.build_router(),
     ]

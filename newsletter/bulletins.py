@@ -19,7 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from newsletter.bulletin_errors import BulletinError, EditionLocked, EditsError, NotFoundError
 from newsletter.cadence import CadenceError, last_fires
-from newsletter.candidates import load_candidates, load_open_consultations
+from newsletter.candidates import load_candidates, load_open_consultations, load_upcoming_cafes
 from newsletter.compose import compose_edition
 from newsletter.edition import (
     ComposeOptions,
@@ -56,6 +56,8 @@ class BulletinConfig:
     timezone: str = "Europe/Madrid"
     # where a reader takes part in an open consultation; `{public_url}`, `{id}`, `{slug}`
     consultation_link: str = "{public_url}/consultations/{slug}"
+    # the public page of an upcoming café the agenda lists; same placeholders
+    cafe_link: str = "{public_url}/cafes/{slug}"
     options: ComposeOptions = field(default_factory=ComposeOptions)
     fallback_days: int = 31
 
@@ -66,7 +68,8 @@ class Extras:
 
     # None: the youth ideas approved during the edition's period, read from the database
     youth: Sequence[YouthSubmission] | None = None
-    cafes: Sequence[UpcomingCafe] = ()
+    # None: the cafés starting within CAFE_HORIZON of the edition, read from the database
+    cafes: Sequence[UpcomingCafe] | None = None
 
 
 async def get_series(session: AsyncSession, slug: str) -> Series:
@@ -322,13 +325,23 @@ async def _compose_and_render(
         include_ids=edits.pinned,
         timezone=config.timezone,
     )
+    public_url = config.public_url.rstrip("/")
     consultations = await load_open_consultations(
         session,
         language=edition.language,
         now=now,
         series_networks=series.networks,
-        link=config.consultation_link.replace("{public_url}", config.public_url.rstrip("/")),
+        link=config.consultation_link.replace("{public_url}", public_url),
     )
+    cafes = extras.cafes
+    if cafes is None:
+        cafes = await load_upcoming_cafes(
+            session,
+            language=edition.language,
+            now=now,
+            series_networks=series.networks,
+            link=config.cafe_link.replace("{public_url}", public_url),
+        )
     youth = extras.youth
     if youth is None:
         youth = await approved_youth_for_bulletin(
@@ -341,7 +354,7 @@ async def _compose_and_render(
         series_networks=series.networks,
         options=config.options,
         edits=staff,
-        cafes=extras.cafes,
+        cafes=cafes,
         consultations=consultations,
         youth=youth,
     )

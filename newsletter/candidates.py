@@ -8,16 +8,21 @@ the union of their networks, the highest priority and the first city found.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Row, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from newsletter.edition import CandidateItem, OpenConsultation, Period
+from newsletter.edition import CandidateItem, OpenConsultation, Period, UpcomingCafe
+from storage.cafes import Cafe
 from storage.consultations import Consultation, ConsultationStatus
 from storage.feeds import Item, ItemSource, Source
+
+# How far ahead an edition announces cafés, and which audiences a public bulletin may show.
+CAFE_HORIZON = timedelta(days=60)
+PUBLIC_CAFE_AUDIENCES = ("everyone", "city_representatives", "youth")
 
 # Feed categories that tag an item, in our languages (compared lower-cased).
 TAG_WORDS: Mapping[str, frozenset[str]] = {
@@ -147,6 +152,41 @@ async def load_open_consultations(
             title=localized(c.titles or {}, language) or c.slug,
             closes_at=c.closes_at,
             url=link.format(id=c.id, slug=c.slug),
+        )
+        for c in rows
+        if not c.networks or not wanted or wanted & set(c.networks)
+    ]
+
+
+async def load_upcoming_cafes(
+    session: AsyncSession,
+    *,
+    language: str,
+    now: datetime,
+    series_networks: Collection[str],
+    link: str,
+) -> list[UpcomingCafe]:
+    """Cafés starting after `now` and within CAFE_HORIZON, for the series' networks, except
+    staff-only ones; `link` is a template with `{id}` and `{slug}`."""
+    rows = (
+        await session.scalars(
+            select(Cafe)
+            .where(
+                Cafe.starts_at > now,
+                Cafe.starts_at <= now + CAFE_HORIZON,
+                Cafe.audience.in_(PUBLIC_CAFE_AUDIENCES),
+            )
+            .order_by(Cafe.starts_at, Cafe.id)
+        )
+    ).all()
+    wanted = set(series_networks)
+    return [
+        UpcomingCafe(
+            id=c.id,
+            title=localized(c.titles or {}, language) or c.slug,
+            starts_at=c.starts_at,
+            url=link.format(id=c.id, slug=c.slug),
+            language=c.language,
         )
         for c in rows
         if not c.networks or not wanted or wanted & set(c.networks)

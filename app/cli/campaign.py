@@ -265,15 +265,24 @@ def report(
 @app.command()
 def kit(
     year: YEAR,
-    out: Annotated[Path, typer.Option("--out", help="The directory to write the kit into.")],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="The directory to write the kit into (default: AIVE_KIT_DIR/<year>, "
+            "which the web process serves at /campaigns/<year>/kit/).",
+        ),
+    ] = None,
     as_json: JSON = False,
 ) -> None:
     """Build the year's kit into DIR (one folder per language, an index.html) and DIR.zip."""
     from campaigns.kit import KitError, build_kit, check_kit, load_kit_inputs
+    from campaigns.kit_site import published_kit
     from newsletter.render import RenderError
     from newsletter.youth import mark_published
 
-    settings = settings_or_exit()
+    config = campaign_config(settings_or_exit())
+    out = out or published_kit(config.kit_dir, year)
 
     async def _go(sessions: SessionFactory) -> Any:
         async with sessions() as session:
@@ -283,7 +292,7 @@ def kit(
                 year,
                 theme=campaign.theme,
                 declaration=campaign.declaration or None,
-                url=campaign.kit_url or f"{settings.public_url}/campaigns/{year}/kit/",
+                url=campaign.kit_url or config.kit_url(year),
             )
             manifest = build_kit(inputs, out, zip_path=out.with_suffix(".zip"))
             problems = check_kit(out)

@@ -1,5 +1,6 @@
 """Virtual cafés in chat: Join (with an .ics), Leave (the waiting list moves up), Check in;
-for staff, `/cafes` lists the latest cafés and `/cafes ID` shows a report.
+`/start f<id>` (the link on the café's public page) shows the invitation to whoever the café is
+for. The staff's `/cafes` is in bot.features.cafes_staff.
 
 The buttons come with the invitation and the reminders (queued by bot.engagement.cafes).
 Handlers read the time from the `clock` in the dispatcher's data when there is one (tests).
@@ -7,15 +8,14 @@ Handlers read the time from the `clock` in the dispatcher's data when there is o
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import CommandObject, CommandStart
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
     BufferedInputFile,
@@ -28,10 +28,9 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
-from bot.engagement.cafes import messages, report, service
-from bot.engagement.cafes.calendar import CalendarEvent, calendar_file, local_time, zone
+from bot.engagement.cafes import messages, service
+from bot.engagement.cafes.calendar import CalendarEvent, calendar_file, zone
 from bot.engagement.cafes.service import CafeOver, CheckIn
-from bot.filters import IsStaff
 from storage.base import utcnow
 from storage.cafes import Cafe, SeatState
 from storage.errors import NotFound
@@ -40,6 +39,7 @@ from storage.people import Person
 log = logging.getLogger(__name__)
 _ = messages.catalog.text
 Clock = Callable[[], datetime]
+DEEP_LINK = r"^f(\d{1,9})$"  # /start f<café id>
 
 
 class CafeAction(CallbackData, prefix="cf"):
@@ -47,16 +47,16 @@ class CafeAction(CallbackData, prefix="cf"):
     c: int  # café id
 
 
-class CafeStaff(CallbackData, prefix="cfs"):
-    c: int  # café id: show its report
-
-
-def leave_button(cafe_id: int, lang: str) -> InlineKeyboardMarkup:
-    data = CafeAction(a=messages.LEAVE, c=cafe_id).pack()
-    label = messages.button_label(messages.LEAVE, lang)
+def action_button(action: str, cafe_id: int, lang: str) -> InlineKeyboardMarkup:
+    data = CafeAction(a=action, c=cafe_id).pack()
+    label = messages.button_label(action, lang)
     return InlineKeyboardMarkup(
         inline_keyboard=[[InlineKeyboardButton(text=label, callback_data=data)]]
     )
+
+
+def leave_button(cafe_id: int, lang: str) -> InlineKeyboardMarkup:
+    return action_button(messages.LEAVE, cafe_id, lang)
 
 
 def calendar_for(cafe: Cafe, lang: str, config: BotConfig, now: datetime) -> BufferedInputFile:
@@ -93,112 +93,32 @@ async def send_promotion(
         log.warning("café %s: could not tell person %s of their seat: %s", cafe.id, person_id, exc)
 
 
-def report_text(found: report.CafeReport, lang: str, tz_name: str) -> str:
-    tz = zone(tz_name, "UTC")
-    lines = [
-        f"<b>{html.escape(found.title)}</b> (#{found.id}, {found.slug})",
-        local_time(found.starts_at, tz, lang),
-        _(
-            "Registered: %(registered)s of %(capacity)s. Waiting list: %(waiting)s. "
-            "Left: %(left)s.",
-            lang,
-            registered=found.registered,
-            capacity=found.capacity,
-            waiting=found.waiting,
-            left=found.left,
-        ),
-        _(
-            "Attended: %(attended)s (%(rate)s%% of the registered).",
-            lang,
-            attended=found.attended,
-            rate=found.attendance_rate,
-        ),
-    ]
-    if found.evaluation_id is not None:
-        lines.append(_("Evaluations submitted: %(n)s.", lang, n=found.evaluations_submitted))
-        lines += [f"  · {html.escape(a.text)}: {a.average} ({a.answers})" for a in found.averages]
-    for label, counts in (
-        (_("Countries", lang), found.countries),
-        (_("Networks", lang), found.networks),
-        (_("Speakers by gender", lang), found.speaker_genders),
-    ):
-        if counts:
-            shown = ", ".join(f"{html.escape(k)} {v}" for k, v in counts.items())
-            lines.append(f"{label}: {shown}")
-    return "\n".join(lines)
-
-
 def build_router() -> Router:
     router = Router(name="cafes")
 
-    @router.callback_query(CafeStaff.filter(), ~IsStaff())
-    async def refuse_button(query: CallbackQuery, i18n: I18n) -> None:
-        await query.answer(
-            _("Only the secretariat staff can do this.", i18n.current_locale), show_alert=True
-        )
-
-    @router.message(Command("cafes"), IsStaff())
-    async def list_cafes(
+    @router.message(CommandStart(deep_link=True, magic=F.args.regexp(DEEP_LINK)))
+    async def deep_link(
         message: Message,
         command: CommandObject,
         session: AsyncSession,
-        i18n: I18n,
         person: Person,
-        config: BotConfig,
-    ) -> None:
-        lang = i18n.current_locale
-        tz = zone(person.timezone, config.timezone).key
-        arg = (command.args or "").strip()
-        if arg.isdigit():
-            try:
-                found = await report.cafe_report(session, int(arg), lang=lang)
-            except NotFound:
-                await message.answer(_("There is no café %(id)s.", lang, id=arg))
-                return
-            await message.answer(report_text(found, lang, tz))
-            return
-        cafes = await service.latest_cafes(session)
-        if not cafes:
-            await message.answer(
-                _("No café yet. Schedule one with `aive cafes create FILE.yaml`.", lang)
-            )
-            return
-        for cafe in cafes:
-            text = (
-                f"#{cafe.id} <b>{messages.title(cafe, lang)}</b>\n"
-                f"{local_time(cafe.starts_at, zone(tz, 'UTC'), lang)} · "
-                f"{cafe.seats_taken}/{cafe.capacity}"
-            )
-            markup = InlineKeyboardMarkup(
-                inline_keyboard=[
-                    [
-                        InlineKeyboardButton(
-                            text=_("Report", lang), callback_data=CafeStaff(c=cafe.id).pack()
-                        )
-                    ]
-                ]
-            )
-            await message.answer(text, reply_markup=markup)
-
-    @router.callback_query(CafeStaff.filter(), IsStaff())
-    async def show_report(
-        query: CallbackQuery,
-        callback_data: CafeStaff,
-        session: AsyncSession,
         i18n: I18n,
-        person: Person,
         config: BotConfig,
+        clock: Clock = utcnow,
     ) -> None:
         lang = i18n.current_locale
         try:
-            found = await report.cafe_report(session, callback_data.c, lang=lang)
+            cafe = await service.get_cafe(session, int((command.args or "f0")[1:]))
         except NotFound:
-            await query.answer(_("This café no longer exists.", lang), show_alert=True)
+            await message.answer(_("This café no longer exists.", lang))
             return
-        await query.answer()
-        if isinstance(query.message, Message):
-            tz = zone(person.timezone, config.timezone).key
-            await query.message.answer(report_text(found, lang, tz))
+        if clock() >= cafe.ends_at:
+            await message.answer(_("This café is over.", lang))
+        elif not await service.in_audience(session, cafe, person.id):
+            await message.answer(messages.not_for_you(cafe, lang))
+        else:
+            text = messages.invitation(cafe, lang, zone(person.timezone, config.timezone))
+            await message.answer(text, reply_markup=action_button(messages.JOIN, cafe.id, lang))
 
     @router.callback_query(CafeAction.filter())
     async def act(

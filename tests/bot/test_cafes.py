@@ -21,7 +21,8 @@ from bot.engagement.cafes.notices import action_data, due_kinds
 from bot.engagement.cafes.report import speaker_balance
 from bot.engagement.cafes.schema import CafeDefinitionError, load_cafe
 from bot.engagement.cafes.service import CheckIn
-from bot.features.cafes import CafeAction, CafeStaff
+from bot.features.cafes import CafeAction
+from bot.features.cafes_staff import CafeStaff
 from storage.cafes import Cafe, CafeSeat, NoticeKind, SeatState
 from storage.engine import SessionFactory
 from storage.people import Person

@@ -38,6 +38,16 @@ def speakers_line(cafe: Cafe) -> str:
     return ", ".join(names)
 
 
+def not_for_you(cafe: Cafe, lang: str) -> str:
+    """To someone outside the café's audience who opened its link."""
+    audiences = {
+        "city_representatives": _("This café is for representatives of member cities.", lang),
+        "youth": _("This café is for young people of member cities.", lang),
+    }
+    whom = audiences.get(cafe.audience) or _("This café is by invitation.", lang)
+    return whom + " " + _("The secretariat sends the invitations in this chat.", lang)
+
+
 def invitation(cafe: Cafe, lang: str, tz: ZoneInfo) -> str:
     lines = [
         _("Virtual café: <b>%(title)s</b>", lang, title=title(cafe, lang)),

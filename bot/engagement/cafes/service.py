@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -218,6 +218,16 @@ async def check_in(
 
 async def audience_people(session: AsyncSession, cafe: Cafe) -> list[int]:
     """Active people with a chat in the café's audience (and, if named, its networks)."""
+    return list(await session.scalars(_audience(cafe).order_by(Person.id)))
+
+
+async def in_audience(session: AsyncSession, cafe: Cafe, person_id: int) -> bool:
+    """Whether the café is for this person (its audience and, if named, its networks)."""
+    found = await session.scalar(_audience(cafe).where(Person.id == person_id).limit(1))
+    return found is not None
+
+
+def _audience(cafe: Cafe) -> Select[int]:
     query = select(Person.id).where(Person.active.is_(True), Person.telegram_id.is_not(None))
     if (role := _ROLE_OF.get(cafe.audience)) is not None:
         query = query.where(
@@ -231,7 +241,7 @@ async def audience_people(session: AsyncSession, cafe: Cafe) -> list[int]:
             .where(Network.slug.in_(cafe.networks))
         )
         query = query.where(Person.id.in_(in_networks))
-    return list(await session.scalars(query.order_by(Person.id)))
+    return query
 
 
 async def cafes_around(session: AsyncSession, now: datetime, *, days: int = 30) -> list[Cafe]:

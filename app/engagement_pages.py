@@ -1,8 +1,10 @@
-"""`/consultations/{slug}`: the public page of a consultation, where bulletins link.
+"""The public pages bulletins link to: `/consultations/{slug}` and `/cafes/{slug}`.
 
-A reader sees, in their language, what is asked, of whom, until when, and (while it is open) a
-button that opens the consultation in the Telegram bot (`/start c<id>`, the deep link the bot
-answers). Drafts and unknown slugs are 404. Strings are in the `archive` gettext domain.
+A reader sees, in their language, what a consultation asks, of whom and until when, or what a
+virtual café is about, when (in the secretariat's timezone), in which language and with whom;
+while one can still take part, a button opens it in the Telegram bot (`/start c<id>` for a
+consultation, `/start f<id>` for a café: deep links the bot answers). Draft consultations,
+staff-only cafés and unknown slugs are 404. Strings are in the `archive` gettext domain.
 """
 
 from __future__ import annotations
@@ -12,18 +14,21 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
-from babel.dates import format_date, format_datetime, format_time, get_datetime_format
 from sqlalchemy import select
 
+from bot.engagement.cafes.calendar import local_time
+from bot.engagement.cafes.messages import language_name
 from bot.engagement.consultations.schema import Definition, QuestionType, localized
 from bot.engagement.consultations.service import definition_of
 from bot.identity import BotUsername
 from bot.invites import invite_link
 from newsletter.archive import CONFIG, SESSIONS, render_page, visitor_language
+from newsletter.candidates import PUBLIC_CAFE_AUDIENCES
 from storage.base import utcnow
+from storage.cafes import Cafe
 from storage.consultations import Consultation, ConsultationStatus
 
-BOT_USERNAME = web.AppKey("consultation_bot_username", BotUsername)
+BOT_USERNAME = web.AppKey("engagement_bot_username", BotUsername)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +66,7 @@ def public_view(
     zone = ZoneInfo(timezone)
 
     def when(moment: datetime) -> str:
-        return local_datetime(moment, zone, lang)
+        return local_time(moment, zone, lang)
 
     questions = tuple(
         PublicQuestion(
@@ -86,14 +91,6 @@ def public_view(
     )
 
 
-def local_datetime(moment: datetime, zone: ZoneInfo, lang: str) -> str:
-    """ "4 de desembre del 2026, 23:04 (CET)": the date in full, the time to the minute."""
-    pattern = str(get_datetime_format("long", locale=lang))
-    text = pattern.replace("{1}", format_date(moment.astimezone(zone), "long", locale=lang))
-    text = text.replace("{0}", format_time(moment, "short", tzinfo=zone, locale=lang))
-    return f"{text} ({format_datetime(moment, 'z', tzinfo=zone, locale=lang)})"
-
-
 async def consultation_page(request: web.Request) -> web.Response:
     lang = visitor_language(request)
     async with request.app[SESSIONS]() as session:
@@ -112,7 +109,53 @@ async def consultation_page(request: web.Request) -> web.Response:
     return render_page("consultation.html.j2", lang, consultation=view, telegram_link=link)
 
 
-def setup_consultation_pages(app: web.Application, bot_username: BotUsername) -> None:
-    """Add `/consultations/{slug}`; needs the archive's routes (sessions, config) on `app`."""
+@dataclass(frozen=True, slots=True)
+class PublicCafe:
+    title: str
+    description: str
+    over: bool
+    when: str
+    minutes: int
+    language: str
+    speakers: tuple[str, ...]
+    audience: str
+    capacity: int
+    seats_left: int
+
+
+def public_cafe(cafe: Cafe, lang: str, now: datetime, timezone: str) -> PublicCafe:
+    """What the café page shows (no I/O): texts in `lang`, the start in `timezone`."""
+    return PublicCafe(
+        title=localized(cafe.titles, lang) or cafe.slug,
+        description=localized(cafe.descriptions, lang),
+        over=now >= cafe.ends_at,
+        when=local_time(cafe.starts_at, ZoneInfo(timezone), lang),
+        minutes=cafe.duration_minutes,
+        language=language_name(cafe.language, lang),
+        speakers=tuple(str(s.get("name", "")) for s in cafe.speakers if s.get("name")),
+        audience=cafe.audience,
+        capacity=cafe.capacity,
+        seats_left=max(0, cafe.capacity - cafe.seats_taken),
+    )
+
+
+async def cafe_page(request: web.Request) -> web.Response:
+    lang = visitor_language(request)
+    async with request.app[SESSIONS]() as session:
+        cafe = await session.scalar(select(Cafe).where(Cafe.slug == request.match_info["slug"]))
+    if cafe is None or cafe.audience not in PUBLIC_CAFE_AUDIENCES:
+        raise web.HTTPNotFound()
+    view = public_cafe(cafe, lang, utcnow(), request.app[CONFIG].timezone)
+    link = None
+    if not view.over:
+        username = await request.app[BOT_USERNAME].get()
+        link = invite_link(username, f"f{cafe.id}") if username else None
+    return render_page("cafe.html.j2", lang, cafe=view, telegram_link=link)
+
+
+def setup_engagement_pages(app: web.Application, bot_username: BotUsername) -> None:
+    """Add `/consultations/{slug}` and `/cafes/{slug}`; needs the archive's routes on `app`
+    (its sessions and config)."""
     app[BOT_USERNAME] = bot_username
     app.router.add_get("/consultations/{slug}", consultation_page)
+    app.router.add_get("/cafes/{slug}", cafe_page)

@@ -1,13 +1,14 @@
-"""The consultation page a bulletin links to, as a subscriber opens it in a browser."""
+"""The consultation and café pages a bulletin links to, as a subscriber opens them."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import update
 
 from app import catalogs
 from app.context import AppContext
@@ -16,8 +17,10 @@ from app.web import build_web_app
 from bot.engagement.consultations import service
 from newsletter import bulletins
 from storage.base import utcnow
+from storage.cafes import Cafe
 from storage.consultations import ConsultationStatus
 from storage.engine import SessionFactory
+from tests.bot.cafe_support import schedule_cafe
 from tests.bot.consultation_support import create_declaration
 from tests.fakes.telegram import FakeTelegram
 from tests.newsletter.bulletin_samples import build_world
@@ -155,3 +158,75 @@ async def test_the_link_in_a_bulletin_opens_the_consultation_page(
     response = await client.get(links[0])
     assert response.status == 200
     assert "Declaration 2026" in await response.text()
+
+
+# Cafés -------------------------------------------------------------------------------------
+
+CAFE_START = datetime(2027, 3, 17, 16, 0, tzinfo=UTC)
+
+
+async def test_an_upcoming_cafe_shows_when_who_and_a_link_to_join(
+    client: TestClient, sessions: SessionFactory
+) -> None:
+    cafe_id, _ = await schedule_cafe(sessions, CAFE_START, utcnow(), capacity=12)
+    page = await (await client.get("/cafes/school-streets?lang=fr")).text()
+    assert "<h1>Rues scolaires</h1>" in page
+    assert "17 mars 2027, 16:00 (heure : Portugal" in page  # Lisbon (the setting): UTC+0 then
+    assert "60 minutes" in page and "Conversation en espagnol." in page
+    assert "Avec Ana Ruiz, Joaquim Sousa, Alex Moreau." in page
+    assert "12 places libres sur 12." in page and "Ouvert à toutes et à tous." in page
+    assert f'href="https://t.me/aive_test_bot?start=f{cafe_id}"' in page
+
+
+async def test_a_finished_cafe_says_so_and_staff_cafes_are_not_public(
+    client: TestClient, sessions: SessionFactory
+) -> None:
+    cafe_id, _ = await schedule_cafe(sessions, CAFE_START, utcnow())
+    async with sessions() as session:
+        past = utcnow() - timedelta(days=2)
+        await session.execute(update(Cafe).where(Cafe.id == cafe_id).values(starts_at=past))
+        await session.commit()
+    page = await (await client.get("/cafes/school-streets?lang=es")).text()
+    assert "Este café ha terminado." in page and "t.me/" not in page
+    async with sessions() as session:
+        await session.execute(update(Cafe).where(Cafe.id == cafe_id).values(audience="staff"))
+        await session.commit()
+    assert (await client.get("/cafes/school-streets")).status == 404
+    assert (await client.get("/cafes/nothing-here")).status == 404
+
+
+async def test_bulletins_announce_upcoming_cafes_and_the_link_opens_their_page(
+    client: TestClient, sessions: SessionFactory
+) -> None:
+    soon = utcnow() + timedelta(days=10)
+    await schedule_cafe(sessions, soon, utcnow())
+    config = bulletins.BulletinConfig(public_url=PUBLIC)
+    async with sessions() as session:
+        await build_world(session)
+        edition = await bulletins.compose_draft(session, "global", "fr", utcnow(), config=config)
+    html = edition.html or ""
+    assert "Rues scolaires" in html
+    assert f'href="{PUBLIC}/cafes/school-streets"' in html
+    response = await client.get("/cafes/school-streets?lang=pt")
+    assert response.status == 200 and "Ruas escolares" in await response.text()
+
+
+async def test_staff_only_and_far_away_cafes_stay_out_of_bulletins(
+    sessions: SessionFactory,
+) -> None:
+    cafe_id, _ = await schedule_cafe(sessions, utcnow() + timedelta(days=10), utcnow())
+    config = bulletins.BulletinConfig(public_url=PUBLIC)
+    async with sessions() as session:
+        await build_world(session)
+    for change in (
+        {"audience": "staff"},
+        {"audience": "everyone", "starts_at": utcnow() + timedelta(days=200)},
+    ):
+        async with sessions() as session:
+            await session.execute(update(Cafe).where(Cafe.id == cafe_id).values(**change))
+            await session.commit()
+            edition = await bulletins.compose_draft(
+                session, "global", "en", utcnow(), config=config
+            )
+        html = edition.html or ""
+        assert "School streets" not in html and "/cafes/" not in html, change

@@ -1,0 +1,136 @@
+"""Cafés for the secretariat staff: `/cafes` lists the latest cafés with a Report button,
+`/cafes ID` shows one report; both refused to everyone else."""
+
+from __future__ import annotations
+
+import html
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import BotConfig
+from bot.engagement.cafes import messages, report, service
+from bot.engagement.cafes.calendar import local_time, zone
+from bot.filters import IsStaff
+from storage.errors import NotFound
+from storage.people import Person
+
+_ = messages.catalog.text
+
+
+class CafeStaff(CallbackData, prefix="cfs"):
+    c: int  # café id: show its report
+
+
+def report_text(found: report.CafeReport, lang: str, tz_name: str) -> str:
+    tz = zone(tz_name, "UTC")
+    lines = [
+        f"<b>{html.escape(found.title)}</b> (#{found.id}, {found.slug})",
+        local_time(found.starts_at, tz, lang),
+        _(
+            "Registered: %(registered)s of %(capacity)s. Waiting list: %(waiting)s. "
+            "Left: %(left)s.",
+            lang,
+            registered=found.registered,
+            capacity=found.capacity,
+            waiting=found.waiting,
+            left=found.left,
+        ),
+        _(
+            "Attended: %(attended)s (%(rate)s%% of the registered).",
+            lang,
+            attended=found.attended,
+            rate=found.attendance_rate,
+        ),
+    ]
+    if found.evaluation_id is not None:
+        lines.append(_("Evaluations submitted: %(n)s.", lang, n=found.evaluations_submitted))
+        lines += [f"  · {html.escape(a.text)}: {a.average} ({a.answers})" for a in found.averages]
+    for label, counts in (
+        (_("Countries", lang), found.countries),
+        (_("Networks", lang), found.networks),
+        (_("Speakers by gender", lang), found.speaker_genders),
+    ):
+        if counts:
+            shown = ", ".join(f"{html.escape(k)} {v}" for k, v in counts.items())
+            lines.append(f"{label}: {shown}")
+    return "\n".join(lines)
+
+
+def build_router() -> Router:
+    router = Router(name="cafes_staff")
+
+    @router.callback_query(CafeStaff.filter(), ~IsStaff())
+    async def refuse_button(query: CallbackQuery, i18n: I18n) -> None:
+        await query.answer(
+            _("Only the secretariat staff can do this.", i18n.current_locale), show_alert=True
+        )
+
+    @router.message(Command("cafes"), IsStaff())
+    async def list_cafes(
+        message: Message,
+        command: CommandObject,
+        session: AsyncSession,
+        i18n: I18n,
+        person: Person,
+        config: BotConfig,
+    ) -> None:
+        lang = i18n.current_locale
+        tz = zone(person.timezone, config.timezone).key
+        arg = (command.args or "").strip()
+        if arg.isdigit():
+            try:
+                found = await report.cafe_report(session, int(arg), lang=lang)
+            except NotFound:
+                await message.answer(_("There is no café %(id)s.", lang, id=arg))
+                return
+            await message.answer(report_text(found, lang, tz))
+            return
+        cafes = await service.latest_cafes(session)
+        if not cafes:
+            await message.answer(
+                _("No café yet. Schedule one with `aive cafes create FILE.yaml`.", lang)
+            )
+            return
+        for cafe in cafes:
+            text = (
+                f"#{cafe.id} <b>{messages.title(cafe, lang)}</b>\n"
+                f"{local_time(cafe.starts_at, zone(tz, 'UTC'), lang)} · "
+                f"{cafe.seats_taken}/{cafe.capacity}"
+            )
+            markup = InlineKeyboardMarkup(
+                inline_keyboard=[
+                    [
+                        InlineKeyboardButton(
+                            text=_("Report", lang), callback_data=CafeStaff(c=cafe.id).pack()
+                        )
+                    ]
+                ]
+            )
+            await message.answer(text, reply_markup=markup)
+
+    @router.callback_query(CafeStaff.filter(), IsStaff())
+    async def show_report(
+        query: CallbackQuery,
+        callback_data: CafeStaff,
+        session: AsyncSession,
+        i18n: I18n,
+        person: Person,
+        config: BotConfig,
+    ) -> None:
+        lang = i18n.current_locale
+        try:
+            found = await report.cafe_report(session, callback_data.c, lang=lang)
+        except NotFound:
+            await query.answer(_("This café no longer exists.", lang), show_alert=True)
+            return
+        await query.answer()
+        if isinstance(query.message, Message):
+            tz = zone(person.timezone, config.timezone).key
+            await query.message.answer(report_text(found, lang, tz))
+
+    return router

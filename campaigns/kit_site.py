@@ -1,0 +1,47 @@
+"""Where cities get the kit: `/campaigns/<year>/kit/` serves the kit `aive campaign kit` built
+into `AIVE_KIT_DIR/<year>/` (its index.html, every file under it) and `/campaigns/<year>/kit.zip`
+the whole kit. Nothing outside that folder is reachable; a year without a kit is 404.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+KIT_DIR = web.AppKey("kit_dir", Path)
+
+
+def published_kit(kit_dir: Path, year: int) -> Path:
+    """The folder a year's kit is published in (its zip sits beside it, `<year>.zip`)."""
+    return kit_dir / str(year)
+
+
+async def kit_file(request: web.Request) -> web.StreamResponse:
+    base = published_kit(request.app[KIT_DIR], int(request.match_info["year"])).resolve()
+    wanted = request.match_info["path"] or "index.html"
+    target = (base / wanted).resolve()
+    if target.is_dir():
+        target = target / "index.html"
+    if not target.is_relative_to(base) or not target.is_file():
+        raise web.HTTPNotFound()
+    return web.FileResponse(target)
+
+
+async def kit_zip(request: web.Request) -> web.StreamResponse:
+    folder = published_kit(request.app[KIT_DIR], int(request.match_info["year"]))
+    archive = folder.with_suffix(".zip")
+    if not archive.is_file():
+        raise web.HTTPNotFound()
+    return web.FileResponse(archive)
+
+
+async def _to_slash(request: web.Request) -> web.Response:
+    raise web.HTTPPermanentRedirect(request.path + "/")
+
+
+def setup_kit_routes(app: web.Application, kit_dir: Path) -> None:
+    app[KIT_DIR] = kit_dir
+    app.router.add_get(r"/campaigns/{year:\d{4}}/kit", _to_slash)
+    app.router.add_get(r"/campaigns/{year:\d{4}}/kit/{path:.*}", kit_file)
+    app.router.add_get(r"/campaigns/{year:\d{4}}/kit.zip", kit_zip)

@@ -16,6 +16,7 @@ from bot.identity import BotUsername
 from bot.webhook import setup_webhook_routes
 from campaigns.kit_site import setup_kit_routes
 from newsletter.archive import setup_archive_routes
+from newsletter.draft_preview import setup_preview_routes
 from newsletter.subscriptions.web import SubscriptionSite, setup_subscription_routes
 from newsletter.webhooks import setup_sendgrid_webhook
 
@@ -46,6 +47,7 @@ def build_web_app(ctx: AppContext) -> web.Application:
     setup_subscription_routes(app, subscription_site(ctx))
     setup_webhook_routes(app, ctx)
     setup_archive_routes(app, ctx.sessions, archive_config(ctx.settings))
+    setup_preview_routes(app, ctx.sessions, ctx.settings.public_url, ctx.settings.signing_key())
     setup_engagement_pages(app, bot_username(ctx))
     setup_kit_routes(app, ctx.settings.kit_dir)
     setup_sendgrid_webhook(

@@ -17,6 +17,7 @@ from aiogram.utils.i18n import I18n
 from bot.config import BotConfig
 from bot.features import (
     broadcast_staff,
+    bulletin_review,
     cafes,
     cafes_staff,
     consultations,
@@ -58,6 +59,7 @@ def feature_routers() -> list[Router]:
         forget.build_router(),
         staff.build_router(),
         broadcast_staff.build_router(),
+        bulletin_review.build_router(),
         consultations_staff.build_router(),
         polls.build_router(),
         cafes_staff.build_router(),

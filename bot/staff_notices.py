@@ -23,16 +23,19 @@ def draft_notice(editions: Sequence[Edition], lang: str) -> str:
         count = (edition.content or {}).get("spread", {}).get("total", 0)
         lines.append(
             _(
-                "• %(series)s (%(language)s), %(count)s items: aive bulletin preview %(id)s --out "
-                "draft.html",
+                "• %(series)s (%(language)s), %(count)s items",
                 lang,
                 series=edition.series.title(lang),
                 language=edition.language,
                 count=count,
-                id=edition.id,
             )
         )
-    lines.append(_("Edit, then approve with: aive bulletin approve ID", lang))
+    lines.append(
+        _(
+            "Send /bulletins to preview them, leave items out, write the editorial and approve.",
+            lang,
+        )
+    )
     return "\n".join(lines)
 
 

@@ -50,6 +50,12 @@ def help_text(person: Person, cities: Sequence[str] = ()) -> str:
             _("Secretariat staff:"),
             _("/invite CITY: create an invitation link for a city's representative"),
             _("/requests: representation requests waiting for a decision"),
+            _("/bulletins: bulletin drafts waiting: preview, leave items out, editorial, approve"),
+            _("/consultations: list consultations, open or close them, see the results"),
+            _("/ideas: young people's ideas waiting for review"),
+            _("/polls: the latest polls and their results"),
+            _("/cafes: the latest virtual cafés and their reports"),
+            _("/broadcast: messages being sent to many people, and their progress"),
         ]
     return "\n".join(lines)
 

@@ -29,6 +29,7 @@ STAFF_COMMANDS: tuple[str, ...] = (
     "broadcast",
     "polls",
     "cafes",
+    "bulletins",
 )
 
 

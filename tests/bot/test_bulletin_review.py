@@ -1,0 +1,159 @@
+"""Inés reviews the month's draft in chat: preview in the browser, leave an item out, write the
+editorial, approve; nobody else can."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from app.context import AppContext
+from app.settings import load_settings
+from app.web import build_web_app
+from newsletter import bulletins
+from newsletter.bulletins import BulletinConfig
+from newsletter.draft_review import EDITORIAL_LIMIT, shown_item_ids
+from storage.bulletins import Edition, EditionStatus
+from tests.bot.conftest import SIGNING_KEY, Harness, button_data
+from tests.bot.consultation_support import callback_answer
+from tests.fakes.telegram_objects import FakeMessage, FakeUser
+from tests.newsletter.bulletin_samples import NOW, build_world
+
+
+async def draft_waiting(harness: Harness) -> Edition:
+    async with harness.sessions() as session:
+        await build_world(session)
+        return await bulletins.compose_draft(
+            session,
+            "global",
+            "en",
+            NOW,
+            config=BulletinConfig(public_url=harness.config.public_url),
+        )
+
+
+async def edition(harness: Harness, edition_id: int) -> Edition:
+    async with harness.sessions() as session:
+        return await bulletins.get_edition(session, edition_id)
+
+
+async def staff_member(harness: Harness) -> FakeUser:
+    ines = harness.fake.make_user("Inés", language_code="es")
+    await harness.make_staff(ines)
+    return ines
+
+
+async def card_of(harness: Harness, ines: FakeUser) -> FakeMessage:
+    await harness.say(ines, "/bulletins")
+    return harness.fake.last_message(ines.id)
+
+
+async def test_no_draft_waiting_is_said_plainly(harness: Harness) -> None:
+    ines = await staff_member(harness)
+    assert (
+        await harness.say(ines, "/bulletins")
+    ).text == "No hay ningún borrador de boletín pendiente."
+
+
+async def test_staff_previews_the_draft_in_the_browser_through_a_signed_link(
+    harness: Harness,
+) -> None:
+    draft = await draft_waiting(harness)
+    ines = await staff_member(harness)
+    card = await card_of(harness, ines)
+    assert f"{len(shown_item_ids(draft.content or {}))} noticias" in (card.text or "")
+    link = next(b["url"] for b in card.buttons if b.get("url"))
+    settings = load_settings(secret_key=SIGNING_KEY)
+    engine = harness.sessions.kw["bind"]
+    site = build_web_app(AppContext(settings, engine, harness.sessions))
+    async with TestClient(TestServer(site)) as client:
+        page = await client.get(urlsplit(link).path)
+        assert page.status == 200
+        assert page.headers["X-Robots-Tag"] == "noindex, nofollow"
+        html = await page.text()
+        assert "Draft: not published yet" in html and (draft.subject or "") in html
+        token = urlsplit(link).path.rsplit("/", 1)[1]
+        for forged in (token[:-2] + "xx", "1", token + "a"):
+            assert (await client.get(f"/archive/preview/{forged}")).status == 404
+        # the public archive still does not show the draft
+        assert (await client.get(f"/archive/global/{draft.id}")).status == 404
+
+
+async def test_staff_leaves_an_item_out_and_puts_it_back(harness: Harness) -> None:
+    draft = await draft_waiting(harness)
+    first = shown_item_ids(draft.content or {})[0]
+    ines = await staff_member(harness)
+    card = await card_of(harness, ines)
+    await harness.press(ines, card, button_data(card, "Noticias"))
+    items = harness.fake.last_message(ines.id)
+    assert items.text == "Pulsa una noticia para quitarla (✕) o volver a ponerla (↺)."
+    toggle = next(
+        b["callback_data"] for b in items.buttons if b["callback_data"].endswith(f":{first}")
+    )
+    await harness.press(ines, items, toggle)
+    assert callback_answer(harness) == "Hecho: el borrador se ha recompuesto."
+    changed = await edition(harness, draft.id)
+    assert first not in shown_item_ids(changed.content or {})
+    assert bulletins.current_edits(changed).excluded == (first,)
+    labels = {b["callback_data"]: b["text"] for b in items.buttons}
+    assert labels[toggle].startswith("↺")
+    await harness.press(ines, items, toggle)
+    back = await edition(harness, draft.id)
+    assert first in shown_item_ids(back.content or {})
+    assert bulletins.current_edits(back).excluded == ()
+
+
+async def test_staff_writes_the_editorial_in_one_message(harness: Harness) -> None:
+    draft = await draft_waiting(harness)
+    ines = await staff_member(harness)
+    card = await card_of(harness, ines)
+    await harness.press(ines, card, button_data(card, "Editorial"))
+    too_long = await harness.say(ines, "x" * (EDITORIAL_LIMIT + 1))
+    assert too_long.text == (
+        f"El editorial debe tener menos de {EDITORIAL_LIMIT} caracteres "
+        f"(este tiene {EDITORIAL_LIMIT + 1})."
+    )
+    saved = await harness.say(ines, "Un mes de ciudades que escuchan a su juventud.")
+    assert saved.text == "Editorial guardado; el borrador se ha recompuesto."
+    changed = await edition(harness, draft.id)
+    assert changed.editorial == "Un mes de ciudades que escuchan a su juventud."
+    assert "Un mes de ciudades que escuchan a su juventud." in (changed.html or "")
+    await harness.press(ines, saved, button_data(saved, "Editorial"))
+    await harness.say(ines, "-")
+    assert (await edition(harness, draft.id)).editorial is None
+
+
+async def test_staff_approves_and_a_colleague_pressing_later_is_told(harness: Harness) -> None:
+    draft = await draft_waiting(harness)
+    ines = await staff_member(harness)
+    jordi = harness.fake.make_user("Jordi", language_code="ca")
+    await harness.make_staff(jordi)
+    his_card = await card_of(harness, jordi)
+    card = await card_of(harness, ines)
+    approve = button_data(card, "Aprobar")
+    await harness.press(ines, card, approve)
+    approved = await edition(harness, draft.id)
+    assert approved.status is EditionStatus.approved
+    assert approved.approved_by == f"telegram:{ines.id}"
+    assert "✅ Aprobado por Inés." in (harness.fake.last_message(ines.id).text or "")
+    assert harness.fake.last_message(ines.id).buttons == []  # nothing left to press
+    await harness.press(jordi, his_card, button_data(his_card, "Aprovar"))
+    assert callback_answer(harness) == "Aquest butlletí ja no és un esborrany."
+
+
+@pytest.mark.parametrize("label", ["Noticias", "Editorial", "Aprobar"])
+async def test_every_button_is_refused_to_non_staff(harness: Harness, label: str) -> None:
+    draft = await draft_waiting(harness)
+    ines = await staff_member(harness)
+    card = await card_of(harness, ines)
+    ana = harness.fake.make_user("Ana", language_code="es")
+    harness.fake.user_presses_button(ana, card, button_data(card, label))
+    await harness.process()
+    assert callback_answer(harness) == "Solo el personal de la secretaría puede hacerlo."
+    still = await edition(harness, draft.id)
+    assert still.status is EditionStatus.draft and still.editorial is None
+    assert harness.fake.sent_messages(ana.id) == []
+    assert (await harness.say(ana, "/bulletins")).text == (
+        "Lo sentimos, solo el equipo del secretariado puede usar este comando."
+    )

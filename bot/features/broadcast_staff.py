@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.broadcast import BroadcastSummary, broadcast_status, cancel_broadcast
 from bot.filters import IsStaff
 from bot.i18n import FeatureCatalog
+from bot.staff_only import refuse_buttons_to_non_staff
 from storage.broadcasts import BroadcastStatus
 from storage.errors import NotFound
 
@@ -87,9 +88,7 @@ def _cancel_button(found: BroadcastSummary, lang: str) -> InlineKeyboardMarkup |
 def build_router() -> Router:
     router = Router(name="broadcast_staff")
 
-    @router.callback_query(BroadcastAction.filter(), ~IsStaff())
-    async def refuse_button(query: CallbackQuery) -> None:
-        await query.answer(_("Only the secretariat staff can do this."), show_alert=True)
+    refuse_buttons_to_non_staff(router, BroadcastAction.filter())
 
     @router.message(Command("broadcast"), IsStaff())
     async def show(

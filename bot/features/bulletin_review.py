@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import BotConfig
 from bot.filters import IsStaff
 from bot.i18n import FeatureCatalog
+from bot.staff_only import refuse_buttons_to_non_staff
 from newsletter import bulletins, draft_review
 from newsletter.bulletin_errors import BulletinError
 from newsletter.bulletins import BulletinConfig
@@ -97,11 +98,7 @@ def items_keyboard(edition_id: int, items: list[tuple[int, str, bool]]) -> Inlin
 def build_router() -> Router:
     router = Router(name="bulletin_review")
 
-    @router.callback_query(DraftAction.filter(), ~IsStaff())
-    async def refuse_button(query: CallbackQuery, i18n: I18n) -> None:
-        await query.answer(
-            _("Only the secretariat staff can do this.", i18n.current_locale), show_alert=True
-        )
+    refuse_buttons_to_non_staff(router, DraftAction.filter())
 
     @router.message(Command("bulletins"), IsStaff())
     async def list_drafts(

@@ -16,6 +16,7 @@ from bot.config import BotConfig
 from bot.engagement.cafes import messages, report, service
 from bot.engagement.cafes.calendar import local_time, zone
 from bot.filters import IsStaff
+from bot.staff_only import refuse_buttons_to_non_staff
 from storage.errors import NotFound
 from storage.people import Person
 
@@ -64,11 +65,7 @@ def report_text(found: report.CafeReport, lang: str, tz_name: str) -> str:
 def build_router() -> Router:
     router = Router(name="cafes_staff")
 
-    @router.callback_query(CafeStaff.filter(), ~IsStaff())
-    async def refuse_button(query: CallbackQuery, i18n: I18n) -> None:
-        await query.answer(
-            _("Only the secretariat staff can do this.", i18n.current_locale), show_alert=True
-        )
+    refuse_buttons_to_non_staff(router, CafeStaff.filter())
 
     @router.message(Command("cafes"), IsStaff())
     async def list_cafes(

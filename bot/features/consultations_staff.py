@@ -22,6 +22,7 @@ from bot.engagement.consultations.results import Results
 from bot.engagement.consultations.schema import localized
 from bot.filters import IsStaff
 from bot.i18n import FeatureCatalog
+from bot.staff_only import refuse_buttons_to_non_staff
 from storage import consultation_queries as q
 from storage.consultations import ConsultationStatus
 from storage.errors import NotFound
@@ -141,10 +142,7 @@ def _chunks(lines: list[str]) -> list[str]:
 def build_router() -> Router:
     router = Router(name="consultations_staff")
 
-    @router.callback_query(StaffAction.filter(), ~IsStaff())
-    async def refuse_button(query: CallbackQuery, i18n: I18n) -> None:
-        text = _("Only the secretariat staff can do this.", i18n.current_locale)
-        await query.answer(text, show_alert=True)
+    refuse_buttons_to_non_staff(router, StaffAction.filter())
 
     @router.message(Command(*COMMANDS), IsStaff())
     async def list_consultations(

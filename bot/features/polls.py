@@ -36,6 +36,7 @@ from bot.engagement.polls.errors import PollDefinitionError
 from bot.engagement.polls.results import PollResults
 from bot.filters import IsStaff
 from bot.i18n import FeatureCatalog
+from bot.staff_only import refuse_buttons_to_non_staff
 from storage import poll_queries as q
 from storage.errors import NotFound
 from storage.people import Person
@@ -107,10 +108,7 @@ def build_router() -> Router:
         counts = [o.voter_count for o in poll.options]
         await service.record_poll_state(session, poll.id, counts, poll.total_voter_count)
 
-    @router.callback_query(PollAction.filter(), ~IsStaff())
-    async def refuse_button(query: CallbackQuery, i18n: I18n) -> None:
-        text = _("Only the secretariat staff can do this.", i18n.current_locale)
-        await query.answer(text, show_alert=True)
+    refuse_buttons_to_non_staff(router, PollAction.filter())
 
     @router.message(Command(COMMAND), IsStaff(), F.document)
     async def create_from_file(

@@ -1,11 +1,14 @@
 """Cafés for the secretariat staff: `/cafes` lists the latest cafés with a Report button,
-`/cafes ID` shows one report; both refused to everyone else."""
+`/cafes ID` shows one report, and a café YAML file sent with the caption `/cafes` schedules (or
+updates) the café and invites its audience, as `aive cafes create` does. All of it is refused to
+everyone else."""
 
 from __future__ import annotations
 
 import html
+import io
 
-from aiogram import Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -13,14 +16,19 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
-from bot.engagement.cafes import messages, report, service
+from bot.engagement.cafes import jobs, messages, report, service
 from bot.engagement.cafes.calendar import local_time, zone
+from bot.engagement.cafes.schema import CafeDefinitionError, load_cafe
 from bot.filters import IsStaff
 from bot.staff_only import refuse_buttons_to_non_staff
+from storage import consultation_queries as q
+from storage.base import utcnow
 from storage.errors import NotFound
 from storage.people import Person
 
 _ = messages.catalog.text
+MAX_FILE_BYTES = 256 * 1024
+MESSAGE_LIMIT = 4000
 
 
 class CafeStaff(CallbackData, prefix="cfs"):
@@ -67,6 +75,57 @@ def build_router() -> Router:
 
     refuse_buttons_to_non_staff(router, CafeStaff.filter())
 
+    @router.message(Command("cafes"), IsStaff(), F.document)
+    async def schedule_from_file(
+        message: Message,
+        session: AsyncSession,
+        person: Person,
+        i18n: I18n,
+        config: BotConfig,
+        bot: Bot,
+    ) -> None:
+        lang = i18n.current_locale
+        document = message.document
+        assert document is not None
+        if (document.file_size or 0) > MAX_FILE_BYTES:
+            await message.answer(_("This file is too large for a café (256 KB at most).", lang))
+            return
+        buffer = io.BytesIO()
+        await bot.download(document, destination=buffer)
+        try:
+            source = buffer.getvalue().decode("utf-8")
+            definition = load_cafe(source, None, await q.all_network_slugs(session))
+        except UnicodeDecodeError:
+            await message.answer(_("The file must be YAML text in UTF-8.", lang))
+            return
+        except CafeDefinitionError as exc:
+            problems = "\n".join(html.escape(e) for e in exc.errors[:30])
+            text = _("The café was not scheduled:", lang) + "\n" + problems
+            await message.answer(text[:MESSAGE_LIMIT])
+            return
+        now = utcnow()
+        actor = f"telegram:{person.telegram_id}"
+        done = await service.schedule(session, definition, actor=actor, now=now)
+        invited = await jobs.invite_audience(
+            session,
+            done.cafe,
+            now=now,
+            default_timezone=config.timezone,
+            default_language=config.default_language,
+            created_by=actor,
+        )
+        tz = zone(person.timezone, config.timezone)
+        await message.answer(
+            _(
+                "Café #%(id)s (%(slug)s) saved for %(when)s; invitations queued: %(n)s.",
+                lang,
+                id=done.cafe.id,
+                slug=html.escape(done.cafe.slug),
+                when=local_time(done.cafe.starts_at, tz, lang),
+                n=invited,
+            )
+        )
+
     @router.message(Command("cafes"), IsStaff())
     async def list_cafes(
         message: Message,
@@ -90,7 +149,11 @@ def build_router() -> Router:
         cafes = await service.latest_cafes(session)
         if not cafes:
             await message.answer(
-                _("No café yet. Schedule one with `aive cafes create FILE.yaml`.", lang)
+                _(
+                    "No café yet. To schedule one, send its YAML file here with the caption "
+                    "/cafes (or use `aive cafes create FILE.yaml`).",
+                    lang,
+                )
             )
             return
         for cafe in cafes:

@@ -54,7 +54,10 @@ def help_text(person: Person, cities: Sequence[str] = ()) -> str:
             _("/consultations: list consultations, open or close them, see the results"),
             _("/ideas: young people's ideas waiting for review"),
             _("/polls: the latest polls and their results"),
-            _("/cafes: the latest virtual cafés and their reports"),
+            _(
+                "/cafes: the latest virtual cafés and their reports; send a café's YAML file "
+                "with the caption /cafes to schedule it"
+            ),
             _("/broadcast: messages being sent to many people, and their progress"),
         ]
     return "\n".join(lines)

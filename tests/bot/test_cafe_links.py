@@ -1,4 +1,5 @@
-"""`/start f<id>`: the link on a café's public page opens its invitation in the bot."""
+"""Cafés in chat: `/start f<id>` (the link on a café's public page) opens its invitation;
+staff schedule a café by sending its YAML file."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 
 from storage.cafes import Cafe, CafeSeat, SeatState
-from tests.bot.cafe_support import add_person, schedule_cafe
+from tests.bot.cafe_support import add_person, cafe_yaml, schedule_cafe
 from tests.bot.conftest import Harness, button_data
+from tests.bot.poll_support import send_document_with_caption
 
 START = datetime(2027, 3, 17, 16, 0, tzinfo=UTC)
 
@@ -53,3 +55,64 @@ async def test_unknown_and_finished_cafes_are_answered_plainly(harness: Harness)
         await session.execute(update(Cafe).where(Cafe.id == cafe_id).values(starts_at=past))
         await session.commit()
     assert (await harness.say(ana, f"/start f{cafe_id}")).text == "Este café ya ha terminado."
+
+
+# Staff schedule a café by sending its YAML file ------------------------------------------
+
+
+async def test_staff_schedule_a_cafe_by_sending_its_file_and_the_audience_is_invited(
+    harness: Harness,
+) -> None:
+    ines = harness.fake.make_user("Inés", language_code="es")
+    await harness.make_staff(ines)
+    marie = harness.fake.make_user("Marie", language_code="fr")
+    await add_person(harness.sessions, marie, "fr")
+    source = cafe_yaml(START).replace("evaluation:", "evaluation_unused:")
+    source = source[: source.index("evaluation_unused:")]  # no evaluation: simpler file
+    send_document_with_caption(harness.fake, ines, source.encode(), "cafe.yaml", "/cafes")
+    await harness.process()
+    reply = harness.fake.last_message(ines.id).text or ""
+    assert reply.startswith("Café n.º 1 (school-streets) guardado para el miércoles, 17 de marzo")
+    assert reply.endswith("invitaciones en cola: 2.")  # Marie and Inés: the café is for everyone
+    async with harness.sessions() as session:
+        cafe = await session.scalar(select(Cafe).where(Cafe.slug == "school-streets"))
+    assert cafe is not None and cafe.created_by == f"telegram:{ines.id}"
+
+
+async def test_a_bad_cafe_file_is_answered_with_every_problem_and_nothing_is_stored(
+    harness: Harness,
+) -> None:
+    ines = harness.fake.make_user("Inés", language_code="en")
+    await harness.make_staff(ines)
+    bad = (
+        cafe_yaml(START)
+        .replace("capacity: 2", "capacity: many")
+        .replace("language: es", "language: Spanish")
+    )
+    send_document_with_caption(harness.fake, ines, bad.encode(), "cafe.yaml", "/cafes")
+    await harness.process()
+    reply = harness.fake.last_message(ines.id).text or ""
+    assert reply.startswith("The café was not scheduled:")
+    assert "capacity:" in reply and "language:" in reply
+    # an evaluation in another file cannot be read from chat
+    by_name = cafe_yaml(START)
+    by_name = by_name[: by_name.index("evaluation:")] + "evaluation: eval.yaml\n"
+    send_document_with_caption(harness.fake, ines, by_name.encode(), "cafe.yaml", "/cafes")
+    await harness.process()
+    assert "evaluation: write it inline here" in (harness.fake.last_message(ines.id).text or "")
+    send_document_with_caption(harness.fake, ines, b"\xff\xfe bad", "cafe.yaml", "/cafes")
+    await harness.process()
+    assert harness.fake.last_message(ines.id).text == "The file must be YAML text in UTF-8."
+    async with harness.sessions() as session:
+        assert (await session.scalars(select(Cafe))).all() == []
+
+
+async def test_a_cafe_file_from_someone_not_staff_is_refused(harness: Harness) -> None:
+    ana = harness.fake.make_user("Ana", language_code="es")
+    send_document_with_caption(harness.fake, ana, cafe_yaml(START).encode(), "c.yaml", "/cafes")
+    await harness.process()
+    assert harness.fake.last_message(ana.id).text == (
+        "Lo sentimos, solo el equipo del secretariado puede usar este comando."
+    )
+    async with harness.sessions() as session:
+        assert (await session.scalars(select(Cafe))).all() == []

@@ -111,11 +111,12 @@ def evaluation_document(
 
 
 def load_cafe(
-    source: str, base_dir: Path, known_networks: Iterable[str] | None = None
+    source: str, base_dir: Path | None, known_networks: Iterable[str] | None = None
 ) -> CafeDefinition:
     """Parse and check a café YAML document; CafeDefinitionError lists every problem.
 
-    `base_dir` is where a relative `evaluation: file.yaml` is looked for.
+    `base_dir` is where a relative `evaluation: file.yaml` is looked for; None (a file sent
+    in chat) allows only an inline evaluation.
     """
     data = _yaml(source, "yaml")
     if not isinstance(data, dict):
@@ -134,7 +135,7 @@ def _yaml(source: str, where: str) -> Any:
 
 
 def check_cafe(
-    data: Mapping[str, Any], base_dir: Path, known_networks: Iterable[str] | None = None
+    data: Mapping[str, Any], base_dir: Path | None, known_networks: Iterable[str] | None = None
 ) -> CafeDefinition:
     errors: list[str] = []
     errors += [f"{key}: unknown field" for key in data if key not in FIELDS]
@@ -316,11 +317,16 @@ def _speakers(value: Any, errors: list[str]) -> tuple[Speaker, ...]:
 
 
 def _evaluation(
-    value: Any, base_dir: Path, known: Iterable[str] | None, errors: list[str]
+    value: Any, base_dir: Path | None, known: Iterable[str] | None, errors: list[str]
 ) -> dict[str, Any] | None:
     if value is None:
         return None
     if isinstance(value, str):
+        if base_dir is None:
+            errors.append(
+                "evaluation: write it inline here; a file name works with aive cafes create"
+            )
+            return None
         path = base_dir / value
         try:
             value = _yaml(path.read_text(encoding="utf-8"), f"evaluation ({value})")

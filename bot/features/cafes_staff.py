@@ -6,7 +6,6 @@ everyone else."""
 from __future__ import annotations
 
 import html
-import io
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
@@ -20,6 +19,7 @@ from bot.engagement.cafes import jobs, messages, report, service
 from bot.engagement.cafes.calendar import local_time, zone
 from bot.engagement.cafes.schema import CafeDefinitionError, load_cafe
 from bot.filters import IsStaff
+from bot.staff_files import FileProblem, yaml_source
 from bot.staff_only import refuse_buttons_to_non_staff
 from storage import consultation_queries as q
 from storage.base import utcnow
@@ -27,7 +27,6 @@ from storage.errors import NotFound
 from storage.people import Person
 
 _ = messages.catalog.text
-MAX_FILE_BYTES = 256 * 1024
 MESSAGE_LIMIT = 4000
 
 
@@ -85,19 +84,17 @@ def build_router() -> Router:
         bot: Bot,
     ) -> None:
         lang = i18n.current_locale
-        document = message.document
-        assert document is not None
-        if (document.file_size or 0) > MAX_FILE_BYTES:
+        assert message.document is not None
+        source = await yaml_source(bot, message.document)
+        if source is FileProblem.too_large:
             await message.answer(_("This file is too large for a café (256 KB at most).", lang))
             return
-        buffer = io.BytesIO()
-        await bot.download(document, destination=buffer)
-        try:
-            source = buffer.getvalue().decode("utf-8")
-            definition = load_cafe(source, None, await q.all_network_slugs(session))
-        except UnicodeDecodeError:
+        if source is FileProblem.not_utf8:
             await message.answer(_("The file must be YAML text in UTF-8.", lang))
             return
+        assert isinstance(source, str)
+        try:
+            definition = load_cafe(source, None, await q.all_network_slugs(session))
         except CafeDefinitionError as exc:
             problems = "\n".join(html.escape(e) for e in exc.errors[:30])
             text = _("The café was not scheduled:", lang) + "\n" + problems

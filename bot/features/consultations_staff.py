@@ -1,14 +1,16 @@
-"""Secretariat commands for consultations: list, open (which invites), close, results.
+"""Secretariat commands for consultations: create, list, open (which invites), close, results.
 
 `/consultations` lists the latest ones, each with Open or Close and Results buttons;
-`/consultations ID` shows one. Every command and button is refused to non-staff.
+`/consultations ID` shows one; a consultation YAML file sent with the caption `/consultations`
+is created as a draft, as `aive consultations create` does, and shown with its Open button.
+Every command and button is refused to non-staff.
 """
 
 from __future__ import annotations
 
 import html
 
-from aiogram import Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -17,11 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
 from bot.engagement.consultations import invitations, reports, service
-from bot.engagement.consultations.errors import ConsultationError
+from bot.engagement.consultations.errors import ConsultationError, DefinitionError
 from bot.engagement.consultations.results import Results
 from bot.engagement.consultations.schema import localized
 from bot.filters import IsStaff
 from bot.i18n import FeatureCatalog
+from bot.staff_files import FileProblem, yaml_source
 from bot.staff_only import refuse_buttons_to_non_staff
 from storage import consultation_queries as q
 from storage.consultations import ConsultationStatus
@@ -144,6 +147,38 @@ def build_router() -> Router:
 
     refuse_buttons_to_non_staff(router, StaffAction.filter())
 
+    @router.message(Command(*COMMANDS), IsStaff(), F.document)
+    async def create_from_file(
+        message: Message, session: AsyncSession, person: Person, i18n: I18n, bot: Bot
+    ) -> None:
+        lang = i18n.current_locale
+        assert message.document is not None
+        source = await yaml_source(bot, message.document)
+        if source is FileProblem.too_large:
+            await message.answer(
+                _("This file is too large for a consultation (256 KB at most).", lang)
+            )
+            return
+        if source is FileProblem.not_utf8:
+            await message.answer(_("The file must be YAML text in UTF-8.", lang))
+            return
+        assert isinstance(source, str)
+        try:
+            created = await service.create_consultation(
+                session, source, actor=f"telegram:{person.telegram_id}"
+            )
+        except DefinitionError as exc:
+            problems = "\n".join(html.escape(e) for e in exc.errors[:30])
+            text = _("The consultation was not created:", lang) + "\n" + problems
+            await message.answer(text[:MESSAGE_LIMIT])
+            return
+        lines = [line for line in await q.consultation_lines(session) if line.id == created.id]
+        await message.answer(
+            _("Consultation created as a draft: check it, then press Open to invite.", lang)
+        )
+        if lines:
+            await message.answer(_line(lines[0], lang), reply_markup=_buttons(lines[0], lang))
+
     @router.message(Command(*COMMANDS), IsStaff())
     async def list_consultations(
         message: Message, command: CommandObject, session: AsyncSession, i18n: I18n
@@ -155,7 +190,8 @@ def build_router() -> Router:
         if not lines:
             await message.answer(
                 _(
-                    "No consultation yet. Create one with `aive consultations create FILE.yaml`.",
+                    "No consultation yet. To create one, send its YAML file here with the "
+                    "caption /consultations (or use `aive consultations create FILE.yaml`).",
                     lang,
                 )
             )

@@ -51,7 +51,10 @@ def help_text(person: Person, cities: Sequence[str] = ()) -> str:
             _("/invite CITY: create an invitation link for a city's representative"),
             _("/requests: representation requests waiting for a decision"),
             _("/bulletins: bulletin drafts waiting: preview, leave items out, editorial, approve"),
-            _("/consultations: list consultations, open or close them, see the results"),
+            _(
+                "/consultations: list consultations, open or close them, see the results; "
+                "send a consultation's YAML file with the caption /consultations to create it"
+            ),
             _("/ideas: young people's ideas waiting for review"),
             _("/polls: the latest polls and their results"),
             _(

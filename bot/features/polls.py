@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import io
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
@@ -36,6 +35,7 @@ from bot.engagement.polls.errors import PollDefinitionError
 from bot.engagement.polls.results import PollResults
 from bot.filters import IsStaff
 from bot.i18n import FeatureCatalog
+from bot.staff_files import FileProblem, yaml_source
 from bot.staff_only import refuse_buttons_to_non_staff
 from storage import poll_queries as q
 from storage.errors import NotFound
@@ -45,7 +45,6 @@ from storage.polls import Poll, PollStatus
 catalog = FeatureCatalog("polls")
 _ = catalog.text
 COMMAND = "polls"
-MAX_FILE_BYTES = 256 * 1024
 MESSAGE_LIMIT = 4000
 
 
@@ -120,18 +119,15 @@ def build_router() -> Router:
         bot: Bot,
     ) -> None:
         lang = i18n.current_locale
-        document = message.document
-        assert document is not None
-        if (document.file_size or 0) > MAX_FILE_BYTES:
+        assert message.document is not None
+        source = await yaml_source(bot, message.document)
+        if source is FileProblem.too_large:
             await message.answer(_("This file is too large for a poll (256 KB at most).", lang))
             return
-        buffer = io.BytesIO()
-        await bot.download(document, destination=buffer)
-        try:
-            source = buffer.getvalue().decode("utf-8")
-        except UnicodeDecodeError:
+        if source is FileProblem.not_utf8:
             await message.answer(_("The file must be YAML text in UTF-8.", lang))
             return
+        assert isinstance(source, str)
         try:
             created = await service.create_poll(
                 session,

@@ -19,9 +19,11 @@ from tests.bot.consultation_support import (
     add_representative,
     callback_answer,
     create_declaration,
+    declaration_yaml,
     drain_outbox,
     press_label,
 )
+from tests.bot.poll_support import send_document_with_caption
 
 
 async def answer_all(
@@ -146,3 +148,56 @@ async def test_cities_that_have_not_answered_are_reminded_once_in_the_last_three
     assert (reminder.text or "").startswith("Rappel : la consultation <b>Déclaration 2026</b>")
     assert reminder.buttons[0] == {"text": "Répondre", "callback_data": f"co:{consultation_id}"}
     assert fake.sent_messages(marta.id) == []
+
+
+async def test_staff_create_a_consultation_by_sending_its_file_then_open_it(
+    harness: Harness, sessions: SessionFactory
+) -> None:
+    ines = harness.fake.make_user("Inés", language_code="es")
+    await harness.make_staff(ines)
+    send_document_with_caption(
+        harness.fake, ines, declaration_yaml().encode(), "declaration.yaml", "/consultations"
+    )
+    await harness.process()
+    told, card = harness.fake.sent_messages(ines.id)[-2:]
+    assert told.text == "Consulta creada como borrador: revísela y pulse Abrir para invitar."
+    async with sessions() as session:
+        created = await session.scalar(
+            select(Consultation).where(Consultation.slug == "declaration")
+        )
+    assert created is not None and created.status == ConsultationStatus.draft
+    await harness.press(ines, card, button_data(card, "Abrir e invitar"))
+    assert await status_of(sessions, created.id) == ConsultationStatus.open
+
+
+async def test_a_bad_consultation_file_lists_every_problem_and_creates_nothing(
+    harness: Harness, sessions: SessionFactory
+) -> None:
+    ines = harness.fake.make_user("Inés", language_code="en")
+    await harness.make_staff(ines)
+    bad = (
+        declaration_yaml()
+        .replace("type: scale", "type: slider")
+        .replace("one_response_per: city", "one_response_per: town")
+    )
+    send_document_with_caption(harness.fake, ines, bad.encode(), "d.yaml", "/consultations")
+    await harness.process()
+    reply = harness.fake.last_message(ines.id).text or ""
+    assert reply.startswith("The consultation was not created:")
+    assert "questions[2].type" in reply and "one_response_per" in reply
+    big = b"# " + b"x" * (300 * 1024)
+    send_document_with_caption(harness.fake, ines, big, "big.yaml", "/consultations")
+    await harness.process()
+    assert harness.fake.last_message(ines.id).text == (
+        "This file is too large for a consultation (256 KB at most)."
+    )
+    mallory = harness.fake.make_user("Mallory", language_code="en")
+    send_document_with_caption(
+        harness.fake, mallory, declaration_yaml().encode(), "d.yaml", "/consultations"
+    )
+    await harness.process()
+    assert harness.fake.last_message(mallory.id).text == (
+        "Sorry, only the secretariat staff can use this command."
+    )
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Consultation)) == 0

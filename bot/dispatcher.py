@@ -20,6 +20,7 @@ from bot.features import (
     bulletin_review,
     cafes,
     cafes_staff,
+    campaign_staff,
     consultations,
     consultations_staff,
     fallback,
@@ -63,6 +64,7 @@ def feature_routers() -> list[Router]:
         consultations_staff.build_router(),
         polls.build_router(),
         cafes_staff.build_router(),
+        campaign_staff.build_router(),
         youth.build_router(),
         youth_review.build_router(),
     ]

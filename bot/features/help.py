@@ -62,6 +62,7 @@ def help_text(person: Person, cities: Sequence[str] = ()) -> str:
                 "with the caption /cafes to schedule it"
             ),
             _("/broadcast: messages being sent to many people, and their progress"),
+            _("/campaign: the International Day campaign: its steps, who gets what, the report"),
         ]
     return "\n".join(lines)
 

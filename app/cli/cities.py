@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -105,20 +106,32 @@ def invite(
     bot_username: str = typer.Option(
         None, "--bot", help="The bot's @username (default: asked from Telegram)."
     ),
+    email: str = typer.Option(
+        None, "--email", help="Also email the link to this address, in the greeting's language."
+    ),
+    name: str = typer.Option(None, "--name", help="The representative's name, for the email."),
     as_json: bool = typer.Option(False, "--json", help="One JSON document."),
 ) -> None:
-    """Print a single-use, expiring `https://t.me/<bot>?start=<token>` link for a representative."""
+    """Print a single-use, expiring `https://t.me/<bot>?start=<token>` link for a representative
+    (and with --email, send it to them)."""
     from datetime import timedelta
 
     from bot.config import SUPPORTED_LANGUAGES
     from bot.invites import create_invite, invite_link
+    from newsletter.subscriptions.addresses import AddressError, normalize_address
 
     settings = settings_or_exit()
     if lang is not None and lang not in SUPPORTED_LANGUAGES:
         fail(f"--lang must be one of {', '.join(SUPPORTED_LANGUAGES)}", 2)
+    address = None
+    if email is not None:
+        try:
+            address = normalize_address(email)
+        except AddressError as exc:
+            fail(f"--email: {exc}", 2)
     username = bot_username.lstrip("@") if bot_username else _bot_username(settings)
 
-    async def _go(sessions: SessionFactory) -> tuple[City, str, object] | list[City]:
+    async def _go(sessions: SessionFactory) -> tuple[City, str, datetime] | list[City]:
         async with sessions() as session:
             found = await _cities_named(session, city)
             if len(found) != 1:
@@ -142,6 +155,9 @@ def invite(
         fail(f"several cities are called {city!r} ({names}); give the id", 2)
     found_city, token, expires_at = result
     link = invite_link(username, token)
+    if address is not None:
+        greeting = lang or next(iter(found_city.languages or ()), settings.default_language)
+        _email_invitation(settings, address, name, found_city.name, link, expires_at, greeting)
     if as_json:
         print_json(
             {
@@ -149,10 +165,42 @@ def invite(
                 "city_id": found_city.id,
                 "link": link,
                 "expires_at": expires_at,
+                "emailed": address,
             }
         )
     else:
         typer.echo(link)
+        if address is not None:
+            typer.echo(f"emailed to {address}", err=True)
+
+
+def _email_invitation(
+    settings: Settings,
+    address: str,
+    name: str | None,
+    city: str,
+    link: str,
+    expires_at: datetime,
+    lang: str,
+) -> None:
+    """Send the invitation email; on failure exit 1, saying the link still works."""
+    import asyncio
+
+    from app.mail import transactional_mailer
+    from newsletter.subscriptions.invitation import invitation_message
+    from newsletter.subscriptions.mailer import MailerError
+
+    message = invitation_message(
+        to=address, name=name, city=city, link=link, expires_at=expires_at, lang=lang
+    )
+    try:
+        asyncio.run(transactional_mailer(settings).send(message))
+    except MailerError as exc:
+        fail(
+            f"the invitation was created but the email to {address} was not sent ({exc}); "
+            f"send this link yourself: {link}",
+            1,
+        )
 
 
 async def _cities_named(session: AsyncSession, name_or_id: str) -> list[City]:

@@ -19,6 +19,7 @@ from app.cli import (
     feeds,
     polls,
     processes,
+    series,
     staff,
     subscribers,
 )
@@ -42,6 +43,7 @@ app.add_typer(demo.app, name="demo")
 app.add_typer(subscribers.app, name="subscribers")
 app.add_typer(bot.app, name="bot")
 delivery.register(bulletin.app)
+bulletin.app.add_typer(series.app, name="series")
 app.add_typer(bulletin.app, name="bulletin")
 app.add_typer(broadcast.app, name="broadcast")
 app.add_typer(campaign.app, name="campaign")

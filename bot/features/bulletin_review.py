@@ -1,11 +1,15 @@
 """Bulletin drafts for the secretariat, in chat: `/bulletins` shows each draft waiting with
 Preview (a signed link to the draft in the browser), Items (leave one out, or put it back),
-Editorial (type it) and Approve. Every command and button here is refused to non-staff.
+Editorial (type it) and Approve and send: the edition is scheduled SEND_DELAY ahead, for the
+delivery worker, and a Stop button cancels it until then. Every command and button here is
+refused to non-staff.
 """
 
 from __future__ import annotations
 
 import html
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
 from aiogram.filters import Command
@@ -24,18 +28,20 @@ from newsletter import bulletins, draft_review
 from newsletter.bulletin_errors import BulletinError
 from newsletter.bulletins import BulletinConfig
 from newsletter.draft_preview import preview_url
+from storage.base import utcnow
 from storage.bulletins import Edition
 from storage.people import Person
 
 catalog = FeatureCatalog("bulletin_review")
 _ = catalog.text
+SEND_DELAY = timedelta(minutes=5)  # time to press Stop after approving
 TITLE_CHARS = 48  # of an item's title on its button
 MAX_ITEM_BUTTONS = 90  # Telegram takes at most 100 buttons in a keyboard
 
 
 class DraftAction(CallbackData, prefix="bd"):
     e: int  # edition id
-    a: str  # "items", "editorial", "approve", or "x" (leave out / put back item `i`)
+    a: str  # "items", "editorial", "approve", "stop", or "x" (leave out / put back item `i`)
     i: int = 0
 
 
@@ -80,7 +86,10 @@ def card_keyboard(edition: Edition, lang: str, config: BotConfig) -> InlineKeybo
                 InlineKeyboardButton(text=_("Preview", lang), url=link),
                 button(_("Items", lang), "items"),
             ],
-            [button(_("Editorial", lang), "editorial"), button(_("Approve", lang), "approve")],
+            [
+                button(_("Editorial", lang), "editorial"),
+                button(_("Approve and send", lang), "approve"),
+            ],
         ]
     )
 
@@ -219,12 +228,16 @@ def build_router() -> Router:
         session: AsyncSession,
         i18n: I18n,
         person: Person,
+        config: BotConfig,
     ) -> None:
         lang = i18n.current_locale
         if await _draft(query, session, callback_data.e, lang) is None:
             return
+        send_at = utcnow() + SEND_DELAY
         try:
-            edition = await bulletins.approve(session, callback_data.e, _actor(person))
+            edition = await bulletins.approve(
+                session, callback_data.e, _actor(person), send_at=send_at
+            )
         except BulletinError as error:  # empty: nothing to send
             await session.rollback()
             await query.answer(
@@ -234,12 +247,44 @@ def build_router() -> Router:
             return
         await query.answer(_("Approved.", lang))
         if isinstance(query.message, Message):
+            local = send_at.astimezone(ZoneInfo(config.timezone))
             done = _(
-                "Approved by %(name)s. Subscribers get it when the delivery worker sends it.",
+                "Approved by %(name)s. It goes to the subscribers at %(time)s; "
+                "Stop cancels it until then.",
+                lang,
+                name=html.escape(person.display_name or ""),
+                time=f"{local:%H:%M} ({config.timezone})",
+            )
+            stop = DraftAction(e=edition.id, a="stop").pack()
+            keyboard = InlineKeyboardMarkup(
+                inline_keyboard=[[InlineKeyboardButton(text=_("Stop", lang), callback_data=stop)]]
+            )
+            await query.message.edit_text(
+                f"{card(edition, lang)}\n\n✅ {done}", reply_markup=keyboard
+            )
+
+    @router.callback_query(DraftAction.filter(F.a == "stop"), IsStaff())
+    async def stop(
+        query: CallbackQuery,
+        callback_data: DraftAction,
+        session: AsyncSession,
+        i18n: I18n,
+        person: Person,
+    ) -> None:
+        lang = i18n.current_locale
+        try:
+            edition = await bulletins.cancel(session, callback_data.e, _actor(person))
+        except BulletinError:  # already being sent, or sent
+            await query.answer(_("Too late: the sending has started.", lang), show_alert=True)
+            return
+        await query.answer(_("Stopped.", lang))
+        if isinstance(query.message, Message):
+            done = _(
+                "Stopped by %(name)s: nothing was sent. Compose the bulletin again to review it.",
                 lang,
                 name=html.escape(person.display_name or ""),
             )
-            await query.message.edit_text(f"{card(edition, lang)}\n\n✅ {done}", reply_markup=None)
+            await query.message.edit_text(f"{card(edition, lang)}\n\n⛔ {done}", reply_markup=None)
 
     return router
 

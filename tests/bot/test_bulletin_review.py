@@ -3,6 +3,7 @@ editorial, approve; nobody else can."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,7 +15,9 @@ from app.web import build_web_app
 from newsletter import bulletins
 from newsletter.bulletins import BulletinConfig
 from newsletter.draft_review import EDITORIAL_LIMIT, shown_item_ids
+from storage.base import utcnow
 from storage.bulletins import Edition, EditionStatus
+from storage.delivery_queue import due_scheduled_editions
 from tests.bot.conftest import SIGNING_KEY, Harness, button_data
 from tests.bot.consultation_support import callback_answer
 from tests.fakes.telegram_objects import FakeMessage, FakeUser
@@ -124,25 +127,50 @@ async def test_staff_writes_the_editorial_in_one_message(harness: Harness) -> No
     assert (await edition(harness, draft.id)).editorial is None
 
 
-async def test_staff_approves_and_a_colleague_pressing_later_is_told(harness: Harness) -> None:
+async def test_staff_approve_and_send_and_a_colleague_pressing_later_is_told(
+    harness: Harness,
+) -> None:
     draft = await draft_waiting(harness)
     ines = await staff_member(harness)
     jordi = harness.fake.make_user("Jordi", language_code="ca")
     await harness.make_staff(jordi)
     his_card = await card_of(harness, jordi)
     card = await card_of(harness, ines)
-    approve = button_data(card, "Aprobar")
-    await harness.press(ines, card, approve)
+    before = utcnow()
+    await harness.press(ines, card, button_data(card, "Aprobar y enviar"))
     approved = await edition(harness, draft.id)
-    assert approved.status is EditionStatus.approved
+    assert approved.status is EditionStatus.scheduled
     assert approved.approved_by == f"telegram:{ines.id}"
-    assert "✅ Aprobado por Inés." in (harness.fake.last_message(ines.id).text or "")
-    assert harness.fake.last_message(ines.id).buttons == []  # nothing left to press
-    await harness.press(jordi, his_card, button_data(his_card, "Aprovar"))
+    assert approved.send_at is not None
+    assert timedelta(minutes=4) < approved.send_at - before <= timedelta(minutes=5, seconds=5)
+    told = harness.fake.last_message(ines.id)
+    assert "✅ Aprobado por Inés. Sale hacia las personas suscritas a las" in (told.text or "")
+    # the delivery worker picks it up when its time comes, not before
+    async with harness.sessions() as session:
+        assert await due_scheduled_editions(session, before) == []
+        assert await due_scheduled_editions(session, before + timedelta(minutes=6)) == [draft.id]
+    await harness.press(jordi, his_card, button_data(his_card, "Aprovar i enviar"))
     assert callback_answer(harness) == "Aquest butlletí ja no és un esborrany."
 
 
-@pytest.mark.parametrize("label", ["Noticias", "Editorial", "Aprobar"])
+async def test_stop_cancels_an_approved_bulletin_before_it_goes(harness: Harness) -> None:
+    draft = await draft_waiting(harness)
+    ines = await staff_member(harness)
+    card = await card_of(harness, ines)
+    await harness.press(ines, card, button_data(card, "Aprobar y enviar"))
+    told = harness.fake.last_message(ines.id)
+    await harness.press(ines, told, button_data(told, "Detener"))
+    assert callback_answer(harness) == "Detenido."
+    assert (await edition(harness, draft.id)).status is EditionStatus.cancelled
+    assert "⛔ Detenido por Inés: no se ha enviado nada." in (
+        harness.fake.last_message(ines.id).text or ""
+    )
+    async with harness.sessions() as session:
+        later = utcnow() + timedelta(minutes=10)
+        assert await due_scheduled_editions(session, later) == []
+
+
+@pytest.mark.parametrize("label", ["Noticias", "Editorial", "Aprobar y enviar"])
 async def test_every_button_is_refused_to_non_staff(harness: Harness, label: str) -> None:
     draft = await draft_waiting(harness)
     ines = await staff_member(harness)

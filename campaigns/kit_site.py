@@ -9,6 +9,8 @@ from pathlib import Path
 
 from aiohttp import web
 
+from newsletter.archive import redirect_to_slash
+
 KIT_DIR = web.AppKey("kit_dir", Path)
 
 
@@ -36,12 +38,8 @@ async def kit_zip(request: web.Request) -> web.StreamResponse:
     return web.FileResponse(archive)
 
 
-async def _to_slash(request: web.Request) -> web.Response:
-    raise web.HTTPPermanentRedirect(request.path + "/")
-
-
 def setup_kit_routes(app: web.Application, kit_dir: Path) -> None:
     app[KIT_DIR] = kit_dir
-    app.router.add_get(r"/campaigns/{year:\d{4}}/kit", _to_slash)
+    app.router.add_get(r"/campaigns/{year:\d{4}}/kit", redirect_to_slash)
     app.router.add_get(r"/campaigns/{year:\d{4}}/kit/{path:.*}", kit_file)
     app.router.add_get(r"/campaigns/{year:\d{4}}/kit.zip", kit_zip)

@@ -46,12 +46,14 @@ CONFIG = web.AppKey("archive_config", ArchiveConfig)
 def setup_archive_routes(
     app: web.Application, sessions: SessionFactory, config: ArchiveConfig
 ) -> None:
-    """Add /archive/…, /unsubscribe and /preferences (the token-less pages) to `app`."""
+    """Add / (to the archive), /archive/…, /unsubscribe and /preferences (the token-less pages)
+    to `app`."""
     app[SESSIONS] = sessions
     app[CONFIG] = config
-    app.router.add_get("/archive", _to_slash)
+    app.router.add_get("/", _home)
+    app.router.add_get("/archive", redirect_to_slash)
     app.router.add_get("/archive/", series_list)
-    app.router.add_get("/archive/{series}", _to_slash)
+    app.router.add_get("/archive/{series}", redirect_to_slash)
     app.router.add_get("/archive/{series}/", series_page)
     app.router.add_get("/archive/{series}/feed.atom", series_feed)
     app.router.add_get(r"/archive/{series}/{edition:\d+}", edition_page)
@@ -188,8 +190,15 @@ async def published_editions(
     return list((await session.scalars(query)).all())
 
 
-async def _to_slash(request: web.Request) -> web.Response:
-    raise web.HTTPPermanentRedirect(str(request.rel_url.with_path(request.path + "/")))
+async def _home(request: web.Request) -> web.Response:
+    """The site's front door is the archive (which offers the subscription form)."""
+    raise web.HTTPFound(str(request.rel_url.with_path("/archive/").with_query(request.query)))
+
+
+async def redirect_to_slash(request: web.Request) -> web.Response:
+    """`/path` → `/path/`, keeping the query (`?lang=`)."""
+    target = request.rel_url.with_path(request.path + "/").with_query(request.query)
+    raise web.HTTPPermanentRedirect(str(target))
 
 
 async def _series(session: AsyncSession, slug: str) -> Series:

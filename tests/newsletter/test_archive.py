@@ -70,6 +70,21 @@ async def test_series_list_speaks_the_visitors_language(
     assert "Archivo del boletín" in spanish
     redirected = await client.get("/archive", allow_redirects=False)
     assert redirected.status == 308 and redirected.headers["Location"] == "/archive/"
+    kept = await client.get("/archive?lang=ca", allow_redirects=False)
+    assert kept.headers["Location"] == "/archive/?lang=ca"  # the language is not lost
+
+
+async def test_the_front_door_leads_to_the_archive_which_offers_the_subscription(
+    client: TestClient, editions: dict[str, int]
+) -> None:
+    home = await client.get("/?lang=pt", allow_redirects=False)
+    assert home.status == 302 and home.headers["Location"] == "/archive/?lang=pt"
+    page = await (await client.get("/", headers={"Accept-Language": "ca"})).text()
+    assert '<a class="button" href="/subscribe?lang=ca">Rebre el butlletí per correu' in page
+    series = await (await client.get("/archive/global/?lang=es")).text()
+    assert 'href="/subscribe?lang=es">Recibir el boletín por correo, en su idioma</a>' in series
+    form = await client.get("/subscribe?lang=es")
+    assert form.status == 200
 
 
 async def test_series_page_lists_published_editions_newest_first_without_drafts(

@@ -3,31 +3,34 @@
 from __future__ import annotations
 
 import io
-from enum import Enum
 
 from aiogram import Bot
-from aiogram.types import Document
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
 
 MAX_FILE_BYTES = 256 * 1024
 
 
-class FileProblem(Enum):
-    too_large = "too_large"
-    not_utf8 = "not_utf8"
-
-
-async def yaml_source(
-    bot: Bot, document: Document, max_bytes: int = MAX_FILE_BYTES
-) -> str | FileProblem:
-    """The document's text, or why it cannot be read (too large: not even downloaded)."""
+async def yaml_document(
+    bot: Bot, message: Message, too_large: str, max_bytes: int = MAX_FILE_BYTES
+) -> str | None:
+    """The text of the document in `message`; None after telling the sender what is wrong
+    (`too_large`, said in the feature's words, or: not UTF-8 text). A file announced as too
+    large is not even downloaded."""
+    document = message.document
+    if document is None:
+        return None
     if (document.file_size or 0) > max_bytes:
-        return FileProblem.too_large
+        await message.answer(too_large)
+        return None
     buffer = io.BytesIO()
     await bot.download(document, destination=buffer)
     data = buffer.getvalue()
     if len(data) > max_bytes:
-        return FileProblem.too_large
+        await message.answer(too_large)
+        return None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return FileProblem.not_utf8
+        await message.answer(_("The file must be YAML text in UTF-8."))
+        return None

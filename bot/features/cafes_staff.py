@@ -19,7 +19,7 @@ from bot.engagement.cafes import jobs, messages, report, service
 from bot.engagement.cafes.calendar import local_time, zone
 from bot.engagement.cafes.schema import CafeDefinitionError, load_cafe
 from bot.filters import IsStaff
-from bot.staff_files import FileProblem, yaml_source
+from bot.staff_files import yaml_document
 from bot.staff_only import refuse_buttons_to_non_staff
 from storage import consultation_queries as q
 from storage.base import utcnow
@@ -84,15 +84,10 @@ def build_router() -> Router:
         bot: Bot,
     ) -> None:
         lang = i18n.current_locale
-        assert message.document is not None
-        source = await yaml_source(bot, message.document)
-        if source is FileProblem.too_large:
-            await message.answer(_("This file is too large for a café (256 KB at most).", lang))
+        too_large = _("This file is too large for a café (256 KB at most).", lang)
+        source = await yaml_document(bot, message, too_large)
+        if source is None:
             return
-        if source is FileProblem.not_utf8:
-            await message.answer(_("The file must be YAML text in UTF-8.", lang))
-            return
-        assert isinstance(source, str)
         try:
             definition = load_cafe(source, None, await q.all_network_slugs(session))
         except CafeDefinitionError as exc:

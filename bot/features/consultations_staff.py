@@ -24,7 +24,7 @@ from bot.engagement.consultations.results import Results
 from bot.engagement.consultations.schema import localized
 from bot.filters import IsStaff
 from bot.i18n import FeatureCatalog
-from bot.staff_files import FileProblem, yaml_source
+from bot.staff_files import yaml_document
 from bot.staff_only import refuse_buttons_to_non_staff
 from storage import consultation_queries as q
 from storage.consultations import ConsultationStatus
@@ -152,17 +152,10 @@ def build_router() -> Router:
         message: Message, session: AsyncSession, person: Person, i18n: I18n, bot: Bot
     ) -> None:
         lang = i18n.current_locale
-        assert message.document is not None
-        source = await yaml_source(bot, message.document)
-        if source is FileProblem.too_large:
-            await message.answer(
-                _("This file is too large for a consultation (256 KB at most).", lang)
-            )
+        too_large = _("This file is too large for a consultation (256 KB at most).", lang)
+        source = await yaml_document(bot, message, too_large)
+        if source is None:
             return
-        if source is FileProblem.not_utf8:
-            await message.answer(_("The file must be YAML text in UTF-8.", lang))
-            return
-        assert isinstance(source, str)
         try:
             created = await service.create_consultation(
                 session, source, actor=f"telegram:{person.telegram_id}"

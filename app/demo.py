@@ -1,4 +1,5 @@
-"""The newcomer's first minute: example cities and feeds, loaded only by `make run`.
+"""The newcomer's first minute: example cities and feeds, an upcoming virtual café and an open
+consultation (so the first bulletin and the web pages show them), loaded only by `make run`.
 
 Never part of a production start: `aive demo load` is called by the Makefile's `run` target,
 and does nothing once the database has any feed source.
@@ -7,18 +8,26 @@ and does nothing once the database has any feed source.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import yaml
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bulletin_config import bulletin_config
 from app.cities import import_cities_text
 from app.settings import Settings
+from bot.engagement.cafes import service as cafes
+from bot.engagement.cafes.schema import load_cafe
+from bot.engagement.consultations import service as consultations
 from newsletter.bulletins import approve, compose_draft, get_series
 from newsletter.feeds.ingest import run_fetch
 from newsletter.feeds.opml import parse_opml
 from newsletter.feeds.sources import add_source
+from storage import consultation_queries as q
 from storage.base import utcnow
+from storage.consultations import ConsultationStatus
 from storage.engine import SessionFactory
 from storage.feeds import Source
 
@@ -32,6 +41,8 @@ class DemoReport:
     sources: int = 0
     items: int = 0
     editions: int = 0
+    cafes: int = 0
+    consultations: int = 0
 
 
 async def load_demo(settings: Settings, sessions: SessionFactory) -> DemoReport:
@@ -57,6 +68,8 @@ async def load_demo(settings: Settings, sessions: SessionFactory) -> DemoReport:
             )
         await session.commit()
     reports = await run_fetch(settings, sessions, only_due=False)
+    async with sessions() as session:
+        await _engagement_examples(session, utcnow())
     editions = await _first_bulletins(settings, sessions)
     return DemoReport(
         loaded=True,
@@ -64,7 +77,26 @@ async def load_demo(settings: Settings, sessions: SessionFactory) -> DemoReport:
         sources=len(opml.sources),
         items=sum(r.new for r in reports),
         editions=editions,
+        cafes=1,
+        consultations=1,
     )
+
+
+async def _engagement_examples(session: AsyncSession, now: datetime) -> None:
+    """The example café two weeks from now and the example consultation, open for three weeks
+    (their files carry fixed dates; the demo moves them so that they are current)."""
+    cafe = yaml.safe_load((EXAMPLES / "cafes" / "school-streets.yaml").read_text("utf-8"))
+    cafe["starts_at"] = (now + timedelta(days=14)).replace(microsecond=0).isoformat()
+    networks = await q.all_network_slugs(session)
+    definition = load_cafe(yaml.safe_dump(cafe, allow_unicode=True), EXAMPLES / "cafes", networks)
+    await cafes.schedule(session, definition, actor="demo", now=now)
+    path = EXAMPLES / "consultations" / "day-2026-declaration.yaml"
+    consultation = yaml.safe_load(path.read_text("utf-8"))
+    consultation["opens_at"] = (now - timedelta(days=1)).replace(microsecond=0).isoformat()
+    consultation["closes_at"] = (now + timedelta(days=21)).replace(microsecond=0).isoformat()
+    source = yaml.safe_dump(consultation, allow_unicode=True)
+    created = await consultations.create_consultation(session, source, actor="demo")
+    await consultations.set_status(session, created.id, ConsultationStatus.open, actor="demo")
 
 
 async def _first_bulletins(settings: Settings, sessions: SessionFactory) -> int:

@@ -24,6 +24,7 @@ def load() -> None:
         typer.echo("demo: the database already has feed sources; nothing loaded")
         return
     typer.echo(
-        f"demo: {report.cities} example cities, {report.sources} feeds, {report.items} items "
-        f"and {report.editions} bulletins loaded; open {settings.public_url}/archive/"
+        f"demo: {report.cities} example cities, {report.sources} feeds, {report.items} items, "
+        f"{report.cafes} virtual café, {report.consultations} open consultation and "
+        f"{report.editions} bulletins loaded; open {settings.public_url}/archive/"
     )

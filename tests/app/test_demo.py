@@ -1,27 +1,48 @@
-import json
+"""`aive demo load` (what `make run` shows a newcomer): example cities, feeds, a café and a
+consultation, and a first bulletin in five languages that announces both."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
-from typer.testing import CliRunner
+from sqlalchemy import select
 
-from app.cli import app
+from app.demo import load_demo
+from app.settings import load_settings
+from storage.bulletins import Edition, EditionStatus
+from storage.cafes import Cafe
+from storage.consultations import Consultation, ConsultationStatus
+from storage.engine import SessionFactory
+from storage.seed import load_seed
 
-runner = CliRunner()
 
-
-def test_first_run_loads_example_feeds_once(
-    engine: AsyncEngine, database_url: str, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.timeout(120)
+async def test_the_demo_shows_a_bulletin_with_the_cafe_and_the_consultation_once(
+    sessions: SessionFactory, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("AIVE_DATABASE_URL", database_url)
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    first = runner.invoke(app, ["demo", "load"])
-    assert first.exit_code == 0, first.output
-    assert "5 example cities, 5 feeds, 15 items and 5 bulletins loaded" in first.output
-    again = runner.invoke(app, ["demo", "load"])
-    assert "nothing loaded" in again.output
-    items = json.loads(runner.invoke(app, ["items", "list", "--json"]).stdout)
-    assert {i["language"] for i in items} == {"ca", "fr", "es", "pt", "en"}
-    portugal = json.loads(
-        runner.invoke(app, ["items", "list", "--network", "portugal", "--json"]).stdout
+    settings = load_settings(public_url="http://127.0.0.1:8080", outbox_dir=tmp_path / "outbox")
+    async with sessions() as session:  # what `aive db upgrade` loads before `make run`'s demo
+        await load_seed(session)
+        await session.commit()
+    report = await load_demo(settings, sessions)
+    assert report.loaded and report.cities >= 5 and report.items > 0 and report.editions == 5
+    async with sessions() as session:
+        cafe = await session.scalar(select(Cafe).where(Cafe.slug == "cafe-school-streets"))
+        consultation = await session.scalar(
+            select(Consultation).where(Consultation.slug == "day-2026-declaration")
+        )
+        editions = (await session.scalars(select(Edition))).all()
+    assert cafe is not None and consultation is not None
+    assert consultation.status == ConsultationStatus.open
+    assert {e.status for e in editions} == {EditionStatus.approved}
+    catalan = next(e for e in editions if e.language == "ca")
+    html = catalan.html or ""
+    assert (
+        "Camins escolars" in html
+        and 'href="http://127.0.0.1:8080/cafes/cafe-school-streets"' in html
     )
-    assert len(portugal) == 3 and all(i["language"] == "pt" for i in portugal)
+    assert re.search(r'href="http://127\.0\.0\.1:8080/consultations/day-2026-declaration"', html)
+    again = await load_demo(settings, sessions)
+    assert not again.loaded  # a second `make run` loads nothing twice

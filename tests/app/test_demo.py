@@ -3,12 +3,16 @@ consultation, and a first bulletin in five languages that announces both."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+from typer.testing import CliRunner
 
+from app.cli import app
 from app.demo import load_demo
 from app.settings import load_settings
 from storage.bulletins import Edition, EditionStatus
@@ -16,6 +20,8 @@ from storage.cafes import Cafe
 from storage.consultations import Consultation, ConsultationStatus
 from storage.engine import SessionFactory
 from storage.seed import load_seed
+
+runner = CliRunner()
 
 
 @pytest.mark.timeout(120)
@@ -46,3 +52,24 @@ async def test_the_demo_shows_a_bulletin_with_the_cafe_and_the_consultation_once
     assert re.search(r'href="http://127\.0\.0\.1:8080/consultations/day-2026-declaration"', html)
     again = await load_demo(settings, sessions)
     assert not again.loaded  # a second `make run` loads nothing twice
+
+
+def test_first_run_loads_example_feeds_once(
+    engine: AsyncEngine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AIVE_DATABASE_URL", database_url)
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    first = runner.invoke(app, ["demo", "load"])
+    assert first.exit_code == 0, first.output
+    assert (
+        "5 example cities, 5 feeds, 15 items, 1 virtual café, 1 open consultation and "
+        "5 bulletins loaded" in first.output
+    )
+    again = runner.invoke(app, ["demo", "load"])
+    assert "nothing loaded" in again.output
+    items = json.loads(runner.invoke(app, ["items", "list", "--json"]).stdout)
+    assert {i["language"] for i in items} == {"ca", "fr", "es", "pt", "en"}
+    portugal = json.loads(
+        runner.invoke(app, ["items", "list", "--network", "portugal", "--json"]).stdout
+    )
+    assert len(portugal) == 3 and all(i["language"] == "pt" for i in portugal)

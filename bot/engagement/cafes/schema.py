@@ -35,6 +35,7 @@ import yaml
 
 from bot.engagement.consultations.errors import DefinitionError
 from bot.engagement.consultations.schema import LANG_PATTERN, SLUG_PATTERN, check_definition
+from bot.engagement.networks_check import unknown_network_errors
 
 AUDIENCES = ("everyone", "city_representatives", "youth", "staff")
 FIELDS = {
@@ -277,12 +278,10 @@ def _networks(value: Any, known: Iterable[str] | None, errors: list[str]) -> tup
     if not isinstance(value, list):
         errors.append("networks: must be a list of network slugs")
         return ()
-    known_set = set(known) if known is not None else None
     for i, slug in enumerate(value):
         if not isinstance(slug, str):
             errors.append(f"networks[{i}]: must be a network slug")
-        elif known_set is not None and slug not in known_set:
-            errors.append(f"networks[{i}]: unknown network {slug!r}")
+    errors += unknown_network_errors(value, known)
     return tuple(str(s) for s in value)
 
 

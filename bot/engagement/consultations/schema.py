@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from bot.engagement.consultations.errors import DefinitionError
+from bot.engagement.networks_check import unknown_network_errors
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -223,12 +224,7 @@ def check_definition(data: Mapping[str, Any], known_networks: Iterable[str] | No
     opens, closes = data.get("opens_at"), data.get("closes_at")
     if _out_of_order(opens, closes):
         errors.append("closes_at: must be after opens_at")
-    networks = data.get("networks")
-    if known_networks is not None and isinstance(networks, list):
-        known = set(known_networks)
-        for i, slug in enumerate(networks):
-            if isinstance(slug, str) and slug not in known:
-                errors.append(f"networks[{i}]: unknown network {slug!r}")
+    errors += unknown_network_errors(data.get("networks"), known_networks)
     if errors or header is None:
         raise DefinitionError(errors)
     return Definition(

@@ -31,6 +31,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 # Shared with consultations: identifiers, slugs, {lang: text} mappings, error paths, fallback.
 from bot.engagement.consultations.schema import Audience, Identifier, LocalizedText, Slug, localized
 from bot.engagement.consultations.schema import _format as format_errors
+from bot.engagement.networks_check import unknown_network_errors
 from bot.engagement.polls.errors import PollDefinitionError
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 10
@@ -131,14 +132,7 @@ def check_poll(
     aware = isinstance(closes, datetime) and closes.utcoffset() is not None
     if now is not None and aware and isinstance(closes, datetime) and closes <= now:
         errors.append("closes_at: must be in the future")
-    networks = data.get("networks")
-    if known_networks is not None and isinstance(networks, list):
-        known = set(known_networks)
-        errors += [
-            f"networks[{i}]: unknown network {slug!r}"
-            for i, slug in enumerate(networks)
-            if isinstance(slug, str) and slug not in known
-        ]
+    errors += unknown_network_errors(data.get("networks"), known_networks)
     if errors or document is None:
         raise PollDefinitionError(errors)
     return PollDefinition(

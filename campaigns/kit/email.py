@@ -23,7 +23,8 @@ MAX_IDEAS = 3
 
 
 @cache
-def _environment() -> Environment:
+def kit_templates() -> Environment:
+    """The kit's templates (email, index.html): autoescaped, strict, with `safe_url`."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
         autoescape=True,
@@ -37,7 +38,7 @@ def _environment() -> Environment:
 
 def announcement_mjml(kit: KitInput, texts: KitTexts) -> str:
     activities = kit.all_activities()
-    env = _environment().overlay()
+    env = kit_templates().overlay()
     env.filters["day"] = lambda value: format_date(value, "long", locale=texts.language)
     return env.get_template("announcement.mjml.j2").render(
         t=texts,

@@ -7,13 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from campaigns.kit.content import DayItem, KitTexts
-from campaigns.kit.email import TEMPLATE_DIR
-from newsletter.render import safe_url
+from campaigns.kit.email import kit_templates
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,22 +37,9 @@ class IndexSection:
         return tuple(f for f in self.files if f.kind.startswith("card_"))
 
 
-@cache
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["safe_url"] = safe_url
-    return env
-
-
 def index_html(sections: Sequence[IndexSection], news: Sequence[DayItem]) -> str:
     return (
-        _environment()
+        kit_templates()
         .get_template("index.html.j2")
         .render(sections=sections, first=sections[0].t, news=news)
     )

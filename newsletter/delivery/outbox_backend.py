@@ -60,7 +60,7 @@ class OutboxBackend:
     def _write_all(self, messages: list[tuple[int, bytes]]) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         for delivery_id, data in messages:
-            _write_atomically(self.directory / eml_name(delivery_id), data)
+            write_eml(self.directory / eml_name(delivery_id), data)
 
 
 def render_message(batch: OutgoingBatch, recipient: OutgoingRecipient, now: datetime) -> bytes:
@@ -86,7 +86,8 @@ def render_message(batch: OutgoingBatch, recipient: OutgoingRecipient, now: date
     return msg.as_bytes()
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_eml(path: Path, data: bytes) -> None:
+    """Write a message file whole or not at all (a reader never sees half an `.eml`)."""
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".eml")
     try:
         with os.fdopen(fd, "wb") as handle:

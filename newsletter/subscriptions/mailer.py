@@ -7,9 +7,7 @@ keeps messages in a list (tests). Production adapts the delivery backends (see `
 from __future__ import annotations
 
 import asyncio
-import os
 import secrets
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,7 +16,7 @@ from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 from typing import Protocol
 
-from newsletter.delivery.outbox_backend import SMTP_998
+from newsletter.delivery.outbox_backend import SMTP_998, write_eml
 
 
 class MailerError(Exception):
@@ -80,14 +78,7 @@ class OutboxMailer:
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".eml")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_eml(path, data)
 
 
 class MemoryMailer:

@@ -15,6 +15,7 @@ from functools import partial
 from typing import Any
 
 from bot.engagement.consultations.schema import Definition, QuestionType, localized
+from bot.engagement.counts import OptionCount, percent
 
 
 @dataclass(frozen=True)
@@ -24,14 +25,6 @@ class SubmittedRow:
     language: str
     submitted_at: datetime
     answers: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class OptionCount:
-    id: str
-    text: str
-    count: int
-    percent: float
 
 
 @dataclass(frozen=True)
@@ -70,10 +63,6 @@ class Results:
         return asdict(self)
 
 
-def _percent(part: int, whole: int) -> float:
-    return round(100.0 * part / whole, 1) if whole else 0.0
-
-
 def compute_results(
     definition: Definition,
     rows: Sequence[SubmittedRow],
@@ -99,7 +88,7 @@ def compute_results(
             network=slug,
             eligible=len(units),
             responded=len(responded_units & set(units)),
-            rate=_percent(len(responded_units & set(units)), len(units)),
+            rate=percent(len(responded_units & set(units)), len(units)),
         )
         for slug, units in sorted(networks.items())
     ]
@@ -109,7 +98,7 @@ def compute_results(
         submitted=len(rows),
         eligible=len(eligible),
         responded=responded,
-        rate=_percent(responded, len(eligible)),
+        rate=percent(responded, len(eligible)),
         networks=rates,
         questions=questions,
     )
@@ -134,7 +123,7 @@ def _question_result(
                     counts[option_id] += 1
         options = [
             OptionCount(
-                o.id, localized(o.text, lang), counts[o.id], _percent(counts[o.id], len(given))
+                o.id, localized(o.text, lang), counts[o.id], percent(counts[o.id], len(given))
             )
             for o in q.options or ()
         ]

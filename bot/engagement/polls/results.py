@@ -17,6 +17,7 @@ from functools import partial
 from typing import Any
 
 from bot.engagement.consultations.schema import localized
+from bot.engagement.counts import OptionCount, percent
 
 
 @dataclass(frozen=True)
@@ -49,14 +50,6 @@ class Tally:
 
 
 @dataclass(frozen=True)
-class OptionCount:
-    id: str
-    text: str
-    count: int
-    percent: float
-
-
-@dataclass(frozen=True)
 class NetworkResult:
     network: str
     voters: int
@@ -85,10 +78,6 @@ class PollResults:
         return document
 
 
-def _percent(part: int, whole: int) -> float:
-    return round(100.0 * part / whole, 1) if whole else 0.0
-
-
 def _options(
     facts: PollFacts, counts: Mapping[str, int], voters: int, lang: str
 ) -> list[OptionCount]:
@@ -97,7 +86,7 @@ def _options(
             str(o["id"]),
             localized(o.get("text"), lang),
             counts.get(str(o["id"]), 0),
-            _percent(counts.get(str(o["id"]), 0), voters),
+            percent(counts.get(str(o["id"]), 0), voters),
         )
         for o in facts.options
     ]

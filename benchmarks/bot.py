@@ -6,10 +6,14 @@ Consultation: each city representative presses the invitation, answers a single 
 two options and presses Done, picks a scale step, types a text and a number, then submits
 (9 updates, each a few SQL statements and commits on SQLite plus 1-3 Bot API calls).
 Echo: one text update answered with one sendMessage, no database. Goal: ≥ 0.3× echo.
-Also printed, to show where the time goes: the same updates replayed through a handler that
-makes the same Bot API calls (answerCallbackQuery + editMessageText for a button, sendMessage
-with a keyboard for a typed answer) with no middleware and no database: the most a consultation
-can reach against echo on this fake server.
+Also printed, to show where the time goes, the same updates replayed through two references:
+- ceiling: a handler that makes the same Bot API calls (answerCallbackQuery + editMessageText
+  for a button, sendMessage with a keyboard for a typed answer), with no middleware and no
+  database: the most a consultation can reach against echo on this fake server;
+- floor: the same calls after storing one answer (an UPDATE and a COMMIT through the storage
+  layer, SQLAlchemy async on SQLite), still with no middleware and no read. A consultation
+  step does at least this (progress is stored after every answer) plus finding the person,
+  reading the response to check the button is current, and rendering the next screen.
 
 Both are warmed up first (one city's flow and 50 echoes, untimed: aiogram builds its response
 models on first use). The machine is shared, so the cities go in rounds, each followed by the
@@ -31,11 +35,14 @@ import itertools
 import statistics
 import tempfile
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, NamedTuple
 
 from aiogram import Dispatcher, Router
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy import bindparam, select
+from sqlalchemy import update as update_statement
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.catalogs import compile_all
 from bot.config import BotConfig
@@ -43,7 +50,8 @@ from bot.dispatcher import build_dispatcher
 from bot.engagement.consultations import service
 from bot.session import make_bot
 from storage import migrate
-from storage.consultations import ConsultationStatus
+from storage.base import utcnow
+from storage.consultations import ConsultationResponse, ConsultationStatus
 from storage.engine import create_engine, create_session_factory
 from tests.bot.conftest import button_data
 from tests.bot.consultation_support import add_city, add_representative, create_declaration
@@ -76,25 +84,33 @@ def echo_dispatcher() -> Dispatcher:
     return dp
 
 
-def same_calls_dispatcher() -> Dispatcher:
-    """Answers like the consultation does, Bot API call for call, without any of its work."""
+EDITS = itertools.count()  # every edit a new text: Telegram refuses an edit that changes nothing
+Store = Callable[[], Awaitable[None]]
+
+
+def same_calls_dispatcher(store: Store | None = None) -> Dispatcher:
+    """Answers like the consultation does, Bot API call for call, without any of its work;
+    with `store`, awaited first on every update (one answer written to the database)."""
     router = Router()
     keyboard = InlineKeyboardMarkup(
         inline_keyboard=[
             [InlineKeyboardButton(text=f"Option {i}", callback_data=f"x:{i}")] for i in range(5)
         ]
     )
-    edits = itertools.count()
 
     @router.callback_query()
     async def pressed(query: CallbackQuery) -> None:
+        if store is not None:
+            await store()
         await query.answer()
         if isinstance(query.message, Message):
-            text = f"Question {next(edits)}: what should the declaration say about inclusion?"
+            text = f"Question {next(EDITS)}: what should the declaration say about inclusion?"
             await query.message.edit_text(text, reply_markup=keyboard)
 
     @router.message()
     async def typed(message: Message) -> None:
+        if store is not None:
+            await store()
         await message.answer(
             "Question 7/7: how many young people took part?", reply_markup=keyboard
         )
@@ -102,6 +118,22 @@ def same_calls_dispatcher() -> Dispatcher:
     dp = Dispatcher()
     dp.include_router(router)
     return dp
+
+
+def one_answer_stored(engine: AsyncEngine, response_id: int) -> Store:
+    """The least a consultation step must do besides the Bot API calls: store the answer, one
+    UPDATE and a COMMIT through the storage layer (SQLAlchemy async, here on SQLite)."""
+    statement = (
+        update_statement(ConsultationResponse)
+        .where(ConsultationResponse.id == response_id)
+        .values(answers=bindparam("answers"), updated_at=bindparam("at"))
+    )
+
+    async def store() -> None:
+        async with engine.begin() as connection:
+            await connection.execute(statement, {"answers": {"q": next(EDITS)}, "at": utcnow()})
+
+    return store
 
 
 async def echo_rate(fake: FakeTelegram, dp: Dispatcher, bot: object, updates: int) -> float:
@@ -124,10 +156,19 @@ async def replay_rate(
     return len(updates) / (time.perf_counter() - start)
 
 
+class Round(NamedTuple):
+    """Updates per second in one round: the consultation, echo, and the two references."""
+
+    flow: float
+    echo: float
+    ceiling: float  # the same Bot API calls, nothing else
+    floor: float  # the same Bot API calls and one answer stored
+    handled: int
+
+
 async def consultation_rates(
     fake: FakeTelegram, workdir: Path, echo: Dispatcher, echo_bot: object
-) -> list[tuple[float, float, float, int]]:
-    """(consultation updates/s, echo updates/s, same calls without the work, updates) a round."""
+) -> list[Round]:
     engine = create_engine(f"sqlite+aiosqlite:///{workdir / 'bench.db'}")
     await migrate.upgrade(engine)
     sessions = create_session_factory(engine)
@@ -147,6 +188,7 @@ async def consultation_rates(
     elapsed = 0.0
     fed: list[dict[str, Any]] = []
     same_calls = same_calls_dispatcher()
+    one_write: Dispatcher | None = None
 
     async def step() -> None:
         nonlocal handled, elapsed
@@ -185,6 +227,11 @@ async def consultation_rates(
     try:
         await answer_consultation(people[0])  # warm-up
         await replay_rate(fake, same_calls, bot, fed)  # warm-up
+        async with sessions() as session:
+            response_id = await session.scalar(select(ConsultationResponse.id).limit(1))
+        assert response_id is not None
+        one_write = same_calls_dispatcher(one_answer_stored(engine, response_id))
+        await replay_rate(fake, one_write, bot, fed)  # warm-up
         for r, batch in enumerate(batches(people[1:], ROUNDS)):
             handled, elapsed = 0, 0.0
             fed.clear()
@@ -194,8 +241,9 @@ async def consultation_rates(
                 await answer_consultation(user)
             if not r % 2:
                 echo_rate_ = await echo_rate(fake, echo, echo_bot, handled)
-            same = await replay_rate(fake, same_calls, bot, fed)
-            rounds.append((handled / elapsed, echo_rate_, same, handled))
+            ceiling = await replay_rate(fake, same_calls, bot, fed)
+            floor = await replay_rate(fake, one_write, bot, fed)
+            rounds.append(Round(handled / elapsed, echo_rate_, ceiling, floor, handled))
         return rounds
     finally:
         await dp.storage.close()
@@ -222,19 +270,27 @@ async def main() -> None:
                 rounds = await consultation_rates(fake, Path(tmp), echo, echo_bot)
         finally:
             await echo_bot.session.close()
-    flow = statistics.median(r[0] for r in rounds)
-    echo_rate_ = statistics.median(r[1] for r in rounds)
-    ratio = statistics.median(r[0] / r[1] for r in rounds)
-    same = statistics.median(r[2] for r in rounds)
-    same_ratio = statistics.median(r[2] / r[1] for r in rounds)
-    handled = sum(r[3] for r in rounds)
-    spread = ", ".join(f"{r[0] / r[1]:.2f}" for r in rounds)
+
+    def median(rate: Callable[[Round], float]) -> float:
+        return statistics.median(rate(r) for r in rounds)
+
+    echo_rate_ = median(lambda r: r.echo)
+    flow = median(lambda r: r.flow)
+    ratio = median(lambda r: r.flow / r.echo)
+    spread = ", ".join(f"{r.flow / r.echo:.2f}" for r in rounds)
+    handled = sum(r.handled for r in rounds)
     print(f"echo bot:          {echo_rate_:8.1f} updates/s (median of {len(rounds)} rounds)")
     print(f"consultation flow: {flow:8.1f} updates/s ({handled} updates, {CITIES - 1} cities)")
     print(f"ratio:             {ratio:8.2f}x echo (goal >= 0.3x; rounds: {spread})")
     print(
-        f"same Bot API calls, no middleware, no database: {same:.1f} updates/s, "
-        f"{same_ratio:.2f}x echo (the ceiling on this fake server)"
+        "ceiling, the same Bot API calls, no middleware, no database: "
+        f"{median(lambda r: r.ceiling):.1f} updates/s, "
+        f"{median(lambda r: r.ceiling / r.echo):.2f}x echo"
+    )
+    print(
+        "floor, the same calls and one answer stored (an UPDATE and a COMMIT through the storage "
+        f"layer), no middleware, no read: {median(lambda r: r.floor):.1f} updates/s, "
+        f"{median(lambda r: r.floor / r.echo):.2f}x echo"
     )
 
 

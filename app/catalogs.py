@@ -2,6 +2,8 @@
 
 `python -m app.catalogs compile` (run by the Makefile) writes the `.mo` files next to the `.po`;
 `python -m app.catalogs check` lists untranslated or fuzzy messages and exits 1 if any.
+`python -m app.catalogs update FILE.py DOMAIN` brings one domain's `.po` files (every language)
+in line with the messages marked in FILE.py, keeping their translations.
 """
 
 from __future__ import annotations
@@ -55,7 +57,14 @@ def missing_translations() -> list[str]:
     return problems
 
 
-KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "__": None, "ngettext": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "gettext": None,
+    "lazy_gettext": None,
+    "__": None,
+    "ngettext": (1, 2),
+}
 METHODS = [
     ("**/templates/**.j2", "jinja2.ext:babel_extract"),
     ("**/templates/**.html", "jinja2.ext:babel_extract"),
@@ -92,6 +101,43 @@ def untranslated_marked(package: str, language: str) -> list[str]:
     return sorted(m for m in marked_messages(package) if m not in translated)
 
 
+def _translated(string: str | tuple[str, ...] | None) -> bool:
+    return bool(string) and (isinstance(string, str) or all(string))  # type: ignore[arg-type]
+
+
+def update_domain(source: Path, domain: str) -> list[Path]:
+    """Make `<package>/locales/<lang>/LC_MESSAGES/<domain>.po` hold exactly the messages marked
+    in the Python file `source`: new ones are added (untranslated, English filled in), gone ones
+    dropped, translations kept. Returns the files written."""
+    from babel.messages.extract import extract_from_file
+    from babel.messages.pofile import write_po
+
+    source = source.resolve()
+    package = source.relative_to(ROOT).parts[0]
+    marked = list(extract_from_file("python", str(source), keywords=KEYWORDS))
+    written: list[Path] = []
+    for language in LANGUAGES:
+        template = Catalog(project="aive-comms")  # a fresh one each: update() shares messages
+        for line, message, _comments, _context in marked:
+            template.add(message, locations=[(str(source.relative_to(ROOT)), line)])
+        po = ROOT / package / "locales" / language / "LC_MESSAGES" / f"{domain}.po"
+        if po.exists():
+            catalog = load(po)
+        else:
+            catalog = Catalog(locale=language, project="aive-comms", fuzzy=False)
+        catalog.update(template, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        if language == "en":  # the source language: a message is its own translation
+            for message in catalog:
+                if message.id and not _translated(message.string):
+                    message.string = message.id
+        po.parent.mkdir(parents=True, exist_ok=True)
+        with po.open("wb") as handle:
+            write_po(handle, catalog, width=100, omit_header=False)
+        written.append(po)
+    return written
+
+
 def main(argv: list[str]) -> int:
     action = argv[0] if argv else "compile"
     if action == "compile":
@@ -108,7 +154,11 @@ def main(argv: list[str]) -> int:
         for line in problems:
             print(line)  # noqa: T201
         return 1 if problems else 0
-    print("usage: python -m app.catalogs compile|check")  # noqa: T201
+    if action == "update" and len(argv) == 3:
+        for po in update_domain(Path(argv[1]), argv[2]):
+            print(po.relative_to(ROOT))  # noqa: T201
+        return 0
+    print("usage: python -m app.catalogs compile|check|update FILE.py DOMAIN")  # noqa: T201
     return 2
 
 

@@ -22,6 +22,9 @@ from storage.models import metadata
 from tests.fakes.telegram import fake_telegram, telegram_bot  # noqa: F401
 
 PG_URL = os.environ.get("AIVE_TEST_DATABASE_URL")
+# The command line speaks the operator's locale (app/cli/i18n.py); tests read English unless a
+# test asks for another language (CliRunner's env={"LANGUAGE": "fr"}).
+os.environ["LANGUAGE"] = "en"
 _pg_migrated = False
 
 

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from app.cli.i18n import _
 from app.settings import Settings, SettingsError, load_settings
 from storage.engine import SessionFactory, create_engine, create_session_factory
 
@@ -24,7 +25,7 @@ def settings_or_exit() -> Settings:
     try:
         return load_settings()
     except SettingsError as exc:
-        typer.echo(f"configuration error: {exc}", err=True)
+        typer.echo(_("configuration error: {problem}", problem=exc), err=True)
         raise typer.Exit(2) from None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from app.cli import (
@@ -23,10 +25,11 @@ from app.cli import (
     staff,
     subscribers,
 )
+from app.cli.i18n import N_, translate_help
 
 app = typer.Typer(
     name="aive",
-    help="AIVE Comms: bulletins, consultations, cafés and campaigns of the IAEC.",
+    help=N_("AIVE Comms: bulletins, consultations, cafés and campaigns of the IAEC."),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
@@ -50,5 +53,12 @@ app.add_typer(campaign.app, name="campaign")
 processes.register(app)
 
 
+def translated_command() -> Any:
+    """The `aive` command tree with its help texts in the operator's language."""
+    command = typer.main.get_command(app)
+    translate_help(command)
+    return command
+
+
 def main() -> None:
-    app()
+    translated_command()()

@@ -1,0 +1,102 @@
+"""The command line's language: its messages and help texts in the operator's language.
+
+The language is the first one we speak among the usual locale variables (`LANGUAGE`, `LC_ALL`,
+`LC_MESSAGES`, `LANG`, as gettext reads them), else `AIVE_DEFAULT_LANGUAGE`, else English.
+Each command module keeps its messages in its own domain,
+`app/locales/<lang>/LC_MESSAGES/cli_<module>.po`, so modules are translated side by side;
+lookups go through every CLI domain of the language.
+
+Mark a message shown when a command runs with `_()` (or `ngettext()` when it counts something);
+mark a help text, which is read when the command tree is built, with `N_()` and the tree is
+translated once, by `translated_command()`, when `aive` starts. The catalog check
+(`python -m app.catalogs check`) finds any message left untranslated.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import os
+from pathlib import Path
+from typing import Any
+
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
+SUPPORTED = ("en", "fr", "es", "pt", "ca")
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def cli_language(environ: dict[str, str] | None = None) -> str:
+    """The operator's language: the locale variables first (`LANGUAGE` may list several, e.g.
+    `ca:es`), then AIVE_DEFAULT_LANGUAGE; English when none of them is one we speak."""
+    env = os.environ if environ is None else environ
+    for variable in LOCALE_VARIABLES:
+        value = env.get(variable, "")
+        if not value:
+            continue
+        for candidate in value.split(":"):
+            code = candidate.split(".")[0].split("_")[0].split("-")[0].lower()
+            if code in SUPPORTED:
+                return code
+        if variable != "LANGUAGE":  # the first set one of LC_ALL, LC_MESSAGES, LANG decides
+            break
+    default = env.get("AIVE_DEFAULT_LANGUAGE", "").lower()
+    return default if default in SUPPORTED else "en"
+
+
+@functools.cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """Every compiled CLI domain of `lang`, chained (English needs none: it is the source)."""
+    chain = gettext.NullTranslations()
+    folder = LOCALES / lang / "LC_MESSAGES"
+    for mo in sorted(folder.glob("cli_*.mo")):
+        with mo.open("rb") as handle:
+            domain = gettext.GNUTranslations(handle)
+        domain.add_fallback(chain)
+        chain = domain
+    return chain
+
+
+def _(message: str, **values: Any) -> str:
+    """`message` in the operator's language; `{name}` fields filled from `values`."""
+    translated = translations(cli_language()).gettext(message)
+    return translated.format(**values) if values else translated
+
+
+def ngettext(singular: str, plural: str, n: int, **values: Any) -> str:
+    """The singular or plural form for `n` in the operator's language; `{n}` is filled too."""
+    translated = translations(cli_language()).ngettext(singular, plural, n)
+    return translated.format(n=n, **values)
+
+
+def N_(message: str) -> str:  # gettext's name for "mark now, translate later"
+    """Mark a help text for translation; `translated_command()` translates it at start."""
+    return message
+
+
+def translate_help(command: Any, lang: str | None = None) -> None:
+    """Translate, in place, the help texts of a click command, its options and subcommands."""
+    catalog = translations(lang or cli_language())
+    for attribute in ("help", "short_help", "epilog"):
+        text = getattr(command, attribute, None)
+        if text:
+            setattr(command, attribute, catalog.gettext(text))
+    for parameter in getattr(command, "params", ()):
+        text = getattr(parameter, "help", None)
+        if text:
+            parameter.help = catalog.gettext(text)
+    for sub in getattr(command, "commands", {}).values():
+        translate_help(sub, lang)
+
+
+def help_texts(command: Any) -> set[str]:
+    """Every help text of a click command tree (what `--help` can show)."""
+    found: set[str] = set()
+    for attribute in ("help", "short_help", "epilog"):
+        if text := getattr(command, attribute, None):
+            found.add(text)
+    for parameter in getattr(command, "params", ()):
+        if text := getattr(parameter, "help", None):
+            found.add(text)
+    for sub in getattr(command, "commands", {}).values():
+        found |= help_texts(sub)
+    return found

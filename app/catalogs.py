@@ -101,8 +101,8 @@ def untranslated_marked(package: str, language: str) -> list[str]:
     return sorted(m for m in marked_messages(package) if m not in translated)
 
 
-def _translated(string: str | tuple[str, ...] | None) -> bool:
-    return bool(string) and (isinstance(string, str) or all(string))  # type: ignore[arg-type]
+def _translated(string: str | tuple[str, ...] | list[str] | None) -> bool:
+    return bool(string) and (isinstance(string, str) or all(string or ()))
 
 
 def update_domain(source: Path, domain: str) -> list[Path]:
@@ -118,8 +118,8 @@ def update_domain(source: Path, domain: str) -> list[Path]:
     written: list[Path] = []
     for language in LANGUAGES:
         template = Catalog(project="aive-comms")  # a fresh one each: update() shares messages
-        for line, message, _comments, _context in marked:
-            template.add(message, locations=[(str(source.relative_to(ROOT)), line)])
+        for line, marked_id, _comments, _context in marked:
+            template.add(marked_id, locations=[(str(source.relative_to(ROOT)), line)])
         po = ROOT / package / "locales" / language / "LC_MESSAGES" / f"{domain}.po"
         if po.exists():
             catalog = load(po)

@@ -65,3 +65,32 @@ def test_a_plural_message_counts_as_translated_only_when_every_form_is(
     assert untranslated_marked("pkg", "fr") == []
     write(("%(n)s ville", ""))
     assert untranslated_marked("pkg", "fr") == ["%(n)s city"]
+
+
+def test_update_keeps_translations_adds_new_messages_and_drops_gone_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app import catalogs
+
+    monkeypatch.setattr(catalogs, "ROOT", tmp_path)
+    module = tmp_path / "pkg" / "greet.py"
+    module.parent.mkdir()
+    module.write_text('_("Hello {name}")\nN_("Says hello.")\n_("Old message")\n')
+    written = catalogs.update_domain(module, "cli_greet")
+    assert {p.parent.parent.name for p in written} == set(catalogs.LANGUAGES)
+    fr = tmp_path / "pkg" / "locales" / "fr" / "LC_MESSAGES" / "cli_greet.po"
+    french = catalogs.load(fr)
+    assert french.get("Hello {name}").string == ""  # new: waits for a translator
+    french.get("Hello {name}").string = "Bonjour {name}"
+    from babel.messages.pofile import write_po
+
+    with fr.open("wb") as handle:
+        write_po(handle, french)
+    module.write_text('_("Hello {name}")\nN_("Says hello.")\n_("New message")\n')
+    catalogs.update_domain(module, "cli_greet")
+    french = catalogs.load(fr)
+    assert french.get("Hello {name}").string == "Bonjour {name}"  # kept
+    assert french.get("Old message") is None  # gone from the source, gone from the catalog
+    assert french.get("New message").string == ""
+    english = catalogs.load(tmp_path / "pkg" / "locales" / "en" / "LC_MESSAGES" / "cli_greet.po")
+    assert english.get("Says hello.").string == "Says hello."  # English is the source

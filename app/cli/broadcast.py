@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from app.cli.context import database as open_database
 from app.cli.context import fail, print_json, print_table, run, settings_or_exit, with_sessions
+from app.cli.i18n import N_, _, ngettext
 from bot.broadcast import (
     BroadcastSummary,
     ContentError,
@@ -28,22 +29,23 @@ from bot.broadcast.definition import parse_definition
 from storage.engine import SessionFactory
 from storage.errors import NotFound
 
-app = typer.Typer(help="Chat broadcasts through the rate-limited outbox.", no_args_is_help=True)
+app = typer.Typer(help=N_("Chat broadcasts through the rate-limited outbox."), no_args_is_help=True)
 
-ID = Annotated[int, typer.Argument(help="The broadcast id (printed by create).")]
-JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+ID = Annotated[int, typer.Argument(help=N_("The broadcast id (printed by create)."))]
+JSON = Annotated[bool, typer.Option("--json", help=N_("Print one JSON document."))]
 
 
-@app.command()
+@app.command(
+    help=N_("Queue the broadcast FILE.yaml describes; print its id and how many chats it reaches.")
+)
 def create(
-    file: Annotated[Path, typer.Argument(help="The broadcast YAML file.")],
+    file: Annotated[Path, typer.Argument(help=N_("The broadcast YAML file."))],
     as_json: JSON = False,
 ) -> None:
-    """Queue the broadcast FILE.yaml describes; print its id and how many chats it reaches."""
     try:
         definition = parse_definition(yaml.safe_load(file.read_text("utf-8")), file.parent)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        fail(f"cannot read {file}: {exc}", 2)
+        fail(_("cannot read {file}: {error}", file=file, error=exc), 2)
     except ContentError as exc:
         fail(f"{file}: {exc}", 2)
     settings = settings_or_exit()
@@ -75,15 +77,20 @@ def create(
     if as_json:
         print_json({"id": broadcast_id, "chats": chats})
     else:
-        typer.echo(f"{broadcast_id}\t{chats} chats queued")
+        typer.echo(
+            ngettext("{id}\t{n} chat queued", "{id}\t{n} chats queued", chats, id=broadcast_id)
+        )
 
 
-@app.command()
+@app.command(
+    help=N_("Messages per state and the achieved rate, for one broadcast or the latest ten.")
+)
 def status(
-    broadcast_id: Annotated[int | None, typer.Argument(help="One; else the latest ten.")] = None,
+    broadcast_id: Annotated[
+        int | None, typer.Argument(help=N_("One; else the latest ten."))
+    ] = None,
     as_json: JSON = False,
 ) -> None:
-    """Messages per state and the achieved rate, for one broadcast or the latest ten."""
     settings = settings_or_exit()
 
     async def _go(sessions: SessionFactory) -> list[BroadcastSummary]:
@@ -99,9 +106,17 @@ def status(
         print_json(documents[0] if broadcast_id is not None else documents)
         return
     states = ("queued", "sent", "blocked", "failed", "cancelled", "uncertain")
+    state_columns = [
+        _("queued"),
+        _("sent"),
+        _("blocked"),
+        _("failed"),
+        _("cancelled"),
+        _("uncertain"),
+    ]
     print_table(
-        "Broadcasts",
-        ["id", "kind", "status", "total", *states, "msg/s"],
+        _("Broadcasts"),
+        [_("id"), _("kind"), _("status"), _("total"), *state_columns, _("msg/s")],
         [
             [s.id, s.kind, s.status, s.total]
             + [s.counts.get(state, 0) for state in states]
@@ -114,56 +129,73 @@ def status(
 def _change(broadcast_id: int, action: str) -> None:
     settings = settings_or_exit()
 
-    async def _go(sessions: SessionFactory) -> str:
+    async def _go(sessions: SessionFactory) -> int:
         async with sessions() as session:
             if action == "cancel":
-                return f"cancelled; {await cancel_broadcast(session, broadcast_id)} never sent"
+                return await cancel_broadcast(session, broadcast_id)
             if action == "requeue":
-                return f"{await requeue_uncertain(session, broadcast_id)} uncertain requeued"
-            broadcast = await pause_broadcast(session, broadcast_id, paused=action == "pause")
-            return broadcast.status.value
+                return await requeue_uncertain(session, broadcast_id)
+            await pause_broadcast(session, broadcast_id, paused=action == "pause")
+            return 0
 
     try:
-        typer.echo(f"broadcast {broadcast_id}: {with_sessions(settings, _go)}")
+        count = with_sessions(settings, _go)
     except (NotFound, ValueError) as exc:
         fail(str(exc))
+    if action == "cancel":
+        done = ngettext(
+            "broadcast {id}: cancelled; {n} never sent",
+            "broadcast {id}: cancelled; {n} never sent",
+            count,
+            id=broadcast_id,
+        )
+    elif action == "requeue":
+        done = ngettext(
+            "broadcast {id}: {n} uncertain requeued",
+            "broadcast {id}: {n} uncertain requeued",
+            count,
+            id=broadcast_id,
+        )
+    elif action == "pause":
+        done = _("broadcast {id}: paused", id=broadcast_id)
+    else:  # resumed: workers send it again
+        done = _("broadcast {id}: sending", id=broadcast_id)
+    typer.echo(done)
 
 
-@app.command()
+@app.command(help=N_("Cancel: queued messages are never sent (those in flight finish)."))
 def cancel(broadcast_id: ID) -> None:
-    """Cancel: queued messages are never sent (those in flight finish)."""
     _change(broadcast_id, "cancel")
 
 
-@app.command()
+@app.command(help=N_("Pause: workers skip the broadcast until it is resumed."))
 def pause(broadcast_id: ID) -> None:
-    """Pause: workers skip the broadcast until it is resumed."""
     _change(broadcast_id, "pause")
 
 
-@app.command()
+@app.command(help=N_("Resume a paused broadcast."))
 def resume(broadcast_id: ID) -> None:
-    """Resume a paused broadcast."""
     _change(broadcast_id, "resume")
 
 
-@app.command("requeue-uncertain")
+@app.command(
+    "requeue-uncertain",
+    help=N_("Resend messages a crashed worker may or may not have sent (a chat may get two)."),
+)
 def requeue(broadcast_id: ID) -> None:
-    """Resend messages a crashed worker may or may not have sent (a chat may get two)."""
     _change(broadcast_id, "requeue")
 
 
-@app.command()
+@app.command(help=N_("Send queued messages now, in this process, with a progress bar."))
 def drain(
-    broadcast_id: Annotated[int | None, typer.Argument(help="Only this broadcast.")] = None,
+    broadcast_id: Annotated[int | None, typer.Argument(help=N_("Only this broadcast."))] = None,
 ) -> None:
-    """Send queued messages now, in this process, with a progress bar."""
     from bot.broadcast.sender import BroadcastError, BroadcastSender
     from bot.session import make_bot
 
     settings = settings_or_exit()
     if settings.telegram_token is None:
-        fail("configuration error: AIVE_TELEGRAM_TOKEN is not set", 2)
+        fail(_("configuration error: {variable} is not set", variable="AIVE_TELEGRAM_TOKEN"), 2)
     token = settings.telegram_token.get_secret_value()
     limits = Limits(settings.broadcast_per_second, settings.broadcast_group_per_minute)
 
@@ -174,7 +206,7 @@ def drain(
             todo = sum(s.counts.get("queued", 0) for s in summaries)
             bot = make_bot(token, settings.telegram_api_url)
             columns = (
-                TextColumn("sending"),
+                TextColumn(_("sending")),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
@@ -196,4 +228,11 @@ def drain(
         fail(str(exc))
     except BroadcastError as exc:
         fail(str(exc))
-    typer.echo(f"{done} messages handled; {flood_waits} flood waits (429)")
+    typer.echo(
+        ngettext(
+            "{n} message handled; flood waits (429): {waits}",
+            "{n} messages handled; flood waits (429): {waits}",
+            done,
+            waits=flood_waits,
+        )
+    )

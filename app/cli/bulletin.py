@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from app.bulletin_config import bulletin_config
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
+from app.cli.i18n import N_, _, ngettext
 from newsletter import bulletins
 from newsletter.bulletin_errors import BulletinError
 from newsletter.cadence import CadenceError
@@ -32,25 +33,36 @@ from storage.bulletins import Edition
 from storage.engine import SessionFactory
 from storage.feeds import Item
 
-app = typer.Typer(help="Bulletin editions: compose, edit, preview, approve.", no_args_is_help=True)
+app = typer.Typer(
+    help=N_("Bulletin editions: compose, edit, preview, approve."), no_args_is_help=True
+)
 report = Console(stderr=True)  # tables go to stderr: stdout carries ids or the JSON document
 
-EDITION = Annotated[int, typer.Argument(help="The edition id (printed by compose).")]
-JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+EDITION = Annotated[int, typer.Argument(help=N_("The edition id (printed by compose)."))]
+JSON = Annotated[bool, typer.Option("--json", help=N_("Print one JSON document."))]
 SERVICE_ERRORS = (BulletinError, CompositionError, RenderError, CadenceError)
+SPREAD_ROWS = {  # the spread's keys, and their labels in the table
+    "countries": N_("countries"),
+    "cities": N_("cities"),
+    "networks": N_("networks"),
+    "languages": N_("languages"),
+}
 
 
 def _actor() -> str:
     return f"cli:{os.environ.get('USER', 'staff')}"
 
 
-@app.command()
+@app.command(
+    help=N_("Compose the draft of SERIES (each of its languages unless --lang); print the ids.")
+)
 def compose(
-    series: Annotated[str, typer.Argument(help="Series slug, e.g. global.")],
-    lang: Annotated[str | None, typer.Option("--lang", help="One language; default: all.")] = None,
+    series: Annotated[str, typer.Argument(help=N_("Series slug, e.g. global."))],
+    lang: Annotated[
+        str | None, typer.Option("--lang", help=N_("One language; default: all."))
+    ] = None,
     as_json: JSON = False,
 ) -> None:
-    """Compose the draft of SERIES (each of its languages unless --lang); print the ids."""
     settings = settings_or_exit()
     config = bulletin_config(settings)
 
@@ -111,9 +123,16 @@ def _section_ids(section: dict[str, Any]) -> list[int]:
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
-    title = f"Edition {summary['id']} · {summary['series']} · {summary['language']}"
-    sections = Table(title=f"{title} · {summary['subject']}")
-    for column in ("section", "count", "items"):
+    sections = Table(
+        title=_(
+            "Edition {id} · {series} · {language} · {subject}",
+            id=summary["id"],
+            series=summary["series"],
+            language=summary["language"],
+            subject=summary["subject"],
+        )
+    )
+    for column in (_("section"), _("count"), _("items")):
         sections.add_column(column)
     for s in summary["sections"]:
         items = "\n".join(f"{i['id']}: {i['title'][:70]}" for i in s["items"])
@@ -121,28 +140,31 @@ def _print_summary(summary: dict[str, Any]) -> None:
     report.print(sections)
     spread = summary["spread"]
     table = Table(
-        title=f"Spread: {spread.get('total', 0)} items, "
-        f"{spread.get('other_language', 0)} in another language"
+        title=ngettext(
+            "Spread: {n} item, {other} in another language",
+            "Spread: {n} items, {other} in another language",
+            spread.get("total", 0),
+            other=spread.get("other_language", 0),
+        )
     )
-    for column in ("by", "counts"):
+    for column in (_("by"), _("counts")):
         table.add_column(column)
-    for key in ("countries", "cities", "networks", "languages"):
+    for key, label in SPREAD_ROWS.items():
         counts = spread.get(key, {})
-        table.add_row(key, ", ".join(f"{k} {v}" for k, v in counts.items()))
+        table.add_row(_(label), ", ".join(f"{k} {v}" for k, v in counts.items()))
     report.print(table)
 
 
-@app.command()
+@app.command(help=N_("Edit a draft with flags, or without flags in $EDITOR as YAML (all fields)."))
 def edit(
     edition_id: EDITION,
-    pin: Annotated[list[int], typer.Option("--pin", help="Item id to pin; repeat.")] = [],  # noqa: B006
-    exclude: Annotated[list[int], typer.Option("--exclude", help="Item id to leave out.")] = [],  # noqa: B006
+    pin: Annotated[list[int], typer.Option("--pin", help=N_("Item id to pin; repeat."))] = [],  # noqa: B006
+    exclude: Annotated[list[int], typer.Option("--exclude", help=N_("Item id to leave out."))] = [],  # noqa: B006
     editorial_file: Annotated[
-        Path | None, typer.Option("--editorial-file", help="Text file with the editorial.")
+        Path | None, typer.Option("--editorial-file", help=N_("Text file with the editorial."))
     ] = None,
-    subject: Annotated[str | None, typer.Option("--subject", help="Subject line.")] = None,
+    subject: Annotated[str | None, typer.Option("--subject", help=N_("Subject line."))] = None,
 ) -> None:
-    """Edit a draft with flags, or without flags in $EDITOR as YAML (all fields)."""
     settings = settings_or_exit()
     config = bulletin_config(settings)
 
@@ -160,7 +182,7 @@ def edit(
     else:
         edited = _edit_in_editor(edition_id, current, header)
         if edited is None:
-            typer.echo(f"edition {edition_id}: no change")
+            typer.echo(_("edition {id}: no change", id=edition_id))
             return
         edits = edited
 
@@ -174,8 +196,8 @@ def edit(
     try:
         summary = with_sessions(settings, _apply)
     except SERVICE_ERRORS as exc:
-        fail(f"edition {edition_id}: {exc}")
-    typer.echo(f"edition {edition_id}: updated")
+        fail(_("edition {id}: {error}", id=edition_id, error=exc))
+    typer.echo(_("edition {id}: updated", id=edition_id))
     _print_summary(summary)
 
 
@@ -187,7 +209,7 @@ def _with_flags(
         try:
             text = editorial.read_text(encoding="utf-8").strip() or None
         except (OSError, UnicodeDecodeError) as exc:
-            fail(f"--editorial-file: cannot read {editorial}: {exc}", 2)
+            fail(_("--editorial-file: cannot read {file}: {error}", file=editorial, error=exc), 2)
     # a new pin undoes an exclusion of the same item, and the other way round
     pinned = [i for i in current.pinned if i not in exclude] + pin
     excluded = [i for i in current.excluded if i not in pin] + exclude
@@ -203,9 +225,16 @@ def _with_flags(
 def _header(summary: dict[str, Any]) -> list[str]:
     start, end = summary["period"]
     lines = [
-        f"Edition {summary['id']} · {summary['series']} · {summary['language']} · "
-        f"{start[:10]} → {end[:10]} · {summary['status']}",
-        "Items now in the draft (id: title):",
+        _(
+            "Edition {id} · {series} · {language} · {start} → {end} · {status}",
+            id=summary["id"],
+            series=summary["series"],
+            language=summary["language"],
+            start=start[:10],
+            end=end[:10],
+            status=summary["status"],
+        ),
+        _("Items now in the draft (id: title):"),
     ]
     for section in summary["sections"]:
         lines += [f"  {i['id']}: [{section['kind']}] {i['title'][:80]}" for i in section["items"]]
@@ -223,9 +252,22 @@ def _edit_in_editor(edition_id: int, current: Edits, header: list[str]) -> Edits
     try:
         status = subprocess.run([*shlex.split(editor), str(path)], check=False).returncode
     except OSError as exc:
-        fail(f"cannot start the editor {editor!r}: {exc}; set EDITOR", 1)
+        fail(
+            _(
+                "cannot start the editor {editor}: {error}; set EDITOR",
+                editor=repr(editor),
+                error=exc,
+            ),
+            1,
+        )
     if status != 0:
-        fail(f"the editor exited with status {status}; nothing changed (text kept in {path})")
+        fail(
+            _(
+                "the editor exited with status {status}; nothing changed (text kept in {path})",
+                status=status,
+                path=path,
+            )
+        )
     edited = path.read_text(encoding="utf-8")
     if edited == original:
         path.unlink()
@@ -233,17 +275,23 @@ def _edit_in_editor(edition_id: int, current: Edits, header: list[str]) -> Edits
     try:
         edits = parse_edits(edited)
     except BulletinError as exc:
-        fail(f"edition {edition_id}: {exc}; nothing changed (your text is kept in {path})")
+        fail(
+            _(
+                "edition {id}: {error}; nothing changed (your text is kept in {path})",
+                id=edition_id,
+                error=exc,
+                path=path,
+            )
+        )
     path.unlink()
     return edits
 
 
-@app.command()
+@app.command(help=N_("Write the edition's web version (as in the archive) to an HTML file."))
 def preview(
     edition_id: EDITION,
-    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
+    out: Annotated[Path, typer.Option("--out", help=N_("The HTML file to write."))],
 ) -> None:
-    """Write the edition's web version (as in the archive) to an HTML file."""
     settings = settings_or_exit()
 
     async def _go(sessions: SessionFactory) -> str | None:
@@ -255,30 +303,35 @@ def preview(
     except BulletinError as exc:
         fail(f"bulletin preview: {exc}")
     if not html:
-        fail(f"edition {edition_id} has not been rendered; compose it again")
+        fail(_("edition {id} has not been rendered; compose it again", id=edition_id))
     try:
         out.write_text(web_version(html, public_url=settings.public_url), encoding="utf-8")
     except OSError as exc:
-        fail(f"cannot write {out}: {exc}", 1)
+        fail(_("cannot write {file}: {error}", file=out, error=exc), 1)
     typer.echo(str(out))
 
 
-@app.command()
+@app.command(help=N_("Approve a draft (scheduled for --send-at when given)."))
 def approve(
     edition_id: EDITION,
     send_at: Annotated[
         str | None,
-        typer.Option("--send-at", help="ISO date-time; without an offset, the secretariat's."),
+        typer.Option("--send-at", help=N_("ISO date-time; without an offset, the secretariat's.")),
     ] = None,
 ) -> None:
-    """Approve a draft (scheduled for --send-at when given)."""
     settings = settings_or_exit()
     when = None
     if send_at is not None:
         try:
             when = datetime.fromisoformat(send_at)
         except ValueError:
-            fail(f"--send-at: {send_at!r} is not an ISO date-time (e.g. 2026-03-10T09:00)", 2)
+            fail(
+                _(
+                    "--send-at: {value} is not an ISO date-time (e.g. 2026-03-10T09:00)",
+                    value=repr(send_at),
+                ),
+                2,
+            )
         if when.tzinfo is None:
             when = when.replace(tzinfo=settings.zone)
 
@@ -287,8 +340,8 @@ def approve(
             edition = await bulletins.approve(session, edition_id, _actor(), when)
             if edition.send_at:
                 local = edition.send_at.astimezone(settings.zone).isoformat(timespec="minutes")
-                return f"edition {edition.id}: scheduled for {local}"
-            return f"edition {edition.id}: approved"
+                return _("edition {id}: scheduled for {when}", id=edition.id, when=local)
+            return _("edition {id}: approved", id=edition.id)
 
     try:
         typer.echo(with_sessions(settings, _go))
@@ -296,9 +349,8 @@ def approve(
         fail(f"bulletin approve: {exc}")
 
 
-@app.command()
+@app.command(help=N_("Cancel a draft, approved or scheduled edition."))
 def cancel(edition_id: EDITION) -> None:
-    """Cancel a draft, approved or scheduled edition."""
     settings = settings_or_exit()
 
     async def _go(sessions: SessionFactory) -> None:
@@ -309,15 +361,14 @@ def cancel(edition_id: EDITION) -> None:
         with_sessions(settings, _go)
     except BulletinError as exc:
         fail(f"bulletin cancel: {exc}")
-    typer.echo(f"edition {edition_id}: cancelled")
+    typer.echo(_("edition {id}: cancelled", id=edition_id))
 
 
-@app.command("list")
+@app.command("list", help=N_("Editions, newest first."))
 def list_(
-    series: Annotated[str | None, typer.Option("--series", help="Only this series.")] = None,
+    series: Annotated[str | None, typer.Option("--series", help=N_("Only this series."))] = None,
     as_json: JSON = False,
 ) -> None:
-    """Editions, newest first."""
     settings = settings_or_exit()
 
     async def _go(sessions: SessionFactory) -> list[dict[str, Any]]:
@@ -328,9 +379,18 @@ def list_(
     if as_json:
         print_json(rows)
         return
-    columns = ("id", "series", "lang", "period", "status", "items", "send at", "subject")
+    columns = (
+        _("id"),
+        _("series"),
+        _("lang"),
+        _("period"),
+        _("status"),
+        _("items"),
+        _("send at"),
+        _("subject"),
+    )
     print_table(
-        "Bulletin editions",
+        _("Bulletin editions"),
         columns,
         [
             (

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
+from app.cli.i18n import N_, _, ngettext
 from app.settings import Settings
 from bot.engagement.cafes import jobs, report, service
 from bot.engagement.cafes.schema import CafeDefinitionError, load_cafe
@@ -17,25 +18,26 @@ from storage.base import utcnow
 from storage.engine import SessionFactory
 from storage.errors import NotFound
 
-app = typer.Typer(help="Virtual cafés: schedule, invite, remind, report.", no_args_is_help=True)
+app = typer.Typer(help=N_("Virtual cafés: schedule, invite, remind, report."), no_args_is_help=True)
 
-ID = Annotated[int, typer.Argument(help="The café id (printed by create).")]
-JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+ID = Annotated[int, typer.Argument(help=N_("The café id (printed by create)."))]
+JSON = Annotated[bool, typer.Option("--json", help=N_("Print one JSON document."))]
 
 
-@app.command()
+@app.command(
+    help=N_("Schedule the café in FILE.yaml (the same slug updates it) and invite its audience.")
+)
 def create(
-    file: Annotated[Path, typer.Argument(help="The café YAML file.")],
+    file: Annotated[Path, typer.Argument(help=N_("The café YAML file."))],
     as_json: JSON = False,
     invite: Annotated[
-        bool, typer.Option("--invite/--no-invite", help="Invite the audience now.")
+        bool, typer.Option("--invite/--no-invite", help=N_("Invite the audience now."))
     ] = True,
 ) -> None:
-    """Schedule the café in FILE.yaml (the same slug updates it) and invite its audience."""
     try:
         source = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        fail(f"cannot read {file}: {exc}", 2)
+        fail(_("cannot read {file}: {error}", file=file, error=exc), 2)
     settings = settings_or_exit()
 
     async def _go(sessions: SessionFactory) -> dict[str, object]:
@@ -69,50 +71,65 @@ def create(
         if as_json:
             print_json({"ok": False, "errors": exc.errors})
             raise typer.Exit(1) from None
-        fail(f"{file}: invalid café\n" + "\n".join(exc.errors))
+        fail("\n".join([_("{file}: invalid café", file=file), *exc.errors]))
     if as_json:
         print_json(result)
         return
     typer.echo(result["id"])
-    verb = "scheduled" if result["created"] else "updated"
-    typer.echo(f"{result['slug']}: {verb}; {result['invited']} invitations queued", err=True)
+    invited = cast(int, result["invited"])
+    if result["created"]:
+        done = ngettext(
+            "{slug}: scheduled; {n} invitation queued",
+            "{slug}: scheduled; {n} invitations queued",
+            invited,
+            slug=result["slug"],
+        )
+    else:
+        done = ngettext(
+            "{slug}: updated; {n} invitation queued",
+            "{slug}: updated; {n} invitations queued",
+            invited,
+            slug=result["slug"],
+        )
+    typer.echo(done, err=True)
 
 
-@app.command()
+@app.command(
+    help=N_("Move a café; reminders not yet sent follow the new time, none is sent twice.")
+)
 def reschedule(
     cafe_id: ID,
     start: Annotated[
         str,
         typer.Option(
-            "--start", help="New start, ISO 8601 with offset, e.g. 2026-11-18T17:00+01:00"
+            "--start", help=N_("New start, ISO 8601 with offset, e.g. 2026-11-18T17:00+01:00")
         ),
     ],
 ) -> None:
-    """Move a café; reminders not yet sent follow the new time, none is sent twice."""
     try:
         starts_at = datetime.fromisoformat(start)
     except ValueError:
-        fail(f"--start: {start!r} is not an ISO 8601 date and time", 2)
+        fail(_("--start: {value} is not an ISO 8601 date and time", value=repr(start)), 2)
     if starts_at.tzinfo is None:
-        fail("--start: give a UTC offset, e.g. 2026-11-18T17:00+01:00", 2)
+        fail(_("--start: give a UTC offset, e.g. 2026-11-18T17:00+01:00"), 2)
     settings = settings_or_exit()
 
-    async def _go(sessions: SessionFactory) -> str:
+    async def _go(sessions: SessionFactory) -> tuple[str, str]:
         async with sessions() as session:
             cafe = await service.reschedule(
                 session, cafe_id, starts_at.astimezone(UTC), actor="cli"
             )
-            return f"{cafe.slug}: starts at {cafe.starts_at.isoformat()}"
+            return cafe.slug, cafe.starts_at.isoformat()
 
     try:
-        typer.echo(with_sessions(settings, _go))
+        slug, moved_to = with_sessions(settings, _go)
     except NotFound as exc:
         fail(str(exc))
+    typer.echo(_("{slug}: starts at {start}", slug=slug, start=moved_to))
 
 
-@app.command("list")
+@app.command("list", help=N_("The latest cafés with their seats."))
 def list_(as_json: JSON = False) -> None:
-    """The latest cafés with their seats."""
     settings = settings_or_exit()
 
     async def _go(sessions: SessionFactory) -> list[dict[str, object]]:
@@ -132,18 +149,23 @@ def list_(as_json: JSON = False) -> None:
     if as_json:
         print_json(rows)
         return
-    columns = ["id", "slug", "starts_at", "capacity", "registered"]
-    print_table("Cafés", columns, [[r[c] for c in columns] for r in rows])
+    keys = ["id", "slug", "starts_at", "capacity", "registered"]
+    columns = [_("id"), _("slug"), _("starts at"), _("capacity"), _("registered")]
+    print_table(_("Cafés"), columns, [[r[k] for k in keys] for r in rows])
 
 
-@app.command("report")
+@app.command(
+    "report",
+    help=N_(
+        "Registrations, waiting list, attendance, evaluation averages, countries, networks,"
+        " speakers' gender balance."
+    ),
+)
 def report_(
     cafe_id: ID,
     as_json: JSON = False,
-    lang: Annotated[str, typer.Option(help="Language of the texts.")] = "en",
+    lang: Annotated[str, typer.Option(help=N_("Language of the texts."))] = "en",
 ) -> None:
-    """Registrations, waiting list, attendance, evaluation averages, countries, networks,
-    speakers' gender balance."""
     settings = settings_or_exit()
 
     async def _go(sessions: SessionFactory) -> report.CafeReport:
@@ -164,7 +186,15 @@ def _print(found: report.CafeReport, settings: Settings) -> None:
     start = found.starts_at.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M %Z")
     print_table(
         f"{found.title} (#{found.id}, {found.slug}), {start}",
-        ["capacity", "registered", "waiting", "left", "attended", "attendance %", "evaluations"],
+        [
+            _("capacity"),
+            _("registered"),
+            _("waiting"),
+            _("left"),
+            _("attended"),
+            _("attendance %"),
+            _("evaluations"),
+        ],
         [
             [
                 found.capacity,
@@ -179,12 +209,13 @@ def _print(found: report.CafeReport, settings: Settings) -> None:
     )
     if found.averages:
         rows = [[a.question, a.text, a.average, a.answers] for a in found.averages]
-        print_table("Evaluation averages", ["question", "text", "average", "answers"], rows)
+        columns = [_("question"), _("text"), _("average"), _("answers")]
+        print_table(_("Evaluation averages"), columns, rows)
     for title, counts in (
-        ("Participants' countries", found.countries),
-        ("Participants' networks", found.networks),
-        ("Speakers by self-declared gender", found.speaker_genders),
-        ("Speakers' countries", found.speaker_countries),
+        (_("Participants' countries"), found.countries),
+        (_("Participants' networks"), found.networks),
+        (_("Speakers by self-declared gender"), found.speaker_genders),
+        (_("Speakers' countries"), found.speaker_countries),
     ):
         if counts:
-            print_table(title, ["", "count"], [[k, v] for k, v in counts.items()])
+            print_table(title, ["", _("count")], [[k, v] for k, v in counts.items()])

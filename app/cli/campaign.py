@@ -9,6 +9,7 @@ import typer
 
 from app.campaign_config import campaign_config
 from app.cli.context import console, fail, print_json, print_table, settings_or_exit, with_sessions
+from app.cli.i18n import N_, _, ngettext
 from campaigns import report_data, service
 from campaigns.errors import CampaignError
 from campaigns.launch import launch_step
@@ -19,13 +20,13 @@ from storage.base import utcnow
 from storage.engine import SessionFactory
 
 app = typer.Typer(
-    help="The International Day of Educating Cities (30 November): campaign timeline.",
+    help=N_("The International Day of Educating Cities (30 November): campaign timeline."),
     no_args_is_help=True,
 )
 
-YEAR = Annotated[int, typer.Option("--year", help="The campaign's year.")]
-JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
-STEP = Annotated[str, typer.Argument(help="A step: d-45, d-30, d-10, d-1, d or d+7.")]
+YEAR = Annotated[int, typer.Option("--year", help=N_("The campaign's year."))]
+JSON = Annotated[bool, typer.Option("--json", help=N_("Print one JSON document."))]
+STEP = Annotated[str, typer.Argument(help=N_("A step: d-45, d-30, d-10, d-1, d or d+7."))]
 
 
 def _run(action: Any) -> Any:
@@ -36,15 +37,17 @@ def _run(action: Any) -> Any:
         fail(str(exc))
 
 
-@app.command()
+@app.command(
+    help=N_("Set up the year's campaign: six steps from D-45 to D+7 at 09:00 secretariat time.")
+)
 def create(
     year: YEAR,
-    theme: Annotated[str | None, typer.Option(help="This year's theme.")] = None,
+    theme: Annotated[str | None, typer.Option(help=N_("This year's theme."))] = None,
     kit_url: Annotated[
-        str | None, typer.Option(help="Where cities get the kit (default: under AIVE_PUBLIC_URL).")
+        str | None,
+        typer.Option(help=N_("Where cities get the kit (default: under AIVE_PUBLIC_URL).")),
     ] = None,
 ) -> None:
-    """Set up the year's campaign: six steps from D-45 to D+7 at 09:00 secretariat time."""
     config = campaign_config(settings_or_exit())
 
     async def _go(sessions: SessionFactory) -> int:
@@ -56,13 +59,19 @@ def create(
 
     steps = _run(_go)
     typer.echo(
-        f"campaign {year} created with {steps} steps (see: aive campaign plan --year {year})"
+        ngettext(
+            "campaign {year} created with {n} step (see: aive campaign plan --year {year})",
+            "campaign {year} created with {n} steps (see: aive campaign plan --year {year})",
+            steps,
+            year=year,
+        )
     )
 
 
-@app.command("plan")
+@app.command(
+    "plan", help=N_("Every step with its date, audience, channels and how many would receive it.")
+)
 def plan_(year: YEAR, as_json: JSON = False) -> None:
-    """Every step with its date, audience, channels and how many would receive it."""
     config = campaign_config(settings_or_exit())
 
     async def _go(sessions: SessionFactory) -> tuple[Any, list[Any]]:
@@ -81,17 +90,36 @@ def plan_(year: YEAR, as_json: JSON = False) -> None:
             }
         )
         return
+    status = campaign.status.value
+    if campaign.theme:
+        title = _(
+            "Campaign {year} ({status}): {theme}", year=year, status=status, theme=campaign.theme
+        )
+    else:
+        title = _("Campaign {year} ({status})", year=year, status=status)
     print_table(
-        f"Campaign {year} ({campaign.status.value})"
-        + (f": {campaign.theme}" if campaign.theme else ""),
-        ["step", "when", "status", "chat audience", "channels", "emails", "chats"],
+        title,
+        [
+            _("step"),
+            _("when"),
+            _("status"),
+            _("chat audience"),
+            _("channels"),
+            _("emails"),
+            _("chats"),
+        ],
         [
             (
                 line.key,
-                line.local + (" (moved)" if line.moved_from else ""),
+                _("{when} (moved)", when=line.local) if line.moved_from else line.local,
                 line.status,
-                line.chat_audience
-                + (f" + consultation {line.consultation}" if line.consultation else ""),
+                _(
+                    "{audience} + consultation {consultation}",
+                    audience=line.chat_audience,
+                    consultation=line.consultation,
+                )
+                if line.consultation
+                else line.chat_audience,
                 line.channels,
                 line.emails,
                 line.chats,
@@ -101,17 +129,16 @@ def plan_(year: YEAR, as_json: JSON = False) -> None:
     )
 
 
-@app.command()
+@app.command(help=N_("Launch a step now (its time does not matter), or show what it would send."))
 def launch(
     year: YEAR,
     step: STEP,
     dry: Annotated[
-        bool, typer.Option("--dry-run", help="Print who would get what; send nothing.")
+        bool, typer.Option("--dry-run", help=N_("Print who would get what; send nothing."))
     ] = False,
     as_json: JSON = False,
-    first: Annotated[int, typer.Option(help="How many recipients the dry run lists.")] = 5,
+    first: Annotated[int, typer.Option(help=N_("How many recipients the dry run lists."))] = 5,
 ) -> None:
-    """Launch a step now (its time does not matter), or show what it would send."""
     config = campaign_config(settings_or_exit())
 
     async def _go(sessions: SessionFactory) -> Any:
@@ -129,24 +156,46 @@ def launch(
     if dry:
         _print_dry_run(outcome)
     elif outcome.already:
-        typer.echo(f"step {outcome.key} was launched already: nothing sent again")
+        typer.echo(_("step {key} was launched already: nothing sent again", key=outcome.key))
     else:
-        emails = sum(outcome.emails.values())
         typer.echo(
-            f"step {outcome.key} launched: {emails} emails, {outcome.chats + outcome.invitations} "
-            "chat messages queued (the worker sends them: aive worker)"
+            _(
+                "step {key} launched: {emails} emails, {chats} chat messages queued "
+                "(the worker sends them: aive worker)",
+                key=outcome.key,
+                emails=sum(outcome.emails.values()),
+                chats=outcome.chats + outcome.invitations,
+            )
         )
 
 
 def _print_dry_run(found: Any) -> None:
-    console.print(f"[bold]Dry run of {found.key}[/bold]: nothing is sent.")
+    console.print(_("[bold]Dry run of {key}[/bold]: nothing is sent.", key=found.key))
     if found.consultation:
-        console.print(f"consultation {found.consultation} would open and invite representatives")
+        console.print(
+            _(
+                "consultation {consultation} would open and invite representatives",
+                consultation=found.consultation,
+            )
+        )
     for lang, subject in found.subjects.items():
         emails, chats = found.emails_by_language.get(lang, 0), found.chats_by_language.get(lang, 0)
-        console.print(f"  {lang}: {emails} emails, {chats} chats — {subject}")
-    console.print("first emails: " + (", ".join(found.first_emails) or "none"))
-    console.print("first chats: " + (", ".join(found.first_chats) or "none"))
+        line = _(
+            "{lang}: {emails} emails, {chats} chats — {subject}",
+            lang=lang,
+            emails=emails,
+            chats=chats,
+            subject=subject,
+        )
+        console.print("  " + line)
+    if found.first_emails:
+        console.print(_("first emails: {emails}", emails=", ".join(found.first_emails)))
+    else:
+        console.print(_("first emails: none"))
+    if found.first_chats:
+        console.print(_("first chats: {chats}", chats=", ".join(found.first_chats)))
+    else:
+        console.print(_("first chats: none"))
 
 
 def _pause(year: int, step: str | None, paused: bool) -> None:
@@ -155,41 +204,45 @@ def _pause(year: int, step: str | None, paused: bool) -> None:
             await service.set_paused(session, year, step, paused=paused, actor="cli")
 
     _run(_go)
-    what = f"step {step}" if step else f"campaign {year}"
-    typer.echo(f"{what} {'paused' if paused else 'resumed'}")
+    if step and paused:
+        typer.echo(_("step {step} paused", step=step))
+    elif step:
+        typer.echo(_("step {step} resumed", step=step))
+    elif paused:
+        typer.echo(_("campaign {year} paused", year=year))
+    else:
+        typer.echo(_("campaign {year} resumed", year=year))
 
 
-@app.command()
+@app.command(help=N_("Stop the scheduler from launching the campaign's steps (or one step)."))
 def pause(
     year: YEAR,
     step: Annotated[
-        str | None, typer.Argument(help="One step; without it, the whole campaign.")
+        str | None, typer.Argument(help=N_("One step; without it, the whole campaign."))
     ] = None,
 ) -> None:
-    """Stop the scheduler from launching the campaign's steps (or one step)."""
     _pause(year, step, True)
 
 
-@app.command()
+@app.command(help=N_("Let the scheduler launch the campaign's steps (or one step) again when due."))
 def resume(
     year: YEAR,
     step: Annotated[
-        str | None, typer.Argument(help="One step; without it, the whole campaign.")
+        str | None, typer.Argument(help=N_("One step; without it, the whole campaign."))
     ] = None,
 ) -> None:
-    """Let the scheduler launch the campaign's steps (or one step) again when due."""
     _pause(year, step, False)
 
 
-@app.command()
+@app.command(help=N_("Give a step that is not launched yet another time."))
 def move(
     year: YEAR,
     step: STEP,
     to: Annotated[
-        str, typer.Option("--to", help="YYYY-MM-DD (09:00) or YYYY-MM-DDTHH:MM, secretariat time.")
+        str,
+        typer.Option("--to", help=N_("YYYY-MM-DD (09:00) or YYYY-MM-DDTHH:MM, secretariat time.")),
     ],
 ) -> None:
-    """Give a step that is not launched yet another time."""
     settings = settings_or_exit()
     try:
         moment = parse_moment(to, settings.timezone)
@@ -202,36 +255,40 @@ def move(
             return moved.key
 
     key = _run(_go)
-    typer.echo(f"step {key} moved to {moment.isoformat()}")
+    typer.echo(_("step {key} moved to {moment}", key=key, moment=moment.isoformat()))
 
 
-@app.command()
+@app.command(
+    help=N_("Set the declaration sent on the Day (without one, it is made from the D-30 results).")
+)
 def declaration(
     year: YEAR,
-    file: Annotated[Path, typer.Argument(help="The declaration, a Markdown or text file.")],
-    lang: Annotated[str, typer.Option(help="Its language.")] = "en",
+    file: Annotated[Path, typer.Argument(help=N_("The declaration, a Markdown or text file."))],
+    lang: Annotated[str, typer.Option(help=N_("Its language."))] = "en",
 ) -> None:
-    """Set the declaration sent on the Day (without one, it is made from the D-30 results)."""
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        fail(f"cannot read {file}: {exc}", 2)
+        fail(_("cannot read {file}: {error}", file=file, error=exc), 2)
 
     async def _go(sessions: SessionFactory) -> None:
         async with sessions() as session:
             await service.set_declaration(session, year, lang, text, actor="cli")
 
     _run(_go)
-    typer.echo(f"declaration {year} ({lang}) set")
+    typer.echo(_("declaration {year} ({lang}) set", year=year, lang=lang))
 
 
-@app.command()
+@app.command(
+    help=N_("Cities taking part, activities by country and network, emails and chat reach.")
+)
 def report(
     year: YEAR,
     as_json: JSON = False,
-    chart: Annotated[Path | None, typer.Option(help="Write the chart (PNG) to this file.")] = None,
+    chart: Annotated[
+        Path | None, typer.Option(help=N_("Write the chart (PNG) to this file."))
+    ] = None,
 ) -> None:
-    """Cities taking part, activities by country and network, emails and chat reach."""
 
     async def _go(sessions: SessionFactory) -> Any:
         async with sessions() as session:
@@ -247,35 +304,59 @@ def report(
         return
     document = found.to_json()
     console.print(
-        f"[bold]International Day {year}[/bold]: {document['cities_taking_part']} cities, "
-        f"{document['activities']['total']} activities in {found.countries} countries"
+        _(
+            "[bold]International Day {year}[/bold]: {cities} cities, "
+            "{activities} activities in {countries} countries",
+            year=year,
+            cities=document["cities_taking_part"],
+            activities=document["activities"]["total"],
+            countries=found.countries,
+        )
     )
-    print_table("Activities by country", ["country", "activities"], list(found.by_country.items()))
-    print_table("Activities by network", ["network", "activities"], list(found.by_network.items()))
+    print_table(
+        _("Activities by country"),
+        [_("country"), _("activities")],
+        list(found.by_country.items()),
+    )
+    print_table(
+        _("Activities by network"),
+        [_("network"), _("activities")],
+        list(found.by_network.items()),
+    )
     emails, chat = document["emails"], document["chat"]
     typer.echo(
-        f"emails: {emails['accepted']} accepted, {emails['opened']} opened "
-        f"({emails['open_rate']}%); "
-        f"chat: {chat['sent']} sent to {chat['people_reached']} people, {chat['blocked']} blocked"
+        _(
+            "emails: {accepted} accepted, {opened} opened ({open_rate}%); "
+            "chat: {sent} sent to {people} people, {blocked} blocked",
+            accepted=emails["accepted"],
+            opened=emails["opened"],
+            open_rate=emails["open_rate"],
+            sent=chat["sent"],
+            people=chat["people_reached"],
+            blocked=chat["blocked"],
+        )
     )
     if chart is not None:
-        typer.echo(f"chart: {chart}")
+        typer.echo(_("chart: {chart}", chart=chart))
 
 
-@app.command()
+@app.command(
+    help=N_("Build the year's kit into DIR (one folder per language, an index.html) and DIR.zip.")
+)
 def kit(
     year: YEAR,
     out: Annotated[
         Path | None,
         typer.Option(
             "--out",
-            help="The directory to write the kit into (default: AIVE_KIT_DIR/<year>, "
-            "which the web process serves at /campaigns/<year>/kit/).",
+            help=N_(
+                "The directory to write the kit into (default: AIVE_KIT_DIR/<year>, "
+                "which the web process serves at /campaigns/<year>/kit/)."
+            ),
         ),
     ] = None,
     as_json: JSON = False,
 ) -> None:
-    """Build the year's kit into DIR (one folder per language, an index.html) and DIR.zip."""
     from campaigns.kit import KitError, build_kit, check_kit, load_kit_inputs
     from campaigns.kit_site import published_kit
     from newsletter.render import RenderError
@@ -304,9 +385,9 @@ def kit(
     try:
         manifest, problems = _run(_go)
     except (KitError, RenderError, OSError) as exc:
-        fail(f"the kit could not be built: {exc}")
+        fail(_("the kit could not be built: {error}", error=exc))
     if problems:
-        fail("the kit failed its checks:\n" + "\n".join(f"  {p}" for p in problems))
+        fail("\n".join([_("the kit failed its checks:"), *(f"  {p}" for p in problems)]))
     if as_json:
         print_json(
             {
@@ -318,6 +399,13 @@ def kit(
         )
         return
     typer.echo(
-        f"kit {year}: {len(manifest.files)} files ({manifest.total_size // 1024} KiB) in {out}, "
-        f"zip {manifest.zip_path}"
+        ngettext(
+            "kit {year}: {n} file ({size} KiB) in {out}, zip {zip}",
+            "kit {year}: {n} files ({size} KiB) in {out}, zip {zip}",
+            len(manifest.files),
+            year=year,
+            size=manifest.total_size // 1024,
+            out=out,
+            zip=manifest.zip_path,
+        )
     )

@@ -12,28 +12,40 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.cities import import_cities_text
 from app.cities_csv import CityFile
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
+from app.cli.i18n import N_, _, ngettext
 from app.settings import Settings
 from storage.audit import record
 from storage.engine import SessionFactory
 from storage.networks import City
 
-app = typer.Typer(help="Member cities.", no_args_is_help=True)
+app = typer.Typer(help=N_("Member cities."), no_args_is_help=True)
 
 
-@app.command("import")
+@app.command(
+    "import",
+    help=N_(
+        "Add or update cities; bad rows are reported with line and column, the good ones kept."
+    ),
+)
 def import_cities(
     file: Path = typer.Argument(
-        ..., help="CSV with a header row: name,country[,region,networks,languages]"
+        ..., help=N_("CSV with a header row: name,country[,region,networks,languages]")
     ),
-    as_json: bool = typer.Option(False, "--json", help="One JSON report."),
+    as_json: bool = typer.Option(False, "--json", help=N_("One JSON report.")),
 ) -> None:
-    """Add or update cities; bad rows are reported with line and column, the good ones kept."""
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
-        fail(f"{file}: no such file", 2)
+        fail(_("{file}: no such file", file=file), 2)
     except UnicodeDecodeError as exc:
-        fail(f"{file}: not UTF-8 text (byte {exc.start}); save the CSV as UTF-8", 2)
+        fail(
+            _(
+                "{file}: not UTF-8 text (byte {byte}); save the CSV as UTF-8",
+                file=file,
+                byte=exc.start,
+            ),
+            2,
+        )
 
     async def _go(sessions: SessionFactory) -> tuple[CityFile, int, int]:
         async with sessions() as session:
@@ -47,21 +59,28 @@ def import_cities(
     if as_json:
         print_json({"added": added, "updated": updated, "rejected": rejected})
     else:
-        typer.echo(f"{added} cities added, {updated} updated, {len(rejected)} rows rejected")
+        typer.echo(
+            _(
+                "{added} cities added, {updated} updated, {rejected} rows rejected",
+                added=added,
+                updated=updated,
+                rejected=len(rejected),
+            )
+        )
         if rejected:
             print_table(
-                "Rejected rows",
-                ["line", "column", "reason"],
+                _("Rejected rows"),
+                [_("line"), _("column"), _("reason")],
                 [(e["line"], e["column"], e["reason"]) for e in rejected],
             )
     if rejected and not parsed.rows:
         raise typer.Exit(1)
 
 
-@app.command("list")
-def list_cities(as_json: bool = typer.Option(False, "--json", help="One JSON document.")) -> None:
-    """Every member city with its country, region, networks and languages."""
-
+@app.command("list", help=N_("Every member city with its country, region, networks and languages."))
+def list_cities(
+    as_json: bool = typer.Option(False, "--json", help=N_("One JSON document.")),
+) -> None:
     async def _go(sessions: SessionFactory) -> list[dict[str, object]]:
         async with sessions() as session:
             cities = (await session.scalars(select(City).order_by(City.country, City.name))).all()
@@ -82,8 +101,8 @@ def list_cities(as_json: bool = typer.Option(False, "--json", help="One JSON doc
         print_json(cities)
         return
     print_table(
-        f"{len(cities)} member cities",
-        ["id", "name", "country", "region", "networks", "languages"],
+        ngettext("{n} member city", "{n} member cities", len(cities)),
+        [_("id"), _("name"), _("country"), _("region"), _("networks"), _("languages")],
         [
             (
                 c["id"],
@@ -98,22 +117,30 @@ def list_cities(as_json: bool = typer.Option(False, "--json", help="One JSON doc
     )
 
 
-@app.command("invite")
+@app.command(
+    "invite",
+    help=N_(
+        "Print a single-use, expiring `https://t.me/<bot>?start=<token>` link for a "
+        "representative (and with --email, send it to them)."
+    ),
+)
 def invite(
-    city: str = typer.Argument(..., help="The city's id or exact name."),
-    lang: str = typer.Option(None, "--lang", help="Language of the greeting (default: city's)."),
-    days: int = typer.Option(14, "--days", min=1, max=90, help="Days the link stays valid."),
+    city: str = typer.Argument(..., help=N_("The city's id or exact name.")),
+    lang: str = typer.Option(
+        None, "--lang", help=N_("Language of the greeting (default: the city's).")
+    ),
+    days: int = typer.Option(14, "--days", min=1, max=90, help=N_("Days the link stays valid.")),
     bot_username: str = typer.Option(
-        None, "--bot", help="The bot's @username (default: asked from Telegram)."
+        None, "--bot", help=N_("The bot's @username (default: asked from Telegram).")
     ),
     email: str = typer.Option(
-        None, "--email", help="Also email the link to this address, in the greeting's language."
+        None,
+        "--email",
+        help=N_("Also email the link to this address, in the greeting's language."),
     ),
-    name: str = typer.Option(None, "--name", help="The representative's name, for the email."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON document."),
+    name: str = typer.Option(None, "--name", help=N_("The representative's name, for the email.")),
+    as_json: bool = typer.Option(False, "--json", help=N_("One JSON document.")),
 ) -> None:
-    """Print a single-use, expiring `https://t.me/<bot>?start=<token>` link for a representative
-    (and with --email, send it to them)."""
     from datetime import timedelta
 
     from bot.config import SUPPORTED_LANGUAGES
@@ -122,13 +149,13 @@ def invite(
 
     settings = settings_or_exit()
     if lang is not None and lang not in SUPPORTED_LANGUAGES:
-        fail(f"--lang must be one of {', '.join(SUPPORTED_LANGUAGES)}", 2)
+        fail(_("--lang must be one of {languages}", languages=", ".join(SUPPORTED_LANGUAGES)), 2)
     address = None
     if email is not None:
         try:
             address = normalize_address(email)
         except AddressError as exc:
-            fail(f"--email: {exc}", 2)
+            fail(_("--email: {problem}", problem=exc), 2)
     username = bot_username.lstrip("@") if bot_username else _bot_username(settings)
 
     async def _go(sessions: SessionFactory) -> tuple[City, str, datetime] | list[City]:
@@ -150,9 +177,16 @@ def invite(
     result = with_sessions(settings, _go)
     if isinstance(result, list):
         if not result:
-            fail(f"no city {city!r}: see `aive cities list`", 1)
+            fail(_("no city {city}: see `aive cities list`", city=repr(city)), 1)
         names = ", ".join(f"{c.id}: {c.name} ({c.country})" for c in result)
-        fail(f"several cities are called {city!r} ({names}); give the id", 2)
+        fail(
+            _(
+                "several cities are called {city} ({names}); give the id",
+                city=repr(city),
+                names=names,
+            ),
+            2,
+        )
     found_city, token, expires_at = result
     link = invite_link(username, token)
     if address is not None:
@@ -171,7 +205,7 @@ def invite(
     else:
         typer.echo(link)
         if address is not None:
-            typer.echo(f"emailed to {address}", err=True)
+            typer.echo(_("emailed to {address}", address=address), err=True)
 
 
 def _email_invitation(
@@ -197,8 +231,13 @@ def _email_invitation(
         asyncio.run(transactional_mailer(settings).send(message))
     except MailerError as exc:
         fail(
-            f"the invitation was created but the email to {address} was not sent ({exc}); "
-            f"send this link yourself: {link}",
+            _(
+                "the invitation was created but the email to {address} was not sent "
+                "({problem}); send this link yourself: {link}",
+                address=address,
+                problem=exc,
+                link=link,
+            ),
             1,
         )
 
@@ -220,7 +259,7 @@ def _bot_username(settings: Settings) -> str:
     from bot.session import make_bot
 
     if settings.telegram_token is None:
-        fail("AIVE_TELEGRAM_TOKEN is not set: give the bot's username with --bot", 2)
+        fail(_("AIVE_TELEGRAM_TOKEN is not set: give the bot's username with --bot"), 2)
 
     async def _ask() -> str:
         assert settings.telegram_token is not None
@@ -234,4 +273,10 @@ def _bot_username(settings: Settings) -> str:
     try:
         return asyncio.run(_ask())
     except (TelegramAPIError, OSError) as exc:
-        fail(f"could not ask Telegram for the bot's username ({exc}); give it with --bot", 1)
+        fail(
+            _(
+                "could not ask Telegram for the bot's username ({problem}); give it with --bot",
+                problem=exc,
+            ),
+            1,
+        )

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from app.cli.context import console, fail, print_json, settings_or_exit, with_sessions
+from app.cli.i18n import N_, _, ngettext
 from bot.engagement.consultations import export, invitations, reports, service
 from bot.engagement.consultations.errors import ConsultationError, DefinitionError
 from bot.engagement.consultations.results import Results
@@ -16,22 +17,23 @@ from storage.consultations import ConsultationStatus
 from storage.engine import SessionFactory
 from storage.errors import NotFound
 
-app = typer.Typer(help="Consultations that member cities answer in chat.", no_args_is_help=True)
+app = typer.Typer(help=N_("Consultations that member cities answer in chat."), no_args_is_help=True)
 
-ID = Annotated[int, typer.Argument(help="The consultation id (printed by create).")]
-JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+ID = Annotated[int, typer.Argument(help=N_("The consultation id (printed by create)."))]
+JSON = Annotated[bool, typer.Option("--json", help=N_("Print one JSON document."))]
 
 
-@app.command()
+@app.command(
+    help=N_("Check FILE.yaml and store it as a draft; print its id, or every error with its path.")
+)
 def create(
-    file: Annotated[Path, typer.Argument(help="The consultation YAML file.")],
+    file: Annotated[Path, typer.Argument(help=N_("The consultation YAML file."))],
     as_json: JSON = False,
 ) -> None:
-    """Check FILE.yaml and store it as a draft; print its id, or every error with its path."""
     try:
         source = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        fail(f"cannot read {file}: {exc}", 2)
+        fail(_("cannot read {file}: {error}", file=file, error=exc), 2)
     settings = settings_or_exit()
 
     async def _create(sessions: SessionFactory) -> tuple[int, str]:
@@ -45,7 +47,7 @@ def create(
         if as_json:
             print_json({"ok": False, "errors": exc.errors})
             raise typer.Exit(1) from None
-        fail(f"{file}: invalid consultation\n" + "\n".join(exc.errors))
+        fail("\n".join([_("{file}: invalid consultation", file=file), *exc.errors]))
     if as_json:
         print_json({"ok": True, "id": consultation_id, "slug": slug})
     else:
@@ -71,32 +73,42 @@ def _set_status(consultation_id: int, status: ConsultationStatus) -> None:
     try:
         slug, invited = with_sessions(settings, _go)
     except (NotFound, ConsultationError) as exc:
-        fail(f"consultation {consultation_id}: {exc}")
-    typer.echo(f"{slug}: {status.value}")
+        fail(_("consultation {id}: {problem}", id=consultation_id, problem=exc))
     if status == ConsultationStatus.open:
-        typer.echo(f"{invited} invitations queued (the worker sends them: aive worker)")
+        typer.echo(_("{slug}: open", slug=slug))
+        typer.echo(
+            ngettext(
+                "{n} invitation queued (the worker sends it: aive worker)",
+                "{n} invitations queued (the worker sends them: aive worker)",
+                invited,
+            )
+        )
+    else:
+        typer.echo(_("{slug}: closed", slug=slug))
 
 
-@app.command("open")
+@app.command(
+    "open",
+    help=N_("Open a consultation and invite its audience in the bot (queued in the chat outbox)."),
+)
 def open_(consultation_id: ID) -> None:
-    """Open a consultation and invite its audience in the bot (queued in the chat outbox)."""
     _set_status(consultation_id, ConsultationStatus.open)
 
 
-@app.command()
+@app.command(help=N_("Close a consultation: no answer is accepted any more."))
 def close(consultation_id: ID) -> None:
-    """Close a consultation: no answer is accepted any more."""
     _set_status(consultation_id, ConsultationStatus.closed)
 
 
-@app.command()
+@app.command(
+    help=N_("Per question: count and % per option, averages, latest texts; the response rate.")
+)
 def results(
     consultation_id: ID,
     as_json: JSON = False,
-    lang: Annotated[str, typer.Option(help="Language of the texts.")] = "en",
-    latest: Annotated[int, typer.Option(help="How many recent free-text answers.")] = 5,
+    lang: Annotated[str, typer.Option(help=N_("Language of the texts."))] = "en",
+    latest: Annotated[int, typer.Option(help=N_("How many recent free-text answers."))] = 5,
 ) -> None:
-    """Per question: count and % per option, averages, latest texts; the response rate."""
     settings = settings_or_exit()
 
     async def _go(sessions: SessionFactory) -> Results:
@@ -117,41 +129,60 @@ def results(
 
 def _print_results(found: Results) -> None:
     console.print(
-        f"[bold]{found.title}[/bold] ({found.slug}): {found.submitted} submitted; "
-        f"response rate {found.responded}/{found.eligible} = {found.rate}%",
+        ngettext(
+            "[bold]{title}[/bold] ({slug}): {n} submitted;"
+            " response rate {responded}/{eligible} = {rate}%",
+            "[bold]{title}[/bold] ({slug}): {n} submitted;"
+            " response rate {responded}/{eligible} = {rate}%",
+            found.submitted,
+            title=found.title,
+            slug=found.slug,
+            responded=found.responded,
+            eligible=found.eligible,
+            rate=found.rate,
+        ),
         highlight=False,
     )
     if found.networks:
-        table = Table(title="Response rate per network")
-        for column in ("network", "responded", "eligible", "rate %"):
+        table = Table(title=_("Response rate per network"))
+        for column in (_("network"), _("responded"), _("eligible"), _("rate %")):
             table.add_column(column)
         for n in found.networks:
             table.add_row(n.network, str(n.responded), str(n.eligible), f"{n.rate}")
         console.print(table)
     for question in found.questions:
-        table = Table(title=f"{question.id}: {question.text} ({question.answered} answers)")
+        title = ngettext(
+            "{id}: {text} ({n} answer)",
+            "{id}: {text} ({n} answers)",
+            question.answered,
+            id=question.id,
+            text=question.text,
+        )
+        table = Table(title=title)
         if question.options:
-            for column in ("option", "text", "count", "%"):
+            for column in (_("option"), _("text"), _("count"), "%"):
                 table.add_column(column)
             for o in question.options:
                 table.add_row(o.id, o.text, str(o.count), f"{o.percent}")
         elif question.average is not None:
-            for column in ("average", "min", "max"):
+            for column in (_("average"), _("min"), _("max")):
                 table.add_column(column)
             table.add_row(str(question.average), str(question.minimum), str(question.maximum))
         else:
-            table.add_column("latest answers")
+            table.add_column(_("latest answers"))
             for text in question.latest_texts:
                 table.add_row(text)
         console.print(table)
 
 
-@app.command("export")
+@app.command(
+    "export",
+    help=N_("Write submitted responses as CSV (RFC 4180; formula-like cells get a leading ')."),
+)
 def export_(
     consultation_id: ID,
-    out: Annotated[Path, typer.Option("--out", help="The CSV file to write.")],
+    out: Annotated[Path, typer.Option("--out", help=N_("The CSV file to write."))],
 ) -> None:
-    """Write submitted responses as CSV (RFC 4180; formula-like cells get a leading ')."""
     settings = settings_or_exit()
 
     async def _go(sessions: SessionFactory) -> list[list[str]]:
@@ -166,5 +197,12 @@ def export_(
         with out.open("w", encoding="utf-8", newline="") as handle:
             export.write_csv(lines, handle)
     except OSError as exc:
-        fail(f"cannot write {out}: {exc}")
-    typer.echo(f"{len(lines) - 1} responses written to {out}")
+        fail(_("cannot write {file}: {error}", file=out, error=exc))
+    typer.echo(
+        ngettext(
+            "{n} response written to {file}",
+            "{n} responses written to {file}",
+            len(lines) - 1,
+            file=out,
+        )
+    )

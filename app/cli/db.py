@@ -5,15 +5,15 @@ from __future__ import annotations
 import typer
 
 from app.cli.context import database, run, settings_or_exit
+from app.cli.i18n import N_, _
 from storage import migrate
 from storage.seed import load_seed
 
-app = typer.Typer(help="Database schema and reference data.", no_args_is_help=True)
+app = typer.Typer(help=N_("Database schema and reference data."), no_args_is_help=True)
 
 
-@app.command()
+@app.command(help=N_("Apply every migration, then add missing networks and series (idempotent)."))
 def upgrade() -> None:
-    """Apply every migration, then add missing networks and series (idempotent)."""
     settings = settings_or_exit()
 
     async def _go() -> None:
@@ -22,9 +22,14 @@ def upgrade() -> None:
             await migrate.upgrade(engine)
             async with sessions() as session:
                 report = await load_seed(session)
+        # two counts in one line: the translations name each count ("networks: 2") to avoid
+        # having to agree a plural with both
         typer.echo(
-            f"database at head; seed: {report.networks_added} networks and "
-            f"{report.series_added} series added"
+            _(
+                "database at head; seed: {networks} networks and {series} series added",
+                networks=report.networks_added,
+                series=report.series_added,
+            )
         )
 
     run(_go())

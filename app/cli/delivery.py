@@ -9,6 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import func, select
 
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
+from app.cli.i18n import N_, _, ngettext
 from app.delivery import make_sender
 from storage.base import utcnow
 from storage.bulletins import Edition
@@ -16,6 +17,22 @@ from storage.deliveries import Delivery, DeliveryState
 from storage.delivery_queue import CLAIMABLE, QueueError, enqueue_edition
 from storage.delivery_stats import EditionStats, edition_stats
 from storage.engine import SessionFactory
+
+# The labels of `aive bulletin stats`' rows: every delivery state, then the engagement counts.
+FIGURES = {
+    DeliveryState.queued.value: N_("queued"),
+    DeliveryState.sending.value: N_("sending"),
+    DeliveryState.accepted.value: N_("accepted"),
+    DeliveryState.failed.value: N_("failed"),
+    DeliveryState.uncertain.value: N_("uncertain"),
+    DeliveryState.skipped.value: N_("skipped"),
+    "delivered": N_("delivered"),
+    "bounced": N_("bounced"),
+    "complained": N_("complained"),
+    "opened": N_("opened"),
+    "clicked": N_("clicked"),
+    "unsubscribed": N_("unsubscribed"),
+}
 
 
 def send(edition: int, as_json: bool = False, queue_only: bool = False) -> None:
@@ -39,14 +56,14 @@ def send(edition: int, as_json: bool = False, queue_only: bool = False) -> None:
         if not queue_only:
             sender = make_sender(settings, sessions)
             with Progress(
-                TextColumn("edition {task.fields[edition]}"),
+                TextColumn(_("edition {edition}", edition=edition)),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
                 disable=as_json,
                 transient=False,
             ) as bar:
-                task = bar.add_task("send", total=todo or 0, edition=edition)
+                task = bar.add_task("send", total=todo or 0)
                 try:
                     reports = await sender.send_edition(
                         edition, lambda r: bar.advance(task, r.claimed + r.skipped)
@@ -65,12 +82,23 @@ def send(edition: int, as_json: bool = False, queue_only: bool = False) -> None:
         print_json(summary)
     else:
         typer.echo(
-            f"edition {edition}: {summary['queued']} queued, {stats['accepted']} accepted, "
-            f"{stats['failed']} failed, {stats['uncertain']} uncertain, "
-            f"{stats['queued'] + stats['sending']} still to send; status {stats['status']}"
+            _(
+                "edition {edition}: {queued} queued, {accepted} accepted, {failed} failed, "
+                "{uncertain} uncertain, {pending} still to send; status {status}",
+                edition=edition,
+                queued=summary["queued"],
+                accepted=stats["accepted"],
+                failed=stats["failed"],
+                uncertain=stats["uncertain"],
+                pending=stats["queued"] + stats["sending"],
+                status=stats["status"],
+            )
         )
         for line, count in stats["errors"].items():
-            typer.echo(f"  {count} failed: {line}", err=True)
+            typer.echo(
+                "  " + ngettext("{n} failed: {error}", "{n} failed: {error}", count, error=line),
+                err=True,
+            )
     if stats["failed"] and not queue_only:
         raise typer.Exit(1)
 
@@ -78,7 +106,7 @@ def send(edition: int, as_json: bool = False, queue_only: bool = False) -> None:
 async def _stats(session: Any, edition: int) -> EditionStats:
     found = await session.get(Edition, edition)
     if found is None:
-        fail(f"no edition {edition}", 1)
+        fail(_("no edition {edition}", edition=edition), 1)
     return await edition_stats(session, edition, found.status.value)
 
 
@@ -93,34 +121,39 @@ def stats(edition: int, as_json: bool = False) -> None:
     if as_json:
         print_json(result.as_dict())
         return
-    figures = [
-        (name, getattr(result, name))
-        for name in [s.value for s in DeliveryState]
-        + ["delivered", "bounced", "complained", "opened", "clicked", "unsubscribed"]
-    ]
-    print_table(f"edition {edition} ({result.status})", ["", "count"], figures)
+    states = [s.value for s in DeliveryState]
+    names = states + [name for name in FIGURES if name not in states]
+    figures = [(_(FIGURES.get(name, name)), getattr(result, name)) for name in names]
+    title = _("edition {edition} ({status})", edition=edition, status=result.status)
+    print_table(title, ["", _("count")], figures)
     for line, count in result.errors.items():
-        typer.echo(f"{count} failed: {line}")
+        typer.echo(ngettext("{n} failed: {error}", "{n} failed: {error}", count, error=line))
 
 
 def register(bulletin_app: typer.Typer) -> None:
     """Add `send` and `stats` to the `aive bulletin` group."""
 
-    @bulletin_app.command("send")
+    @bulletin_app.command(
+        "send",
+        help=N_("Send an approved edition to its confirmed subscribers (resumes a stopped send)."),
+    )
     def send_command(
-        edition: int = typer.Argument(..., help="Edition id (approved)."),
-        as_json: bool = typer.Option(False, "--json", help="One JSON document."),
+        edition: int = typer.Argument(..., help=N_("Edition id (approved).")),
+        as_json: bool = typer.Option(False, "--json", help=N_("One JSON document.")),
         queue_only: bool = typer.Option(
-            False, "--queue-only", help="Only queue: `aive worker` processes send it."
+            False, "--queue-only", help=N_("Only queue: `aive worker` processes send it.")
         ),
     ) -> None:
-        """Send an approved edition to its confirmed subscribers (resumes a stopped send)."""
         send(edition, as_json, queue_only)
 
-    @bulletin_app.command("stats")
+    @bulletin_app.command(
+        "stats",
+        help=N_(
+            "Queued, sending, accepted, failed, uncertain; delivered, bounced, opened, clicked…"
+        ),
+    )
     def stats_command(
-        edition: int = typer.Argument(..., help="Edition id."),
-        as_json: bool = typer.Option(False, "--json", help="One JSON document."),
+        edition: int = typer.Argument(..., help=N_("Edition id.")),
+        as_json: bool = typer.Option(False, "--json", help=N_("One JSON document.")),
     ) -> None:
-        """Queued, sending, accepted, failed, uncertain; delivered, bounced, opened, clicked…"""
         stats(edition, as_json)

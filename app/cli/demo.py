@@ -5,15 +5,15 @@ from __future__ import annotations
 import typer
 
 from app.cli.context import settings_or_exit, with_sessions
+from app.cli.i18n import N_, _
 from app.demo import DemoReport, load_demo
 from storage.engine import SessionFactory
 
-app = typer.Typer(help="Example data for a first local run.", no_args_is_help=True)
+app = typer.Typer(help=N_("Example data for a first local run."), no_args_is_help=True)
 
 
-@app.command()
+@app.command(help=N_("Load example cities and feeds when the database has no feed source yet."))
 def load() -> None:
-    """Load example cities and feeds when the database has no feed source yet."""
     settings = settings_or_exit()
 
     async def _go(sessions: SessionFactory) -> DemoReport:
@@ -21,10 +21,19 @@ def load() -> None:
 
     report = with_sessions(settings, _go)
     if not report.loaded:
-        typer.echo("demo: the database already has feed sources; nothing loaded")
+        typer.echo(_("demo: the database already has feed sources; nothing loaded"))
         return
     typer.echo(
-        f"demo: {report.cities} example cities, {report.sources} feeds, {report.items} items, "
-        f"{report.cafes} virtual café, {report.consultations} open consultation and "
-        f"{report.editions} bulletins loaded; open {settings.public_url}/archive/"
+        _(
+            "demo: {cities} example cities, {sources} feeds, {items} items, {cafes} virtual café, "
+            "{consultations} open consultation and {editions} bulletins loaded; "
+            "open {public_url}/archive/",
+            cities=report.cities,
+            sources=report.sources,
+            items=report.items,
+            cafes=report.cafes,
+            consultations=report.consultations,
+            editions=report.editions,
+            public_url=settings.public_url,
+        )
     )

@@ -9,24 +9,23 @@ import typer
 from sqlalchemy import select
 
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
+from app.cli.i18n import N_, _, ngettext
 from newsletter.feeds.opml import OpmlError, parse_opml
 from newsletter.feeds.sources import SourceError, SourceStatusRow, add_source, source_status
 from storage.engine import SessionFactory
 from storage.feeds import Item, ItemSource, Source
 
-app = typer.Typer(help="Activity feeds of cities and networks.", no_args_is_help=True)
-items_app = typer.Typer(help="Items collected from the feeds.", no_args_is_help=True)
+app = typer.Typer(help=N_("Activity feeds of cities and networks."), no_args_is_help=True)
+items_app = typer.Typer(help=N_("Items collected from the feeds."), no_args_is_help=True)
 
 
-@app.command()
+@app.command(help=N_("Add a feed source (or update the one with the same URL)."))
 def add(
-    url: str = typer.Argument(..., help="Feed URL (http, https, file://) or a local path."),
-    network: list[str] = typer.Option([], "--network", help="Network slug; repeat for more."),
-    city: str | None = typer.Option(None, "--city", help="Member city publishing the feed."),
-    lang: str | None = typer.Option(None, "--lang", help="Language of the feed, e.g. pt."),
+    url: str = typer.Argument(..., help=N_("Feed URL (http, https, file://) or a local path.")),
+    network: list[str] = typer.Option([], "--network", help=N_("Network slug; repeat for more.")),
+    city: str | None = typer.Option(None, "--city", help=N_("Member city publishing the feed.")),
+    lang: str | None = typer.Option(None, "--lang", help=N_("Language of the feed, e.g. pt.")),
 ) -> None:
-    """Add a feed source (or update the one with the same URL)."""
-
     async def _go(sessions: SessionFactory) -> tuple[int, bool]:
         async with sessions() as session:
             try:
@@ -37,16 +36,23 @@ def add(
             return source.id, created
 
     source_id, created = with_sessions(settings_or_exit(), _go)
-    typer.echo(f"source {source_id} {'added' if created else 'updated'}: {url}")
+    if created:
+        typer.echo(_("source {id} added: {url}", id=source_id, url=url))
+    else:
+        typer.echo(_("source {id} updated: {url}", id=source_id, url=url))
 
 
-@app.command("import")
-def import_opml(file: Path = typer.Argument(..., help="OPML file of feed sources.")) -> None:
-    """Add every `<outline xmlUrl=…>` of an OPML file; bad outlines are reported, others kept."""
+@app.command(
+    "import",
+    help=N_(
+        "Add every `<outline xmlUrl=…>` of an OPML file; bad outlines are reported, others kept."
+    ),
+)
+def import_opml(file: Path = typer.Argument(..., help=N_("OPML file of feed sources."))) -> None:
     try:
         parsed = parse_opml(file.read_bytes())
     except FileNotFoundError:
-        fail(f"{file}: no such file", 2)
+        fail(_("{file}: no such file", file=file), 2)
     except OpmlError as exc:
         fail(f"{file}: {exc}", 1)
     base = file.resolve().parent
@@ -73,7 +79,15 @@ def import_opml(file: Path = typer.Argument(..., help="OPML file of feed sources
         return added, updated, errors
 
     added, updated, errors = with_sessions(settings_or_exit(), _go)
-    typer.echo(f"{added} sources added, {updated} updated, {len(errors)} rejected")
+    typer.echo(
+        ngettext(
+            "{n} source added, {updated} updated, {rejected} rejected",
+            "{n} sources added, {updated} updated, {rejected} rejected",
+            added,
+            updated=updated,
+            rejected=len(errors),
+        )
+    )
     for line in errors:
         typer.echo(f"  {line}", err=True)
     if errors and not (added or updated):
@@ -96,10 +110,12 @@ def _row_json(row: SourceStatusRow) -> dict[str, object]:
     }
 
 
-@app.command("list")
-def list_sources(as_json: bool = typer.Option(False, "--json", help="One JSON document.")) -> None:
-    """Every source with its status: last success, last error, items, next fetch."""
-
+@app.command(
+    "list", help=N_("Every source with its status: last success, last error, items, next fetch.")
+)
+def list_sources(
+    as_json: bool = typer.Option(False, "--json", help=N_("One JSON document.")),
+) -> None:
     async def _go(sessions: SessionFactory) -> list[SourceStatusRow]:
         async with sessions() as session:
             return await source_status(session)
@@ -115,8 +131,21 @@ def list_sources(as_json: bool = typer.Option(False, "--json", help="One JSON do
         return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
     print_table(
-        f"{len(rows)} feed sources (times in {settings.timezone})",
-        ["id", "source", "status", "items", "last success", "next fetch", "last error"],
+        ngettext(
+            "{n} feed source (times in {timezone})",
+            "{n} feed sources (times in {timezone})",
+            len(rows),
+            timezone=settings.timezone,
+        ),
+        [
+            _("id"),
+            _("source"),
+            _("status"),
+            _("items"),
+            _("last success"),
+            _("next fetch"),
+            _("last error"),
+        ],
         [
             (
                 r.id,
@@ -132,18 +161,16 @@ def list_sources(as_json: bool = typer.Option(False, "--json", help="One JSON do
     )
 
 
-@items_app.command("list")
+@items_app.command("list", help=N_("Items collected from the feeds, newest first."))
 def list_items(
-    network: str | None = typer.Option(None, "--network", help="Only items of this network."),
-    lang: str | None = typer.Option(None, "--lang", help="Only items in this language."),
+    network: str | None = typer.Option(None, "--network", help=N_("Only items of this network.")),
+    lang: str | None = typer.Option(None, "--lang", help=N_("Only items in this language.")),
     since: datetime | None = typer.Option(
-        None, "--since", formats=["%Y-%m-%d"], help="Only items published since DATE."
+        None, "--since", formats=["%Y-%m-%d"], help=N_("Only items published since DATE.")
     ),
-    limit: int = typer.Option(200, "--limit", min=1, help="At most this many, newest first."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON document."),
+    limit: int = typer.Option(200, "--limit", min=1, help=N_("At most this many, newest first.")),
+    as_json: bool = typer.Option(False, "--json", help=N_("One JSON document.")),
 ) -> None:
-    """Items collected from the feeds, newest first."""
-
     async def _go(sessions: SessionFactory) -> list[dict[str, object]]:
         query = select(Item).order_by(Item.published_at.desc(), Item.id.desc()).limit(limit)
         if lang:
@@ -181,8 +208,8 @@ def list_items(
         print_json(rows)
         return
     print_table(
-        f"{len(rows)} items",
-        ["id", "published", "lang", "title", "networks"],
+        ngettext("{n} item", "{n} items", len(rows)),
+        [_("id"), _("published"), _("lang"), _("title"), _("networks")],
         [
             (r["id"], str(r["published_at"])[:16], r["language"], r["title"], r["networks"])
             for r in rows
@@ -190,14 +217,17 @@ def list_items(
     )
 
 
-@app.command()
+@app.command(
+    help=N_(
+        "Fetch the due sources once: per source, new / updated / unchanged counts or the error."
+    )
+)
 def fetch(
-    as_json: bool = typer.Option(False, "--json", help="One JSON document."),
+    as_json: bool = typer.Option(False, "--json", help=N_("One JSON document.")),
     all_sources: bool = typer.Option(
-        False, "--all", help="Fetch every active source, not only those due."
+        False, "--all", help=N_("Fetch every active source, not only those due.")
     ),
 ) -> None:
-    """Fetch the due sources once: per source, new / updated / unchanged counts or the error."""
     from newsletter.feeds.ingest import SourceReport, run_fetch
 
     settings = settings_or_exit()
@@ -210,8 +240,8 @@ def fetch(
         print_json([r.as_dict() for r in reports])
     else:
         print_table(
-            f"{len(reports)} sources fetched",
-            ["source", "new", "updated", "unchanged", "error"],
+            ngettext("{n} source fetched", "{n} sources fetched", len(reports)),
+            [_("source"), _("new"), _("updated"), _("unchanged"), _("error")],
             [
                 (r.url, r.new, r.updated, "304" if r.not_modified else r.unchanged, r.error or "")
                 for r in reports

@@ -53,6 +53,13 @@ app.add_typer(campaign.app, name="campaign")
 processes.register(app)
 
 
+# Typer's own help texts on the root command, marked here so that our catalogs translate them.
+TYPER_HELP = (
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
+)
+
+
 def translated_command() -> Any:
     """The `aive` command tree with its help texts in the operator's language."""
     command = typer.main.get_command(app)

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from app.cli.context import console, fail, print_json, settings_or_exit, with_sessions
+from app.cli.i18n import N_, _, ngettext
 from bot.engagement.polls import service
 from bot.engagement.polls.errors import PollDefinitionError
 from bot.engagement.polls.results import PollResults
@@ -16,22 +17,25 @@ from storage import poll_queries as q
 from storage.engine import SessionFactory
 from storage.errors import NotFound
 
-app = typer.Typer(help="Native Telegram polls sent to an audience.", no_args_is_help=True)
+app = typer.Typer(help=N_("Native Telegram polls sent to an audience."), no_args_is_help=True)
 
-JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+JSON = Annotated[bool, typer.Option("--json", help=N_("Print one JSON document."))]
 
 
-@app.command()
+@app.command(
+    help=N_(
+        "Check FILE.yaml, store the poll and queue it for its audience; print its id, or every "
+        "error with its path (exit 1)."
+    )
+)
 def create(
-    file: Annotated[Path, typer.Argument(help="The poll YAML file.")],
+    file: Annotated[Path, typer.Argument(help=N_("The poll YAML file."))],
     as_json: JSON = False,
 ) -> None:
-    """Check FILE.yaml, store the poll and queue it for its audience; print its id, or every
-    error with its path (exit 1)."""
     try:
         source = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        fail(f"cannot read {file}: {exc}", 2)
+        fail(_("cannot read {file}: {error}", file=file, error=exc), 2)
     settings = settings_or_exit()
 
     async def _create(sessions: SessionFactory) -> service.CreatedPoll:
@@ -46,7 +50,7 @@ def create(
         if as_json:
             print_json({"ok": False, "errors": exc.errors})
             raise typer.Exit(1) from None
-        fail(f"{file}: invalid poll\n" + "\n".join(exc.errors))
+        fail("\n".join([_("{file}: invalid poll", file=file), *exc.errors]))
     if as_json:
         print_json(
             {
@@ -60,15 +64,20 @@ def create(
         return
     typer.echo(created.id)
     typer.echo(
-        f"{created.slug}: queued for {created.recipients} people (the worker sends them: "
-        f"aive worker); closes {created.closes_at:%Y-%m-%d %H:%M} UTC",
+        ngettext(
+            "{slug}: queued for {n} person (the worker sends it: aive worker); closes {closes} UTC",
+            "{slug}: queued for {n} people (the worker sends them: aive worker); "
+            "closes {closes} UTC",
+            created.recipients,
+            slug=created.slug,
+            closes=f"{created.closes_at:%Y-%m-%d %H:%M}",
+        ),
         err=True,
     )
 
 
-@app.command("list")
+@app.command("list", help=N_("The latest polls, newest first."))
 def list_(as_json: JSON = False) -> None:
-    """The latest polls, newest first."""
     settings = settings_or_exit()
 
     async def _go(sessions: SessionFactory) -> list[dict[str, object]]:
@@ -89,21 +98,22 @@ def list_(as_json: JSON = False) -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table(title="Polls")
-    for column in ("id", "slug", "status", "audience", "anonymous", "closes_at"):
+    table = Table(title=_("Polls"))
+    for column in (_("id"), _("slug"), _("status"), _("audience"), _("anonymous"), _("closes at")):
         table.add_column(column)
     for row in rows:
         table.add_row(*(str(v) for v in row.values()))
     console.print(table)
 
 
-@app.command()
+@app.command(
+    help=N_("Counts and % per option, merged across languages; per network (non-anonymous polls).")
+)
 def results(
-    poll_id: Annotated[int, typer.Argument(help="The poll id (printed by create).")],
+    poll_id: Annotated[int, typer.Argument(help=N_("The poll id (printed by create)."))],
     as_json: JSON = False,
-    lang: Annotated[str, typer.Option(help="Language of the texts.")] = "en",
+    lang: Annotated[str, typer.Option(help=N_("Language of the texts."))] = "en",
 ) -> None:
-    """Counts and % per option, merged across languages; per network (non-anonymous polls)."""
     settings = settings_or_exit()
 
     async def _go(sessions: SessionFactory) -> PollResults:
@@ -118,20 +128,31 @@ def results(
         print_json(found.to_json())
         return
     console.print(
-        f"[bold]{found.question}[/bold] (#{found.id} {found.slug}, {found.status}): "
-        f"{found.voters} answered; sent {found.sent}, stopped {found.stopped}",
+        ngettext(
+            "[bold]{question}[/bold] (#{id} {slug}, {status}): {n} answered; "
+            "sent {sent}, stopped {stopped}",
+            "[bold]{question}[/bold] (#{id} {slug}, {status}): {n} answered; "
+            "sent {sent}, stopped {stopped}",
+            found.voters,
+            question=found.question,
+            id=found.id,
+            slug=found.slug,
+            status=found.status,
+            sent=found.sent,
+            stopped=found.stopped,
+        ),
         highlight=False,
     )
-    table = Table(title="Options")
-    for column in ("option", "text", "count", "%"):
+    table = Table(title=_("Options"))
+    for column in (_("option"), _("text"), _("count"), "%"):
         table.add_column(column)
     for o in found.options:
         table.add_row(o.id, o.text, str(o.count), f"{o.percent:g}")
     console.print(table)
     if found.networks:
-        table = Table(title="Per network")
-        table.add_column("network")
-        table.add_column("answered")
+        table = Table(title=_("Per network"))
+        table.add_column(_("network"))
+        table.add_column(_("answered"))
         for o in found.options:
             table.add_column(o.id)
         for n in found.networks:
@@ -140,4 +161,4 @@ def results(
             )
         console.print(table)
     elif found.anonymous:
-        console.print("anonymous poll: no breakdown per network")
+        console.print(_("anonymous poll: no breakdown per network"))

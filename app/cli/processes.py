@@ -7,6 +7,7 @@ import asyncio
 import typer
 
 from app.cli.context import settings_or_exit
+from app.cli.i18n import N_
 
 
 def start_parts(names: list[str]) -> None:
@@ -24,22 +25,24 @@ def start_parts(names: list[str]) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("run")
+    @app.command(
+        "run", help=N_("Web, scheduler, bot and workers in one process (the embedded default).")
+    )
     def run_all() -> None:
-        """Web, scheduler, bot and workers in one process (the embedded default)."""
         start_parts(["web", "scheduler", "bot", "worker"])
 
-    @app.command("web")
+    @app.command(
+        "web", help=N_("The web app alone (subscription pages, archive, webhooks, /healthz).")
+    )
     def web() -> None:
-        """The web app alone (subscription pages, archive, webhooks, /healthz)."""
         start_parts(["web"])
 
-    @app.command("scheduler")
+    @app.command(
+        "scheduler", help=N_("The scheduler alone; with PostgreSQL only the leader runs jobs.")
+    )
     def scheduler() -> None:
-        """The scheduler alone; with PostgreSQL only the leader runs jobs."""
         start_parts(["scheduler"])
 
-    @app.command("worker")
+    @app.command("worker", help=N_("Drain the email deliveries and the chat outbox."))
     def worker() -> None:
-        """Drain the email deliveries and the chat outbox."""
         start_parts(["worker"])

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 import typer
 
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
+from app.cli.i18n import N_, _
 from newsletter.series import SeriesError, SeriesExists, add_series, list_series
 from storage.engine import SessionFactory
 
-app = typer.Typer(help="Bulletin series: list them, add one.", no_args_is_help=True)
-JSON = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+app = typer.Typer(help=N_("Bulletin series: list them, add one."), no_args_is_help=True)
+JSON = Annotated[bool, typer.Option("--json", help=N_("Print one JSON document."))]
 
 
 def _document(series: Any) -> dict[str, Any]:
@@ -24,9 +25,8 @@ def _document(series: Any) -> dict[str, Any]:
     }
 
 
-@app.command("list")
+@app.command("list", help=N_("Every series with its networks, languages and cadence."))
 def list_(as_json: JSON = False) -> None:
-    """Every series with its networks, languages and cadence."""
     settings = settings_or_exit()
 
     async def _go(sessions: SessionFactory) -> list[dict[str, Any]]:
@@ -38,8 +38,8 @@ def list_(as_json: JSON = False) -> None:
         print_json(found)
         return
     print_table(
-        "Bulletin series",
-        ["slug", "title (en)", "networks", "languages", "cadence"],
+        _("Bulletin series"),
+        [_("slug"), _("title (en)"), _("networks"), _("languages"), _("cadence")],
         [
             (s["slug"], s["titles"].get("en", ""), s["networks"], s["languages"], s["cadence"])
             for s in found
@@ -47,28 +47,36 @@ def list_(as_json: JSON = False) -> None:
     )
 
 
-@app.command()
+@app.command(
+    help=N_("Add a series (e.g. a territorial network's own bulletin); every field is checked.")
+)
 def add(
-    slug: Annotated[str, typer.Argument(help="e.g. portugal")],
+    slug: Annotated[str, typer.Argument(help=N_("e.g. portugal"))],
     network: Annotated[
-        list[str], typer.Option("--network", help="A network whose items and subscribers it has.")
+        list[str],
+        typer.Option("--network", help=N_("A network whose items and subscribers it has.")),
     ],
-    lang: Annotated[list[str], typer.Option("--lang", help="A language it is written in.")],
+    lang: Annotated[list[str], typer.Option("--lang", help=N_("A language it is written in."))],
     title: Annotated[
-        list[str], typer.Option("--title", help="LANG=TEXT, for each of its languages.")
+        list[str], typer.Option("--title", help=N_("LANG=TEXT, for each of its languages."))
     ],
     cadence: Annotated[
-        str, typer.Option(help="Cron, secretariat time: default the first Tuesday at 09:00.")
+        str, typer.Option(help=N_("Cron, secretariat time: default the first Tuesday at 09:00."))
     ] = "0 9 1-7 * tue",
     as_json: JSON = False,
 ) -> None:
-    """Add a series (e.g. a territorial network's own bulletin); every field is checked."""
     settings = settings_or_exit()
     titles: dict[str, str] = {}
     for given in title:
         code, sep, text = given.partition("=")
         if not sep or not text.strip():
-            fail(f"--title: {given!r} is not LANG=TEXT (e.g. pt=Boletim da rede portuguesa)", 2)
+            fail(
+                _(
+                    "--title: {value} is not LANG=TEXT (e.g. pt=Boletim da rede portuguesa)",
+                    value=repr(given),
+                ),
+                2,
+            )
         titles[code.strip()] = text
 
     async def _go(sessions: SessionFactory) -> dict[str, Any]:
@@ -92,4 +100,4 @@ def add(
     if as_json:
         print_json(created)
         return
-    typer.echo(f"series {created['slug']} added: drafts are composed at its cadence")
+    typer.echo(_("series {slug} added: drafts are composed at its cadence", slug=created["slug"]))

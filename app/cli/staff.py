@@ -5,16 +5,17 @@ from __future__ import annotations
 import typer
 
 from app.cli.context import settings_or_exit, with_sessions
+from app.cli.i18n import N_, _
 from app.people import grant_staff
 from storage.engine import SessionFactory
 
-app = typer.Typer(help="Secretariat staff.", no_args_is_help=True)
+app = typer.Typer(help=N_("Secretariat staff."), no_args_is_help=True)
 
 
-@app.command()
-def add(telegram_id: int = typer.Argument(..., help="Numeric Telegram user id.")) -> None:
-    """Make a Telegram user staff (creates the person if they never wrote to the bot)."""
-
+@app.command(
+    help=N_("Make a Telegram user staff (creates the person if they never wrote to the bot).")
+)
+def add(telegram_id: int = typer.Argument(..., help=N_("Numeric Telegram user id."))) -> None:
     async def _go(sessions: SessionFactory) -> bool:
         async with sessions() as session:
             added = await grant_staff(session, telegram_id, actor="cli")
@@ -22,4 +23,7 @@ def add(telegram_id: int = typer.Argument(..., help="Numeric Telegram user id.")
             return added
 
     added = with_sessions(settings_or_exit(), _go)
-    typer.echo(f"{telegram_id} is {'now' if added else 'already'} staff")
+    if added:
+        typer.echo(_("{telegram_id} is now staff", telegram_id=telegram_id))
+    else:
+        typer.echo(_("{telegram_id} is already staff", telegram_id=telegram_id))

@@ -11,6 +11,7 @@ import typer
 from sqlalchemy import select
 
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
+from app.cli.i18n import N_, _, ngettext
 from app.mail import transactional_mailer
 from app.settings import SUPPORTED_LANGUAGES, Settings
 from newsletter.subscriptions import service
@@ -22,7 +23,7 @@ from storage.audit import record
 from storage.engine import SessionFactory
 from storage.subscribers import Subscriber, SubscriberStatus
 
-app = typer.Typer(help="Email subscribers of the bulletins.", no_args_is_help=True)
+app = typer.Typer(help=N_("Email subscribers of the bulletins."), no_args_is_help=True)
 STAFF_CONSENT = "added by staff with aive subscribers add --confirmed"
 
 
@@ -51,24 +52,32 @@ async def _send_confirmations(
 def _language(settings: Settings, lang: str | None) -> str:
     code = (lang or settings.default_language).strip().lower()
     if code not in SUPPORTED_LANGUAGES:
-        fail(f"--lang: {lang!r} is not one of {', '.join(SUPPORTED_LANGUAGES)}", 2)
+        fail(
+            _(
+                "--lang: {value} is not one of {choices}",
+                value=repr(lang),
+                choices=", ".join(SUPPORTED_LANGUAGES),
+            ),
+            2,
+        )
     return code
 
 
-@app.command()
+@app.command(
+    help=N_("Add one subscriber: pending with a confirmation email, or confirmed with --confirmed.")
+)
 def add(
-    email: str = typer.Argument(..., help="Email address."),
-    lang: str | None = typer.Option(None, "--lang", help="Bulletin language (en fr es pt ca)."),
-    network: list[str] = typer.Option([], "--network", help="Network slug; repeat for more."),
-    name: str | None = typer.Option(None, "--name", help="Name used in greetings."),
+    email: str = typer.Argument(..., help=N_("Email address.")),
+    lang: str | None = typer.Option(None, "--lang", help=N_("Bulletin language (en fr es pt ca).")),
+    network: list[str] = typer.Option([], "--network", help=N_("Network slug; repeat for more.")),
+    name: str | None = typer.Option(None, "--name", help=N_("Name used in greetings.")),
     confirmed: bool = typer.Option(
-        False, "--confirmed", help="Consent already given elsewhere: no confirmation email."
+        False, "--confirmed", help=N_("Consent already given elsewhere: no confirmation email.")
     ),
     consent_source: str | None = typer.Option(
-        None, "--consent-source", help="Where the consent was given (with --confirmed)."
+        None, "--consent-source", help=N_("Where the consent was given (with --confirmed).")
     ),
 ) -> None:
-    """Add one subscriber: pending with a confirmation email, or confirmed with --confirmed."""
     settings = settings_or_exit()
     try:
         address = normalize_address(email)
@@ -76,7 +85,7 @@ def add(
         fail(f"{email}: {exc}", 2)
     language = _language(settings, lang)
     if consent_source and not confirmed:
-        fail("--consent-source goes with --confirmed", 2)
+        fail(_("--consent-source goes with --confirmed"), 2)
     source = (consent_source or STAFF_CONSENT) if confirmed else "staff, double opt-in"
 
     async def _go(sessions: SessionFactory) -> tuple[int, SubscriberStatus, int, list[str]]:
@@ -104,11 +113,18 @@ def add(
         return subscriber_id, status, sent, failures
 
     subscriber_id, status, sent, failures = with_sessions(settings, _go)
-    typer.echo(f"subscriber {subscriber_id} added ({status.value}): {address}")
+    typer.echo(
+        _(
+            "subscriber {id} added ({status}): {address}",
+            id=subscriber_id,
+            status=status.value,
+            address=address,
+        )
+    )
     if sent:
-        typer.echo("confirmation email sent")
+        typer.echo(_("confirmation email sent"))
     for line in failures:
-        fail(f"confirmation email not sent: {line}", 1)
+        fail(_("confirmation email not sent: {problem}", problem=line), 1)
 
 
 @dataclass
@@ -119,38 +135,52 @@ class ImportReport:
     mail_failures: list[str] = field(default_factory=list)
 
 
-@app.command("import")
+@app.command(
+    "import",
+    help=N_(
+        "Add subscribers from CSV; bad rows are reported with line and reason, good ones kept.\n\n"
+        "Without --confirmed each new subscriber gets a confirmation email (double opt-in)."
+    ),
+)
 def import_subscribers(
     file: Path = typer.Argument(
         ...,
-        help="CSV with a header row: email[,name,language,networks,consent_source,consented_at]",
+        help=N_(
+            "CSV with a header row: email[,name,language,networks,consent_source,consented_at]"
+        ),
     ),
     confirmed: bool = typer.Option(
-        False, "--confirmed", help="Consent recorded elsewhere: import as confirmed."
+        False, "--confirmed", help=N_("Consent recorded elsewhere: import as confirmed.")
     ),
     consent_source: str | None = typer.Option(
-        None, "--consent-source", help="Consent source for rows without their own."
+        None, "--consent-source", help=N_("Consent source for rows without their own.")
     ),
-    as_json: bool = typer.Option(False, "--json", help="One JSON report."),
+    as_json: bool = typer.Option(False, "--json", help=N_("One JSON report.")),
 ) -> None:
-    """Add subscribers from CSV; bad rows are reported with line and reason, good ones kept.
-
-    Without --confirmed each new subscriber gets a confirmation email (double opt-in)."""
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
-        fail(f"{file}: no such file", 2)
+        fail(_("{file}: no such file", file=file), 2)
     except UnicodeDecodeError as exc:
-        fail(f"{file}: not UTF-8 text (byte {exc.start}); save the CSV as UTF-8", 2)
+        fail(
+            _(
+                "{file}: not UTF-8 text (byte {byte}); save the CSV as UTF-8",
+                file=file,
+                byte=exc.start,
+            ),
+            2,
+        )
     header = text.lstrip("\ufeff").split("\n", 1)[0].lower()
     if confirmed and not consent_source and "consent_source" not in header:
         fail(
-            "--confirmed needs a consent source: add a consent_source column, or give "
-            '--consent-source "where and when they agreed" for the whole file',
+            _(
+                "--confirmed needs a consent source: add a consent_source column, or give "
+                '--consent-source "where and when they agreed" for the whole file'
+            ),
             2,
         )
     if consent_source and not confirmed:
-        fail("--consent-source goes with --confirmed", 2)
+        fail(_("--consent-source goes with --confirmed"), 2)
     settings = settings_or_exit()
 
     async def _go(sessions: SessionFactory) -> ImportReport:
@@ -219,26 +249,37 @@ def import_subscribers(
             }
         )
     else:
-        status = "confirmed" if confirmed else "pending, confirmation email sent"
-        typer.echo(f"{report.added} subscribers added ({status}), {len(rejected)} rows rejected")
+        if confirmed:
+            summary = _(
+                "{added} subscribers added (confirmed), {rejected} rows rejected",
+                added=report.added,
+                rejected=len(rejected),
+            )
+        else:
+            summary = _(
+                "{added} subscribers added (pending, confirmation email sent), "
+                "{rejected} rows rejected",
+                added=report.added,
+                rejected=len(rejected),
+            )
+        typer.echo(summary)
         if rejected:
             print_table(
-                "Rejected rows",
-                ["line", "email", "reason"],
+                _("Rejected rows"),
+                [_("line"), _("email"), _("reason")],
                 [(r["line"], r["email"], r["reason"]) for r in rejected],
             )
         for line in report.mail_failures:
-            typer.echo(f"confirmation email not sent: {line}", err=True)
+            typer.echo(_("confirmation email not sent: {problem}", problem=line), err=True)
     if (rejected and not report.added) or report.mail_failures:
         raise typer.Exit(1)
 
 
-@app.command("list")
+@app.command("list", help=N_("Every subscriber with status, language, networks and consent."))
 def list_subscribers(
-    status: SubscriberStatus | None = typer.Option(None, "--status", help="Only this status."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON document."),
+    status: SubscriberStatus | None = typer.Option(None, "--status", help=N_("Only this status.")),
+    as_json: bool = typer.Option(False, "--json", help=N_("One JSON document.")),
 ) -> None:
-    """Every subscriber with status, language, networks and consent."""
 
     async def _go(sessions: SessionFactory) -> list[dict[str, object]]:
         query = select(Subscriber).order_by(Subscriber.id)
@@ -267,8 +308,16 @@ def list_subscribers(
         print_json(rows)
         return
     print_table(
-        f"{len(rows)} subscribers",
-        ["id", "email", "lang", "networks", "status", "paused", "consent"],
+        ngettext("{n} subscriber", "{n} subscribers", len(rows)),
+        [
+            _("id"),
+            _("email"),
+            _("lang"),
+            _("networks"),
+            _("status"),
+            _("paused"),
+            _("consent"),
+        ],
         [
             (
                 r["id"],
@@ -276,7 +325,7 @@ def list_subscribers(
                 r["language"],
                 r["networks"],
                 r["status"],
-                "yes" if r["paused"] else "",
+                _("yes") if r["paused"] else "",
                 r["consent_source"],
             )
             for r in rows

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -105,10 +106,23 @@ def _translated(string: str | tuple[str, ...] | list[str] | None) -> bool:
     return bool(string) and (isinstance(string, str) or all(string or ()))
 
 
+def _known_translations(folder: Path, exclude: Path) -> dict[Any, Any]:
+    """Translated messages of the other catalogs in `folder`, by message id."""
+    known: dict[Any, Any] = {}
+    for po in sorted(folder.glob("*.po")):
+        if po != exclude:
+            for message in load(po):
+                if message.id and _translated(message.string) and not message.fuzzy:
+                    known.setdefault(message.id, message.string)
+    return known
+
+
 def update_domain(source: Path, domain: str) -> list[Path]:
     """Make `<package>/locales/<lang>/LC_MESSAGES/<domain>.po` hold exactly the messages marked
-    in the Python file `source`: new ones are added (untranslated, English filled in), gone ones
-    dropped, translations kept. Returns the files written."""
+    in the Python file `source`: new ones are added, gone ones dropped, translations kept. A new
+    message takes the translation another catalog of the package already has for the same text
+    (a command moved to another module keeps its translations); otherwise it waits untranslated
+    (English is filled in: it is the source). Returns the files written."""
     from babel.messages.extract import extract_from_file
     from babel.messages.pofile import write_po
 
@@ -127,10 +141,14 @@ def update_domain(source: Path, domain: str) -> list[Path]:
             catalog = Catalog(locale=language, project="aive-comms", fuzzy=False)
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
-        if language == "en":  # the source language: a message is its own translation
-            for message in catalog:
-                if message.id and not _translated(message.string):
-                    message.string = message.id
+        known = _known_translations(po.parent, exclude=po)
+        for message in catalog:
+            if not message.id or _translated(message.string):
+                continue
+            if language == "en":  # the source language: a message is its own translation
+                message.string = message.id
+            elif (found := known.get(message.id)) is not None:
+                message.string = found
         po.parent.mkdir(parents=True, exist_ok=True)
         with po.open("wb") as handle:
             write_po(handle, catalog, width=100, omit_header=False)

@@ -94,3 +94,28 @@ def test_update_keeps_translations_adds_new_messages_and_drops_gone_ones(
     assert french.get("New message").string == ""
     english = catalogs.load(tmp_path / "pkg" / "locales" / "en" / "LC_MESSAGES" / "cli_greet.po")
     assert english.get("Says hello.").string == "Says hello."  # English is the source
+
+
+def test_a_message_moved_to_another_module_keeps_its_translation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from babel.messages.pofile import write_po
+
+    from app import catalogs
+
+    monkeypatch.setattr(catalogs, "ROOT", tmp_path)
+    old = tmp_path / "pkg" / "old.py"
+    old.parent.mkdir()
+    old.write_text('_("Sent to {n} cities")\n')
+    catalogs.update_domain(old, "cli_old")
+    fr = tmp_path / "pkg" / "locales" / "fr" / "LC_MESSAGES" / "cli_old.po"
+    french = catalogs.load(fr)
+    french.get("Sent to {n} cities").string = "Envoyé à {n} villes"
+    with fr.open("wb") as handle:
+        write_po(handle, french)
+    new = tmp_path / "pkg" / "new.py"
+    new.write_text('_("Sent to {n} cities")\n_("Something new")\n')
+    catalogs.update_domain(new, "cli_new")
+    moved = catalogs.load(fr.with_name("cli_new.po"))
+    assert moved.get("Sent to {n} cities").string == "Envoyé à {n} villes"
+    assert moved.get("Something new").string == ""

@@ -10,55 +10,33 @@ and they are sent again: that batch is the only window for a duplicate.
 batch is in flight, the next batch's rows are read (and on PostgreSQL locked) and its links
 signed; once the answer is in, one transaction records the outcome and takes the next rows,
 and only then is the next request made. At any moment at most one batch is `sending`.
+
+Rows are taken, under a lease, in `claims`; what became of each batch is written in `outcomes`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import random
-import secrets
-import socket
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from newsletter.delivery.backend import BatchResult, MailBackend, OutgoingBatch
+from newsletter.delivery.backend import MailBackend, OutgoingBatch
 from newsletter.delivery.batching import EditionMessage, Links, Recipient, build_batch
+from newsletter.delivery.claims import BatchClaimer, holder_alive, make_worker_id, still_sending
 from newsletter.delivery.errors import DeliveryError, RateLimited
+from newsletter.delivery.outcomes import BatchReport, Outcome, write_outcome
 from newsletter.delivery.retry import Action, RetryPolicy
 from storage import delivery_queue as queue
 from storage.base import utcnow
-from storage.bulletins import Edition, EditionStatus
-from storage.deliveries import DeliveryState
+from storage.bulletins import Edition
 from storage.engine import SessionFactory
 
 log = logging.getLogger(__name__)
-HOST = socket.gethostname()
-
-
-def make_worker_id() -> str:
-    """`host:pid:random`: lets a restarted sender on the same host see its predecessor died."""
-    return f"{HOST}:{os.getpid()}:{secrets.token_hex(4)}"
-
-
-def holder_alive(worker_id: str) -> bool:
-    """False only when the holder surely died: same host, and its process is gone."""
-    host, _, rest = worker_id.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host != HOST or not pid_text.isdigit():
-        return True  # another machine: only its lease tells
-    try:
-        os.kill(int(pid_text), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,19 +45,6 @@ class SenderConfig:
     # longer than one request (the SendGrid backend's timeout is 30 s) with room to spare
     lease_seconds: float = 120.0
     policy: RetryPolicy = field(default_factory=RetryPolicy)
-
-
-@dataclass(slots=True)
-class BatchReport:
-    edition_id: int
-    claimed: int = 0
-    accepted: int = 0
-    failed: int = 0
-    uncertain: int = 0
-    skipped: int = 0
-    requests: int = 0
-    error: str | None = None
-    finished: bool = False
 
 
 @dataclass(slots=True)
@@ -124,9 +89,13 @@ class Sender:
         self._clock = clock
         self._rng = rng or random.Random()
         self._alive = alive
-        self._cursor: dict[int, int] = {}
+        self._claims = BatchClaimer(
+            self.worker_id,
+            batch_size=self.config.batch_size,
+            lease_seconds=self.config.lease_seconds,
+            clock=clock,
+        )
         self._messages: dict[int, EditionMessage] = {}
-        self._batches = 0
 
     async def recover(self) -> int:
         """Make the rows of dead senders' in-flight batches `uncertain`; return how many."""
@@ -189,14 +158,14 @@ class Sender:
         """Claim one batch and commit it; None when the edition is not being sent or nothing
         is left to claim yet (rows of other senders still in flight)."""
         async with self.sessions() as session:
-            if not await self._still_sending(session, edition_id):
+            if not await still_sending(session, edition_id):
                 return None
-            candidates = await self._select(session, edition_id)
+            candidates = await self._claims.select(session, edition_id)
             if candidates is None:
                 done = await queue.finish_edition(session, edition_id, self._clock())
                 await session.commit()
                 return _Step(BatchReport(edition_id, finished=True)) if done else None
-            claim = await self._take(session, candidates)
+            claim = await self._claims.take(session, candidates)
             await session.commit()
         return _Step.of(claim)
 
@@ -215,17 +184,17 @@ class Sender:
         try:
             async with self.sessions() as session:
                 candidates = batch = following = None
-                if await self._still_sending(session, edition_id):
-                    candidates = await self._select(session, edition_id)
+                if await still_sending(session, edition_id):
+                    candidates = await self._claims.select(session, edition_id)
                 if candidates is not None:
                     taken_at = self._clock()
                     following, batch = await self._take_and_build(session, candidates)
                 outcome = await attempt
                 await self._write_outcome(session, claim, outcome, step.report)
                 if candidates is not None and following is None:
-                    following = await self._take(session, candidates)
+                    following = await self._claims.take(session, candidates)
                 elif following is not None:
-                    await self._renew_lease(session, following, taken_at)
+                    await self._claims.renew_lease(session, following, taken_at)
                 await session.commit()
         finally:
             if not attempt.done():
@@ -244,7 +213,7 @@ class Sender:
         message = await self._message(session, candidates.edition_id)
         take = None
         if queue.locks_rows_only(session):
-            take = asyncio.create_task(self._take(session, candidates))
+            take = asyncio.create_task(self._claims.take(session, candidates))
         batch = None
         try:
             if candidates.wanted:
@@ -257,47 +226,6 @@ class Sender:
         batch = build_batch(message, recipients, self.links)
         self.backend.prepare(batch)
         return batch
-
-    async def _renew_lease(self, session: object, claim: queue.Claim, taken_at: datetime) -> None:
-        """A lease taken before a long wait (retries) must still be whole once committed."""
-        now = self._clock()
-        if (now - taken_at).total_seconds() > self.config.lease_seconds / 4:
-            until = queue.lease_from(now, self.config.lease_seconds)
-            await queue.extend_lease(session, claim.batch_id, until)  # type: ignore[arg-type]
-
-    async def _still_sending(self, session: object, edition_id: int) -> bool:
-        assert hasattr(session, "scalar")
-        status = await session.scalar(select(Edition.status).where(Edition.id == edition_id))
-        return bool(status == EditionStatus.sending)
-
-    async def _select(self, session: object, edition_id: int) -> queue.Candidates | None:
-        """The next claimable rows after this sender's cursor (from the start once past the
-        end: rows that became uncertain or were released behind it)."""
-        for after in (self._cursor.get(edition_id, 0), 0):
-            candidates = await queue.select_batch(
-                session,  # type: ignore[arg-type]
-                edition_id,
-                size=self.config.batch_size,
-                after_id=after,
-            )
-            if candidates is not None:
-                self._cursor[edition_id] = candidates.last_id
-                return candidates
-            if after == 0:
-                break
-        self._cursor[edition_id] = 0
-        return None
-
-    async def _take(self, session: object, candidates: queue.Candidates) -> queue.Claim:
-        self._batches += 1
-        batch_id = f"{self.worker_id.rsplit(':', 1)[-1]}-{self._batches}-{secrets.token_hex(3)}"
-        return await queue.take_batch(
-            session,  # type: ignore[arg-type]
-            candidates,
-            worker_id=self.worker_id,
-            batch_id=batch_id,
-            lease_until=queue.lease_from(self._clock(), self.config.lease_seconds),
-        )
 
     async def _message(self, session: object, edition_id: int) -> EditionMessage:
         if edition_id not in self._messages:
@@ -320,7 +248,7 @@ class Sender:
         message = await self._message(session, edition_id)
         return build_batch(message, recipients, self.links)
 
-    async def _attempt(self, step: _Step) -> _Outcome:
+    async def _attempt(self, step: _Step) -> Outcome:
         """Send the step's batch, retrying as the policy says; what to record for it."""
         claim, report, batch = step.claim, step.report, step.batch
         assert claim is not None
@@ -354,78 +282,10 @@ class Sender:
             await session.commit()
 
     async def _write_outcome(
-        self, session: AsyncSession, claim: queue.Claim, outcome: _Outcome, report: BatchReport
+        self, session: AsyncSession, claim: queue.Claim, outcome: Outcome, report: BatchReport
     ) -> None:
         """Record the batch's outcome in `session` (the caller commits)."""
-        if isinstance(outcome, BatchResult):
-            await self._record(session, claim, outcome, report)
-        else:
-            await self._give_up(session, claim, *outcome, report)
-
-    async def _record(
-        self, session: AsyncSession, claim: queue.Claim, result: BatchResult, report: BatchReport
-    ) -> None:
-        now = self._clock()
-        accepted = set(result.accepted)
-        skipped = {s.delivery_id: s.reason for s in result.skipped}
-        told = accepted | skipped.keys()
-        untold = [r.delivery_id for r in claim.recipients if r.delivery_id not in told]
-        await queue.record_outcome(
-            session, sorted(accepted), DeliveryState.accepted, now=now, message_id=result.message_id
+        max_attempts = self.config.policy.max_attempts
+        await write_outcome(
+            session, claim, outcome, report, now=self._clock(), max_attempts=max_attempts
         )
-        for reason in set(skipped.values()):
-            ids = [d for d, why in skipped.items() if why == reason]
-            await queue.record_outcome(session, ids, DeliveryState.skipped, now=now, error=reason)
-        await queue.record_outcome(
-            session, untold, DeliveryState.failed, now=now, error="not taken by the backend"
-        )
-        report.accepted += len(accepted)
-        report.skipped += len(skipped)
-        report.failed += len(untold)
-
-    async def _give_up(
-        self,
-        session: AsyncSession,
-        claim: queue.Claim,
-        exc: DeliveryError,
-        action: Action,
-        report: BatchReport,
-    ) -> None:
-        now = self._clock()
-        error = str(exc)
-        ids = [r.delivery_id for r in claim.recipients]
-        if action is Action.UNCERTAIN:
-            worn = [
-                r.delivery_id
-                for r in claim.recipients
-                if r.attempts >= self.config.policy.max_attempts
-            ]
-            worn_ids = set(worn)
-            again = [i for i in ids if i not in worn_ids]
-            await queue.record_outcome(
-                session, again, DeliveryState.uncertain, now=now, error=error
-            )
-            await queue.record_outcome(
-                session,
-                worn,
-                DeliveryState.failed,
-                now=now,
-                error=f"outcome unknown after retries: {error}",
-            )
-            report.uncertain += len(again)
-            report.failed += len(worn)
-            log.warning(
-                "batch %s: %s; %d deliveries will be sent again",
-                claim.batch_id,
-                error,
-                len(again),
-            )
-        else:
-            await queue.record_outcome(session, ids, DeliveryState.failed, now=now, error=error)
-            report.failed += len(ids)
-            log.error("batch %s of edition %s failed: %s", claim.batch_id, claim.edition_id, error)
-        report.error = error
-
-
-_Outcome = BatchResult | tuple[DeliveryError, Action]
-"""What `_attempt` ends with: the backend's result, or the error and what to do about it."""

@@ -20,7 +20,7 @@ from app.cities import import_cities_text
 from app.settings import Settings
 from bot.engagement.cafes import service as cafes
 from bot.engagement.cafes.schema import load_cafe
-from bot.engagement.consultations import service as consultations
+from bot.engagement.consultations import lifecycle
 from newsletter.bulletins import approve, compose_draft, get_series
 from newsletter.feeds.ingest import run_fetch
 from newsletter.feeds.opml import parse_opml
@@ -95,8 +95,8 @@ async def _engagement_examples(session: AsyncSession, now: datetime) -> None:
     consultation["opens_at"] = (now - timedelta(days=1)).replace(microsecond=0).isoformat()
     consultation["closes_at"] = (now + timedelta(days=21)).replace(microsecond=0).isoformat()
     source = yaml.safe_dump(consultation, allow_unicode=True)
-    created = await consultations.create_consultation(session, source, actor="demo")
-    await consultations.set_status(session, created.id, ConsultationStatus.open, actor="demo")
+    created = await lifecycle.create_consultation(session, source, actor="demo")
+    await lifecycle.set_status(session, created.id, ConsultationStatus.open, actor="demo")
 
 
 async def _first_bulletins(settings: Settings, sessions: SessionFactory) -> int:

@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from bot.engagement.cafes.calendar import local_time
 from bot.engagement.cafes.messages import language_name
+from bot.engagement.consultations.response_access import definition_of
 from bot.engagement.consultations.schema import Definition, QuestionType, localized
-from bot.engagement.consultations.service import definition_of
 from bot.identity import BotUsername
 from bot.invites import invite_link
 from newsletter.archive import CONFIG, SESSIONS, render_page, visitor_language

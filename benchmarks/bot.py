@@ -47,7 +47,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.catalogs import compile_all
 from bot.config import BotConfig
 from bot.dispatcher import build_dispatcher
-from bot.engagement.consultations import service
+from bot.engagement.consultations import lifecycle
 from bot.session import make_bot
 from storage import migrate
 from storage.base import utcnow
@@ -177,7 +177,7 @@ async def consultation_rates(
     bot = make_bot(fake.token, fake.url)
     consultation_id = await create_declaration(sessions)
     async with sessions() as session:
-        await service.set_status(session, consultation_id, ConsultationStatus.open, actor="b")
+        await lifecycle.set_status(session, consultation_id, ConsultationStatus.open, actor="b")
     people = []
     for i in range(CITIES):
         city = await add_city(sessions, f"City {i}", "ES")

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.engagement.consultations import service as consultations
+from bot.engagement.consultations import lifecycle
 from campaigns import timeline
 from campaigns.config import CampaignConfig
 from campaigns.errors import CampaignError
@@ -68,7 +68,7 @@ async def close_finished_consultations(sessions: SessionFactory, now: datetime) 
             if consultation is not None and now < consultation.closes_at:
                 continue
             if consultation is not None and consultation.status == ConsultationStatus.open:
-                await consultations.set_status(
+                await lifecycle.set_status(
                     session, consultation.id, ConsultationStatus.closed, actor="scheduler", now=now
                 )
                 closed += 1

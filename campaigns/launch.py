@@ -21,8 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.broadcast import Recipient, enqueue_broadcast
-from bot.engagement.consultations import invitations
-from bot.engagement.consultations import service as consultations
+from bot.engagement.consultations import invitations, lifecycle
 from bot.engagement.consultations.errors import DefinitionError
 from campaigns import report, report_data, timeline
 from campaigns.audience import StepAudience, step_audience
@@ -87,11 +86,11 @@ async def _consultation(
             raise CampaignError(f"{spec.key}: its consultation would close before it opens")
         source = consultation_source(spec.consultation, campaign.year, now, closes)
         try:
-            consultation = await consultations.create_consultation(session, source, actor=actor)
+            consultation = await lifecycle.create_consultation(session, source, actor=actor)
         except DefinitionError as exc:  # a template edited badly
             raise CampaignError(f"{spec.consultation}.yaml: {'; '.join(exc.errors)}") from None
     if consultation.status == ConsultationStatus.draft:
-        await consultations.set_status(
+        await lifecycle.set_status(
             session, consultation.id, ConsultationStatus.open, actor=actor, now=now
         )
     return consultation

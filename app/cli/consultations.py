@@ -10,7 +10,7 @@ from rich.table import Table
 
 from app.cli.context import console, fail, print_json, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, ngettext
-from bot.engagement.consultations import export, invitations, reports, service
+from bot.engagement.consultations import export, invitations, lifecycle, reports
 from bot.engagement.consultations.errors import ConsultationError, DefinitionError
 from bot.engagement.consultations.results import Results
 from storage.consultations import ConsultationStatus
@@ -38,7 +38,7 @@ def create(
 
     async def _create(sessions: SessionFactory) -> tuple[int, str]:
         async with sessions() as session:
-            consultation = await service.create_consultation(session, source, actor="cli")
+            consultation = await lifecycle.create_consultation(session, source, actor="cli")
             return consultation.id, consultation.slug
 
     try:
@@ -59,7 +59,7 @@ def _set_status(consultation_id: int, status: ConsultationStatus) -> None:
 
     async def _go(sessions: SessionFactory) -> tuple[str, int]:
         async with sessions() as session:
-            consultation = await service.set_status(session, consultation_id, status, actor="cli")
+            consultation = await lifecycle.set_status(session, consultation_id, status, actor="cli")
             invited = 0
             if status == ConsultationStatus.open:
                 invited = await invitations.invite_audience(

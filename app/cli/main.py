@@ -10,8 +10,11 @@ from app.cli import (
     bot,
     broadcast,
     bulletin,
+    bulletin_edit,
+    bulletin_status,
     cafes,
     campaign,
+    campaign_day,
     cities,
     config,
     consultations,
@@ -45,10 +48,13 @@ app.add_typer(cafes.app, name="cafes")
 app.add_typer(demo.app, name="demo")
 app.add_typer(subscribers.app, name="subscribers")
 app.add_typer(bot.app, name="bot")
+bulletin_edit.register(bulletin.app)
+bulletin_status.register(bulletin.app)
 delivery.register(bulletin.app)
 bulletin.app.add_typer(series.app, name="series")
 app.add_typer(bulletin.app, name="bulletin")
 app.add_typer(broadcast.app, name="broadcast")
+campaign.app.add_typer(campaign_day.app)  # declaration, report, kit
 app.add_typer(campaign.app, name="campaign")
 processes.register(app)
 

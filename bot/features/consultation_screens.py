@@ -18,8 +18,8 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.engagement.consultations import flow
 from bot.engagement.consultations.invitations import OPEN_PREFIX, closing_time
 from bot.engagement.consultations.messages import SKIPPED, translate
+from bot.engagement.consultations.response_access import ResponseView
 from bot.engagement.consultations.schema import Question, QuestionType, localized
-from bot.engagement.consultations.service import ResponseView
 from bot.i18n import FeatureCatalog
 
 catalog = FeatureCatalog("consultations")

@@ -23,11 +23,11 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.engagement.consultations import service
+from bot.engagement.consultations import answering, response_access
 from bot.engagement.consultations.errors import AnswerError, InvalidAnswer, Refusal, ResponseRefused
 from bot.engagement.consultations.messages import explain_answer, explain_refusal
+from bot.engagement.consultations.response_access import ResponseView
 from bot.engagement.consultations.schema import QuestionType
-from bot.engagement.consultations.service import ResponseView
 from bot.features import consultation_screens as screens
 from bot.features.consultation_screens import Act, OpenConsultation, Step
 from storage import consultation_queries as q
@@ -41,7 +41,7 @@ DEEP_LINK = r"^c(\d{1,9})$"  # /start c<consultation id>
 TYPED_GRACE = timedelta(days=7)  # typing into a consultation closed since then: told it closed
 
 
-Target = service.Opened | int  # a response already read, or its id
+Target = response_access.Opened | int  # a response already read, or its id
 
 
 async def _city_name(session: AsyncSession, view: ResponseView) -> str | None:
@@ -55,7 +55,9 @@ async def opening_screen(
 ) -> screens.Screen:
     """The first screen when a person opens a consultation (invite button or deep link)."""
     try:
-        view = await service.start_or_resume(session, consultation_id, person.id, language=lang)
+        view = await response_access.start_or_resume(
+            session, consultation_id, person.id, language=lang
+        )
     except NotFound:
         return _("This consultation no longer exists.", lang), None
     except ResponseRefused as refused:
@@ -85,29 +87,29 @@ async def _perform(
     session: AsyncSession, view: ResponseView, data: Step, person: Person, target: Target
 ) -> ResponseView | None:
     """Carry out a button; None when the button does not fit the question (stale). `target` is
-    the response already read (`service.Opened`), or its id."""
+    the response already read (`response_access.Opened`), or its id."""
     pid = person.id
     question = view.current
     if data.a == Act.back:
-        return await service.back(session, target, person_id=pid)
+        return await answering.back(session, target, person_id=pid)
     if data.a == Act.submit:
-        return await service.submit(session, target, person_id=pid)
+        return await answering.submit(session, target, person_id=pid)
     if data.a == Act.change:
-        return await service.reopen(session, target, person_id=pid, at_review=True)
+        return await answering.reopen(session, target, person_id=pid, at_review=True)
     if data.a == Act.edit:
         questions = view.definition.questions
         if not 0 <= data.o < len(questions):
             return None
-        return await service.go_to(session, target, questions[data.o].id, person_id=pid)
+        return await answering.go_to(session, target, questions[data.o].id, person_id=pid)
     if question is None:
         return None
     if data.a == Act.toggle:
         option = screens.option_value(question, data.o)
         if not isinstance(option, str) or question.type != QuestionType.multi_choice:
             return None
-        return await service.toggle(session, target, question.id, option, person_id=pid)
+        return await answering.toggle(session, target, question.id, option, person_id=pid)
     if data.a == Act.skip:
-        return await service.skip(
+        return await answering.skip(
             session, target, question.id, person_id=pid, review_when_complete=True
         )
     if data.a == Act.done:
@@ -117,7 +119,7 @@ async def _perform(
         value = screens.option_value(question, data.o)
         if value is None or question.type == QuestionType.multi_choice:
             return None
-    return await service.answer(
+    return await answering.answer(
         session, target, question.id, value, person_id=pid, review_when_complete=True
     )
 
@@ -127,12 +129,12 @@ async def _open(
 ) -> tuple[ResponseView, Target, str | None]:
     """The response a button or a typed answer is about, read once when it is the person's
     own (the usual case); otherwise as `start_or_resume` finds the person's response."""
-    opened = await service.open_response(session, response_id, person)
+    opened = await response_access.open_response(session, response_id, person)
     if opened is not None:
         return opened.view, opened, opened.city_name
     response = await q.get_response(session, response_id)
     city = response.city_id if response.unit == "city" else None
-    view = await service.start_or_resume(
+    view = await response_access.start_or_resume(
         session, response.consultation_id, person.id, language=lang, city_id=city
     )
     return view, view.response_id, await _city_name(session, view)
@@ -248,7 +250,7 @@ def build_router() -> Router:
             await _send(message, screens.question_screen(view, lang))
             return
         try:
-            moved = await service.answer(
+            moved = await answering.answer(
                 session,
                 target,
                 question.id,

@@ -18,7 +18,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
-from bot.engagement.consultations import invitations, reports, service
+from bot.engagement.consultations import invitations, lifecycle, reports
 from bot.engagement.consultations.errors import ConsultationError, DefinitionError
 from bot.engagement.consultations.results import Results
 from bot.engagement.consultations.schema import localized
@@ -157,7 +157,7 @@ def build_router() -> Router:
         if source is None:
             return
         try:
-            created = await service.create_consultation(
+            created = await lifecycle.create_consultation(
                 session, source, actor=f"telegram:{person.telegram_id}"
             )
         except DefinitionError as exc:
@@ -214,7 +214,9 @@ def build_router() -> Router:
             status = (
                 ConsultationStatus.open if callback_data.a == "o" else ConsultationStatus.closed
             )
-            await service.set_status(session, callback_data.c, status, actor=f"person:{person.id}")
+            await lifecycle.set_status(
+                session, callback_data.c, status, actor=f"person:{person.id}"
+            )
         except NotFound:
             await query.answer(_("This consultation no longer exists.", lang), show_alert=True)
             return

@@ -14,7 +14,7 @@ from app import catalogs
 from app.context import AppContext
 from app.settings import load_settings
 from app.web import build_web_app
-from bot.engagement.consultations import service
+from bot.engagement.consultations import lifecycle
 from newsletter import bulletins
 from storage.base import utcnow
 from storage.cafes import Cafe
@@ -51,7 +51,7 @@ async def client(
 async def open_declaration(sessions: SessionFactory) -> int:
     consultation_id = await create_declaration(sessions)
     async with sessions() as session:
-        await service.set_status(session, consultation_id, ConsultationStatus.open, actor="t")
+        await lifecycle.set_status(session, consultation_id, ConsultationStatus.open, actor="t")
     return consultation_id
 
 
@@ -90,7 +90,7 @@ async def test_a_closed_consultation_thanks_and_offers_no_link(
 ) -> None:
     consultation_id = await open_declaration(sessions)
     async with sessions() as session:
-        await service.set_status(session, consultation_id, ConsultationStatus.closed, actor="t")
+        await lifecycle.set_status(session, consultation_id, ConsultationStatus.closed, actor="t")
     page = await (await client.get("/consultations/declaration?lang=es")).text()
     assert "Cerrada el" in page
     assert "t.me/" not in page
@@ -138,8 +138,8 @@ questions:
   - {{id: q, type: text, text: {{en: "<b onmouseover=x>Why?</b>"}}}}
 """
     async with sessions() as session:
-        created = await service.create_consultation(session, source, actor="t")
-        await service.set_status(session, created.id, ConsultationStatus.open, actor="t")
+        created = await lifecycle.create_consultation(session, source, actor="t")
+        await lifecycle.set_status(session, created.id, ConsultationStatus.open, actor="t")
     page = await (await client.get("/consultations/hostile?lang=en")).text()
     assert "<script>" not in page and "<img" not in page and "<b onmouseover" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Survey" in page

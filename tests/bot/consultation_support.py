@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.broadcast import BroadcastSender, RateLimiter
-from bot.engagement.consultations import service
+from bot.engagement.consultations import lifecycle
 from storage.base import utcnow
 from storage.engine import SessionFactory
 from storage.networks import City, Network
@@ -68,7 +68,7 @@ def declaration_yaml(days_open: int = 10) -> str:
 
 async def create_declaration(sessions: SessionFactory, days_open: int = 10) -> int:
     async with sessions() as session:
-        consultation = await service.create_consultation(
+        consultation = await lifecycle.create_consultation(
             session, declaration_yaml(days_open), actor="test"
         )
         return consultation.id

@@ -15,7 +15,7 @@ import icalendar
 
 from bot.dispatcher import build_dispatcher
 from bot.engagement.cafes import report
-from bot.engagement.consultations import service as consultations
+from bot.engagement.consultations import response_access
 from bot.engagement.consultations.errors import Refusal, ResponseRefused
 from bot.session import make_bot
 from storage.base import utcnow
@@ -145,7 +145,7 @@ async def test_two_places_three_people_waiting_list_reminders_check_in_and_evalu
         cafe = await session.get(Cafe, cafe_id)
         assert cafe is not None and cafe.evaluation_id is not None
         try:  # Chloé did not check in: the evaluation is not hers
-            await consultations.start_or_resume(
+            await response_access.start_or_resume(
                 session, cafe.evaluation_id, chloe_id, language="fr"
             )
             raise AssertionError("Chloé was allowed to answer")

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from app.cli.main import app as cli
 from bot.dispatcher import build_dispatcher
-from bot.engagement.consultations import service
+from bot.engagement.consultations import lifecycle
 from bot.session import make_bot
 from storage.consultations import ConsultationResponse, ConsultationStatus, ResponseStatus
 from storage.engine import SessionFactory
@@ -247,7 +247,7 @@ async def test_deep_link_opens_it_typing_on_a_button_question_is_guided_and_clos
     await add_representative(sessions, claire, lyon, "fr")
     consultation_id = await create_declaration(sessions)
     async with sessions() as session:
-        await service.set_status(session, consultation_id, ConsultationStatus.open, actor="t")
+        await lifecycle.set_status(session, consultation_id, ConsultationStatus.open, actor="t")
 
     opened = await harness.say(claire, f"/start c{consultation_id}")
     assert "Priorité principale ?" in (opened.text or "")
@@ -258,7 +258,7 @@ async def test_deep_link_opens_it_typing_on_a_button_question_is_guided_and_clos
     question = harness.fake.last_message(claire.id)
 
     async with sessions() as session:
-        await service.set_status(session, consultation_id, ConsultationStatus.closed, actor="t")
+        await lifecycle.set_status(session, consultation_id, ConsultationStatus.closed, actor="t")
     refused = await harness.say(claire, "Écoles")
     assert refused.text == (
         "Cette consultation est close ; les réponses ne peuvent plus être modifiées."

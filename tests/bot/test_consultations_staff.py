@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import func, select
 
-from bot.engagement.consultations import service
+from bot.engagement.consultations import answering, lifecycle, response_access
 from bot.engagement.consultations.invitations import send_due_reminders
 from bot.engagement.consultations.jobs import send_consultation_reminders
 from storage.broadcasts import Broadcast, BroadcastMessage
@@ -30,10 +30,14 @@ async def answer_all(
     sessions: SessionFactory, consultation_id: int, person_id: int, answers: dict[str, object]
 ) -> None:
     async with sessions() as session:
-        view = await service.start_or_resume(session, consultation_id, person_id, language="en")
+        view = await response_access.start_or_resume(
+            session, consultation_id, person_id, language="en"
+        )
         for question_id, value in answers.items():
-            await service.answer(session, view.response_id, question_id, value, person_id=person_id)
-        await service.submit(session, view.response_id, person_id=person_id)
+            await answering.answer(
+                session, view.response_id, question_id, value, person_id=person_id
+            )
+        await answering.submit(session, view.response_id, person_id=person_id)
 
 
 async def status_of(sessions: SessionFactory, consultation_id: int) -> ConsultationStatus:
@@ -129,7 +133,7 @@ async def test_cities_that_have_not_answered_are_reminded_once_in_the_last_three
     await add_representative(sessions, claire, lyon, "fr")
     consultation_id = await create_declaration(sessions, days_open=2)
     async with sessions() as session:
-        await service.set_status(session, consultation_id, ConsultationStatus.open, actor="t")
+        await lifecycle.set_status(session, consultation_id, ConsultationStatus.open, actor="t")
     await answer_all(
         sessions,
         consultation_id,

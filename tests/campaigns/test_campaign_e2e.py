@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from app.cli.main import app as cli
-from bot.engagement.consultations import service as consultations
+from bot.engagement.consultations import answering, response_access
 from campaigns.config import CampaignConfig
 from campaigns.jobs import run_due_steps
 from newsletter.delivery.events import Event, record_events
@@ -56,23 +56,23 @@ async def answer_all(
 ) -> None:
     async with sessions() as session:
         now = at(-20)
-        view = await consultations.start_or_resume(
+        view = await response_access.start_or_resume(
             session, consultation_id, person_id, language=lang, now=now
         )
         for question, value in answers.items():
             if isinstance(value, list):
                 for option in value:
-                    view = await consultations.toggle(
+                    view = await answering.toggle(
                         session, view.response_id, question, option, person_id=person_id, now=now
                     )
-                view = await consultations.go_to(
+                view = await answering.go_to(
                     session, view.response_id, None, person_id=person_id, now=now
                 )
             else:
-                view = await consultations.answer(
+                view = await answering.answer(
                     session, view.response_id, question, value, person_id=person_id, now=now
                 )
-        await consultations.submit(session, view.response_id, person_id=person_id, now=now)
+        await answering.submit(session, view.response_id, person_id=person_id, now=now)
 
 
 async def person_id(sessions: SessionFactory, world: World, name: str) -> int:

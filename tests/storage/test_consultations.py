@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.engagement.consultations import reports, service
+from bot.engagement.consultations import answering, lifecycle, reports, response_access
 from bot.engagement.consultations.errors import (
     AnswerError,
     DefinitionError,
@@ -55,46 +55,48 @@ async def seed(sessions: SessionFactory) -> dict[str, int]:
 
 async def open_sample(sessions: SessionFactory, source: str = SAMPLE) -> int:
     async with sessions() as s:
-        consultation = await service.create_consultation(s, source, actor="test")
-        await service.set_status(s, consultation.id, ConsultationStatus.open, actor="t", now=NOW)
+        consultation = await lifecycle.create_consultation(s, source, actor="test")
+        await lifecycle.set_status(s, consultation.id, ConsultationStatus.open, actor="t", now=NOW)
         return consultation.id
 
 
 async def answer_all(sessions: SessionFactory, response_id: int, person: int) -> None:
     async with sessions() as s:
         for qid, value in (("priority", "climate"), ("actions", ["a"]), ("satisfaction", 4)):
-            await service.answer(s, response_id, qid, value, person_id=person, now=NOW)
-        await service.skip(s, response_id, "budget", person_id=person, now=NOW)
+            await answering.answer(s, response_id, qid, value, person_id=person, now=NOW)
+        await answering.skip(s, response_id, "budget", person_id=person, now=NOW)
 
 
 async def test_two_representatives_share_one_city_response(sessions: SessionFactory) -> None:
     ids = await seed(sessions)
     cid = await open_sample(sessions)
     async with sessions() as s:
-        first = await service.start_or_resume(s, cid, ids["ana"], language="pt", now=NOW)
+        first = await response_access.start_or_resume(s, cid, ids["ana"], language="pt", now=NOW)
         assert first.current is not None and first.current.id == "priority"
-        await service.answer(
+        await answering.answer(
             s, first.response_id, "priority", "inclusion", person_id=ids["ana"], now=NOW
         )
     async with sessions() as s:
-        second = await service.start_or_resume(s, cid, ids["rui"], language="en", now=NOW)
+        second = await response_access.start_or_resume(s, cid, ids["rui"], language="en", now=NOW)
         assert second.response_id == first.response_id
         assert second.answers == {"priority": "inclusion"}
         assert second.current is not None and second.current.id == "actions"
-        edited = await service.go_to(
+        edited = await answering.go_to(
             s, second.response_id, "priority", person_id=ids["rui"], now=NOW
         )
         assert edited.current is not None and edited.current.id == "priority"
-        await service.answer(
+        await answering.answer(
             s, second.response_id, "priority", "climate", person_id=ids["rui"], now=NOW
         )
     async with sessions() as s:
-        again = await service.start_or_resume(s, cid, ids["ana"], language="pt", now=NOW)
+        again = await response_access.start_or_resume(s, cid, ids["ana"], language="pt", now=NOW)
         assert again.answers == {"priority": "climate"}
-        barcelona = await service.start_or_resume(s, cid, ids["joan"], language="ca", now=NOW)
+        barcelona = await response_access.start_or_resume(
+            s, cid, ids["joan"], language="ca", now=NOW
+        )
         assert barcelona.response_id != first.response_id
         with pytest.raises(ResponseRefused) as caught:
-            await service.answer(
+            await answering.answer(
                 s, barcelona.response_id, "priority", "climate", person_id=ids["ana"], now=NOW
             )
         assert caught.value.reason == Refusal.not_eligible
@@ -128,16 +130,16 @@ async def test_per_person_responses_are_separate(sessions: SessionFactory) -> No
     )
     cid = await open_sample(sessions, source)
     async with sessions() as s:
-        ana = await service.start_or_resume(s, cid, ids["ana"], language="pt", now=NOW)
-        await service.answer(
+        ana = await response_access.start_or_resume(s, cid, ids["ana"], language="pt", now=NOW)
+        await answering.answer(
             s, ana.response_id, "priority", "inclusion", person_id=ids["ana"], now=NOW
         )
-        rui = await service.start_or_resume(s, cid, ids["rui"], language="pt", now=NOW)
-        kid = await service.start_or_resume(s, cid, ids["kid"], language="es", now=NOW)
+        rui = await response_access.start_or_resume(s, cid, ids["rui"], language="pt", now=NOW)
+        kid = await response_access.start_or_resume(s, cid, ids["kid"], language="es", now=NOW)
         assert len({ana.response_id, rui.response_id, kid.response_id}) == 3
         assert rui.answers == {}
         with pytest.raises(ResponseRefused):
-            await service.answer(
+            await answering.answer(
                 s, ana.response_id, "actions", ["a"], person_id=ids["rui"], now=NOW
             )
 
@@ -147,7 +149,7 @@ async def test_youth_cannot_answer_a_city_consultation(sessions: SessionFactory)
     cid = await open_sample(sessions)
     async with sessions() as s:
         with pytest.raises(ResponseRefused) as caught:
-            await service.start_or_resume(s, cid, ids["kid"], language="es", now=NOW)
+            await response_access.start_or_resume(s, cid, ids["kid"], language="es", now=NOW)
         assert caught.value.reason == Refusal.not_eligible
 
 
@@ -155,14 +157,14 @@ async def test_progress_survives_a_restart(sessions: SessionFactory, engine) -> 
     ids = await seed(sessions)
     cid = await open_sample(sessions)
     async with sessions() as s:
-        view = await service.start_or_resume(s, cid, ids["ana"], language="pt", now=NOW)
-        await service.answer(
+        view = await response_access.start_or_resume(s, cid, ids["ana"], language="pt", now=NOW)
+        await answering.answer(
             s, view.response_id, "priority", "inclusion", person_id=ids["ana"], now=NOW
         )
-        await service.toggle(s, view.response_id, "actions", "b", person_id=ids["ana"], now=NOW)
+        await answering.toggle(s, view.response_id, "actions", "b", person_id=ids["ana"], now=NOW)
     fresh = create_session_factory(engine)  # as after a restart: nothing shared in memory
     async with fresh() as s:
-        resumed = await service.start_or_resume(s, cid, ids["ana"], language="pt", now=NOW)
+        resumed = await response_access.start_or_resume(s, cid, ids["ana"], language="pt", now=NOW)
         assert resumed.answers == {"priority": "inclusion", "actions": ["b"]}
         assert resumed.current is not None and resumed.current.id == "actions"
         assert str(resumed.progress) == "2/5"
@@ -173,24 +175,24 @@ async def test_back_skip_submit_and_reopen(sessions: SessionFactory) -> None:
     cid = await open_sample(sessions)
     ana = ids["ana"]
     async with sessions() as s:
-        view = await service.start_or_resume(s, cid, ana, language="pt", now=NOW)
+        view = await response_access.start_or_resume(s, cid, ana, language="pt", now=NOW)
         rid = view.response_id
-        view = await service.answer(s, rid, "priority", "inclusion", person_id=ana, now=NOW)
-        view = await service.back(s, rid, person_id=ana, now=NOW)
+        view = await answering.answer(s, rid, "priority", "inclusion", person_id=ana, now=NOW)
+        view = await answering.back(s, rid, person_id=ana, now=NOW)
         assert view.current is not None and view.current.id == "priority"
         with pytest.raises(InvalidAnswer) as caught:
-            await service.skip(s, rid, "priority", person_id=ana, now=NOW)
+            await answering.skip(s, rid, "priority", person_id=ana, now=NOW)
         assert caught.value.code == AnswerError.not_skippable
-        await service.answer(s, rid, "priority", "inclusion", person_id=ana, now=NOW)
-        await service.answer(s, rid, "actions", ["a", "b"], person_id=ana, now=NOW)
-        view = await service.answer(s, rid, "satisfaction", "4", person_id=ana, now=NOW)
+        await answering.answer(s, rid, "priority", "inclusion", person_id=ana, now=NOW)
+        await answering.answer(s, rid, "actions", ["a", "b"], person_id=ana, now=NOW)
+        view = await answering.answer(s, rid, "satisfaction", "4", person_id=ana, now=NOW)
         assert view.current is not None and view.current.id == "comment"
-        await service.answer(s, rid, "comment", "schools", person_id=ana, now=NOW)
-        view = await service.skip(s, rid, "budget", person_id=ana, now=NOW)
+        await answering.answer(s, rid, "comment", "schools", person_id=ana, now=NOW)
+        view = await answering.skip(s, rid, "budget", person_id=ana, now=NOW)
         assert view.current is None  # the review
         # change the branch: the comment is no longer asked, and is dropped on submit
-        await service.answer(s, rid, "priority", "climate", person_id=ana, now=NOW)
-        view = await service.submit(s, rid, person_id=ana, now=NOW)
+        await answering.answer(s, rid, "priority", "climate", person_id=ana, now=NOW)
+        view = await answering.submit(s, rid, person_id=ana, now=NOW)
         assert view.submitted
         assert view.answers == {
             "priority": "climate",
@@ -203,9 +205,9 @@ async def test_back_skip_submit_and_reopen(sessions: SessionFactory) -> None:
         assert logged[-1] == (f"person:{ana}", "consultation.submit")
     async with sessions() as s:
         with pytest.raises(ResponseRefused) as refused:
-            await service.answer(s, rid, "satisfaction", 5, person_id=ana, now=NOW)
+            await answering.answer(s, rid, "satisfaction", 5, person_id=ana, now=NOW)
         assert refused.value.reason == Refusal.already_submitted
-        view = await service.reopen(s, rid, person_id=ids["rui"], now=NOW)
+        view = await answering.reopen(s, rid, person_id=ids["rui"], now=NOW)
         assert view.current is not None and view.current.id == "priority"
         assert view.answers["satisfaction"] == 4
 
@@ -214,9 +216,9 @@ async def test_submit_refused_while_required_answers_are_missing(sessions: Sessi
     ids = await seed(sessions)
     cid = await open_sample(sessions)
     async with sessions() as s:
-        view = await service.start_or_resume(s, cid, ids["ana"], language="pt", now=NOW)
+        view = await response_access.start_or_resume(s, cid, ids["ana"], language="pt", now=NOW)
         with pytest.raises(InvalidAnswer) as caught:
-            await service.submit(s, view.response_id, person_id=ids["ana"], now=NOW)
+            await answering.submit(s, view.response_id, person_id=ids["ana"], now=NOW)
         assert caught.value.code == AnswerError.incomplete
 
 
@@ -224,20 +226,20 @@ async def test_answers_refused_after_closing_and_before_opening(sessions: Sessio
     ids = await seed(sessions)
     cid = await open_sample(sessions)
     async with sessions() as s:
-        view = await service.start_or_resume(s, cid, ids["ana"], language="pt", now=NOW)
+        view = await response_access.start_or_resume(s, cid, ids["ana"], language="pt", now=NOW)
         late = CLOSES + timedelta(minutes=1)
         with pytest.raises(ResponseRefused) as caught:
-            await service.answer(
+            await answering.answer(
                 s, view.response_id, "priority", "climate", person_id=ids["ana"], now=late
             )
         assert caught.value.reason == Refusal.closed
         early = datetime(2026, 10, 1, tzinfo=UTC)
         with pytest.raises(ResponseRefused) as caught:
-            await service.start_or_resume(s, cid, ids["ana"], language="pt", now=early)
+            await response_access.start_or_resume(s, cid, ids["ana"], language="pt", now=early)
         assert caught.value.reason == Refusal.not_open
-        await service.set_status(s, cid, ConsultationStatus.closed, actor="t")
+        await lifecycle.set_status(s, cid, ConsultationStatus.closed, actor="t")
         with pytest.raises(ResponseRefused) as caught:
-            await service.answer(
+            await answering.answer(
                 s, view.response_id, "priority", "climate", person_id=ids["ana"], now=NOW
             )
         assert caught.value.reason == Refusal.closed
@@ -248,10 +250,10 @@ async def test_forgetting_a_person_keeps_the_city_response(sessions: SessionFact
     ids = await seed(sessions)
     cid = await open_sample(sessions)
     async with sessions() as s:
-        view = await service.start_or_resume(s, cid, ids["ana"], language="pt", now=NOW)
+        view = await response_access.start_or_resume(s, cid, ids["ana"], language="pt", now=NOW)
     await answer_all(sessions, view.response_id, ids["ana"])
     async with sessions() as s:
-        await service.submit(s, view.response_id, person_id=ids["ana"], now=NOW)
+        await answering.submit(s, view.response_id, person_id=ids["ana"], now=NOW)
         await s.execute(delete(Person).where(Person.id == ids["ana"]))
         await s.commit()
     async with sessions() as s:
@@ -267,10 +269,12 @@ async def test_results_and_export_from_the_database(sessions: SessionFactory) ->
     cid = await open_sample(sessions)
     for person in ("ana", "joan"):
         async with sessions() as s:
-            view = await service.start_or_resume(s, cid, ids[person], language="pt", now=NOW)
+            view = await response_access.start_or_resume(
+                s, cid, ids[person], language="pt", now=NOW
+            )
         await answer_all(sessions, view.response_id, ids[person])
     async with sessions() as s:
-        await service.submit(s, view.response_id, person_id=ids["joan"], now=NOW)
+        await answering.submit(s, view.response_id, person_id=ids["joan"], now=NOW)
         found = await reports.consultation_results(s, cid)
         assert (found.submitted, found.responded, found.eligible, found.rate) == (1, 1, 2, 50.0)
         assert {n.network: n.rate for n in found.networks} == {"portugal": 0.0, "spain": 100.0}
@@ -308,10 +312,10 @@ async def test_reminders_three_days_before_closing_once(sessions: SessionFactory
     ids = await seed(sessions)
     cid = await open_sample(sessions)
     async with sessions() as s:
-        view = await service.start_or_resume(s, cid, ids["joan"], language="ca", now=NOW)
+        view = await response_access.start_or_resume(s, cid, ids["joan"], language="ca", now=NOW)
     await answer_all(sessions, view.response_id, ids["joan"])
     async with sessions() as s:
-        await service.submit(s, view.response_id, person_id=ids["joan"], now=NOW)
+        await answering.submit(s, view.response_id, person_id=ids["joan"], now=NOW)
         assert await reports.due_reminders(s, NOW) == []
         soon = CLOSES - timedelta(days=2)
         due = await reports.due_reminders(s, soon)
@@ -326,10 +330,10 @@ async def test_duplicate_slug_and_invalid_file(sessions: SessionFactory) -> None
     await open_sample(sessions)
     async with sessions() as s:
         with pytest.raises(DefinitionError) as caught:
-            await service.create_consultation(s, SAMPLE, actor="t")
+            await lifecycle.create_consultation(s, SAMPLE, actor="t")
         assert caught.value.errors == ["slug: a consultation 'sample' already exists"]
         with pytest.raises(DefinitionError):
-            await service.create_consultation(
+            await lifecycle.create_consultation(
                 s,
                 SAMPLE.replace("spain", "x").replace(
                     "audience: city_representatives", "audience: mayors"

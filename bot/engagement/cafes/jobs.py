@@ -14,8 +14,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engagement.cafes import notices, service
-from bot.engagement.consultations import invitations
-from bot.engagement.consultations import service as consultations
+from bot.engagement.consultations import invitations, lifecycle
 from storage import cafe_seats as seats
 from storage.base import utcnow
 from storage.cafes import Cafe, NoticeKind, SeatState
@@ -90,7 +89,7 @@ async def _evaluate(session: AsyncSession, cafe: Cafe, now: datetime, default_la
     if evaluation is None or now >= evaluation.closes_at:
         return 0
     if evaluation.status == ConsultationStatus.draft:
-        await consultations.set_status(
+        await lifecycle.set_status(
             session, evaluation.id, ConsultationStatus.open, actor="scheduler", now=now
         )
     if evaluation.status != ConsultationStatus.open:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engagement.cafes.schema import CafeDefinition, evaluation_document
-from bot.engagement.consultations import service as consultations
+from bot.engagement.consultations import lifecycle
 from bot.engagement.consultations.schema import load_definition
 from storage import audit
 from storage import cafe_seats as seats
@@ -114,7 +114,7 @@ async def _store_evaluation(
         )
     if existing is None:
         await session.commit()  # create_consultation commits on its own session state
-        consultation = await consultations.create_consultation(
+        consultation = await lifecycle.create_consultation(
             session, source, actor=f"cafe:{cafe.slug}"
         )
         cafe.evaluation_id = consultation.id

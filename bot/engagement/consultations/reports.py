@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engagement.consultations import export, reminders, results
-from bot.engagement.consultations.service import definition_of
+from bot.engagement.consultations.response_access import definition_of
 from storage import consultation_queries as q
 from storage.base import utcnow
 from storage.consultations import Consultation, InvitationKind

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from app.cli.main import app
-from bot.engagement.consultations import service
+from bot.engagement.consultations import answering, response_access
 from storage import migrate
 from storage.base import utcnow
 from storage.engine import create_engine, create_session_factory
@@ -59,7 +59,7 @@ def answer_and_submit(url: str, consultation_id: int, comment: str) -> None:
     async def _go() -> None:
         engine = create_engine(url)
         async with create_session_factory(engine)() as s:
-            view = await service.start_or_resume(s, consultation_id, 1, language="ca")
+            view = await response_access.start_or_resume(s, consultation_id, 1, language="ca")
             rid = view.response_id
             for qid, value in (
                 ("priority", "inclusion"),
@@ -68,8 +68,8 @@ def answer_and_submit(url: str, consultation_id: int, comment: str) -> None:
                 ("comment", comment),
                 ("budget", "1500"),
             ):
-                await service.answer(s, rid, qid, value, person_id=1)
-            await service.submit(s, rid, person_id=1)
+                await answering.answer(s, rid, qid, value, person_id=1)
+            await answering.submit(s, rid, person_id=1)
         await engine.dispose()
 
     asyncio.run(_go())

@@ -15,6 +15,10 @@ class EditionLocked(BulletinError):
     """The edition is past the status that allows this change (e.g. edit an approved one)."""
 
 
+class EmptyEdition(BulletinError):
+    """The edition has no item left (all were left out, say): there is nothing to approve."""
+
+
 class EditsError(BulletinError):
     """A staff edit is invalid; `field` names the field (or "(document)")."""
 

@@ -17,7 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from newsletter.bulletin_errors import BulletinError, EditionLocked, EditsError, NotFoundError
+from newsletter.bulletin_errors import (
+    BulletinError,
+    EditionLocked,
+    EditsError,
+    EmptyEdition,
+    NotFoundError,
+)
 from newsletter.cadence import CadenceError, last_fires
 from newsletter.candidates import load_candidates, load_open_consultations, load_upcoming_cafes
 from newsletter.compose import compose_edition
@@ -220,7 +226,7 @@ async def approve(
     now: datetime | None = None,
 ) -> Edition:
     """Approve a draft: `approved`, or `scheduled` when `send_at` (aware, in the future) is
-    given. Raises `EditionLocked` unless it is a draft, `BulletinError` if it is empty."""
+    given. Raises `EditionLocked` unless it is a draft, `EmptyEdition` if it is empty."""
     now = now or utcnow()
     edition = await get_edition(session, edition_id)
     if edition.status is not EditionStatus.draft:
@@ -228,7 +234,7 @@ async def approve(
             f"edition {edition.id} is {edition.status.value}: only a draft can be approved"
         )
     if not edition.html or not (edition.content or {}).get("sections"):
-        raise BulletinError(f"edition {edition.id} is empty: nothing to approve")
+        raise EmptyEdition(f"edition {edition.id} is empty: nothing to approve")
     if send_at is not None:
         if send_at.tzinfo is None or send_at.utcoffset() is None:
             raise BulletinError("send_at must say its time zone (e.g. 2026-03-10T09:00+01:00)")

@@ -25,7 +25,7 @@ from bot.filters import IsStaff
 from bot.i18n import FeatureCatalog
 from bot.staff_only import refuse_buttons_to_non_staff
 from newsletter import bulletins, draft_review
-from newsletter.bulletin_errors import BulletinError
+from newsletter.bulletin_errors import BulletinError, EmptyEdition
 from newsletter.bulletins import BulletinConfig
 from newsletter.draft_preview import preview_url
 from storage.base import utcnow
@@ -238,7 +238,17 @@ def build_router() -> Router:
             edition = await bulletins.approve(
                 session, callback_data.e, _actor(person), send_at=send_at
             )
-        except BulletinError as error:  # empty: nothing to send
+        except EmptyEdition:  # every item left out
+            await session.rollback()
+            await query.answer(
+                _(
+                    "This draft has no item left: put at least one back (Items), then approve.",
+                    lang,
+                ),
+                show_alert=True,
+            )
+            return
+        except BulletinError as error:
             await session.rollback()
             await query.answer(
                 _("This draft cannot be approved: %(reason)s", lang, reason=str(error)),

@@ -107,6 +107,28 @@ async def test_staff_leaves_an_item_out_and_puts_it_back(harness: Harness) -> No
     assert bulletins.current_edits(back).excluded == ()
 
 
+async def test_a_draft_with_every_item_left_out_is_not_approved_and_says_why(
+    harness: Harness,
+) -> None:
+    draft = await draft_waiting(harness)
+    ines = await staff_member(harness)
+    card = await card_of(harness, ines)
+    await harness.press(ines, card, button_data(card, "Noticias"))
+    items = harness.fake.last_message(ines.id)
+    for item_id in shown_item_ids(draft.content or {}):
+        toggle = next(
+            b["callback_data"] for b in items.buttons if b["callback_data"].endswith(f":{item_id}")
+        )
+        await harness.press(ines, items, toggle)
+    card = await card_of(harness, ines)
+    await harness.press(ines, card, button_data(card, "Aprobar y enviar"))
+    assert callback_answer(harness) == (
+        "Este borrador ya no tiene ninguna noticia: vuelve a poner al menos una (Noticias) "
+        "y apruébalo."
+    )
+    assert (await edition(harness, draft.id)).status is EditionStatus.draft
+
+
 async def test_staff_writes_the_editorial_in_one_message(harness: Harness) -> None:
     draft = await draft_waiting(harness)
     ines = await staff_member(harness)

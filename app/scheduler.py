@@ -38,6 +38,7 @@ def build_scheduler(ctx: AppContext, jobs: list[Job]) -> AsyncIOScheduler:
             _guarded(job, ctx),
             trigger=job.trigger(ctx),
             id=job.id,
+            name=job.id,  # what APScheduler's log lines call it ("Running job feeds.fetch_due")
             max_instances=1,
             coalesce=True,
             misfire_grace_time=300,

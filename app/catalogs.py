@@ -2,13 +2,14 @@
 
 `python -m app.catalogs compile` (run by the Makefile) writes the `.mo` files next to the `.po`;
 `python -m app.catalogs check` lists untranslated or fuzzy messages and exits 1 if any.
-`python -m app.catalogs update FILE.py DOMAIN` brings one domain's `.po` files (every language)
-in line with the messages marked in FILE.py, keeping their translations.
+`python -m app.catalogs update FILE.py… DOMAIN` brings one domain's `.po` files (every language)
+in line with the messages marked in the FILE.py given, keeping their translations.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -117,23 +118,28 @@ def _known_translations(folder: Path, exclude: Path) -> dict[Any, Any]:
     return known
 
 
-def update_domain(source: Path, domain: str) -> list[Path]:
+def update_domain(source: Path | Sequence[Path], domain: str) -> list[Path]:
     """Make `<package>/locales/<lang>/LC_MESSAGES/<domain>.po` hold exactly the messages marked
-    in the Python file `source`: new ones are added, gone ones dropped, translations kept. A new
-    message takes the translation another catalog of the package already has for the same text
-    (a command moved to another module keeps its translations); otherwise it waits untranslated
-    (English is filled in: it is the source). Returns the files written."""
+    in the Python file(s) `source` (of one package): new ones are added, gone ones dropped,
+    translations kept. A new message takes the translation another catalog of the package
+    already has for the same text (a command moved to another module keeps its translations);
+    otherwise it waits untranslated (English is filled in: it is the source). Returns the files
+    written."""
     from babel.messages.extract import extract_from_file
     from babel.messages.pofile import write_po
 
-    source = source.resolve()
-    package = source.relative_to(ROOT).parts[0]
-    marked = list(extract_from_file("python", str(source), keywords=KEYWORDS))
+    sources = [p.resolve() for p in ([source] if isinstance(source, Path) else source)]
+    package = sources[0].relative_to(ROOT).parts[0]
+    marked = [
+        (str(path.relative_to(ROOT)), found)
+        for path in sources
+        for found in extract_from_file("python", str(path), keywords=KEYWORDS)
+    ]
     written: list[Path] = []
     for language in LANGUAGES:
         template = Catalog(project="aive-comms")  # a fresh one each: update() shares messages
-        for line, marked_id, _comments, _context in marked:
-            template.add(marked_id, locations=[(str(source.relative_to(ROOT)), line)])
+        for where, (line, marked_id, _comments, _context) in marked:
+            template.add(marked_id, locations=[(where, line)])
         po = ROOT / package / "locales" / language / "LC_MESSAGES" / f"{domain}.po"
         if po.exists():
             catalog = load(po)
@@ -172,11 +178,11 @@ def main(argv: list[str]) -> int:
         for line in problems:
             print(line)  # noqa: T201
         return 1 if problems else 0
-    if action == "update" and len(argv) == 3:
-        for po in update_domain(Path(argv[1]), argv[2]):
+    if action == "update" and len(argv) >= 3:
+        for po in update_domain([Path(a) for a in argv[1:-1]], argv[-1]):
             print(po.relative_to(ROOT))  # noqa: T201
         return 0
-    print("usage: python -m app.catalogs compile|check|update FILE.py DOMAIN")  # noqa: T201
+    print("usage: python -m app.catalogs compile|check|update FILE.py… DOMAIN")  # noqa: T201
     return 2
 
 

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import html
 import io
+from collections.abc import Sequence
 
 from aiogram import Bot
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.engagement.problems import Problem
+from bot.i18n import FeatureCatalog
+
 MAX_FILE_BYTES = 256 * 1024
+definitions = FeatureCatalog("definitions")  # the reasons of bot.engagement.problems
+
+
+def problem_lines(problems: Sequence[Problem], lang: str, limit: int = 30) -> str:
+    """The first `limit` problems of a file, one per line in `lang`, escaped for HTML."""
+    gettext = definitions.translations(lang).gettext
+    return "\n".join(html.escape(problem.translated(gettext)) for problem in problems[:limit])
 
 
 async def yaml_document(

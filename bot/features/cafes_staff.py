@@ -19,7 +19,7 @@ from bot.engagement.cafes import jobs, messages, report, service
 from bot.engagement.cafes.calendar import local_time, zone
 from bot.engagement.cafes.schema import CafeDefinitionError, load_cafe
 from bot.filters import IsStaff
-from bot.staff_files import yaml_document
+from bot.staff_files import problem_lines, yaml_document
 from bot.staff_only import refuse_buttons_to_non_staff
 from storage import consultation_queries as q
 from storage.base import utcnow
@@ -91,7 +91,7 @@ def build_router() -> Router:
         try:
             definition = load_cafe(source, None, await q.all_network_slugs(session))
         except CafeDefinitionError as exc:
-            problems = "\n".join(html.escape(e) for e in exc.errors[:30])
+            problems = problem_lines(exc.problems, lang)
             text = _("The café was not scheduled:", lang) + "\n" + problems
             await message.answer(text[:MESSAGE_LIMIT])
             return

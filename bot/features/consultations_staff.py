@@ -24,7 +24,7 @@ from bot.engagement.consultations.results import Results
 from bot.engagement.consultations.schema import localized
 from bot.filters import IsStaff
 from bot.i18n import FeatureCatalog
-from bot.staff_files import yaml_document
+from bot.staff_files import problem_lines, yaml_document
 from bot.staff_only import refuse_buttons_to_non_staff
 from storage import consultation_queries as q
 from storage.consultations import ConsultationStatus
@@ -161,7 +161,7 @@ def build_router() -> Router:
                 session, source, actor=f"telegram:{person.telegram_id}"
             )
         except DefinitionError as exc:
-            problems = "\n".join(html.escape(e) for e in exc.errors[:30])
+            problems = problem_lines(exc.problems, lang)
             text = _("The consultation was not created:", lang) + "\n" + problems
             await message.answer(text[:MESSAGE_LIMIT])
             return

@@ -35,7 +35,7 @@ from bot.engagement.polls.errors import PollDefinitionError
 from bot.engagement.polls.results import PollResults
 from bot.filters import IsStaff
 from bot.i18n import FeatureCatalog
-from bot.staff_files import yaml_document
+from bot.staff_files import problem_lines, yaml_document
 from bot.staff_only import refuse_buttons_to_non_staff
 from storage import poll_queries as q
 from storage.errors import NotFound
@@ -132,7 +132,7 @@ def build_router() -> Router:
             )
         except PollDefinitionError as exc:
             await session.rollback()
-            problems = "\n".join(html.escape(e) for e in exc.errors[:30])
+            problems = problem_lines(exc.problems, lang)
             text = _("The poll was not created:", lang) + "\n" + problems
             await message.answer(text[:MESSAGE_LIMIT])
             return

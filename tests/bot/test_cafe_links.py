@@ -3,6 +3,7 @@ staff schedule a café by sending its YAML file."""
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -114,5 +115,31 @@ async def test_a_cafe_file_from_someone_not_staff_is_refused(harness: Harness) -
     assert harness.fake.last_message(ana.id).text == (
         "Lo sentimos, solo el equipo del secretariado puede usar este comando."
     )
+    async with harness.sessions() as session:
+        assert (await session.scalars(select(Cafe))).all() == []
+
+
+async def test_staff_read_the_problems_of_their_cafe_file_in_their_language(
+    harness: Harness,
+) -> None:
+    ines = harness.fake.make_user("Inés", language_code="es")
+    await harness.make_staff(ines)
+    bad = (
+        cafe_yaml(START)
+        .replace("{name: Ana Ruiz, gender: woman, country: ES}", "{gender: woman, country: ES}")
+        .replace("capacity: 2", "capacity: 0")
+        .replace("language: es", "language: Spanish")
+        .replace("timezone: Europe/Madrid", "timezone: Europe/Mars")
+    )
+    send_document_with_caption(harness.fake, ines, bad.encode(), "cafe.yaml", "/cafes")
+    await harness.process()
+    reply = html.unescape(harness.fake.last_message(ines.id).text or "")  # as Telegram shows it
+    assert reply.splitlines() == [
+        "El café no se ha programado:",
+        "language: 'Spanish' no es válido (un código como es)",
+        "timezone: zona horaria desconocida 'Europe/Mars' (p. ej. Europe/Madrid)",
+        "capacity: debe estar entre 1 y 10000",
+        "speakers[0].name: falta",
+    ]
     async with harness.sessions() as session:
         assert (await session.scalars(select(Cafe))).all() == []

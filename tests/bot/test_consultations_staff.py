@@ -3,6 +3,7 @@ Reminders three days before closing, once each, through the outbox."""
 
 from __future__ import annotations
 
+import html
 from types import SimpleNamespace
 
 from sqlalchemy import func, select
@@ -205,3 +206,36 @@ async def test_a_bad_consultation_file_lists_every_problem_and_creates_nothing(
     )
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Consultation)) == 0
+
+
+async def test_staff_read_the_problems_of_their_consultation_file_in_their_language(
+    harness: Harness, sessions: SessionFactory
+) -> None:
+    pau = harness.fake.make_user("Pau", language_code="ca")
+    await harness.make_staff(pau)
+    bad = (
+        declaration_yaml()
+        .replace("type: scale", "type: slider")
+        .replace("one_response_per: city", "one_response_per: town")
+        .replace("in: [inclusion]", "in: [culture]")
+    )
+    send_document_with_caption(harness.fake, pau, bad.encode(), "d.yaml", "/consultations")
+    await harness.process()
+    reply = html.unescape(harness.fake.last_message(pau.id).text or "")  # as Telegram shows it
+    assert reply.splitlines() == [
+        "La consulta no s'ha creat:",
+        "one_response_per: ha de ser un d'aquests valors: city, person",
+        "questions[2].type: ha de ser un d'aquests valors: "
+        "single_choice, multi_choice, scale, text, number",
+        "questions[3].show_if.in[0]: 'culture' no és una opció de 'priority'",
+    ]
+    declaration = declaration_yaml().encode()
+    for _ in range(2):
+        send_document_with_caption(harness.fake, pau, declaration, "d.yaml", "/consultations")
+        await harness.process()
+    assert html.unescape(harness.fake.last_message(pau.id).text or "").splitlines() == [
+        "La consulta no s'ha creat:",
+        "slug: ja existeix una consulta 'declaration'",
+    ]
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Consultation)) == 1

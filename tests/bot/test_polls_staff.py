@@ -3,6 +3,7 @@ document creates a poll; every part of it is refused to everyone else."""
 
 from __future__ import annotations
 
+import html
 import io
 
 from PIL import Image
@@ -99,6 +100,37 @@ async def test_staff_create_a_poll_by_sending_its_yaml_file(
     assert await poll_count(sessions) == 1
     assert await drain_outbox(harness) == 1
     assert only_poll(fake, marta).poll.question == "Quin tema per al 2027?"  # type: ignore[union-attr]
+
+
+async def test_staff_read_the_problems_of_their_poll_file_in_their_language(
+    harness: Harness, sessions: SessionFactory
+) -> None:
+    fake = harness.fake
+    claire = fake.make_user("Claire", language_code="fr")
+    await harness.make_staff(claire)
+    bad = (
+        theme_yaml()
+        .replace("audience: city_representatives", "audience: mayors")
+        .replace("{id: climate", "{id: inclusion")
+        .replace("ca: Cultura}", "ca: Cultura, fr: Culture}")
+    )
+    send_document_with_caption(fake, claire, bad.encode(), "bad.yaml", "/polls")
+    await harness.process()
+    assert html.unescape(harness.texts(claire)[-1]).splitlines() == [  # as Telegram shows it
+        "Le sondage n'a pas été créé :",
+        "audience: doit être une de ces valeurs : city_representatives, youth, everyone, invited",
+        "options[1].id: identifiant d'option en double 'inclusion' (aussi options[0])",
+        "options[2].text.fr: la question n'a pas de texte en fr",
+    ]
+    send_document_with_caption(fake, claire, theme_yaml().encode(), "theme.yaml", "/polls")
+    await harness.process()
+    send_document_with_caption(fake, claire, theme_yaml().encode(), "theme.yaml", "/polls")
+    await harness.process()
+    assert html.unescape(harness.texts(claire)[-1]).splitlines() == [
+        "Le sondage n'a pas été créé :",
+        "slug: le sondage 'theme-2027' existe déjà (#1)",
+    ]
+    assert await poll_count(sessions) == 1
 
 
 async def test_non_staff_are_refused_the_command_the_file_and_the_buttons(

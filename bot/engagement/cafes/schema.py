@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ import yaml
 from bot.engagement.consultations.errors import DefinitionError
 from bot.engagement.consultations.schema import LANG_PATTERN, SLUG_PATTERN, check_definition
 from bot.engagement.networks_check import unknown_network_errors
+from bot.engagement.problems import N_, Problem
 
 AUDIENCES = ("everyone", "city_representatives", "youth", "staff")
 FIELDS = {
@@ -63,7 +64,8 @@ MAX_DURATION = 24 * 60
 
 
 class CafeDefinitionError(DefinitionError):
-    """A café file is invalid; `errors` holds one `path: reason` line per problem."""
+    """A café file is invalid: `problems`, and `errors` with one `path: reason` line per
+    problem."""
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,9 @@ def load_cafe(
     """
     data = _yaml(source, "yaml")
     if not isinstance(data, dict):
-        raise CafeDefinitionError(["(document): must be a mapping with slug, title, starts_at…"])
+        raise CafeDefinitionError(
+            [Problem("(document)", N_("must be a mapping with slug, title, starts_at…"))]
+        )
     return check_cafe(data, base_dir, known_networks)
 
 
@@ -132,29 +136,45 @@ def _yaml(source: str, where: str) -> Any:
         mark = getattr(exc, "problem_mark", None)
         at = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "document"
         problem = getattr(exc, "problem", None) or str(exc)
-        raise CafeDefinitionError([f"{where}: {at}: {problem}"]) from None
+        raise CafeDefinitionError(
+            [Problem(f"{where}: {at}", N_("{problem}"), {"problem": problem})]
+        ) from None
 
 
 def check_cafe(
     data: Mapping[str, Any], base_dir: Path | None, known_networks: Iterable[str] | None = None
 ) -> CafeDefinition:
-    errors: list[str] = []
-    errors += [f"{key}: unknown field" for key in data if key not in FIELDS]
-    errors += [f"{key}: missing" for key in REQUIRED if data.get(key) is None]
-    slug = _text(data, "slug", errors, pattern=SLUG_PATTERN, hint="lowercase letters, digits, -")
+    errors: list[Problem] = []
+    errors += [Problem(str(key), N_("unknown field")) for key in data if key not in FIELDS]
+    errors += [Problem(key, N_("missing")) for key in REQUIRED if data.get(key) is None]
+    slug = _text(
+        data,
+        "slug",
+        errors,
+        pattern=SLUG_PATTERN,
+        invalid=N_("{value} is not valid (lowercase letters, digits, -)"),
+    )
     titles = _localized(data.get("title"), "title", errors)
     descriptions = _localized(data.get("description"), "description", errors, optional=True)
-    language = _text(data, "language", errors, pattern=LANG_PATTERN, hint="a code such as es")
+    language = _text(
+        data,
+        "language",
+        errors,
+        pattern=LANG_PATTERN,
+        invalid=N_("{value} is not valid (a code such as es)"),
+    )
     timezone = _timezone(data.get("timezone"), errors)
     starts_at = _start(data.get("starts_at"), timezone, errors)
     duration = _whole(data.get("duration_minutes"), "duration_minutes", 5, MAX_DURATION, errors)
     capacity = _whole(data.get("capacity"), "capacity", 1, MAX_CAPACITY, errors)
     call_url = _text(data, "call_url", errors)
     if call_url and not call_url.startswith("https://"):
-        errors.append("call_url: must start with https://")
+        errors.append(Problem("call_url", N_("must start with https://")))
     audience = data.get("audience")
     if audience is not None and audience not in AUDIENCES:
-        errors.append(f"audience: must be one of {', '.join(AUDIENCES)}")
+        errors.append(
+            Problem("audience", N_("must be one of {choices}"), {"choices": ", ".join(AUDIENCES)})
+        )
     networks = _networks(data.get("networks"), known_networks, errors)
     speakers = _speakers(data.get("speakers"), errors)
     days = _whole(data.get("evaluation_days", 14), "evaluation_days", 1, 90, errors)
@@ -167,7 +187,7 @@ def check_cafe(
         try:
             check_definition(document, known_networks)
         except DefinitionError as exc:
-            errors += [f"evaluation.{line}" for line in exc.errors]
+            errors += [_in_evaluation(problem) for problem in exc.problems]
     if errors:
         raise CafeDefinitionError(errors)
     assert slug and titles and language and timezone and starts_at and duration and capacity
@@ -189,60 +209,78 @@ def check_cafe(
     )
 
 
+def _in_evaluation(problem: Problem) -> Problem:
+    """A problem of the evaluation consultation, with its path inside the café file."""
+    if problem.path:
+        return replace(problem, path=f"evaluation.{problem.path}")
+    return Problem.plain(f"evaluation.{problem}")
+
+
 def _text(
     data: Mapping[str, Any],
     key: str,
-    errors: list[str],
+    errors: list[Problem],
     *,
     pattern: re.Pattern[str] | None = None,
-    hint: str = "",
+    invalid: str = "",
 ) -> str | None:
+    """The text at `key`; `invalid` (an N_ template of `{value}`) when it fails `pattern`."""
     value = data.get(key)
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        errors.append(f"{key}: must be text")
+        errors.append(Problem(key, N_("must be text")))
         return None
     if pattern is not None and not pattern.match(value):
-        errors.append(f"{key}: {value!r} is not valid ({hint})")
+        errors.append(Problem(key, invalid, {"value": repr(value)}))
         return None
     return value.strip()
 
 
 def _localized(
-    value: Any, path: str, errors: list[str], *, optional: bool = False
+    value: Any, path: str, errors: list[Problem], *, optional: bool = False
 ) -> dict[str, str] | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        errors.append(f"{path}: must be a mapping of language to text, e.g. {{en: …, es: …}}")
+        errors.append(
+            Problem(path, N_("must be a mapping of language to text, e.g. {{en: …, es: …}}"))
+        )
         return None
     found: dict[str, str] = {}
     before = len(errors)
     for lang, text in value.items():
         if not isinstance(lang, str) or not LANG_PATTERN.match(lang):
-            errors.append(f"{path}.{lang}: not a language code such as en, fr, pt-BR")
+            errors.append(
+                Problem(f"{path}.{lang}", N_("not a language code such as en, fr, pt-BR"))
+            )
         elif not isinstance(text, str):
-            errors.append(f"{path}.{lang}: must be text")
+            errors.append(Problem(f"{path}.{lang}", N_("must be text")))
         elif text.strip():
             found[lang] = text.strip()
     if not found and not optional and len(errors) == before:
-        errors.append(f"{path}: must give a text in at least one language")
+        errors.append(Problem(path, N_("must give a text in at least one language")))
     return found
 
 
-def _timezone(value: Any, errors: list[str]) -> str | None:
+def _timezone(value: Any, errors: list[Problem]) -> str | None:
     if value is None:
         return None
     try:
         ZoneInfo(str(value))
     except (ZoneInfoNotFoundError, ValueError):
-        errors.append(f"timezone: unknown timezone {value!r} (e.g. Europe/Madrid)")
+        errors.append(
+            Problem(
+                "timezone",
+                N_("unknown timezone {value} (e.g. Europe/Madrid)"),
+                {"value": repr(value)},
+            )
+        )
         return None
     return str(value)
 
 
-def _start(value: Any, timezone: str | None, errors: list[str]) -> datetime | None:
+def _start(value: Any, timezone: str | None, errors: list[Problem]) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -251,7 +289,7 @@ def _start(value: Any, timezone: str | None, errors: list[str]) -> datetime | No
         except ValueError:
             value = None
     if not isinstance(value, datetime):
-        errors.append("starts_at: must be a date and time such as 2026-11-18T17:00")
+        errors.append(Problem("starts_at", N_("must be a date and time such as 2026-11-18T17:00")))
         return None
     if value.tzinfo is None:
         if timezone is None:
@@ -260,55 +298,63 @@ def _start(value: Any, timezone: str | None, errors: list[str]) -> datetime | No
     return value.astimezone(UTC)
 
 
-def _whole(value: Any, path: str, low: int, high: int, errors: list[str]) -> int | None:
+def _whole(value: Any, path: str, low: int, high: int, errors: list[Problem]) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        errors.append(f"{path}: must be a whole number")
+        errors.append(Problem(path, N_("must be a whole number")))
         return None
     if not low <= value <= high:
-        errors.append(f"{path}: must be between {low} and {high}")
+        errors.append(
+            Problem(path, N_("must be between {low} and {high}"), {"low": low, "high": high})
+        )
         return None
     return value
 
 
-def _networks(value: Any, known: Iterable[str] | None, errors: list[str]) -> tuple[str, ...]:
+def _networks(value: Any, known: Iterable[str] | None, errors: list[Problem]) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        errors.append("networks: must be a list of network slugs")
+        errors.append(Problem("networks", N_("must be a list of network slugs")))
         return ()
     for i, slug in enumerate(value):
         if not isinstance(slug, str):
-            errors.append(f"networks[{i}]: must be a network slug")
+            errors.append(Problem(f"networks[{i}]", N_("must be a network slug")))
     errors += unknown_network_errors(value, known)
     return tuple(str(s) for s in value)
 
 
-def _speakers(value: Any, errors: list[str]) -> tuple[Speaker, ...]:
+def _speakers(value: Any, errors: list[Problem]) -> tuple[Speaker, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        errors.append("speakers: must be a list of {name, gender, country}")
+        errors.append(Problem("speakers", N_("must be a list of {{name, gender, country}}")))
         return ()
     found: list[Speaker] = []
     for i, raw in enumerate(value):
         path = f"speakers[{i}]"
         if not isinstance(raw, dict):
-            errors.append(f"{path}: must be a mapping with name (gender, country optional)")
+            errors.append(
+                Problem(path, N_("must be a mapping with name (gender, country optional)"))
+            )
             continue
         errors += [
-            f"{path}.{k}: unknown field" for k in raw if k not in ("name", "gender", "country")
+            Problem(f"{path}.{k}", N_("unknown field"))
+            for k in raw
+            if k not in ("name", "gender", "country")
         ]
         name, gender, country = raw.get("name"), raw.get("gender"), raw.get("country")
         if not isinstance(name, str) or not name.strip():
-            errors.append(f"{path}.name: missing")
+            errors.append(Problem(f"{path}.name", N_("missing")))
             continue
         if gender is not None and (not isinstance(gender, str) or len(gender) > 40):
-            errors.append(f"{path}.gender: must be text of at most 40 characters")
+            errors.append(Problem(f"{path}.gender", N_("must be text of at most 40 characters")))
             continue
         if country is not None and (not isinstance(country, str) or not COUNTRY.match(country)):
-            errors.append(f"{path}.country: must be an ISO 3166-1 alpha-2 code such as ES")
+            errors.append(
+                Problem(f"{path}.country", N_("must be an ISO 3166-1 alpha-2 code such as ES"))
+            )
             continue
         clean_gender = gender.strip().lower() if gender and gender.strip() else None
         found.append(Speaker(name.strip(), clean_gender, country))
@@ -316,33 +362,49 @@ def _speakers(value: Any, errors: list[str]) -> tuple[Speaker, ...]:
 
 
 def _evaluation(
-    value: Any, base_dir: Path | None, known: Iterable[str] | None, errors: list[str]
+    value: Any, base_dir: Path | None, known: Iterable[str] | None, errors: list[Problem]
 ) -> dict[str, Any] | None:
     if value is None:
         return None
     if isinstance(value, str):
         if base_dir is None:
             errors.append(
-                "evaluation: write it inline here; a file name works with aive cafes create"
+                Problem(
+                    "evaluation",
+                    N_("write it inline here; a file name works with aive cafes create"),
+                )
             )
             return None
         path = base_dir / value
         try:
             value = _yaml(path.read_text(encoding="utf-8"), f"evaluation ({value})")
         except OSError:
-            errors.append(f"evaluation: cannot read {value}")
+            errors.append(Problem("evaluation", N_("cannot read {file}"), {"file": value}))
             return None
         except CafeDefinitionError as exc:
-            errors.extend(exc.errors)
+            errors.extend(exc.problems)
             return None
     if not isinstance(value, dict):
-        errors.append("evaluation: must be a consultation file name or an inline consultation")
+        errors.append(
+            Problem(
+                "evaluation",
+                N_("must be a consultation file name or an inline consultation"),
+            )
+        )
         return None
     document = dict(value)
     for key in SET_BY_CAFE:
         if key in document:
-            errors.append(f"evaluation.{key}: set by the café (its end); leave it out")
+            errors.append(
+                Problem(f"evaluation.{key}", N_("set by the café (its end); leave it out"))
+            )
     for key, only in (("audience", "invited"), ("one_response_per", "person")):
         if document.setdefault(key, only) != only:
-            errors.append(f"evaluation.{key}: must be {only} (only attendees answer), or left out")
+            errors.append(
+                Problem(
+                    f"evaluation.{key}",
+                    N_("must be {value} (only attendees answer), or left out"),
+                    {"value": only},
+                )
+            )
     return document

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
+
+from bot.engagement.problems import ProblemsError
 
 
 class ConsultationError(Exception):
     """Base of every error about consultations."""
 
 
-class DefinitionError(ConsultationError):
-    """A consultation file is invalid; `errors` holds one `path: reason` line per problem."""
-
-    def __init__(self, errors: Sequence[str]) -> None:
-        self.errors = list(errors)
-        super().__init__("\n".join(self.errors))
+class DefinitionError(ProblemsError, ConsultationError):
+    """A consultation file is invalid: `problems`, and `errors` with one `path: reason` line
+    per problem."""
 
 
 class AnswerError(StrEnum):

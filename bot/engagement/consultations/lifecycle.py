@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engagement.consultations.errors import ConsultationError, DefinitionError
 from bot.engagement.consultations.schema import load_definition
+from bot.engagement.problems import N_, Problem
 from storage import audit
 from storage import consultation_queries as q
 from storage.base import utcnow
@@ -39,7 +40,13 @@ async def create_consultation(session: AsyncSession, source: str, *, actor: str)
     except IntegrityError:
         await session.rollback()
         raise DefinitionError(
-            [f"slug: a consultation {definition.slug!r} already exists"]
+            [
+                Problem(
+                    "slug",
+                    N_("a consultation {slug} already exists"),
+                    {"slug": repr(definition.slug)},
+                )
+            ]
         ) from None
     return consultation
 

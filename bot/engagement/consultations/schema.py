@@ -26,6 +26,7 @@ from pydantic import (
 
 from bot.engagement.consultations.errors import DefinitionError
 from bot.engagement.networks_check import unknown_network_errors
+from bot.engagement.problems import N_, Problem
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -58,25 +59,37 @@ class OneResponsePer(StrEnum):
     person = "person"
 
 
+class _Invalid(ValueError):
+    """A validator's reason: an N_-marked template and its values (`_format` makes it a
+    Problem, so the bot can translate it)."""
+
+    def __init__(self, reason: str, values: Mapping[str, object] | None = None) -> None:
+        self.reason = reason
+        self.values = dict(values or {})
+        super().__init__(reason.format(**self.values))
+
+
 def _identifier(value: str) -> str:
     if not ID_PATTERN.match(value):
-        raise ValueError("must be 1 to 32 letters, digits, - or _")
+        raise _Invalid(N_("must be 1 to 32 letters, digits, - or _"))
     return value
 
 
 def _slug(value: str) -> str:
     if not SLUG_PATTERN.match(value):
-        raise ValueError("must be lowercase letters, digits and -, at most 63, e.g. day-2026")
+        raise _Invalid(N_("must be lowercase letters, digits and -, at most 63, e.g. day-2026"))
     return value
 
 
 def _localized(value: dict[str, str]) -> dict[str, str]:
     bad = [lang for lang in value if not LANG_PATTERN.match(lang)]
     if bad:
-        raise ValueError(f"{bad[0]!r} is not a language code such as en, fr, pt-BR")
+        raise _Invalid(
+            N_("{lang} is not a language code such as en, fr, pt-BR"), {"lang": repr(bad[0])}
+        )
     given = {lang: text.strip() for lang, text in value.items() if text.strip()}
     if not given:
-        raise ValueError("must give a text in at least one language (en, fr, es, pt, ca)")
+        raise _Invalid(N_("must give a text in at least one language (en, fr, es, pt, ca)"))
     return given
 
 
@@ -193,14 +206,18 @@ def load_definition(source: str, known_networks: Iterable[str] | None = None) ->
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "document"
         problem = getattr(exc, "problem", None) or str(exc)
-        raise DefinitionError([f"yaml: {where}: {problem}"]) from None
+        raise DefinitionError(
+            [Problem(f"yaml: {where}", N_("{problem}"), {"problem": problem})]
+        ) from None
     if not isinstance(data, dict):
-        raise DefinitionError(["(document): must be a mapping with slug, title, questions…"])
+        raise DefinitionError(
+            [Problem("(document)", N_("must be a mapping with slug, title, questions…"))]
+        )
     return check_definition(data, known_networks)
 
 
 def check_definition(data: Mapping[str, Any], known_networks: Iterable[str] | None) -> Definition:
-    errors: list[str] = []
+    errors: list[Problem] = []
     header: _Header | None = None
     try:
         header = _Header.model_validate(data)
@@ -223,7 +240,7 @@ def check_definition(data: Mapping[str, Any], known_networks: Iterable[str] | No
     errors.extend(_check_across_questions(parsed, raw_ids))
     opens, closes = data.get("opens_at"), data.get("closes_at")
     if _out_of_order(opens, closes):
-        errors.append("closes_at: must be after opens_at")
+        errors.append(Problem("closes_at", N_("must be after opens_at")))
     errors += unknown_network_errors(data.get("networks"), known_networks)
     if errors or header is None:
         raise DefinitionError(errors)
@@ -240,14 +257,14 @@ def check_definition(data: Mapping[str, Any], known_networks: Iterable[str] | No
     )
 
 
-def _check_question(q: Question, path: str) -> list[str]:
-    errors: list[str] = []
+def _check_question(q: Question, path: str) -> list[Problem]:
+    errors: list[Problem] = []
     only = {
-        "options": "only for single_choice and multi_choice",
-        "max_choices": "only for multi_choice",
-        "min": "only for scale and number",
-        "max": "only for scale and number",
-        "max_length": "only for text",
+        "options": N_("only for single_choice and multi_choice"),
+        "max_choices": N_("only for multi_choice"),
+        "min": N_("only for scale and number"),
+        "max": N_("only for scale and number"),
+        "max_length": N_("only for text"),
     }
     allowed = {
         QuestionType.single_choice: {"options"},
@@ -258,38 +275,57 @@ def _check_question(q: Question, path: str) -> list[str]:
     }[q.type]
     for field, reason in only.items():
         if field not in allowed and getattr(q, field) is not None:
-            errors.append(f"{path}.{field}: {reason}")
+            errors.append(Problem(f"{path}.{field}", reason))
     if q.is_choice:
         if q.options is None:
-            errors.append(f"{path}.options: missing")
+            errors.append(Problem(f"{path}.options", N_("missing")))
         elif len(q.options) < 2:
-            errors.append(f"{path}.options: must list at least 2 options")
+            errors.append(Problem(f"{path}.options", N_("must list at least 2 options")))
         else:
             seen: set[str] = set()
             for i, option in enumerate(q.options):
                 if option.id in seen:
-                    errors.append(f"{path}.options[{i}].id: duplicate option id {option.id!r}")
+                    errors.append(
+                        Problem(
+                            f"{path}.options[{i}].id",
+                            N_("duplicate option id {id}"),
+                            {"id": repr(option.id)},
+                        )
+                    )
                 seen.add(option.id)
             if q.max_choices is not None and not 1 <= q.max_choices <= len(q.options):
                 errors.append(
-                    f"{path}.max_choices: must be between 1 and {len(q.options)} "
-                    "(the number of options)"
+                    Problem(
+                        f"{path}.max_choices",
+                        N_("must be between {low} and {high} (the number of options)"),
+                        {"low": 1, "high": len(q.options)},
+                    )
                 )
     if q.type == QuestionType.scale:
         errors.extend(_check_scale(q, path))
     if q.type == QuestionType.number and None not in (q.min, q.max):
         assert q.min is not None and q.max is not None
         if q.min > q.max:
-            errors.append(f"{path}.max: must not be less than min")
+            errors.append(Problem(f"{path}.max", N_("must not be less than min")))
     if q.max_length is not None and not 1 <= q.max_length <= MAX_TEXT_LENGTH:
-        errors.append(f"{path}.max_length: must be between 1 and {MAX_TEXT_LENGTH}")
+        errors.append(
+            Problem(
+                f"{path}.max_length",
+                N_("must be between {low} and {high}"),
+                {"low": 1, "high": MAX_TEXT_LENGTH},
+            )
+        )
     return errors
 
 
-def _check_scale(q: Question, path: str) -> list[str]:
-    errors = [f"{path}.{field}: missing" for field in ("min", "max") if getattr(q, field) is None]
+def _check_scale(q: Question, path: str) -> list[Problem]:
+    errors = [
+        Problem(f"{path}.{field}", N_("missing"))
+        for field in ("min", "max")
+        if getattr(q, field) is None
+    ]
     errors += [
-        f"{path}.{field}: must be a whole number"
+        Problem(f"{path}.{field}", N_("must be a whole number"))
         for field in ("min", "max")
         if getattr(q, field) is not None and not float(getattr(q, field)).is_integer()
     ]
@@ -297,7 +333,13 @@ def _check_scale(q: Question, path: str) -> list[str]:
         assert q.min is not None and q.max is not None
         steps = int(q.max) - int(q.min) + 1
         if not 2 <= steps <= MAX_SCALE_STEPS:
-            errors.append(f"{path}.max: must be 1 to {MAX_SCALE_STEPS - 1} more than min")
+            errors.append(
+                Problem(
+                    f"{path}.max",
+                    N_("must be 1 to {most} more than min"),
+                    {"most": MAX_SCALE_STEPS - 1},
+                )
+            )
     return errors
 
 
@@ -312,14 +354,17 @@ def _out_of_order(opens: object, closes: object) -> bool:
 
 def _check_across_questions(
     parsed: Sequence[tuple[int, Question]], raw_ids: Mapping[str, int]
-) -> list[str]:
-    errors: list[str] = []
+) -> list[Problem]:
+    errors: list[Problem] = []
     first_index: dict[str, int] = {}
     for index, q in parsed:
         if q.id in first_index:
             errors.append(
-                f"questions[{index}].id: duplicate question id {q.id!r} "
-                f"(also questions[{first_index[q.id]}])"
+                Problem(
+                    f"questions[{index}].id",
+                    N_("duplicate question id {id} (also questions[{first}])"),
+                    {"id": repr(q.id), "first": first_index[q.id]},
+                )
             )
         else:
             first_index[q.id] = index
@@ -328,53 +373,68 @@ def _check_across_questions(
         if q.show_if is None:
             continue
         path = f"questions[{index}].show_if"
+        target_id = repr(q.show_if.question)
         target_index = raw_ids.get(q.show_if.question)
         if target_index is None:
-            errors.append(f"{path}.question: unknown question {q.show_if.question!r}")
+            errors.append(
+                Problem(f"{path}.question", N_("unknown question {id}"), {"id": target_id})
+            )
         elif target_index >= index:
             errors.append(
-                f"{path}.question: must refer to an earlier question "
-                f"({q.show_if.question!r} is questions[{target_index}])"
+                Problem(
+                    f"{path}.question",
+                    N_("must refer to an earlier question ({id} is questions[{index}])"),
+                    {"id": target_id, "index": target_index},
+                )
             )
         elif (target := by_id.get(q.show_if.question)) is None:
             continue  # the target is invalid itself and already reported
         elif not (target_q := target[1]).is_choice:
-            errors.append(f"{path}.question: {q.show_if.question!r} is not a choice question")
+            errors.append(
+                Problem(f"{path}.question", N_("{id} is not a choice question"), {"id": target_id})
+            )
         elif target_q.options is not None:  # missing options are reported already
             for i, value in enumerate(q.show_if.in_):
                 if value not in target_q.option_ids:
                     errors.append(
-                        f"{path}.in[{i}]: {value!r} is not an option of {q.show_if.question!r}"
+                        Problem(
+                            f"{path}.in[{i}]",
+                            N_("{value} is not an option of {id}"),
+                            {"value": repr(value), "id": target_id},
+                        )
                     )
     return errors
 
 
-_MESSAGES = {
-    "missing": "missing",
-    "extra_forbidden": "unknown field",
-    "timezone_aware": "must include a UTC offset, e.g. 2026-11-01T09:00:00+01:00",
-    "datetime_type": "must be a date and time such as 2026-11-01T09:00:00+01:00",
-    "datetime_parsing": "must be a date and time such as 2026-11-01T09:00:00+01:00",
-    "datetime_from_date_parsing": "must be a date and time such as 2026-11-01T09:00:00+01:00",
-    "int_type": "must be a whole number",
-    "int_parsing": "must be a whole number",
-    "int_from_float": "must be a whole number",
-    "float_type": "must be a number",
-    "float_parsing": "must be a number",
-    "bool_type": "must be true or false",
-    "bool_parsing": "must be true or false",
-    "string_type": "must be text",
-    "dict_type": "must be a mapping",
-    "model_type": "must be a mapping",
-    "model_attributes_type": "must be a mapping",
-    "list_type": "must be a list",
-    "tuple_type": "must be a list",
-    "too_short": "must not be empty",
+_DATETIME = N_("must be a date and time such as 2026-11-01T09:00:00+01:00")
+_MESSAGES = {  # pydantic's error types, in our words (N_-marked templates)
+    "missing": N_("missing"),
+    "extra_forbidden": N_("unknown field"),
+    "timezone_aware": N_("must include a UTC offset, e.g. 2026-11-01T09:00:00+01:00"),
+    "datetime_type": _DATETIME,
+    "datetime_parsing": _DATETIME,
+    "datetime_from_date_parsing": _DATETIME,
+    "int_type": N_("must be a whole number"),
+    "int_parsing": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "float_type": N_("must be a number"),
+    "float_parsing": N_("must be a number"),
+    "bool_type": N_("must be true or false"),
+    "bool_parsing": N_("must be true or false"),
+    "string_type": N_("must be text"),
+    "dict_type": N_("must be a mapping"),
+    "model_type": N_("must be a mapping"),
+    "model_attributes_type": N_("must be a mapping"),
+    "list_type": N_("must be a list"),
+    "tuple_type": N_("must be a list"),
+    "too_short": N_("must not be empty"),
 }
 
 
-def _format(exc: ValidationError, prefix: str = "") -> list[str]:
-    lines = []
+def _format(exc: ValidationError, prefix: str = "") -> list[Problem]:
+    """pydantic's errors as problems; a message of pydantic we have no words for stays
+    English (plain text, not translated)."""
+    problems: list[Problem] = []
     for error in exc.errors():
         path = prefix
         for part in error["loc"]:
@@ -382,13 +442,17 @@ def _format(exc: ValidationError, prefix: str = "") -> list[str]:
                 path += f"[{part}]"
             elif not str(part).startswith(("function-after", "constrained")):
                 path += f".{part}" if path else str(part)
-        kind = error["type"]
+        path = path or "(document)"
+        kind, context = error["type"], error.get("ctx", {})
         if kind == "enum":
-            expected = str(error.get("ctx", {}).get("expected", ""))
-            message = "must be one of " + expected.replace("'", "").replace(" or ", ", ")
+            expected = str(context.get("expected", "")).replace("'", "").replace(" or ", ", ")
+            problems.append(Problem(path, N_("must be one of {choices}"), {"choices": expected}))
+        elif kind == "value_error" and isinstance(invalid := context.get("error"), _Invalid):
+            problems.append(Problem(path, invalid.reason, invalid.values))
         elif kind == "value_error":
-            message = str(error["msg"]).removeprefix("Value error, ")
+            problems.append(Problem(path, str(error["msg"]).removeprefix("Value error, "), None))
+        elif kind in _MESSAGES:
+            problems.append(Problem(path, _MESSAGES[kind]))
         else:
-            message = _MESSAGES.get(kind, str(error["msg"]))
-        lines.append(f"{path or '(document)'}: {message}")
-    return lines
+            problems.append(Problem(path, str(error["msg"]), None))
+    return problems

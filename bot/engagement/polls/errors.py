@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bot.engagement.problems import ProblemsError
 
 
 class PollError(Exception):
     """Base of every error about polls."""
 
 
-class PollDefinitionError(PollError):
-    """A poll file is invalid; `errors` holds one `path: reason` line per problem."""
-
-    def __init__(self, errors: Sequence[str]) -> None:
-        self.errors = list(errors)
-        super().__init__("\n".join(self.errors))
+class PollDefinitionError(ProblemsError, PollError):
+    """A poll file is invalid: `problems`, and `errors` with one `path: reason` line per
+    problem."""

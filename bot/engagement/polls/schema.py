@@ -33,6 +33,7 @@ from bot.engagement.consultations.schema import Audience, Identifier, LocalizedT
 from bot.engagement.consultations.schema import _format as format_errors
 from bot.engagement.networks_check import unknown_network_errors
 from bot.engagement.polls.errors import PollDefinitionError
+from bot.engagement.problems import N_, Problem
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 10
 MAX_QUESTION = 300  # Telegram: poll question, 1-300 characters
@@ -106,9 +107,13 @@ def load_poll(
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "document"
         problem = getattr(exc, "problem", None) or str(exc)
-        raise PollDefinitionError([f"yaml: {where}: {problem}"]) from None
+        raise PollDefinitionError(
+            [Problem(f"yaml: {where}", N_("{problem}"), {"problem": problem})]
+        ) from None
     if not isinstance(data, dict):
-        raise PollDefinitionError(["(document): must be a mapping with slug, question, options…"])
+        raise PollDefinitionError(
+            [Problem("(document)", N_("must be a mapping with slug, question, options…"))]
+        )
     return check_poll(data, known_networks=known_networks, now=now)
 
 
@@ -118,7 +123,7 @@ def check_poll(
     known_networks: Iterable[str] | None = None,
     now: datetime | None = None,
 ) -> PollDefinition:
-    errors: list[str] = []
+    errors: list[Problem] = []
     document: _Document | None = None
     try:
         document = _Document.model_validate(data)
@@ -131,7 +136,7 @@ def check_poll(
     closes = data.get("closes_at")
     aware = isinstance(closes, datetime) and closes.utcoffset() is not None
     if now is not None and aware and isinstance(closes, datetime) and closes <= now:
-        errors.append("closes_at: must be in the future")
+        errors.append(Problem("closes_at", N_("must be in the future")))
     errors += unknown_network_errors(data.get("networks"), known_networks)
     if errors or document is None:
         raise PollDefinitionError(errors)
@@ -147,22 +152,32 @@ def check_poll(
     )
 
 
-def _check_question(question: object) -> list[str]:
+def _check_question(question: object) -> list[Problem]:
     if not isinstance(question, dict):
         return []  # missing or not a mapping: pydantic said so
     return [
-        f"question.{lang}: at most {MAX_QUESTION} characters (Telegram's limit)"
+        Problem(
+            f"question.{lang}",
+            N_("at most {limit} characters (Telegram's limit)"),
+            {"limit": MAX_QUESTION},
+        )
         for lang, text in question.items()
         if isinstance(text, str) and len(text.strip()) > MAX_QUESTION
     ]
 
 
-def _check_options(options: object, languages: list[str]) -> list[str]:
+def _check_options(options: object, languages: list[str]) -> list[Problem]:
     if not isinstance(options, list):
         return []
-    errors: list[str] = []
+    errors: list[Problem] = []
     if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
-        errors.append(f"options: must list {MIN_OPTIONS} to {MAX_OPTIONS} options")
+        errors.append(
+            Problem(
+                "options",
+                N_("must list {low} to {high} options"),
+                {"low": MIN_OPTIONS, "high": MAX_OPTIONS},
+            )
+        )
     seen: dict[str, int] = {}
     for index, option in enumerate(options):
         if not isinstance(option, dict):
@@ -173,7 +188,11 @@ def _check_options(options: object, languages: list[str]) -> list[str]:
             if option_id in seen:
                 first = seen[option_id]
                 errors.append(
-                    f"{path}.id: duplicate option id {option_id!r} (also options[{first}])"
+                    Problem(
+                        f"{path}.id",
+                        N_("duplicate option id {id} (also options[{first}])"),
+                        {"id": repr(option_id), "first": first},
+                    )
                 )
             seen.setdefault(option_id, index)
         texts = option.get("text")
@@ -183,12 +202,28 @@ def _check_options(options: object, languages: list[str]) -> list[str]:
             value = texts.get(lang)
             if not (isinstance(value, str) and value.strip()):
                 errors.append(
-                    f"{path}.text.{lang}: missing (the question is asked in {lang}, so every "
-                    "option needs a text in it)"
+                    Problem(
+                        f"{path}.text.{lang}",
+                        N_(
+                            "missing (the question is asked in {lang}, so every option needs "
+                            "a text in it)"
+                        ),
+                        {"lang": lang},
+                    )
                 )
         for lang, value in texts.items():
             if languages and lang not in languages:
-                errors.append(f"{path}.text.{lang}: the question has no {lang} text")
+                errors.append(
+                    Problem(
+                        f"{path}.text.{lang}", N_("the question has no {lang} text"), {"lang": lang}
+                    )
+                )
             elif isinstance(value, str) and len(value.strip()) > MAX_OPTION:
-                errors.append(f"{path}.text.{lang}: at most {MAX_OPTION} characters")
+                errors.append(
+                    Problem(
+                        f"{path}.text.{lang}",
+                        N_("at most {limit} characters"),
+                        {"limit": MAX_OPTION},
+                    )
+                )
     return errors

@@ -15,6 +15,7 @@ from bot.broadcast import audience_recipients, enqueue_broadcast
 from bot.engagement.polls import results
 from bot.engagement.polls.errors import PollDefinitionError
 from bot.engagement.polls.schema import PollDefinition, load_poll, reader_language
+from bot.engagement.problems import N_, Problem
 from storage import audit
 from storage import poll_queries as q
 from storage.base import utcnow
@@ -62,7 +63,15 @@ async def create_poll(
     now = now or utcnow()
     definition = load_poll(source, known_networks=await all_network_slugs(session), now=now)
     if (existing := await q.poll_by_slug(session, definition.slug)) is not None:
-        raise PollDefinitionError([f"slug: the poll {definition.slug!r} exists (#{existing.id})"])
+        raise PollDefinitionError(
+            [
+                Problem(
+                    "slug",
+                    N_("the poll {slug} exists (#{id})"),
+                    {"slug": repr(definition.slug), "id": existing.id},
+                )
+            ]
+        )
     poll = _new_poll(definition, actor)
     session.add(poll)
     await session.flush()

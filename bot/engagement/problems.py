@@ -1,0 +1,49 @@
+"""What is wrong in a file staff wrote (a consultation, poll or café YAML): where, and what.
+
+`str(problem)` is the English line the command line prints, `path: reason` (e.g.
+`questions[2].options: missing`, the format ../shared/CONTRACT.md fixes); the bot shows
+`problem.translated(gettext)`, the same line in the staff member's language. A reason is a
+template marked with `N_` (catalog domain `definitions`) whose `{fields}` are filled from
+`values`: data from the file, never translated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+
+def N_(message: str) -> str:  # gettext's name for "mark now, translate when shown"
+    return message
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str  # where in the file: "speakers[0].name", "yaml: line 3", "" for the whole file
+    reason: str  # an N_-marked template, or plain text when `values` is None
+    values: Mapping[str, object] | None = field(default_factory=dict)
+
+    @classmethod
+    def plain(cls, line: str) -> Problem:
+        """A line that is already written out (not translated)."""
+        return cls("", line, None)
+
+    def __str__(self) -> str:
+        return self._line(self.reason)
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        """The line with its reason in the language of `gettext`."""
+        return self._line(self.reason if self.values is None else gettext(self.reason))
+
+    def _line(self, reason: str) -> str:
+        text = reason if self.values is None else reason.format(**self.values)
+        return f"{self.path}: {text}" if self.path else text
+
+
+class ProblemsError(Exception):
+    """A file with problems: `problems` (to translate), `errors` (their English lines)."""
+
+    def __init__(self, problems: Sequence[Problem | str]) -> None:
+        self.problems = [p if isinstance(p, Problem) else Problem.plain(p) for p in problems]
+        self.errors = [str(p) for p in self.problems]
+        super().__init__("\n".join(self.errors))

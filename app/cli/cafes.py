@@ -12,7 +12,8 @@ from app.cli.context import fail, print_json, print_table, settings_or_exit, wit
 from app.cli.i18n import N_, _, ngettext
 from app.settings import Settings
 from bot.engagement.cafes import jobs, report, service
-from bot.engagement.cafes.schema import CafeDefinitionError, load_cafe
+from bot.engagement.cafes.definition import CafeDefinitionError
+from bot.engagement.cafes.schema import load_cafe
 from storage import consultation_queries as q
 from storage.base import utcnow
 from storage.engine import SessionFactory

@@ -14,7 +14,8 @@ from app.delivery import make_sender
 from storage.base import utcnow
 from storage.bulletins import Edition
 from storage.deliveries import Delivery, DeliveryState
-from storage.delivery_queue import CLAIMABLE, QueueError, enqueue_edition
+from storage.delivery_claims import CLAIMABLE
+from storage.delivery_queue import QueueError, enqueue_edition
 from storage.delivery_stats import EditionStats, edition_stats
 from storage.engine import SessionFactory
 

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from storage import delivery_queue as queue
+from storage import delivery_claims
 from storage.bulletins import Edition, EditionStatus
 
 HOST = socket.gethostname()
@@ -66,11 +66,11 @@ class BatchClaimer:
         self._cursor: dict[int, int] = {}
         self._batches = 0
 
-    async def select(self, session: object, edition_id: int) -> queue.Candidates | None:
+    async def select(self, session: object, edition_id: int) -> delivery_claims.Candidates | None:
         """The next claimable rows after this sender's cursor (from the start once past the
         end: rows that became uncertain or were released behind it)."""
         for after in (self._cursor.get(edition_id, 0), 0):
-            candidates = await queue.select_batch(
+            candidates = await delivery_claims.select_batch(
                 session,  # type: ignore[arg-type]
                 edition_id,
                 size=self.batch_size,
@@ -84,21 +84,25 @@ class BatchClaimer:
         self._cursor[edition_id] = 0
         return None
 
-    async def take(self, session: object, candidates: queue.Candidates) -> queue.Claim:
+    async def take(
+        self, session: object, candidates: delivery_claims.Candidates
+    ) -> delivery_claims.Claim:
         """Take the candidates as one batch under this worker's id and a fresh lease."""
         self._batches += 1
         batch_id = f"{self.worker_id.rsplit(':', 1)[-1]}-{self._batches}-{secrets.token_hex(3)}"
-        return await queue.take_batch(
+        return await delivery_claims.take_batch(
             session,  # type: ignore[arg-type]
             candidates,
             worker_id=self.worker_id,
             batch_id=batch_id,
-            lease_until=queue.lease_from(self._clock(), self.lease_seconds),
+            lease_until=delivery_claims.lease_from(self._clock(), self.lease_seconds),
         )
 
-    async def renew_lease(self, session: object, claim: queue.Claim, taken_at: datetime) -> None:
+    async def renew_lease(
+        self, session: object, claim: delivery_claims.Claim, taken_at: datetime
+    ) -> None:
         """A lease taken before a long wait (retries) must still be whole once committed."""
         now = self._clock()
         if (now - taken_at).total_seconds() > self.lease_seconds / 4:
-            until = queue.lease_from(now, self.lease_seconds)
-            await queue.extend_lease(session, claim.batch_id, until)  # type: ignore[arg-type]
+            until = delivery_claims.lease_from(now, self.lease_seconds)
+            await delivery_claims.extend_lease(session, claim.batch_id, until)  # type: ignore[arg-type]

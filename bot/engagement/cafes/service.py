@@ -16,9 +16,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.engagement.cafes.schema import CafeDefinition, evaluation_document
+from bot.engagement.cafes.definition import CafeDefinition, evaluation_document
 from bot.engagement.consultations import lifecycle
-from bot.engagement.consultations.schema import load_definition
+from bot.engagement.consultations.definition_check import load_definition
 from storage import audit
 from storage import cafe_seats as seats
 from storage import consultation_queries as q

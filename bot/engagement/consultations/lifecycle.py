@@ -10,8 +10,8 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.engagement.consultations.definition_check import load_definition
 from bot.engagement.consultations.errors import ConsultationError, DefinitionError
-from bot.engagement.consultations.schema import load_definition
 from bot.engagement.problems import N_, Problem
 from storage import audit
 from storage import consultation_queries as q

@@ -30,7 +30,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
 # Shared with consultations: identifiers, slugs, {lang: text} mappings, error paths, fallback.
 from bot.engagement.consultations.schema import Audience, Identifier, LocalizedText, Slug, localized
-from bot.engagement.consultations.schema import _format as format_errors
+from bot.engagement.consultations.validation_problems import format_errors
 from bot.engagement.networks_check import unknown_network_errors
 from bot.engagement.polls.errors import PollDefinitionError
 from bot.engagement.problems import N_, Problem

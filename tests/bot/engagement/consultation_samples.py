@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.engagement.consultations.schema import Definition, load_definition
+from bot.engagement.consultations.definition_check import load_definition
+from bot.engagement.consultations.schema import Definition
 
 SAMPLE = """
 slug: sample

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.engagement.consultations.definition_check import load_definition
 from bot.engagement.consultations.errors import DefinitionError
-from bot.engagement.consultations.schema import Definition, load_definition, localized
+from bot.engagement.consultations.schema import Definition, localized
 from tests.bot.engagement.consultation_samples import SAMPLE
 
 EXAMPLE = Path(__file__).parents[3] / "examples/consultations/day-2026-declaration.yaml"

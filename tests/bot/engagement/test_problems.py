@@ -11,7 +11,8 @@ import pytest
 from babel.messages.pofile import read_po
 
 from bot.config import SUPPORTED_LANGUAGES
-from bot.engagement.cafes.schema import CafeDefinitionError, load_cafe
+from bot.engagement.cafes.definition import CafeDefinitionError
+from bot.engagement.cafes.schema import load_cafe
 from bot.engagement.problems import N_, Problem, ProblemsError
 from bot.staff_files import definitions, problem_lines
 

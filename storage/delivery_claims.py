@@ -1,0 +1,266 @@
+"""Claiming queued deliveries in SQL: take a batch under a lease, extend the lease, record each
+row's outcome, and make `uncertain` the rows whose sender died.
+
+Claiming is safe with several workers: candidates are read by keyset (`id > after`, on
+PostgreSQL `FOR UPDATE SKIP LOCKED`), then taken by an UPDATE guarded on their state, so a row
+another worker took in between is simply not returned (this also holds on SQLite). A claimed
+row is `sending` with a lease and a worker id, committed before any request: after a crash the
+rows still `sending` are the one in-flight batch, and `recover_stale` makes them `uncertain`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, Integer, and_, any_, cast, select, update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.bulletins import Edition, EditionStatus
+from storage.deliveries import Delivery, DeliveryState
+from storage.subscribers import Subscriber, SubscriberStatus
+
+CLAIMABLE = (DeliveryState.queued, DeliveryState.uncertain)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedRecipient:
+    delivery_id: int
+    subscriber_id: int
+    email: str
+    email_key: str
+    name: str | None
+    attempts: int
+
+    @property
+    def id(self) -> int:
+        """The subscriber id (so a claimed recipient fits the token functions' SubscriberLike)."""
+        return self.subscriber_id
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    edition_id: int
+    batch_id: str
+    recipients: tuple[ClaimedRecipient, ...]
+    skipped: int
+    last_id: int
+
+
+def rows_changed(result: object) -> int:
+    """The rows an INSERT or UPDATE changed (0 when the driver cannot tell)."""
+    return max(int(getattr(result, "rowcount", 0) or 0), 0)
+
+
+async def recover_stale(session: AsyncSession, now: datetime, alive: Callable[[str], bool]) -> int:
+    """Make `uncertain` the `sending` rows whose holder is gone (lease over, or `alive(worker)`
+    says no). Their request may or may not have reached the provider. The caller commits."""
+    # only editions being sent: the (edition_id, state, id) index finds their sending rows
+    sending = select(Edition.id).where(Edition.status == EditionStatus.sending)
+    in_flight = and_(Delivery.edition_id.in_(sending), Delivery.state == DeliveryState.sending)
+    holders = (await session.scalars(select(Delivery.worker_id).where(in_flight).distinct())).all()
+    dead = [w for w in holders if w is not None and not alive(w)]
+    gone = Delivery.lease_until < now
+    if dead:
+        gone = gone | Delivery.worker_id.in_(dead)
+    result = await session.execute(
+        update(Delivery)
+        .where(in_flight, gone)
+        .values(
+            state=DeliveryState.uncertain,
+            uncertain_at=now,
+            worker_id=None,
+            lease_until=None,
+            last_error="in flight when its sender stopped",
+        )
+    )
+    return rows_changed(result)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """Rows read for the next claim, not taken yet (`take_batch` takes them)."""
+
+    edition_id: int
+    wanted: tuple[ClaimedRecipient, ...]  # attempts as they will be once taken
+    gone: dict[int, str]  # delivery id → why it is skipped (subscriber left or paused)
+    last_id: int
+
+
+async def claim_batch(
+    session: AsyncSession,
+    edition_id: int,
+    *,
+    size: int,
+    worker_id: str,
+    batch_id: str,
+    lease_until: datetime,
+    after_id: int = 0,
+) -> Claim | None:
+    """Take up to `size` queued or uncertain rows of the edition with id > `after_id`.
+
+    Rows whose subscriber is no longer confirmed, or is paused, become `skipped` (so a
+    one-click unsubscribe takes effect before the next batch). None when no row is left after
+    `after_id`. The caller commits before sending.
+    """
+    candidates = await select_batch(session, edition_id, size=size, after_id=after_id)
+    if candidates is None:
+        return None
+    return await take_batch(
+        session, candidates, worker_id=worker_id, batch_id=batch_id, lease_until=lease_until
+    )
+
+
+async def select_batch(
+    session: AsyncSession, edition_id: int, *, size: int, after_id: int = 0
+) -> Candidates | None:
+    """The first step of `claim_batch`: read up to `size` claimable rows after `after_id` (on
+    PostgreSQL they stay locked, and skipped by other workers, until the transaction ends)."""
+    query = (
+        select(
+            Delivery.id,
+            Delivery.subscriber_id,
+            Delivery.email,
+            Subscriber.email_key,
+            Subscriber.name,
+            Subscriber.status,
+            Subscriber.paused,
+            Delivery.attempts,
+        )
+        .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
+        .where(
+            Delivery.edition_id == edition_id,
+            Delivery.state.in_(CLAIMABLE),
+            Delivery.id > after_id,
+        )
+        .order_by(Delivery.id)
+        .limit(size)
+    )
+    if _is_postgres(session):
+        query = query.with_for_update(skip_locked=True, of=Delivery)
+    rows = (await session.execute(query)).all()
+    if not rows:
+        return None
+    gone: dict[int, str] = {}
+    wanted: list[ClaimedRecipient] = []
+    confirmed = SubscriberStatus.confirmed
+    for id_, subscriber_id, email, email_key, name, status, paused, attempts in rows:
+        if status != confirmed or paused:
+            gone[id_] = f"subscriber is {'paused' if paused else status.value}"
+        else:
+            wanted.append(
+                ClaimedRecipient(id_, subscriber_id, email, email_key, name, attempts + 1)
+            )
+    return Candidates(edition_id, tuple(wanted), gone, rows[-1][0])
+
+
+async def take_batch(
+    session: AsyncSession,
+    candidates: Candidates,
+    *,
+    worker_id: str,
+    batch_id: str,
+    lease_until: datetime,
+) -> Claim:
+    """The second step of `claim_batch`: skip the rows of subscribers who left, and make the
+    others `sending`; a row another worker took meanwhile is left out of the claim."""
+    for reason in set(candidates.gone.values()):
+        ids = [i for i, why in candidates.gone.items() if why == reason]
+        await session.execute(
+            update(Delivery)
+            .where(_id_in(session, ids), Delivery.state.in_(CLAIMABLE))
+            .values(state=DeliveryState.skipped, last_error=reason),
+            execution_options={"synchronize_session": False},
+        )
+    taken: set[int] = set()
+    if candidates.wanted:
+        result = await session.execute(
+            update(Delivery)
+            .where(
+                _id_in(session, [r.delivery_id for r in candidates.wanted]),
+                Delivery.state.in_(CLAIMABLE),
+            )
+            .values(
+                state=DeliveryState.sending,
+                batch_id=batch_id,
+                worker_id=worker_id,
+                lease_until=lease_until,
+                attempts=Delivery.attempts + 1,
+            )
+            .returning(Delivery.id),
+            execution_options={"synchronize_session": False},
+        )
+        taken = set(result.scalars().all())
+    recipients = candidates.wanted
+    if len(taken) < len(recipients):
+        recipients = tuple(r for r in recipients if r.delivery_id in taken)
+    return Claim(
+        candidates.edition_id, batch_id, recipients, len(candidates.gone), candidates.last_id
+    )
+
+
+def locks_rows_only(session: AsyncSession) -> bool:
+    """True when rows taken in a transaction block no other writer until it commits (row locks
+    on PostgreSQL); SQLite's writer locks the whole database."""
+    return _is_postgres(session)
+
+
+def _is_postgres(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _id_in(session: AsyncSession, ids: Sequence[int]) -> ColumnElement[bool]:
+    """`deliveries.id` among `ids`: one array parameter on PostgreSQL (`= ANY`), so a batch is
+    one short statement instead of a thousand parameters; an IN list elsewhere."""
+    if _is_postgres(session):
+        return Delivery.id == any_(cast(list(ids), postgresql.ARRAY(Integer)))
+    return Delivery.id.in_(list(ids))
+
+
+async def extend_lease(session: AsyncSession, batch_id: str, until: datetime) -> None:
+    """Move the lease of the batch's rows still `sending` to `until`. The caller commits."""
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.batch_id == batch_id, Delivery.state == DeliveryState.sending)
+        .values(lease_until=until)
+    )
+
+
+async def record_outcome(
+    session: AsyncSession,
+    ids: Sequence[int],
+    state: DeliveryState,
+    *,
+    now: datetime,
+    message_id: str | None = None,
+    error: str | None = None,
+) -> None:
+    """Set the outcome of claimed rows (accepted, failed, uncertain, skipped, queued)."""
+    if not ids:
+        return
+    values: dict[str, object] = {
+        "state": state,
+        "worker_id": None,
+        "lease_until": None,
+        "last_error": error[:1000] if error else None,
+        "updated_at": now,
+    }
+    if state == DeliveryState.accepted:
+        values |= {"message_id": message_id, "accepted_at": now}
+    if state == DeliveryState.uncertain:
+        values["uncertain_at"] = now
+    for start in range(0, len(ids), 1000):
+        chunk = list(ids[start : start + 1000])
+        await session.execute(
+            update(Delivery)
+            .where(_id_in(session, chunk), Delivery.state == DeliveryState.sending)
+            .values(**values),
+            execution_options={"synchronize_session": False},
+        )
+
+
+def lease_from(now: datetime, seconds: float) -> datetime:
+    """When a lease taken at `now` for `seconds` runs out."""
+    return now + timedelta(seconds=seconds)

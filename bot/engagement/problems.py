@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import yaml
+
 
 def N_(message: str) -> str:  # gettext's name for "mark now, translate when shown"
     return message
@@ -38,6 +40,14 @@ class Problem:
     def _line(self, reason: str) -> str:
         text = reason if self.values is None else reason.format(**self.values)
         return f"{self.path}: {text}" if self.path else text
+
+
+def yaml_problem(exc: yaml.YAMLError, where: str = "yaml") -> Problem:
+    """Where a YAML document stops parsing (`yaml: line 3, column 5`) with PyYAML's own reason
+    (English: it comes from the parser)."""
+    mark = getattr(exc, "problem_mark", None)
+    at = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "document"
+    return Problem(f"{where}: {at}", getattr(exc, "problem", None) or str(exc), None)
 
 
 class ProblemsError(Exception):

@@ -19,7 +19,7 @@ import yaml
 from bot.engagement.cafes.definition import CafeDefinitionError, Speaker
 from bot.engagement.consultations.schema import LANG_PATTERN
 from bot.engagement.networks_check import unknown_network_errors
-from bot.engagement.problems import N_, Problem
+from bot.engagement.problems import N_, Problem, yaml_problem
 
 SET_BY_CAFE = ("opens_at", "closes_at")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -31,12 +31,7 @@ def parse_yaml(source: str, where: str) -> Any:
     try:
         return yaml.safe_load(source)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "document"
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise CafeDefinitionError(
-            [Problem(f"{where}: {at}", N_("{problem}"), {"problem": problem})]
-        ) from None
+        raise CafeDefinitionError([yaml_problem(exc, where)]) from None
 
 
 def check_text(

@@ -26,7 +26,7 @@ from bot.engagement.consultations.schema import (
 )
 from bot.engagement.consultations.validation_problems import format_errors
 from bot.engagement.networks_check import unknown_network_errors
-from bot.engagement.problems import N_, Problem
+from bot.engagement.problems import N_, Problem, yaml_problem
 
 
 def load_definition(source: str, known_networks: Iterable[str] | None = None) -> Definition:
@@ -38,12 +38,7 @@ def load_definition(source: str, known_networks: Iterable[str] | None = None) ->
     try:
         data = yaml.safe_load(source)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "document"
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise DefinitionError(
-            [Problem(f"yaml: {where}", N_("{problem}"), {"problem": problem})]
-        ) from None
+        raise DefinitionError([yaml_problem(exc)]) from None
     if not isinstance(data, dict):
         raise DefinitionError(
             [Problem("(document)", N_("must be a mapping with slug, title, questions…"))]

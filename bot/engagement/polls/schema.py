@@ -33,7 +33,7 @@ from bot.engagement.consultations.schema import Audience, Identifier, LocalizedT
 from bot.engagement.consultations.validation_problems import format_errors
 from bot.engagement.networks_check import unknown_network_errors
 from bot.engagement.polls.errors import PollDefinitionError
-from bot.engagement.problems import N_, Problem
+from bot.engagement.problems import N_, Problem, yaml_problem
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 10
 MAX_QUESTION = 300  # Telegram: poll question, 1-300 characters
@@ -104,12 +104,7 @@ def load_poll(
     try:
         data = yaml.safe_load(source)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "document"
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise PollDefinitionError(
-            [Problem(f"yaml: {where}", N_("{problem}"), {"problem": problem})]
-        ) from None
+        raise PollDefinitionError([yaml_problem(exc)]) from None
     if not isinstance(data, dict):
         raise PollDefinitionError(
             [Problem("(document)", N_("must be a mapping with slug, question, options…"))]

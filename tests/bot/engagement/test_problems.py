@@ -8,12 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from babel.messages.pofile import read_po
 
 from bot.config import SUPPORTED_LANGUAGES
 from bot.engagement.cafes.definition import CafeDefinitionError
 from bot.engagement.cafes.schema import load_cafe
-from bot.engagement.problems import N_, Problem, ProblemsError
+from bot.engagement.problems import N_, Problem, ProblemsError, yaml_problem
 from bot.staff_files import definitions, problem_lines
 
 LOCALES = Path(__file__).resolve().parents[3] / "bot" / "locales"
@@ -41,8 +42,16 @@ def test_the_reason_is_translated_and_the_path_and_values_are_not() -> None:
     unknown = Problem("networks[2]", N_("unknown network {slug}"), {"slug": repr("ghost")})
     assert unknown.translated(gettext("ca")) == "networks[2]: xarxa desconeguda 'ghost'"
     assert unknown.translated(gettext("en")) == str(unknown)
-    yaml_error = Problem("yaml: line 3, column 1", N_("{problem}"), {"problem": "found a tab"})
-    assert yaml_error.translated(gettext("pt")) == "yaml: line 3, column 1: found a tab"
+
+
+def test_a_yaml_error_says_where_and_keeps_the_parser_s_words() -> None:
+    try:
+        yaml.safe_load("slug: x\nquestion: [unclosed\n")
+    except yaml.YAMLError as exc:
+        problem = yaml_problem(exc)
+    assert str(problem).startswith("yaml: line 3, column 1: ")
+    assert problem.translated(gettext("pt")) == str(problem)  # PyYAML's English, as it is
+    assert str(problem) == problem.translated(gettext("fr"))
 
 
 def test_plain_lines_are_shown_as_they_are() -> None:

@@ -18,6 +18,9 @@ from storage import migrate
 from storage.engine import SessionFactory, create_engine, create_session_factory
 from storage.models import metadata
 
+# The database the `aive` command uses (tests/cli_database.py).
+from tests.cli_database import cli_database, cli_seeded_database, cli_sqlite_database  # noqa: F401
+
 # The fake Telegram Bot API server and a real aiogram Bot talking to it (tests/fakes/).
 from tests.fakes.telegram import fake_telegram, telegram_bot  # noqa: F401
 

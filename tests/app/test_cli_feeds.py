@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner
 
 from app.cli import app
@@ -21,14 +20,6 @@ DEMO_LANGUAGES = {
 }
 
 
-@pytest.fixture
-def cli_env(engine: AsyncEngine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("AIVE_DATABASE_URL", database_url)
-    result = runner.invoke(app, ["db", "upgrade"])
-    assert result.exit_code == 0, result.output
-    return database_url
-
-
 def invoke_json(*args: str) -> Any:
     result = runner.invoke(app, [*args, "--json"])
     assert result.exit_code == 0, result.output
@@ -36,7 +27,7 @@ def invoke_json(*args: str) -> Any:
 
 
 @pytest.fixture
-def demo(cli_env: str) -> dict[str, Any]:
+def demo(cli_seeded_database: str) -> dict[str, Any]:
     """The demo cities and their feeds, imported and fetched once."""
     cities = runner.invoke(app, ["cities", "import", str(EXAMPLES / "cities.csv")])
     assert cities.exit_code == 0, cities.output
@@ -85,7 +76,9 @@ def test_items_list_filters_by_language_network_and_date(demo: dict[str, Any]) -
     assert invoke_json("items", "list", "--network", "brazil") == []
 
 
-def test_adding_a_feed_with_an_unknown_network_fails_with_the_known_list(cli_env: str) -> None:
+def test_adding_a_feed_with_an_unknown_network_fails_with_the_known_list(
+    cli_seeded_database: str,
+) -> None:
     result = runner.invoke(
         app, ["feeds", "add", "https://city.example/feed.xml", "--network", "atlantis"]
     )
@@ -96,7 +89,9 @@ def test_adding_a_feed_with_an_unknown_network_fails_with_the_known_list(cli_env
     assert invoke_json("feeds", "list") == []
 
 
-def test_importing_a_missing_or_invalid_opml_file_fails(cli_env: str, tmp_path: Path) -> None:
+def test_importing_a_missing_or_invalid_opml_file_fails(
+    cli_seeded_database: str, tmp_path: Path
+) -> None:
     missing = runner.invoke(app, ["feeds", "import", str(tmp_path / "nope.opml")])
     invalid_file = tmp_path / "feeds.opml"
     invalid_file.write_text("<opml><body><outline xmlUrl='a.xml'></body>", encoding="utf-8")
@@ -110,7 +105,7 @@ def test_importing_a_missing_or_invalid_opml_file_fails(cli_env: str, tmp_path: 
     assert wrong_root.exit_code == 1 and "expected <opml>" in wrong_root.output
 
 
-def test_fetch_exits_1_with_the_reason_when_every_source_fails(cli_env: str) -> None:
+def test_fetch_exits_1_with_the_reason_when_every_source_fails(cli_seeded_database: str) -> None:
     added = runner.invoke(app, ["feeds", "add", "http://127.0.0.1:9/feed.xml"])
     assert added.exit_code == 0, added.output
     result = runner.invoke(app, ["feeds", "fetch", "--json"])

@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner
 
 from app.cli import app
@@ -12,21 +11,15 @@ from app.cli import app
 runner = CliRunner()
 
 
-@pytest.fixture
-def cli_env(engine: AsyncEngine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("AIVE_DATABASE_URL", database_url)
-    result = runner.invoke(app, ["db", "upgrade"])
-    assert result.exit_code == 0, result.output
-    return database_url
-
-
-def test_db_upgrade_seeds_networks_once(cli_env: str) -> None:
+def test_db_upgrade_seeds_networks_once(cli_seeded_database: str) -> None:
     again = runner.invoke(app, ["db", "upgrade"])
     assert again.exit_code == 0
     assert "0 networks and 0 series added" in again.output
 
 
-def test_city_import_keeps_good_rows_and_reports_bad_ones(cli_env: str, tmp_path: Path) -> None:
+def test_city_import_keeps_good_rows_and_reports_bad_ones(
+    cli_seeded_database: str, tmp_path: Path
+) -> None:
     csv_file = tmp_path / "cities.csv"
     csv_file.write_text(
         "name,country,networks,languages\n"
@@ -53,7 +46,7 @@ def test_city_import_keeps_good_rows_and_reports_bad_ones(cli_env: str, tmp_path
 
 
 def test_city_import_of_a_missing_or_binary_file_is_a_usage_error(
-    cli_env: str, tmp_path: Path
+    cli_seeded_database: str, tmp_path: Path
 ) -> None:
     missing = runner.invoke(app, ["cities", "import", str(tmp_path / "nope.csv")])
     assert missing.exit_code == 2 and "no such file" in missing.output
@@ -63,7 +56,7 @@ def test_city_import_of_a_missing_or_binary_file_is_a_usage_error(
     assert result.exit_code == 2 and "not UTF-8" in result.output
 
 
-def test_staff_add_is_idempotent(cli_env: str) -> None:
+def test_staff_add_is_idempotent(cli_seeded_database: str) -> None:
     first = runner.invoke(app, ["staff", "add", "4242"])
     second = runner.invoke(app, ["staff", "add", "4242"])
     assert "now staff" in first.output and "already staff" in second.output

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner
 
 from app.cli.main import app
@@ -17,13 +16,7 @@ PORTUGAL = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def db(engine: AsyncEngine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AIVE_DATABASE_URL", database_url)
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0  # the seeded networks
-
-
-def test_staff_add_a_network_series_and_see_it_listed(db: None) -> None:
+def test_staff_add_a_network_series_and_see_it_listed(cli_seeded_database: str) -> None:
     added = runner.invoke(app, [*PORTUGAL, "--cadence", "0 9 15 * *", "--json"])
     assert added.exit_code == 0, added.output
     assert json.loads(added.stdout)["networks"] == ["portugal"]
@@ -54,7 +47,7 @@ def test_staff_add_a_network_series_and_see_it_listed(db: None) -> None:
     ],
 )
 def test_a_wrong_field_is_named_and_nothing_is_added(
-    db: None, change: dict[str, str], expected: str
+    cli_seeded_database: str, change: dict[str, str], expected: str
 ) -> None:
     args = list(PORTUGAL)
     for option, value in change.items():

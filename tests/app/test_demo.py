@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner
 
 from app.cli import app
@@ -54,11 +53,7 @@ async def test_the_demo_shows_a_bulletin_with_the_cafe_and_the_consultation_once
     assert not again.loaded  # a second `make run` loads nothing twice
 
 
-def test_first_run_loads_example_feeds_once(
-    engine: AsyncEngine, database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("AIVE_DATABASE_URL", database_url)
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+def test_first_run_loads_example_feeds_once(cli_seeded_database: str) -> None:
     first = runner.invoke(app, ["demo", "load"])
     assert first.exit_code == 0, first.output
     assert (

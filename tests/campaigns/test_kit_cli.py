@@ -20,10 +20,8 @@ runner = CliRunner()
 
 
 def test_kit_command_writes_a_checked_kit_and_its_zip(
-    engine: AsyncEngine, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli_seeded_database: str, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("AIVE_DATABASE_URL", database_url)
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     created = runner.invoke(
         app, ["campaign", "create", "--year", "2026", "--theme", "Cities that listen"]
     )
@@ -42,10 +40,8 @@ def test_kit_command_writes_a_checked_kit_and_its_zip(
 
 
 def test_kit_of_a_year_without_campaign_is_refused_clearly(
-    engine: AsyncEngine, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli_seeded_database: str, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("AIVE_DATABASE_URL", database_url)
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     result = runner.invoke(app, ["campaign", "kit", "--year", "2031", "--out", str(tmp_path / "k")])
     assert result.exit_code == 1
     assert "2031" in result.output
@@ -54,12 +50,11 @@ def test_kit_of_a_year_without_campaign_is_refused_clearly(
 async def test_the_kit_is_published_where_the_link_in_the_messages_points(
     engine: AsyncEngine,
     sessions: SessionFactory,
-    database_url: str,
+    cli_database: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     kits = tmp_path / "kits"
-    monkeypatch.setenv("AIVE_DATABASE_URL", database_url)
     monkeypatch.setenv("AIVE_KIT_DIR", str(kits))
     monkeypatch.setenv("AIVE_PUBLIC_URL", "https://aive.example.org")
     # the commands run their own event loop: off this test's loop

@@ -1,33 +1,27 @@
 """`aive subscribers add|import|list` as an operator runs them."""
 
-import asyncio
 import json
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncSession
 from typer.testing import CliRunner
 
 from app.cli import app
 from storage.audit import AuditEvent
-from storage.engine import create_engine, create_session_factory
+from tests.cli_database import run_in_session
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def cli_env(
-    engine: AsyncEngine, database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Path:
-    monkeypatch.setenv("AIVE_DATABASE_URL", database_url)
+def cli_env(cli_seeded_database: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("AIVE_SECRET_KEY", "cli-test-key")
     monkeypatch.setenv("AIVE_PUBLIC_URL", "https://news.example.org")
     outbox = tmp_path / "outbox"
     monkeypatch.setenv("AIVE_OUTBOX_DIR", str(outbox))
-    result = runner.invoke(app, ["db", "upgrade"])
-    assert result.exit_code == 0, result.output
     return outbox
 
 
@@ -39,16 +33,11 @@ def listed() -> list[dict[str, object]]:
 
 
 def audit_actions(database_url: str) -> list[str]:
-    async def _read() -> list[str]:
-        engine = create_engine(database_url)
-        try:
-            async with create_session_factory(engine)() as session:
-                query = select(AuditEvent.action).order_by(AuditEvent.id)
-                return list((await session.scalars(query)).all())
-        finally:
-            await engine.dispose()
+    async def _read(session: AsyncSession) -> list[str]:
+        query = select(AuditEvent.action).order_by(AuditEvent.id)
+        return list((await session.scalars(query)).all())
 
-    return asyncio.run(_read())
+    return run_in_session(database_url, _read)
 
 
 def test_add_pending_writes_a_confirmation_eml_with_a_working_link(

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 from typer.testing import CliRunner
 
 from app.cli.main import app
-from storage import migrate
-from storage.engine import create_engine, create_session_factory
 from storage.people import Person, PersonRole, Role
+from tests.cli_database import run_in_session
 from tests.fakes.telegram import FakeTelegram, load_bot_api_spec
 
 runner = CliRunner()
@@ -38,26 +38,19 @@ def fake_in_thread() -> Iterator[FakeTelegram]:
 
 @pytest.fixture
 def people(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_in_thread: FakeTelegram
+    cli_sqlite_database: str, monkeypatch: pytest.MonkeyPatch, fake_in_thread: FakeTelegram
 ) -> list[int]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("AIVE_DATABASE_URL", url)
     monkeypatch.setenv("AIVE_TELEGRAM_TOKEN", fake_in_thread.token)
     monkeypatch.setenv("AIVE_TELEGRAM_API_URL", fake_in_thread.url)
-    monkeypatch.chdir(tmp_path)
     users = [fake_in_thread.make_user(f"U{i}") for i in range(4)]
 
-    async def _setup() -> None:
-        engine = create_engine(url)
-        await migrate.upgrade(engine)
-        async with create_session_factory(engine)() as s:
-            for i, user in enumerate(users):
-                roles = [PersonRole(role=Role.staff)] if i == 0 else []
-                s.add(Person(telegram_id=user.id, language="fr", roles=roles))
-            await s.commit()
-        await engine.dispose()
+    async def _people(s: AsyncSession) -> None:
+        for i, user in enumerate(users):
+            roles = [PersonRole(role=Role.staff)] if i == 0 else []
+            s.add(Person(telegram_id=user.id, language="fr", roles=roles))
+        await s.commit()
 
-    asyncio.run(_setup())
+    run_in_session(cli_sqlite_database, _people)
     return [u.id for u in users]
 
 

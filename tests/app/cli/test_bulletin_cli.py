@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 from typer.testing import CliRunner
 
 from app import catalogs
 from app.cli.main import app
-from storage import migrate
 from storage.base import utcnow
-from storage.engine import create_engine, create_session_factory
+from tests.cli_database import run_in_session
 from tests.newsletter.bulletin_samples import build_world
 
 runner = CliRunner()
@@ -28,22 +27,15 @@ def compiled_catalogs() -> None:
 
 
 @pytest.fixture
-def items(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+def items(cli_sqlite_database: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """A migrated database with the sample world published in the last days; item ids by key."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("AIVE_DATABASE_URL", url)
     monkeypatch.setenv("AIVE_PUBLIC_URL", PUBLIC)
-    monkeypatch.chdir(tmp_path)
 
-    async def _setup() -> dict[str, int]:
-        engine = create_engine(url)
-        await migrate.upgrade(engine)
-        async with create_session_factory(engine)() as s:
-            world = await build_world(s, now=utcnow())
-        await engine.dispose()
+    async def _world(s: AsyncSession) -> dict[str, int]:
+        world = await build_world(s, now=utcnow())
         return {key: item.id for key, item in world.items.items()}
 
-    return asyncio.run(_setup())
+    return run_in_session(cli_sqlite_database, _world)
 
 
 def compose(lang: str = "fr") -> int:

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
-
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncSession
 from typer.testing import CliRunner
 
 from app import catalogs
 from app.cli.main import app
-from storage import migrate
 from storage.base import utcnow
-from storage.engine import create_engine, create_session_factory
+from tests.cli_database import run_in_session
 from tests.newsletter.bulletin_samples import build_world
 
 runner = CliRunner()
@@ -30,26 +26,13 @@ def compiled_catalogs() -> None:
 
 
 @pytest.fixture
-def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def world(cli_sqlite_database: str) -> None:
     """A migrated database with the sample world's items published in the last days."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("AIVE_DATABASE_URL", url)
-    monkeypatch.chdir(tmp_path)
 
-    async def _setup() -> None:
-        engine = create_engine(url)
-        await migrate.upgrade(engine)
-        async with create_session_factory(engine)() as session:
-            await build_world(session, now=utcnow())
-        await engine.dispose()
+    async def _world(session: AsyncSession) -> None:
+        await build_world(session, now=utcnow())
 
-    asyncio.run(_setup())
-
-
-@pytest.fixture
-def seeded(engine: AsyncEngine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AIVE_DATABASE_URL", database_url)
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0  # the seeded networks
+    run_in_session(cli_sqlite_database, _world)
 
 
 def test_staff_approve_an_edition_and_read_it_in_french(world: None) -> None:
@@ -63,7 +46,9 @@ def test_staff_approve_an_edition_and_read_it_in_french(world: None) -> None:
     assert approved.stdout.strip() == f"édition {edition} : approuvée"
 
 
-def test_staff_add_a_series_and_are_told_in_french_when_drafts_come(seeded: None) -> None:
+def test_staff_add_a_series_and_are_told_in_french_when_drafts_come(
+    cli_seeded_database: str,
+) -> None:
     added = runner.invoke(app, PORTUGAL, env=FRENCH)
 
     assert added.exit_code == 0, added.output

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner
 
 from app.cli.main import app
@@ -14,15 +13,8 @@ runner = CliRunner()
 FRENCH = {"LANGUAGE": "fr"}
 
 
-@pytest.fixture
-def cli_env(engine: AsyncEngine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AIVE_DATABASE_URL", database_url)
-    result = runner.invoke(app, ["db", "upgrade"])
-    assert result.exit_code == 0, result.output
-
-
 def test_operator_upgrades_the_database_and_reads_the_seed_report_in_french(
-    cli_env: None,
+    cli_seeded_database: str,
 ) -> None:
     again = runner.invoke(app, ["db", "upgrade"], env=FRENCH)
 
@@ -42,7 +34,7 @@ def test_operator_checks_the_settings_in_french(monkeypatch: pytest.MonkeyPatch)
     assert "very-secret" not in result.output
 
 
-def test_operator_makes_someone_staff_and_is_told_in_french(cli_env: None) -> None:
+def test_operator_makes_someone_staff_and_is_told_in_french(cli_seeded_database: str) -> None:
     first = runner.invoke(app, ["staff", "add", "4242"], env=FRENCH)
     second = runner.invoke(app, ["staff", "add", "4242"], env=FRENCH)
 
@@ -52,7 +44,7 @@ def test_operator_makes_someone_staff_and_is_told_in_french(cli_env: None) -> No
 
 
 def test_staff_prepares_the_campaign_and_hears_back_in_french(
-    cli_env: None, tmp_path: Path
+    cli_seeded_database: str, tmp_path: Path
 ) -> None:
     created = runner.invoke(app, ["campaign", "create", "--year", "2030"], env=FRENCH)
     paused = runner.invoke(app, ["campaign", "pause", "--year", "2030", "d-30"], env=FRENCH)

@@ -2,47 +2,38 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 from typer.testing import CliRunner
 
 from app.cli.main import app
 from bot.engagement.consultations import answering, response_access
-from storage import migrate
 from storage.base import utcnow
-from storage.engine import create_engine, create_session_factory
 from storage.networks import City, Network
 from storage.people import Person, PersonRole, Role
 from tests.bot.engagement.consultation_samples import SAMPLE
+from tests.cli_database import run_in_session
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("AIVE_DATABASE_URL", url)
-    monkeypatch.chdir(tmp_path)
+def db(cli_sqlite_database: str) -> str:
+    async def _representative(s: AsyncSession) -> None:
+        spain = Network(slug="spain", names={"en": "Spain"})
+        city = City(name="Barcelona", country="ES", networks=[spain])
+        s.add(city)
+        await s.flush()
+        role = PersonRole(role=Role.city_representative, city_id=city.id)
+        s.add(Person(display_name="joan", roles=[role]))
+        await s.commit()
 
-    async def _setup() -> None:
-        engine = create_engine(url)
-        await migrate.upgrade(engine)
-        async with create_session_factory(engine)() as s:
-            spain = Network(slug="spain", names={"en": "Spain"})
-            city = City(name="Barcelona", country="ES", networks=[spain])
-            s.add(city)
-            await s.flush()
-            role = PersonRole(role=Role.city_representative, city_id=city.id)
-            s.add(Person(display_name="joan", roles=[role]))
-            await s.commit()
-        await engine.dispose()
-
-    asyncio.run(_setup())
-    return url
+    run_in_session(cli_sqlite_database, _representative)
+    return cli_sqlite_database
 
 
 def current_sample(tmp_path: Path) -> Path:
@@ -56,23 +47,20 @@ def current_sample(tmp_path: Path) -> Path:
 
 
 def answer_and_submit(url: str, consultation_id: int, comment: str) -> None:
-    async def _go() -> None:
-        engine = create_engine(url)
-        async with create_session_factory(engine)() as s:
-            view = await response_access.start_or_resume(s, consultation_id, 1, language="ca")
-            rid = view.response_id
-            for qid, value in (
-                ("priority", "inclusion"),
-                ("actions", ["a", "c"]),
-                ("satisfaction", 4),
-                ("comment", comment),
-                ("budget", "1500"),
-            ):
-                await answering.answer(s, rid, qid, value, person_id=1)
-            await answering.submit(s, rid, person_id=1)
-        await engine.dispose()
+    async def _go(s: AsyncSession) -> None:
+        view = await response_access.start_or_resume(s, consultation_id, 1, language="ca")
+        rid = view.response_id
+        for qid, value in (
+            ("priority", "inclusion"),
+            ("actions", ["a", "c"]),
+            ("satisfaction", 4),
+            ("comment", comment),
+            ("budget", "1500"),
+        ):
+            await answering.answer(s, rid, qid, value, person_id=1)
+        await answering.submit(s, rid, person_id=1)
 
-    asyncio.run(_go())
+    run_in_session(url, _go)
 
 
 def test_create_open_answer_results_export(db: str, tmp_path: Path) -> None:

@@ -2,48 +2,40 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 from typer.testing import CliRunner
 
 from app.cli.main import app
-from storage import migrate
 from storage.base import utcnow
-from storage.engine import create_engine, create_session_factory
 from storage.networks import City, Network
 from storage.people import Person, PersonRole, Role
 from tests.bot.engagement.consultation_samples import SAMPLE
+from tests.cli_database import run_in_session
 
 runner = CliRunner()
 FRENCH = {"LANGUAGE": "fr"}
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def db(cli_sqlite_database: str) -> str:
     """A database with Barcelona's representative and one staff member, both on Telegram."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("AIVE_DATABASE_URL", url)
-    monkeypatch.chdir(tmp_path)
 
-    async def _setup() -> None:
-        engine = create_engine(url)
-        await migrate.upgrade(engine)
-        async with create_session_factory(engine)() as s:
-            spain = Network(slug="spain", names={"en": "Spain"})
-            city = City(name="Barcelona", country="ES", networks=[spain])
-            s.add(city)
-            await s.flush()
-            representative = PersonRole(role=Role.city_representative, city_id=city.id)
-            s.add(Person(telegram_id=101, language="ca", roles=[representative]))
-            s.add(Person(telegram_id=102, language="fr", roles=[PersonRole(role=Role.staff)]))
-            await s.commit()
-        await engine.dispose()
+    async def _people(s: AsyncSession) -> None:
+        spain = Network(slug="spain", names={"en": "Spain"})
+        city = City(name="Barcelona", country="ES", networks=[spain])
+        s.add(city)
+        await s.flush()
+        representative = PersonRole(role=Role.city_representative, city_id=city.id)
+        s.add(Person(telegram_id=101, language="ca", roles=[representative]))
+        s.add(Person(telegram_id=102, language="fr", roles=[PersonRole(role=Role.staff)]))
+        await s.commit()
 
-    asyncio.run(_setup())
-    return url
+    run_in_session(cli_sqlite_database, _people)
+    return cli_sqlite_database
 
 
 def test_staff_sees_an_invalid_cafe_refused_in_french(db: str, tmp_path: Path) -> None:

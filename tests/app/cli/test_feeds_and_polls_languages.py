@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner
 
 from app.cli.main import app
@@ -14,14 +12,7 @@ runner = CliRunner()
 FRENCH = {"LANGUAGE": "fr"}
 
 
-@pytest.fixture
-def cli_env(engine: AsyncEngine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AIVE_DATABASE_URL", database_url)
-    result = runner.invoke(app, ["db", "upgrade"])
-    assert result.exit_code == 0, result.output
-
-
-def test_staff_adds_a_feed_and_lists_the_sources_in_french(cli_env: None) -> None:
+def test_staff_adds_a_feed_and_lists_the_sources_in_french(cli_seeded_database: str) -> None:
     added = runner.invoke(app, ["feeds", "add", "https://city.example/feed.xml"], env=FRENCH)
     listed = runner.invoke(app, ["feeds", "list"], env=FRENCH)
 
@@ -31,7 +22,9 @@ def test_staff_adds_a_feed_and_lists_the_sources_in_french(cli_env: None) -> Non
     assert "1 source de flux (heures du fuseau" in listed.output
 
 
-def test_staff_sees_why_a_poll_is_invalid_in_french(cli_env: None, tmp_path: Path) -> None:
+def test_staff_sees_why_a_poll_is_invalid_in_french(
+    cli_seeded_database: str, tmp_path: Path
+) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text("slug: Theme 2027\n", encoding="utf-8")
 

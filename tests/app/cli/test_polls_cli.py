@@ -37,8 +37,7 @@ closes_at: 2026-11-20T23:59:00
 
 
 @pytest.fixture
-def cli_env(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    monkeypatch.setenv("AIVE_DATABASE_URL", database_url)
+def cli_env(cli_database: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner
 
 from app.cli.main import app
@@ -15,17 +14,12 @@ FRENCH = {"LANGUAGE": "fr"}
 
 
 @pytest.fixture
-def cli_env(
-    engine: AsyncEngine, database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def cli_env(cli_seeded_database: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for key in ("AIVE_TELEGRAM_TOKEN", "AIVE_TELEGRAM_WEBHOOK_SECRET", "AIVE_WEB_PORT"):
         monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AIVE_DATABASE_URL", database_url)
     monkeypatch.setenv("AIVE_SECRET_KEY", "cli-test-key")
     monkeypatch.setenv("AIVE_PUBLIC_URL", "https://news.example.org")
     monkeypatch.setenv("AIVE_OUTBOX_DIR", str(tmp_path / "outbox"))
-    result = runner.invoke(app, ["db", "upgrade"])
-    assert result.exit_code == 0, result.output
 
 
 def test_staff_imports_subscribers_and_reads_the_summary_in_french(

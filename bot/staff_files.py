@@ -14,6 +14,7 @@ from bot.engagement.problems import Problem
 from bot.i18n import FeatureCatalog
 
 MAX_FILE_BYTES = 256 * 1024
+MESSAGE_LIMIT = 4000  # under Telegram's 4,096 characters, with room for tags
 definitions = FeatureCatalog("definitions")  # the reasons of bot.engagement.problems
 
 
@@ -21,6 +22,13 @@ def problem_lines(problems: Sequence[Problem], lang: str, limit: int = 30) -> st
     """The first `limit` problems of a file, one per line in `lang`, escaped for HTML."""
     gettext = definitions.translations(lang).gettext
     return "\n".join(html.escape(problem.translated(gettext)) for problem in problems[:limit])
+
+
+async def refuse_file(
+    message: Message, refused: str, problems: Sequence[Problem], lang: str
+) -> None:
+    """Answer a file that was refused: `refused` (the feature's sentence), then its problems."""
+    await message.answer((refused + "\n" + problem_lines(problems, lang))[:MESSAGE_LIMIT])
 
 
 async def yaml_document(

@@ -20,7 +20,7 @@ from bot.engagement.cafes.calendar import local_time, zone
 from bot.engagement.cafes.definition import CafeDefinitionError
 from bot.engagement.cafes.schema import load_cafe
 from bot.filters import IsStaff
-from bot.staff_files import problem_lines, yaml_document
+from bot.staff_files import refuse_file, yaml_document
 from bot.staff_only import refuse_buttons_to_non_staff
 from storage import consultation_queries as q
 from storage.base import utcnow
@@ -28,7 +28,6 @@ from storage.errors import NotFound
 from storage.people import Person
 
 _ = messages.catalog.text
-MESSAGE_LIMIT = 4000
 
 
 class CafeStaff(CallbackData, prefix="cfs"):
@@ -92,9 +91,7 @@ def build_router() -> Router:
         try:
             definition = load_cafe(source, None, await q.all_network_slugs(session))
         except CafeDefinitionError as exc:
-            problems = problem_lines(exc.problems, lang)
-            text = _("The café was not scheduled:", lang) + "\n" + problems
-            await message.answer(text[:MESSAGE_LIMIT])
+            await refuse_file(message, _("The café was not scheduled:", lang), exc.problems, lang)
             return
         now = utcnow()
         actor = f"telegram:{person.telegram_id}"

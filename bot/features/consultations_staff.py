@@ -24,7 +24,7 @@ from bot.engagement.consultations.results import Results
 from bot.engagement.consultations.schema import localized
 from bot.filters import IsStaff
 from bot.i18n import FeatureCatalog
-from bot.staff_files import problem_lines, yaml_document
+from bot.staff_files import MESSAGE_LIMIT, refuse_file, yaml_document
 from bot.staff_only import refuse_buttons_to_non_staff
 from storage import consultation_queries as q
 from storage.consultations import ConsultationStatus
@@ -34,7 +34,6 @@ from storage.people import Person
 catalog = FeatureCatalog("consultations")
 _ = catalog.text
 COMMANDS: tuple[str, ...] = ("consultations",)
-MESSAGE_LIMIT = 4000  # under Telegram's 4,096 characters, with room for tags
 
 
 class StaffAction(CallbackData, prefix="cs"):
@@ -161,9 +160,9 @@ def build_router() -> Router:
                 session, source, actor=f"telegram:{person.telegram_id}"
             )
         except DefinitionError as exc:
-            problems = problem_lines(exc.problems, lang)
-            text = _("The consultation was not created:", lang) + "\n" + problems
-            await message.answer(text[:MESSAGE_LIMIT])
+            await refuse_file(
+                message, _("The consultation was not created:", lang), exc.problems, lang
+            )
             return
         lines = [line for line in await q.consultation_lines(session) if line.id == created.id]
         await message.answer(

@@ -35,7 +35,7 @@ from bot.engagement.polls.errors import PollDefinitionError
 from bot.engagement.polls.results import PollResults
 from bot.filters import IsStaff
 from bot.i18n import FeatureCatalog
-from bot.staff_files import problem_lines, yaml_document
+from bot.staff_files import MESSAGE_LIMIT, refuse_file, yaml_document
 from bot.staff_only import refuse_buttons_to_non_staff
 from storage import poll_queries as q
 from storage.errors import NotFound
@@ -45,7 +45,6 @@ from storage.polls import Poll, PollStatus
 catalog = FeatureCatalog("polls")
 _ = catalog.text
 COMMAND = "polls"
-MESSAGE_LIMIT = 4000
 
 
 class PollAction(CallbackData, prefix="pl"):
@@ -132,9 +131,7 @@ def build_router() -> Router:
             )
         except PollDefinitionError as exc:
             await session.rollback()
-            problems = problem_lines(exc.problems, lang)
-            text = _("The poll was not created:", lang) + "\n" + problems
-            await message.answer(text[:MESSAGE_LIMIT])
+            await refuse_file(message, _("The poll was not created:", lang), exc.problems, lang)
             return
         await message.answer(
             _(

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from aiohttp import web
 
 from newsletter.subscriptions import service
 from newsletter.subscriptions.i18n import LANGUAGES, gettext
 from newsletter.subscriptions.tokens import (
+    TokenClaim,
     TokenError,
+    TokenSettings,
     preferences_url,
     read_preferences_token,
     read_unsubscribe_token,
@@ -41,17 +43,28 @@ def _unsubscribed_page(lang: str) -> web.Response:
     )
 
 
-async def unsubscribe_page(request: web.Request) -> web.Response:
-    """Shows a button; a GET (e.g. a link scanner) changes nothing."""
+async def _subscriber_of(
+    request: web.Request, read_token: Callable[[TokenSettings, str], TokenClaim]
+) -> Subscriber | web.Response:
+    """The subscriber the link's token names, or the page saying the link is not valid."""
     site = request.app[SITE]
     try:
-        claim = read_unsubscribe_token(site.settings, request.match_info["token"])
+        claim = read_token(site.settings, request.match_info["token"])
     except TokenError:
         return bad_link(visitor_lang(request), expired=False)
     async with site.sessions() as session:
         subscriber = await service.find_by_claim(session, claim)
     if subscriber is None:
         return bad_link(visitor_lang(request), expired=False)
+    return subscriber
+
+
+async def unsubscribe_page(request: web.Request) -> web.Response:
+    """Shows a button; a GET (e.g. a link scanner) changes nothing."""
+    site = request.app[SITE]
+    subscriber = await _subscriber_of(request, read_unsubscribe_token)
+    if isinstance(subscriber, web.Response):
+        return subscriber
     lang = visitor_lang(request, subscriber.language)
     if subscriber.status not in (SubscriberStatus.pending, SubscriberStatus.confirmed):
         return _unsubscribed_page(lang)
@@ -113,15 +126,9 @@ async def _preferences_response(
 
 
 async def _load_for_preferences(request: web.Request) -> Subscriber | web.Response:
-    site = request.app[SITE]
-    try:
-        claim = read_preferences_token(site.settings, request.match_info["token"])
-    except TokenError:
-        return bad_link(visitor_lang(request), expired=False)
-    async with site.sessions() as session:
-        subscriber = await service.find_by_claim(session, claim)
-    if subscriber is None:
-        return bad_link(visitor_lang(request), expired=False)
+    subscriber = await _subscriber_of(request, read_preferences_token)
+    if isinstance(subscriber, web.Response):
+        return subscriber
     if subscriber.status not in (SubscriberStatus.pending, SubscriberStatus.confirmed):
         lang = visitor_lang(request, subscriber.language)
         return message(

@@ -145,7 +145,6 @@ async def load_open_consultations(
             .order_by(Consultation.closes_at, Consultation.id)
         )
     ).all()
-    wanted = set(series_networks)
     return [
         OpenConsultation(
             id=c.id,
@@ -154,7 +153,7 @@ async def load_open_consultations(
             url=link.format(id=c.id, slug=c.slug),
         )
         for c in rows
-        if not c.networks or not wanted or wanted & set(c.networks)
+        if _for_series(c.networks, series_networks)
     ]
 
 
@@ -179,7 +178,6 @@ async def load_upcoming_cafes(
             .order_by(Cafe.starts_at, Cafe.id)
         )
     ).all()
-    wanted = set(series_networks)
     return [
         UpcomingCafe(
             id=c.id,
@@ -189,5 +187,10 @@ async def load_upcoming_cafes(
             language=c.language,
         )
         for c in rows
-        if not c.networks or not wanted or wanted & set(c.networks)
+        if _for_series(c.networks, series_networks)
     ]
+
+
+def _for_series(networks: Iterable[str] | None, series_networks: Collection[str]) -> bool:
+    """A consultation or café for every network, or a series for every network, or one shared."""
+    return not networks or not series_networks or bool(set(networks) & set(series_networks))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import gettext
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,30 +74,26 @@ def N_(message: str) -> str:  # gettext's name for "mark now, translate later"
     return message
 
 
+def _help_places(command: Any) -> Iterator[tuple[Any, str]]:
+    """(object, attribute) of every help text in a click command tree: the commands' help,
+    short help and epilog, and their parameters' help."""
+    for attribute in ("help", "short_help", "epilog"):
+        if getattr(command, attribute, None):
+            yield command, attribute
+    for parameter in getattr(command, "params", ()):
+        if getattr(parameter, "help", None):
+            yield parameter, "help"
+    for sub in getattr(command, "commands", {}).values():
+        yield from _help_places(sub)
+
+
 def translate_help(command: Any, lang: str | None = None) -> None:
     """Translate, in place, the help texts of a click command, its options and subcommands."""
     catalog = translations(lang or cli_language())
-    for attribute in ("help", "short_help", "epilog"):
-        text = getattr(command, attribute, None)
-        if text:
-            setattr(command, attribute, catalog.gettext(text))
-    for parameter in getattr(command, "params", ()):
-        text = getattr(parameter, "help", None)
-        if text:
-            parameter.help = catalog.gettext(text)
-    for sub in getattr(command, "commands", {}).values():
-        translate_help(sub, lang)
+    for holder, attribute in _help_places(command):
+        setattr(holder, attribute, catalog.gettext(getattr(holder, attribute)))
 
 
 def help_texts(command: Any) -> set[str]:
     """Every help text of a click command tree (what `--help` can show)."""
-    found: set[str] = set()
-    for attribute in ("help", "short_help", "epilog"):
-        if text := getattr(command, attribute, None):
-            found.add(text)
-    for parameter in getattr(command, "params", ()):
-        if text := getattr(parameter, "help", None):
-            found.add(text)
-    for sub in getattr(command, "commands", {}).values():
-        found |= help_texts(sub)
-    return found
+    return {getattr(holder, attribute) for holder, attribute in _help_places(command)}

@@ -1,18 +1,39 @@
-# A fresh machine needs only python3: every target creates .venv and installs the project first.
+# A fresh machine needs only python3: every target creates .venv and installs exactly the lock
+# (requirements-dev.txt: every package pinned with its hashes) with uv, then the project itself.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+UV := $(BIN)/uv
+# the uv release the lock pins; pip bootstraps it, then it installs everything else
+UV_PIN = $(shell sed -n 's/^\(uv==[^ ]*\).*/\1/p' requirements-dev.txt)
+LOCK_FLAGS := --generate-hashes --universal --python-version 3.11 --quiet
 
-.PHONY: run test lint bench catalogs clean browser
+.PHONY: run test lint bench catalogs clean browser lock upgrade
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(UV): $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check '$(UV_PIN)'
+
+$(STAMP): $(UV) requirements-dev.txt pyproject.toml
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements-dev.txt
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
+
+# The locks, from the ranges in pyproject.toml: requirements.txt for the product alone (what a
+# production install takes), requirements-dev.txt for the product and its tools, within it.
+# Existing pins are kept; `make upgrade` moves them.
+lock: $(UV)
+	$(UV) pip compile pyproject.toml $(LOCK_FLAGS) $(UPGRADE) -o requirements.txt
+	$(UV) pip compile pyproject.toml --extra dev $(LOCK_FLAGS) $(UPGRADE) \
+	  --constraint requirements.txt -o requirements-dev.txt
+
+# Every pin to the newest release the ranges allow, then the whole test suite on it.
+upgrade:
+	$(MAKE) lock UPGRADE=--upgrade
+	$(MAKE) test
 
 catalogs: $(STAMP)
 	$(BIN)/python -m app.catalogs compile

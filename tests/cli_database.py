@@ -23,7 +23,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from typer.testing import CliRunner
 
 from app.cli.main import app
-from storage import migrate
 from storage.engine import create_engine, create_session_factory
 
 T = TypeVar("T")
@@ -59,18 +58,13 @@ def cli_seeded_database(cli_database: str) -> str:
 
 
 @pytest.fixture
-def cli_sqlite_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def cli_sqlite_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_template: Path
+) -> str:
     """The URL of a migrated, empty SQLite file in tmp_path, which `aive` now uses from there."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    from tests.conftest import copy_of_template
+
+    url = f"sqlite+aiosqlite:///{copy_of_template(sqlite_template, tmp_path / 'cli.db')}"
     monkeypatch.setenv("AIVE_DATABASE_URL", url)
     monkeypatch.chdir(tmp_path)
-
-    async def _migrate() -> None:
-        engine = create_engine(url)
-        try:
-            await migrate.upgrade(engine)
-        finally:
-            await engine.dispose()
-
-    asyncio.run(_migrate())
     return url

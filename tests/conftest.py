@@ -1,18 +1,24 @@
 """Shared fixtures: a migrated database per test, on SQLite always and PostgreSQL when asked.
 
 Set AIVE_TEST_DATABASE_URL (postgresql+asyncpg://…) to run every `db`-using test on PostgreSQL
-too; the schema there is dropped and migrated afresh once per test session.
+too. Tests run on both cores (pytest-xdist): each worker has a PostgreSQL database of its own,
+`<database>_<worker>`, created when the worker starts, migrated afresh once and emptied before
+each test, and dropped when the worker ends. On SQLite each worker migrates one template file
+once; each test gets a copy of it (a copy takes about a millisecond, a migration half a second).
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from storage import migrate
 from storage.engine import SessionFactory, create_engine, create_session_factory
@@ -24,11 +30,65 @@ from tests.cli_database import cli_database, cli_seeded_database, cli_sqlite_dat
 # The fake Telegram Bot API server and a real aiogram Bot talking to it (tests/fakes/).
 from tests.fakes.telegram import fake_telegram, telegram_bot  # noqa: F401
 
-PG_URL = os.environ.get("AIVE_TEST_DATABASE_URL")
+PG_URL = os.environ.get("AIVE_TEST_DATABASE_URL")  # this worker's database, once configured
 # The command line speaks the operator's locale (app/cli/i18n.py); tests read English unless a
 # test asks for another language (CliRunner's env={"LANGUAGE": "fr"}).
 os.environ["LANGUAGE"] = "en"
 _pg_migrated = False
+_WORKER_DATABASE = pytest.StashKey[tuple[str, str]]()  # (the base URL, this worker's database)
+
+
+async def _on_server(url: str, statement: str) -> None:
+    """Run `statement` (CREATE/DROP DATABASE) outside a transaction on the server of `url`."""
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under xdist, point this worker at a PostgreSQL database of its own."""
+    global PG_URL
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    if not PG_URL or not worker:
+        return
+    base = make_url(PG_URL)
+    mine = base.set(database=f"{base.database}_{worker}")
+    asyncio.run(_on_server(PG_URL, f'DROP DATABASE IF EXISTS "{mine.database}" WITH (FORCE)'))
+    asyncio.run(_on_server(PG_URL, f'CREATE DATABASE "{mine.database}"'))
+    PG_URL = mine.render_as_string(hide_password=False)
+    os.environ["AIVE_TEST_DATABASE_URL"] = PG_URL
+    config.stash[_WORKER_DATABASE] = (base.render_as_string(hide_password=False), mine.database)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _WORKER_DATABASE in config.stash:
+        base, name = config.stash[_WORKER_DATABASE]
+        asyncio.run(_on_server(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This worker's migrated, empty SQLite database, to be copied (never opened) by tests."""
+    path = tmp_path_factory.mktemp("template") / "aive.db"
+
+    async def _migrate() -> None:
+        engine = create_engine(f"sqlite+aiosqlite:///{path}")
+        try:
+            await migrate.upgrade(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(_migrate())
+    return path
+
+
+def copy_of_template(template: Path, path: Path) -> Path:
+    """Put a migrated, empty SQLite database at `path`: a copy of `template`."""
+    shutil.copyfile(template, path)
+    return path
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -68,13 +128,15 @@ async def _reset_postgres(engine: AsyncEngine) -> None:
 
 
 @pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+async def engine(database_url: str, sqlite_template: Path) -> AsyncIterator[AsyncEngine]:
     """A migrated, empty database (seed data not loaded)."""
     eng = create_engine(database_url)
     if eng.dialect.name == "postgresql":
         await _reset_postgres(eng)
     else:
-        await migrate.upgrade(eng)
+        database = make_url(database_url).database
+        assert database
+        copy_of_template(sqlite_template, Path(database))
     yield eng
     await eng.dispose()
 

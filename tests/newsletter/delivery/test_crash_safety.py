@@ -4,12 +4,12 @@ skipped, and a duplicate only ever comes from a batch that was in flight (marked
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -41,25 +41,43 @@ async def test_killed_sender_resumes_without_loss_and_duplicates_only_in_flight(
     rng = random.Random(20)
     command = [sys.executable, "-m", "tests.newsletter.delivery.crash_sender"]
     command += [database_url, fake_sendgrid.url, str(edition)]
+    senders = subprocess.Popen(
+        command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=os.environ
+    )
+    assert senders.stdin is not None and senders.stdout is not None
+    lines = senders.stdout
+
+    async def next_line(prefix: str) -> str:
+        """The next line that starts with `prefix` (the child's and the parent's interleave)."""
+        while True:
+            line = await asyncio.wait_for(asyncio.to_thread(lines.readline), 60)
+            assert line, "the sender process ended"
+            assert not line.startswith("failed"), line
+            if line.startswith(prefix):
+                return line.removeprefix(prefix).strip()
+
     kills = runs = 0
-    while True:
-        runs += 1
-        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, env=os.environ)
-        assert process.stdout is not None
-        await asyncio.to_thread(process.stdout.readline)  # "started"
-        if kills < KILLS:
-            await asyncio.sleep(rng.uniform(0.0, 0.4))
-            if process.poll() is None:
-                process.send_signal(signal.SIGKILL)
-                kills += 1
-        started = time.monotonic()
-        code = await asyncio.to_thread(process.wait, 60)
-        process.stdout.close()
-        assert time.monotonic() - started < 60
-        if code == 0:
-            break
-        assert code == -signal.SIGKILL, f"the sender failed on its own (exit {code})"
-        assert runs < KILLS + 5
+    try:
+        while True:
+            runs += 1
+            senders.stdin.write("run\n")
+            senders.stdin.flush()
+            pid = int(await next_line("pid "))
+            await next_line("started")
+            if kills < KILLS:
+                await asyncio.sleep(rng.uniform(0.0, 0.4))
+                with contextlib.suppress(ProcessLookupError):  # it may have ended meanwhile
+                    os.kill(pid, signal.SIGKILL)
+            code = int(await next_line("exit "))
+            if code == 0:
+                break
+            assert code == -signal.SIGKILL, f"the sender failed on its own (exit {code})"
+            kills += 1
+            assert runs < KILLS + 5
+    finally:
+        senders.stdin.close()
+        senders.wait(60)
+        lines.close()
 
     async with sessions() as session:
         rows = (await session.scalars(select(Delivery))).all()

@@ -56,12 +56,16 @@ def update_plurals() -> list[Path]:
     return written
 
 
-def compile_all() -> int:
+def compile_all(into: Path | None = None) -> int:
+    """Write each catalog's `.mo` next to its `.po`, or at the same place under `into` (the
+    wheel's build directory: see setup.py); skip those already newer than their `.po`.
+    Returns how many were written."""
     count = 0
     for po in po_files():
-        mo = po.with_suffix(".mo")
+        mo = (into / po.relative_to(ROOT) if into else po).with_suffix(".mo")
         if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
             continue
+        mo.parent.mkdir(parents=True, exist_ok=True)
         with mo.open("wb") as handle:
             write_mo(handle, load(po), use_fuzzy=False)
         count += 1

@@ -82,6 +82,12 @@ def follow_babel_plurals(catalog: Catalog, language: str) -> bool:
     return True
 
 
+def states_plural_forms(text: str) -> bool:
+    """Whether the `.po` file `text` names its plural rule: without it the rule is whatever the
+    installed Babel says, and a change of Babel's data would go unnoticed under its plurals."""
+    return PLURAL_FORMS_LINE.search(text) is not None
+
+
 def with_plurals_of(catalog: Catalog, text: str) -> str:
     """`text`, the `.po` file `catalog` was read from, with the catalog's Plural-Forms header and
     plural translations; every other line stays as it was, so that following a new rule never

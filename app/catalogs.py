@@ -19,11 +19,17 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from app.catalog_plurals import follow_babel_plurals, plural_mismatch, with_plurals_of
+from app.catalog_plurals import (
+    follow_babel_plurals,
+    plural_mismatch,
+    states_plural_forms,
+    with_plurals_of,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "newsletter", "campaigns", "app")
 LANGUAGES = ("en", "fr", "es", "pt", "ca")
+UPDATE = "python -m app.catalogs update"
 
 
 def po_files() -> list[Path]:
@@ -48,9 +54,9 @@ def update_plurals() -> list[Path]:
     Plural-Forms header and the plural translations of each file. Returns the files written."""
     written: list[Path] = []
     for po in po_files():
-        catalog = load(po)
-        if follow_babel_plurals(catalog, po.parent.parent.name):
-            text = po.read_text(encoding="utf-8")
+        catalog, text = load(po), po.read_text(encoding="utf-8")
+        changed = follow_babel_plurals(catalog, po.parent.parent.name)
+        if changed or not states_plural_forms(text):
             po.write_text(with_plurals_of(catalog, text), encoding="utf-8")
             written.append(po)
     return written
@@ -79,6 +85,8 @@ def missing_translations() -> list[str]:
         catalog = load(po)
         if (mismatch := plural_mismatch(catalog, po.parent.parent.name)) is not None:
             problems.append(f"{po.relative_to(ROOT)}: {mismatch}")
+        if not states_plural_forms(po.read_text(encoding="utf-8")):
+            problems.append(f"{po.relative_to(ROOT)}: no Plural-Forms header: run {UPDATE!r}")
         for message in catalog:
             if not message.id:
                 continue

@@ -182,3 +182,22 @@ def test_a_message_moved_to_another_module_keeps_its_translation(
     moved = catalogs.load(fr.with_name("cli_new.po"))
     assert moved.get("Sent to {n} cities").string == "Envoyé à {n} villes"
     assert moved.get("Something new").string == ""
+
+
+def test_a_catalog_that_does_not_name_its_plural_rule_is_reported_and_update_names_babels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app import catalogs
+
+    monkeypatch.setattr(catalogs, "ROOT", tmp_path)
+    monkeypatch.setattr(catalogs, "PACKAGES", ("pkg",))
+    monkeypatch.setattr(catalogs, "LANGUAGES", ("es",))
+    po = tmp_path / "pkg" / "locales" / "es" / "LC_MESSAGES" / "pkg.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr ""\n"Language: es\\n"\n\nmsgid "Hello"\nmsgstr "Hola"\n')
+    assert catalogs.main(["check"]) == 1
+    assert "pkg.po: no Plural-Forms header" in capsys.readouterr().out
+    assert catalogs.main(["update"]) == 0
+    count, expr = get_plural("es")[:2]
+    assert f'"Plural-Forms: nplurals={count}; plural={expr};\\n"' in po.read_text()
+    assert catalogs.main(["check"]) == 0

@@ -31,7 +31,9 @@ from storage.consultations import ConsultationStatus
 from storage.engine import SessionFactory
 from storage.feeds import Source
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+HERE = Path(__file__).resolve().parent
+# an installed wheel carries them as app/examples/ (see setup.py); a checkout has them at its root
+EXAMPLES = HERE / "examples" if (HERE / "examples").is_dir() else HERE.parent / "examples"
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ UV := $(BIN)/uv
 # the uv release the lock pins; pip bootstraps it, then it installs everything else
 UV_PIN = $(shell sed -n 's/^\(uv==[^ ]*\).*/\1/p' requirements-dev.txt)
 LOCK_FLAGS := --generate-hashes --universal --python-version 3.11 --quiet
-# Bytecode: installed packages are compiled once at install (uv --compile-bytecode) and our own
-# modules on first import. With PYTHONDONTWRITEBYTECODE set (some shells and CI images set it),
-# every interpreter the tests start would compile SQLAlchemy, aiogram and pydantic from source
-# again: about 1 s each; so make does not pass it on.
+# Bytecode is written on first import (uv does not compile at install, which keeps a fresh
+# install fast). With PYTHONDONTWRITEBYTECODE set (some shells and CI images set it), every
+# interpreter the tests start would compile SQLAlchemy, aiogram and pydantic from source again,
+# seconds each; so make does not pass it on.
 unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test lint bench catalogs clean browser lock upgrade
@@ -23,7 +23,7 @@ $(UV): $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check '$(UV_PIN)'
 
 $(STAMP): $(UV) requirements-dev.txt pyproject.toml
-	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes --compile-bytecode requirements-dev.txt
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements-dev.txt
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 

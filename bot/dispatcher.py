@@ -30,6 +30,7 @@ from bot.features import (
     polls,
     staff,
     start,
+    timezone,
     youth,
     youth_review,
 )
@@ -56,6 +57,7 @@ def feature_routers() -> list[Router]:
         cafes.build_router(),  # before start too: /start f<id>
         start.build_router(),
         language.build_router(),
+        timezone.build_router(),
         help.build_router(),
         forget.build_router(),
         staff.build_router(),

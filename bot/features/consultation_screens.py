@@ -11,16 +11,18 @@ import html
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.engagement.consultations import flow
-from bot.engagement.consultations.invitations import OPEN_PREFIX, closing_time
+from bot.engagement.consultations.invitations import OPEN_PREFIX
 from bot.engagement.consultations.messages import SKIPPED, translate
 from bot.engagement.consultations.response_access import ResponseView
 from bot.engagement.consultations.schema import Question, QuestionType, localized
 from bot.i18n import FeatureCatalog
+from bot.reader_time import local_time
 
 catalog = FeatureCatalog("consultations")
 _ = catalog.text
@@ -176,9 +178,11 @@ def review_screen(view: ResponseView, lang: str, preamble: str = "") -> Screen:
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def submitted_screen(view: ResponseView, lang: str, city: str | None, preamble: str = "") -> Screen:
+def submitted_screen(
+    view: ResponseView, lang: str, city: str | None, preamble: str = "", *, tz: ZoneInfo
+) -> Screen:
     lines = [preamble, ""] if preamble else []
-    closes = closing_time(view.closes_at)
+    closes = local_time(view.closes_at, tz, lang)
     if city:
         thanks = _(
             "Thank you! The answers of %(city)s are submitted. You can change them until "
@@ -198,17 +202,26 @@ def submitted_screen(view: ResponseView, lang: str, city: str | None, preamble: 
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
-def current_screen(view: ResponseView, lang: str, city: str | None, preamble: str = "") -> Screen:
-    """Where the response stands: a question, the review, or the thanks after submitting."""
+def current_screen(
+    view: ResponseView, lang: str, city: str | None, preamble: str = "", *, tz: ZoneInfo
+) -> Screen:
+    """Where the response stands: a question, the review, or the thanks after submitting;
+    times in the reader's zone `tz`."""
     if view.submitted:
-        return submitted_screen(view, lang, city, preamble)
+        return submitted_screen(view, lang, city, preamble, tz=tz)
     if view.current is None:
         return review_screen(view, lang, preamble)
     return question_screen(view, lang, preamble)
 
 
 def welcome(
-    view: ResponseView, lang: str, *, city: str | None, last_by: str | None, is_me: bool
+    view: ResponseView,
+    lang: str,
+    *,
+    city: str | None,
+    last_by: str | None,
+    is_me: bool,
+    tz: ZoneInfo,
 ) -> str:
     """The lines above the first screen when a person opens the consultation."""
     definition = view.definition
@@ -222,7 +235,7 @@ def welcome(
                 "off. Open until %(closes)s.",
                 lang,
                 n=len(flow.visible_questions(definition, view.answers)),
-                closes=closing_time(view.closes_at),
+                closes=local_time(view.closes_at, tz, lang),
             )
         )
         return "\n".join(lines)

@@ -96,7 +96,13 @@ def _limits(question: Question) -> dict[str, Any]:
 
 def _header(view: ResponseView, lang: str) -> str:
     title = html.escape(localized(view.definition.title, lang))
-    where = f" · {view.progress}" if view.progress else ""
+    where = ""
+    if (progress := view.progress) is not None:
+        where = " · " + (
+            str(progress)
+            if progress.exact
+            else _("%(n)s of up to %(total)s", lang, n=progress.position, total=progress.total)
+        )
     return f"<b>{title}</b>{where}"
 
 
@@ -229,15 +235,25 @@ def welcome(
         lines = []
         if definition.intro:
             lines.append(html.escape(localized(definition.intro, lang)))
-        lines.append(
-            _(
+        most = flow.most_questions(definition, view.answers)
+        closes = local_time(view.closes_at, tz, lang)
+        if most > len(flow.visible_questions(definition, view.answers)):
+            count = _(
+                "Up to %(n)s questions, depending on your answers; you can stop at any time and "
+                "continue later where you left off. Open until %(closes)s.",
+                lang,
+                n=most,
+                closes=closes,
+            )
+        else:
+            count = _(
                 "%(n)s questions; you can stop at any time and continue later where you left "
                 "off. Open until %(closes)s.",
                 lang,
-                n=len(flow.visible_questions(definition, view.answers)),
-                closes=local_time(view.closes_at, tz, lang),
+                n=most,
+                closes=closes,
             )
-        )
+        lines.append(count)
         return "\n".join(lines)
     if is_me or not city:
         return _("Welcome back! You continue where you left off.", lang)

@@ -86,7 +86,7 @@ async def test_three_cities_answer_in_three_languages_through_a_restart_and_a_se
     # Marta, on the metro: one tap opens it, three questions answered by buttons.
     await press_label(harness, marta, "Respondre")
     first = last_text(harness, marta)
-    assert "4 preguntes" in first and "<b>Declaració 2026</b> · 1/4" in first
+    assert "Fins a 5 preguntes" in first and "<b>Declaració 2026</b> · 1 de 5 com a màxim" in first
     assert "Prioritat principal?" in first
     question = fake.last_message(marta.id)
     await press_label(harness, marta, "Inclusió")

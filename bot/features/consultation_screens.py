@@ -18,7 +18,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.engagement.consultations import flow
 from bot.engagement.consultations.invitations import OPEN_PREFIX
-from bot.engagement.consultations.messages import SKIPPED, translate
+from bot.engagement.consultations.messages import SKIPPED, range_words, translate
 from bot.engagement.consultations.response_access import ResponseView
 from bot.engagement.consultations.schema import Question, QuestionType, localized
 from bot.i18n import FeatureCatalog
@@ -91,7 +91,8 @@ def _limits(question: Question) -> dict[str, Any]:
     def plain(x: float | None) -> Any:
         return int(x) if x is not None and float(x).is_integer() else x
 
-    return {"min": plain(question.min), "max": plain(question.max)}
+    low, high = plain(question.min), plain(question.max)
+    return {"min": low, "max": high, **range_words(low, high)}
 
 
 def _header(view: ResponseView, lang: str) -> str:

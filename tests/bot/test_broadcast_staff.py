@@ -50,7 +50,7 @@ async def test_staff_see_counts_and_cancel_a_broadcast_before_it_is_sent(
     assert again.buttons == [] and "cancelado 3" in (again.text or "")
     assert (await harness.say(ines, "/broadcast 999")).text == "No hay ninguna difusión 999."
     assert (await harness.say(ines, "/broadcast soon")).text == (
-        "Escribe /broadcast, o /broadcast seguido de un número."
+        "Escriba /broadcast, o /broadcast seguido de un número."
     )
 
 

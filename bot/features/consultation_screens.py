@@ -17,8 +17,9 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.engagement.consultations import flow
+from bot.engagement.consultations.errors import AnswerError, InvalidAnswer
 from bot.engagement.consultations.invitations import OPEN_PREFIX
-from bot.engagement.consultations.messages import SKIPPED, range_words, translate
+from bot.engagement.consultations.messages import SKIPPED, explain_answer, range_words, translate
 from bot.engagement.consultations.response_access import ResponseView
 from bot.engagement.consultations.schema import Question, QuestionType, localized
 from bot.i18n import FeatureCatalog
@@ -85,6 +86,24 @@ def _hint(question: Question, lang: str) -> str:
     if question.min is not None and question.max is not None:
         return _("Type a number from %(min)s to %(max)s.", lang, **_limits(question))
     return _("Type a number.", lang)
+
+
+SHORT_QUESTION = 80  # characters of a question repeated above a refusal
+
+
+def refused_answer(question: Question, error: InvalidAnswer, lang: str) -> str:
+    """Why a typed answer was refused, under the question's short form, saying what this
+    question expects (a number: its range; never an example it would refuse)."""
+    text = localized(question.text, lang)
+    if len(text) > SHORT_QUESTION:
+        text = text[: SHORT_QUESTION - 1].rstrip() + "…"
+    if question.type == QuestionType.number and error.code == AnswerError.not_a_number:
+        reason = _hint(question, lang)
+    else:
+        reason = explain_answer(error, lang)
+        if error.code == AnswerError.too_long:
+            reason += " " + _("Please send a shorter answer.", lang)
+    return f"<i>{html.escape(text)}</i>\n{html.escape(reason)}"
 
 
 def _limits(question: Question) -> dict[str, Any]:
@@ -186,11 +205,22 @@ def review_screen(view: ResponseView, lang: str, preamble: str = "") -> Screen:
 
 
 def submitted_screen(
-    view: ResponseView, lang: str, city: str | None, preamble: str = "", *, tz: ZoneInfo
+    view: ResponseView,
+    lang: str,
+    city: str | None,
+    preamble: str = "",
+    *,
+    tz: ZoneInfo,
+    just_sent: bool = True,
 ) -> Screen:
+    """The answers as submitted, with the Change button. `just_sent`: the reader has just
+    pressed Submit and is thanked; otherwise (opening it again, or a colleague who did not
+    submit) it only says until when they can be changed."""
     lines = [preamble, ""] if preamble else []
     closes = local_time(view.closes_at, tz, lang)
-    if city:
+    if not just_sent:
+        thanks = _("They can be changed until %(closes)s.", lang, closes=closes)
+    elif city:
         thanks = _(
             "Thank you! The answers of %(city)s are submitted. You can change them until "
             "%(closes)s.",
@@ -210,12 +240,18 @@ def submitted_screen(
 
 
 def current_screen(
-    view: ResponseView, lang: str, city: str | None, preamble: str = "", *, tz: ZoneInfo
+    view: ResponseView,
+    lang: str,
+    city: str | None,
+    preamble: str = "",
+    *,
+    tz: ZoneInfo,
+    just_sent: bool = True,
 ) -> Screen:
-    """Where the response stands: a question, the review, or the thanks after submitting;
-    times in the reader's zone `tz`."""
+    """Where the response stands: a question, the review, or the answers as submitted (with
+    thanks when `just_sent`); times in the reader's zone `tz`."""
     if view.submitted:
-        return submitted_screen(view, lang, city, preamble, tz=tz)
+        return submitted_screen(view, lang, city, preamble, tz=tz, just_sent=just_sent)
     if view.current is None:
         return review_screen(view, lang, preamble)
     return question_screen(view, lang, preamble)
@@ -256,6 +292,15 @@ def welcome(
             )
         lines.append(count)
         return "\n".join(lines)
+    if view.submitted:  # the screen below lists the answers once, with who sent them
+        if is_me or not city:
+            return _("Your answers are submitted.", lang)
+        return _(
+            "%(name)s has already submitted the answers of %(city)s.",
+            lang,
+            name=html.escape(last_by or "?"),
+            city=html.escape(city),
+        )
     if is_me or not city:
         return _("Welcome back! You continue where you left off.", lang)
     lines = [

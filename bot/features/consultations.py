@@ -12,6 +12,7 @@ notice and the current screen is shown again.
 from __future__ import annotations
 
 import contextlib
+import html
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
 from bot.engagement.consultations import answering, response_access
-from bot.engagement.consultations.errors import AnswerError, InvalidAnswer, Refusal, ResponseRefused
+from bot.engagement.consultations.errors import InvalidAnswer, Refusal, ResponseRefused
 from bot.engagement.consultations.messages import explain_answer, explain_refusal
 from bot.engagement.consultations.response_access import ResponseView
 from bot.engagement.consultations.schema import QuestionType
@@ -77,7 +78,7 @@ async def opening_screen(
         is_me=response.person_id == person.id,
         tz=tz,
     )
-    return screens.current_screen(view, lang, city, preamble, tz=tz)
+    return screens.current_screen(view, lang, city, preamble, tz=tz, just_sent=False)
 
 
 def _is_current(view: ResponseView, data: Step) -> bool:
@@ -193,6 +194,9 @@ def build_router() -> Router:
         text, markup = await opening_screen(session, person, callback_data.c, lang, config.timezone)
         if markup is None:  # refused: closed, not open yet, not addressed to this person
             await query.answer(text, show_alert=True)
+            closed = explain_refusal(Refusal.closed, lang)
+            if text == closed and isinstance(query.message, Message):
+                await _mark_closed(query.message, closed)
             return
         await query.answer()
         if isinstance(query.message, Message):
@@ -281,10 +285,7 @@ def build_router() -> Router:
             )
         except InvalidAnswer as error:
             await session.rollback()
-            text = explain_answer(error, lang)
-            if error.code == AnswerError.too_long:
-                text += " " + _("Please send a shorter answer.", lang)
-            await message.answer(text)
+            await message.answer(screens.refused_answer(question, error, lang))
             return
         tz = await zone_of(session, person.id, config.timezone)
         await _send(message, screens.current_screen(moved, lang, city_name, tz=tz))
@@ -296,10 +297,22 @@ async def _refuse(
     query: CallbackQuery, message: Message | None, refused: ResponseRefused, lang: str
 ) -> None:
     """A closed (or otherwise refused) consultation: say why, and take the dead buttons away."""
-    await query.answer(explain_refusal(refused.reason, lang), show_alert=True)
-    if message is not None and refused.reason in (Refusal.closed, Refusal.not_eligible):
+    explanation = explain_refusal(refused.reason, lang)
+    await query.answer(explanation, show_alert=True)
+    if message is not None and refused.reason == Refusal.closed:
+        await _mark_closed(message, explanation)
+    elif message is not None and refused.reason == Refusal.not_eligible:
         with contextlib.suppress(TelegramBadRequest):
             await message.edit_reply_markup(reply_markup=None)
+
+
+async def _mark_closed(message: Message, explanation: str) -> None:
+    """An old message of a closed consultation ("you can change them until …", a button):
+    it now ends with why nothing can be changed, and loses its buttons."""
+    with contextlib.suppress(TelegramBadRequest):
+        await message.edit_text(
+            f"{message.html_text}\n\n<b>{html.escape(explanation)}</b>", reply_markup=None
+        )
 
 
 async def _stale(

@@ -95,13 +95,15 @@ def build_dispatcher(
     *,
     routers: Sequence[Router] = (),
     flood_guard: FloodGuard | None = None,
+    tap_guard: FloodGuard | None = None,
 ) -> Dispatcher:
     """A Dispatcher with our middlewares and routers; `routers` go before the fallback."""
     storage, isolation = fsm_storage(config.redis_url)
     i18n = build_i18n(config.default_language)
     dp = Dispatcher(storage=storage, events_isolation=isolation, config=config, i18n=i18n)
     guard = flood_guard or FloodGuard(config.flood_burst, config.flood_interval)
-    dp.update.outer_middleware(FloodMiddleware(guard, i18n, config.default_language))
+    taps = tap_guard or FloodGuard(config.tap_burst, config.tap_interval)
+    dp.update.outer_middleware(FloodMiddleware(guard, i18n, config.default_language, taps))
     dp.update.outer_middleware(DbSessionMiddleware(sessions))
     dp.update.outer_middleware(PersonMiddleware())
     dp.update.outer_middleware(LanguageMiddleware(i18n))

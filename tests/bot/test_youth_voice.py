@@ -264,6 +264,7 @@ async def test_a_fourth_idea_in_a_day_is_refused(harness: Harness) -> None:
     refused = (await harness.say(ana, "/youth")).text or ""
     assert "You have already sent 3 ideas today" in refused
     assert "after " in refused
+    assert "UTC" not in refused and "Spain (Madrid) Time" in refused  # the secretariat's clock
     assert len(await submissions(harness)) == 3
 
 

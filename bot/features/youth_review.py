@@ -297,7 +297,7 @@ def build_router() -> Router:
         reason = (message.text or "").strip()
         if rules.check_text(reason, MAX_REASON) is not None:
             await message.answer(
-                _("Please write the reason in at most %(max)s characters.", max=MAX_REASON)
+                __("Please write the reason in at most %(max)s characters.", max=MAX_REASON)
             )
             return
         data = await state.get_data()

@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.engagement.cafes.calendar import local_time
 from bot.engagement.cafes.messages import language_name
 from bot.engagement.consultations.response_access import definition_of
 from bot.engagement.consultations.schema import Definition, QuestionType, localized
 from bot.identity import BotUsername
 from bot.invites import invite_link
+from bot.reader_time import local_time
 from newsletter.archive import CONFIG, SESSIONS, render_page, visitor_language
 from newsletter.candidates import PUBLIC_CAFE_AUDIENCES
 from storage.base import utcnow

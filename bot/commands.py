@@ -19,6 +19,10 @@ def menu(i18n: I18n, locale: str) -> list[BotCommand]:
         BotCommand(
             command="language", description=i18n.gettext("Change the language", locale=locale)
         ),
+        BotCommand(
+            command="timezone",
+            description=i18n.gettext("Times in your timezone", locale=locale),
+        ),
         BotCommand(command="forget", description=i18n.gettext("Erase your data", locale=locale)),
     ]
 

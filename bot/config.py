@@ -41,6 +41,10 @@ class BotConfig:
     # per-user flood control: a burst of `flood_burst` updates, then one per `flood_interval` s
     flood_burst: int = 8
     flood_interval: float = 1.0
+    # button taps are cheap and answered at once: someone tapping through a multi-choice
+    # question (two taps a second) is not a flood; a script is (more than 5 a second)
+    tap_burst: int = 30
+    tap_interval: float = 0.2
 
     @classmethod
     def from_settings(cls, settings: BotSettings) -> BotConfig:

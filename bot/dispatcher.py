@@ -30,6 +30,7 @@ from bot.features import (
     polls,
     staff,
     start,
+    timezone,
     youth,
     youth_review,
 )
@@ -56,6 +57,7 @@ def feature_routers() -> list[Router]:
         cafes.build_router(),  # before start too: /start f<id>
         start.build_router(),
         language.build_router(),
+        timezone.build_router(),
         help.build_router(),
         forget.build_router(),
         staff.build_router(),
@@ -93,13 +95,15 @@ def build_dispatcher(
     *,
     routers: Sequence[Router] = (),
     flood_guard: FloodGuard | None = None,
+    tap_guard: FloodGuard | None = None,
 ) -> Dispatcher:
     """A Dispatcher with our middlewares and routers; `routers` go before the fallback."""
     storage, isolation = fsm_storage(config.redis_url)
     i18n = build_i18n(config.default_language)
     dp = Dispatcher(storage=storage, events_isolation=isolation, config=config, i18n=i18n)
     guard = flood_guard or FloodGuard(config.flood_burst, config.flood_interval)
-    dp.update.outer_middleware(FloodMiddleware(guard, i18n, config.default_language))
+    taps = tap_guard or FloodGuard(config.tap_burst, config.tap_interval)
+    dp.update.outer_middleware(FloodMiddleware(guard, i18n, config.default_language, taps))
     dp.update.outer_middleware(DbSessionMiddleware(sessions))
     dp.update.outer_middleware(PersonMiddleware())
     dp.update.outer_middleware(LanguageMiddleware(i18n))

@@ -40,10 +40,15 @@ async def tell_user(bot: Bot, update: Update, text: str, *, alert: bool = False)
 
 
 class FloodMiddleware(BaseMiddleware):
-    """Drop a user's flood of updates; the first dropped one gets a polite warning."""
+    """Drop a user's flood of updates; the first dropped one gets a polite warning. Button
+    taps have their own, wider, allowance (`taps`), and every dropped tap is still answered
+    (Telegram shows a spinner until it is)."""
 
-    def __init__(self, guard: FloodGuard, i18n: I18n, default_language: str) -> None:
+    def __init__(
+        self, guard: FloodGuard, i18n: I18n, default_language: str, taps: FloodGuard | None = None
+    ) -> None:
         self.guard = guard
+        self.taps = taps or guard
         self.i18n = i18n
         self.default_language = default_language
 
@@ -51,7 +56,8 @@ class FloodMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         if user is None or not isinstance(event, Update):
             return await handler(event, data)
-        verdict = self.guard.check(user.id)
+        guard = self.taps if event.callback_query is not None else self.guard
+        verdict = guard.check(user.id)
         if verdict is Verdict.allow:
             return await handler(event, data)
         if verdict is Verdict.warn:

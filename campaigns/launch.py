@@ -233,13 +233,18 @@ async def launch_step(
             session,
             consultation.id,
             default_language=config.default_language,
+            default_timezone=config.timezone,
             created_by=actor,
             now=now,
         )
-        invite = await session.scalar(
-            select(Broadcast.id).where(Broadcast.key == f"consultation:{consultation.id}:invite")
-        )
-        broadcast_ids += [invite] if invite is not None else []
+        invite_key = f"consultation:{consultation.id}:invite"
+        broadcast_ids += (
+            await session.scalars(  # one invitation per reader timezone: `…:invite@<zone>`
+                select(Broadcast.id)
+                .where((Broadcast.key == invite_key) | Broadcast.key.startswith(invite_key + "@"))
+                .order_by(Broadcast.id)
+            )
+        ).all()
     texts = await step_texts(session, campaign, spec.key, _languages(audience), config)
     email_languages = sorted(audience.email_languages())
     edition_ids, outcome.emails = await _send_email(

@@ -14,6 +14,7 @@ from app.settings import Settings
 from bot.engagement.cafes import jobs, report, service
 from bot.engagement.cafes.definition import CafeDefinitionError
 from bot.engagement.cafes.schema import load_cafe
+from bot.reader_time import staff_time
 from storage import consultation_queries as q
 from storage.base import utcnow
 from storage.engine import SessionFactory
@@ -152,6 +153,8 @@ def list_(as_json: JSON = False) -> None:
         return
     keys = ["id", "slug", "starts_at", "capacity", "registered"]
     columns = [_("id"), _("slug"), _("starts at"), _("capacity"), _("registered")]
+    for row in rows:  # staff read the secretariat's time, named; JSON keeps UTC
+        row["starts_at"] = staff_time(datetime.fromisoformat(str(row["starts_at"])), settings.zone)
     print_table(_("Cafés"), columns, [[r[k] for k in keys] for r in rows])
 
 
@@ -184,7 +187,7 @@ def report_(
 
 
 def _print(found: report.CafeReport, settings: Settings) -> None:
-    start = found.starts_at.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M %Z")
+    start = staff_time(found.starts_at, settings.zone)
     print_table(
         f"{found.title} (#{found.id}, {found.slug}), {start}",
         [

@@ -66,6 +66,7 @@ def _set_status(consultation_id: int, status: ConsultationStatus) -> None:
                     session,
                     consultation_id,
                     default_language=settings.default_language,
+                    default_timezone=settings.timezone,
                     created_by="cli",
                 )
             return consultation.slug, invited

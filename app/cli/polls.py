@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from app.cli.i18n import N_, _, ngettext
 from bot.engagement.polls import service
 from bot.engagement.polls.errors import PollDefinitionError
 from bot.engagement.polls.results import PollResults
+from bot.reader_time import staff_time
 from storage import poll_queries as q
 from storage.engine import SessionFactory
 from storage.errors import NotFound
@@ -101,7 +103,8 @@ def list_(as_json: JSON = False) -> None:
     table = Table(title=_("Polls"))
     for column in (_("id"), _("slug"), _("status"), _("audience"), _("anonymous"), _("closes at")):
         table.add_column(column)
-    for row in rows:
+    for row in rows:  # staff read the secretariat's time, named; JSON keeps UTC
+        row["closes_at"] = staff_time(datetime.fromisoformat(str(row["closes_at"])), settings.zone)
         table.add_row(*(str(v) for v in row.values()))
     console.print(table)
 

@@ -48,6 +48,66 @@ STATE_NAMES = {
 }
 
 
+KIND_NAMES = {
+    "text": __("Message"),
+    "photo": __("Photo"),
+    "document": __("Document"),
+    "poll": __("Poll"),
+}
+AUDIENCE_NAMES = {
+    "everyone": __("everyone"),
+    "staff": __("the secretariat's staff"),
+    "city_representatives": __("city representatives"),
+    "youth": __("young people"),
+    "chats": __("chosen chats"),
+}
+CAFE_NOTICES = {
+    "invite": __("the invitation to virtual café #%(id)s"),
+    "day_before": __("the reminder of virtual café #%(id)s, the day before"),
+    "hour_before": __("the reminder of virtual café #%(id)s, one hour before, with the link"),
+    "check_in": __("the check-in of virtual café #%(id)s"),
+    "evaluation": __("the evaluation of virtual café #%(id)s"),
+}
+
+
+def what_it_is(kind: str, audience: str, lang: str) -> str:
+    """A broadcast in words ("Poll #1 for city representatives"), from the internal audience
+    names the features give their broadcasts (`poll:1:city_representatives`, `cafe:1:invite`,
+    `consultation:3`, `campaign:2026:d-45`)."""
+    kind_name = _(KIND_NAMES[kind], lang) if kind in KIND_NAMES else kind
+    parts = audience.split(":")
+    if audience in AUDIENCE_NAMES:
+        return _(
+            "%(kind)s to %(whom)s", lang, kind=kind_name, whom=_(AUDIENCE_NAMES[audience], lang)
+        )
+    if parts[0] == "poll" and len(parts) == 3:
+        whom = _(AUDIENCE_NAMES[parts[2]], lang) if parts[2] in AUDIENCE_NAMES else parts[2]
+        return _("Poll #%(id)s for %(whom)s", lang, id=parts[1], whom=whom)
+    if parts[0] == "consultation" and len(parts) >= 2:
+        return _(
+            "%(kind)s: invitation or reminder of consultation #%(id)s",
+            lang,
+            kind=kind_name,
+            id=parts[1],
+        )
+    if parts[0] == "cafe" and len(parts) == 3 and parts[2] in CAFE_NOTICES:
+        return _(
+            "%(kind)s: %(what)s",
+            lang,
+            kind=kind_name,
+            what=_(CAFE_NOTICES[parts[2]], lang, id=parts[1]),
+        )
+    if parts[0] == "campaign" and len(parts) == 3:
+        return _(
+            "%(kind)s of the International Day campaign %(year)s, step %(step)s",
+            lang,
+            kind=kind_name,
+            year=parts[1],
+            step=parts[2].upper(),
+        )
+    return _("%(kind)s to %(whom)s", lang, kind=kind_name, whom=html.escape(audience or "-"))
+
+
 def _state(name: str, lang: str) -> str:
     return _(STATE_NAMES[name], lang) if name in STATE_NAMES else name
 
@@ -63,12 +123,10 @@ def summary_text(found: BroadcastSummary, lang: str) -> str:
         f"{_state(state, lang)} {count}" for state, count in sorted(found.counts.items()) if count
     )
     return _(
-        "#%(id)s %(kind)s for %(audience)s: <b>%(status)s</b>, %(handled)s of %(total)s handled"
-        "\n%(states)s",
+        "#%(id)s %(what)s: <b>%(status)s</b>, %(handled)s of %(total)s handled\n%(states)s",
         lang,
         id=found.id,
-        kind=found.kind,
-        audience=html.escape(found.audience or found.created_by or "-"),
+        what=what_it_is(found.kind, found.audience, lang),
         status=_state(found.status, lang),
         handled=found.handled,
         total=found.total,

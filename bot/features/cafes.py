@@ -29,8 +29,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
 from bot.engagement.cafes import messages, service
-from bot.engagement.cafes.calendar import CalendarEvent, calendar_file, zone
+from bot.engagement.cafes.calendar import CalendarEvent, calendar_file
 from bot.engagement.cafes.service import CafeOver, CheckIn
+from bot.reader_time import zone_of
 from storage.base import utcnow
 from storage.cafes import Cafe, SeatState
 from storage.errors import NotFound
@@ -81,7 +82,7 @@ async def send_promotion(
     if person is None or person.telegram_id is None:
         return
     lang = person.language or config.default_language
-    text = messages.promoted(cafe, lang, zone(person.timezone, config.timezone))
+    text = messages.promoted(cafe, lang, await zone_of(session, person.id, config.timezone))
     try:
         await bot.send_document(
             person.telegram_id,
@@ -117,7 +118,9 @@ def build_router() -> Router:
         elif not await service.in_audience(session, cafe, person.id):
             await message.answer(messages.not_for_you(cafe, lang))
         else:
-            text = messages.invitation(cafe, lang, zone(person.timezone, config.timezone))
+            text = messages.invitation(
+                cafe, lang, await zone_of(session, person.id, config.timezone)
+            )
             await message.answer(text, reply_markup=action_button(messages.JOIN, cafe.id, lang))
 
     @router.callback_query(CafeAction.filter())
@@ -172,7 +175,7 @@ async def _join(
     await query.answer()
     if message is None:
         return
-    zone_info = zone(person.timezone, config.timezone)
+    zone_info = await zone_of(session, person.id, config.timezone)
     if change.after == SeatState.registered:
         await message.answer_document(
             calendar_for(cafe, lang, config, now),

@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
 from bot.engagement.cafes import jobs, messages, report, service
-from bot.engagement.cafes.calendar import local_time, zone
 from bot.engagement.cafes.definition import CafeDefinitionError
 from bot.engagement.cafes.schema import load_cafe
 from bot.filters import IsStaff
+from bot.reader_time import local_time, zone
 from bot.staff_files import refuse_file, yaml_document
 from bot.staff_only import refuse_buttons_to_non_staff
 from storage import consultation_queries as q

@@ -32,6 +32,7 @@ from campaigns.config import CampaignConfig
 from campaigns.errors import CampaignError
 from campaigns.plan import DryRun, PlanLine, dry_run, plan
 from campaigns.report import CampaignReport, chart_png
+from storage.base import utcnow
 from storage.campaigns import Campaign
 
 catalog = FeatureCatalog("campaign_staff")
@@ -71,7 +72,13 @@ def status_label(status: str, lang: str) -> str:
     return labels.get(status, status)
 
 
-def plan_text(campaign: Campaign, lines: list[PlanLine], lang: str) -> str:
+def is_overdue(line: PlanLine, now: datetime) -> bool:
+    """A step whose time has passed without being launched (the scheduler was down): it is
+    shown as past, and nobody would get it any more."""
+    return line.status in ("planned", "paused") and line.due_at <= now
+
+
+def plan_text(campaign: Campaign, lines: list[PlanLine], lang: str, now: datetime) -> str:
     head = _(
         "<b>International Day %(year)s</b> (%(status)s)",
         lang,
@@ -87,7 +94,11 @@ def plan_text(campaign: Campaign, lines: list[PlanLine], lang: str) -> str:
                 lang,
                 step=line.key.upper(),
                 when=line.local,
-                status=status_label(line.status, lang),
+                status=(
+                    _("past, not launched", lang)
+                    if is_overdue(line, now)
+                    else status_label(line.status, lang)
+                ),
                 audience=audience_label(line.chat_audience, lang),
                 emails=line.emails,
                 chats=line.chats,
@@ -96,7 +107,9 @@ def plan_text(campaign: Campaign, lines: list[PlanLine], lang: str) -> str:
     return "\n".join(out)
 
 
-def plan_keyboard(year: int, lines: list[PlanLine], lang: str) -> InlineKeyboardMarkup:
+def plan_keyboard(
+    year: int, lines: list[PlanLine], lang: str, now: datetime
+) -> InlineKeyboardMarkup:
     rows = [
         [
             InlineKeyboardButton(
@@ -105,7 +118,7 @@ def plan_keyboard(year: int, lines: list[PlanLine], lang: str) -> InlineKeyboard
             )
         ]
         for line in lines
-        if line.status in ("planned", "paused")
+        if line.status in ("planned", "paused") and not is_overdue(line, now)
     ]
     report = CampaignAction(y=year, a="report").pack()
     rows.append([InlineKeyboardButton(text=_("Report", lang), callback_data=report)])
@@ -181,8 +194,10 @@ def build_router() -> Router:
             )
             return
         lines = await plan(session, campaign, _config(config))
+        now = utcnow()
         await message.answer(
-            plan_text(campaign, lines, lang), reply_markup=plan_keyboard(year, lines, lang)
+            plan_text(campaign, lines, lang, now),
+            reply_markup=plan_keyboard(year, lines, lang, now),
         )
 
     @router.callback_query(CampaignAction.filter(F.a == "dry"), IsStaff())

@@ -11,16 +11,19 @@ import html
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.engagement.consultations import flow
-from bot.engagement.consultations.invitations import OPEN_PREFIX, closing_time
-from bot.engagement.consultations.messages import SKIPPED, translate
+from bot.engagement.consultations.errors import AnswerError, InvalidAnswer
+from bot.engagement.consultations.invitations import OPEN_PREFIX
+from bot.engagement.consultations.messages import SKIPPED, explain_answer, range_words, translate
 from bot.engagement.consultations.response_access import ResponseView
 from bot.engagement.consultations.schema import Question, QuestionType, localized
 from bot.i18n import FeatureCatalog
+from bot.reader_time import local_time
 
 catalog = FeatureCatalog("consultations")
 _ = catalog.text
@@ -85,16 +88,41 @@ def _hint(question: Question, lang: str) -> str:
     return _("Type a number.", lang)
 
 
+SHORT_QUESTION = 80  # characters of a question repeated above a refusal
+
+
+def refused_answer(question: Question, error: InvalidAnswer, lang: str) -> str:
+    """Why a typed answer was refused, under the question's short form, saying what this
+    question expects (a number: its range; never an example it would refuse)."""
+    text = localized(question.text, lang)
+    if len(text) > SHORT_QUESTION:
+        text = text[: SHORT_QUESTION - 1].rstrip() + "…"
+    if question.type == QuestionType.number and error.code == AnswerError.not_a_number:
+        reason = _hint(question, lang)
+    else:
+        reason = explain_answer(error, lang)
+        if error.code == AnswerError.too_long:
+            reason += " " + _("Please send a shorter answer.", lang)
+    return f"<i>{html.escape(text)}</i>\n{html.escape(reason)}"
+
+
 def _limits(question: Question) -> dict[str, Any]:
     def plain(x: float | None) -> Any:
         return int(x) if x is not None and float(x).is_integer() else x
 
-    return {"min": plain(question.min), "max": plain(question.max)}
+    low, high = plain(question.min), plain(question.max)
+    return {"min": low, "max": high, **range_words(low, high)}
 
 
 def _header(view: ResponseView, lang: str) -> str:
     title = html.escape(localized(view.definition.title, lang))
-    where = f" · {view.progress}" if view.progress else ""
+    where = ""
+    if (progress := view.progress) is not None:
+        where = " · " + (
+            str(progress)
+            if progress.exact
+            else _("%(n)s of up to %(total)s", lang, n=progress.position, total=progress.total)
+        )
     return f"<b>{title}</b>{where}"
 
 
@@ -176,10 +204,23 @@ def review_screen(view: ResponseView, lang: str, preamble: str = "") -> Screen:
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def submitted_screen(view: ResponseView, lang: str, city: str | None, preamble: str = "") -> Screen:
+def submitted_screen(
+    view: ResponseView,
+    lang: str,
+    city: str | None,
+    preamble: str = "",
+    *,
+    tz: ZoneInfo,
+    just_sent: bool = True,
+) -> Screen:
+    """The answers as submitted, with the Change button. `just_sent`: the reader has just
+    pressed Submit and is thanked; otherwise (opening it again, or a colleague who did not
+    submit) it only says until when they can be changed."""
     lines = [preamble, ""] if preamble else []
-    closes = closing_time(view.closes_at)
-    if city:
+    closes = local_time(view.closes_at, tz, lang)
+    if not just_sent:
+        thanks = _("They can be changed until %(closes)s.", lang, closes=closes)
+    elif city:
         thanks = _(
             "Thank you! The answers of %(city)s are submitted. You can change them until "
             "%(closes)s.",
@@ -198,17 +239,32 @@ def submitted_screen(view: ResponseView, lang: str, city: str | None, preamble: 
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
-def current_screen(view: ResponseView, lang: str, city: str | None, preamble: str = "") -> Screen:
-    """Where the response stands: a question, the review, or the thanks after submitting."""
+def current_screen(
+    view: ResponseView,
+    lang: str,
+    city: str | None,
+    preamble: str = "",
+    *,
+    tz: ZoneInfo,
+    just_sent: bool = True,
+) -> Screen:
+    """Where the response stands: a question, the review, or the answers as submitted (with
+    thanks when `just_sent`); times in the reader's zone `tz`."""
     if view.submitted:
-        return submitted_screen(view, lang, city, preamble)
+        return submitted_screen(view, lang, city, preamble, tz=tz, just_sent=just_sent)
     if view.current is None:
         return review_screen(view, lang, preamble)
     return question_screen(view, lang, preamble)
 
 
 def welcome(
-    view: ResponseView, lang: str, *, city: str | None, last_by: str | None, is_me: bool
+    view: ResponseView,
+    lang: str,
+    *,
+    city: str | None,
+    last_by: str | None,
+    is_me: bool,
+    tz: ZoneInfo,
 ) -> str:
     """The lines above the first screen when a person opens the consultation."""
     definition = view.definition
@@ -216,16 +272,35 @@ def welcome(
         lines = []
         if definition.intro:
             lines.append(html.escape(localized(definition.intro, lang)))
-        lines.append(
-            _(
+        most = flow.most_questions(definition, view.answers)
+        closes = local_time(view.closes_at, tz, lang)
+        if most > len(flow.visible_questions(definition, view.answers)):
+            count = _(
+                "Up to %(n)s questions, depending on your answers; you can stop at any time and "
+                "continue later where you left off. Open until %(closes)s.",
+                lang,
+                n=most,
+                closes=closes,
+            )
+        else:
+            count = _(
                 "%(n)s questions; you can stop at any time and continue later where you left "
                 "off. Open until %(closes)s.",
                 lang,
-                n=len(flow.visible_questions(definition, view.answers)),
-                closes=closing_time(view.closes_at),
+                n=most,
+                closes=closes,
             )
-        )
+        lines.append(count)
         return "\n".join(lines)
+    if view.submitted:  # the screen below lists the answers once, with who sent them
+        if is_me or not city:
+            return _("Your answers are submitted.", lang)
+        return _(
+            "%(name)s has already submitted the answers of %(city)s.",
+            lang,
+            name=html.escape(last_by or "?"),
+            city=html.escape(city),
+        )
     if is_me or not city:
         return _("Welcome back! You continue where you left off.", lang)
     lines = [

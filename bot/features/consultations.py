@@ -12,7 +12,9 @@ notice and the current screen is shown again.
 from __future__ import annotations
 
 import contextlib
+import html
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -23,13 +25,15 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import BotConfig
 from bot.engagement.consultations import answering, response_access
-from bot.engagement.consultations.errors import AnswerError, InvalidAnswer, Refusal, ResponseRefused
+from bot.engagement.consultations.errors import InvalidAnswer, Refusal, ResponseRefused
 from bot.engagement.consultations.messages import explain_answer, explain_refusal
 from bot.engagement.consultations.response_access import ResponseView
 from bot.engagement.consultations.schema import QuestionType
 from bot.features import consultation_screens as screens
 from bot.features.consultation_screens import Act, OpenConsultation, Step
+from bot.reader_time import zone_of
 from storage import consultation_queries as q
 from storage.base import utcnow
 from storage.errors import NotFound
@@ -51,7 +55,7 @@ async def _city_name(session: AsyncSession, view: ResponseView) -> str | None:
 
 
 async def opening_screen(
-    session: AsyncSession, person: Person, consultation_id: int, lang: str
+    session: AsyncSession, person: Person, consultation_id: int, lang: str, secretariat_zone: str
 ) -> screens.Screen:
     """The first screen when a person opens a consultation (invite button or deep link)."""
     try:
@@ -65,14 +69,16 @@ async def opening_screen(
     response = await q.get_response(session, view.response_id)
     last = await session.get(Person, response.person_id) if response.person_id else None
     city = await _city_name(session, view)
+    tz = await zone_of(session, person.id, secretariat_zone)
     preamble = screens.welcome(
         view,
         lang,
         city=city,
         last_by=last.display_name if last else None,
         is_me=response.person_id == person.id,
+        tz=tz,
     )
-    return screens.current_screen(view, lang, city, preamble)
+    return screens.current_screen(view, lang, city, preamble, tz=tz, just_sent=False)
 
 
 def _is_current(view: ResponseView, data: Step) -> bool:
@@ -162,11 +168,17 @@ def build_router() -> Router:
 
     @router.message(CommandStart(deep_link=True, magic=F.args.regexp(DEEP_LINK)))
     async def deep_link(
-        message: Message, command: CommandObject, session: AsyncSession, person: Person, i18n: I18n
+        message: Message,
+        command: CommandObject,
+        session: AsyncSession,
+        person: Person,
+        i18n: I18n,
+        config: BotConfig,
     ) -> None:
         consultation_id = int((command.args or "c0")[1:])
+        lang = i18n.current_locale
         await _send(
-            message, await opening_screen(session, person, consultation_id, i18n.current_locale)
+            message, await opening_screen(session, person, consultation_id, lang, config.timezone)
         )
 
     @router.callback_query(OpenConsultation.filter())
@@ -176,10 +188,15 @@ def build_router() -> Router:
         session: AsyncSession,
         person: Person,
         i18n: I18n,
+        config: BotConfig,
     ) -> None:
-        text, markup = await opening_screen(session, person, callback_data.c, i18n.current_locale)
+        lang = i18n.current_locale
+        text, markup = await opening_screen(session, person, callback_data.c, lang, config.timezone)
         if markup is None:  # refused: closed, not open yet, not addressed to this person
             await query.answer(text, show_alert=True)
+            closed = explain_refusal(Refusal.closed, lang)
+            if text == closed and isinstance(query.message, Message):
+                await _mark_closed(query.message, closed)
             return
         await query.answer()
         if isinstance(query.message, Message):
@@ -187,9 +204,15 @@ def build_router() -> Router:
 
     @router.callback_query(Step.filter())
     async def step(
-        query: CallbackQuery, callback_data: Step, session: AsyncSession, person: Person, i18n: I18n
+        query: CallbackQuery,
+        callback_data: Step,
+        session: AsyncSession,
+        person: Person,
+        i18n: I18n,
+        config: BotConfig,
     ) -> None:
         lang = i18n.current_locale
+        tz = await zone_of(session, person.id, config.timezone)
         message = query.message if isinstance(query.message, Message) else None
         try:
             view, target, city_name = await _open(session, callback_data.r, person, lang)
@@ -200,7 +223,7 @@ def build_router() -> Router:
             await _refuse(query, message, refused, lang)
             return
         if view.response_id != callback_data.r or not _is_current(view, callback_data):
-            await _stale(query, message, view, lang, city_name)
+            await _stale(query, message, view, lang, city_name, tz)
             return
         try:
             moved = await _perform(session, view, callback_data, person, target)
@@ -212,7 +235,7 @@ def build_router() -> Router:
             await _refuse(query, message, refused, lang)
             return
         if moved is None:
-            await _stale(query, message, view, lang, city_name)
+            await _stale(query, message, view, lang, city_name, tz)
             return
         await query.answer()
         if message is None:
@@ -224,10 +247,12 @@ def build_router() -> Router:
                     reply_markup=screens.question_screen(moved, lang)[1]
                 )
             return
-        await _replace(message, screens.current_screen(moved, lang, city_name))
+        await _replace(message, screens.current_screen(moved, lang, city_name, tz=tz))
 
     @router.message(F.chat.type == "private", F.text, ~F.text.startswith("/"), StateFilter(None))
-    async def typed(message: Message, session: AsyncSession, person: Person, i18n: I18n) -> None:
+    async def typed(
+        message: Message, session: AsyncSession, person: Person, i18n: I18n, config: BotConfig
+    ) -> None:
         lang = i18n.current_locale
         cities = [r.city_id for r in person.roles if r.city_id is not None]
         found = await q.responses_in_progress_for(
@@ -260,12 +285,10 @@ def build_router() -> Router:
             )
         except InvalidAnswer as error:
             await session.rollback()
-            text = explain_answer(error, lang)
-            if error.code == AnswerError.too_long:
-                text += " " + _("Please send a shorter answer.", lang)
-            await message.answer(text)
+            await message.answer(screens.refused_answer(question, error, lang))
             return
-        await _send(message, screens.current_screen(moved, lang, city_name))
+        tz = await zone_of(session, person.id, config.timezone)
+        await _send(message, screens.current_screen(moved, lang, city_name, tz=tz))
 
     return router
 
@@ -274,10 +297,22 @@ async def _refuse(
     query: CallbackQuery, message: Message | None, refused: ResponseRefused, lang: str
 ) -> None:
     """A closed (or otherwise refused) consultation: say why, and take the dead buttons away."""
-    await query.answer(explain_refusal(refused.reason, lang), show_alert=True)
-    if message is not None and refused.reason in (Refusal.closed, Refusal.not_eligible):
+    explanation = explain_refusal(refused.reason, lang)
+    await query.answer(explanation, show_alert=True)
+    if message is not None and refused.reason == Refusal.closed:
+        await _mark_closed(message, explanation)
+    elif message is not None and refused.reason == Refusal.not_eligible:
         with contextlib.suppress(TelegramBadRequest):
             await message.edit_reply_markup(reply_markup=None)
+
+
+async def _mark_closed(message: Message, explanation: str) -> None:
+    """An old message of a closed consultation ("you can change them until …", a button):
+    it now ends with why nothing can be changed, and loses its buttons."""
+    with contextlib.suppress(TelegramBadRequest):
+        await message.edit_text(
+            f"{message.html_text}\n\n<b>{html.escape(explanation)}</b>", reply_markup=None
+        )
 
 
 async def _stale(
@@ -286,6 +321,7 @@ async def _stale(
     view: ResponseView,
     lang: str,
     city: str | None,
+    tz: ZoneInfo,
 ) -> None:
     await query.answer(
         _("That button belongs to an earlier step. Here is where your answers are now.", lang)
@@ -293,4 +329,4 @@ async def _stale(
     if message is not None:
         with contextlib.suppress(TelegramBadRequest):
             await message.edit_reply_markup(reply_markup=None)
-        await _send(message, screens.current_screen(view, lang, city))
+        await _send(message, screens.current_screen(view, lang, city, tz=tz))

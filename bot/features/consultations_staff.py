@@ -231,6 +231,7 @@ def build_router() -> Router:
                 session,
                 callback_data.c,
                 default_language=config.default_language,
+                default_timezone=config.timezone,
                 created_by=f"person:{person.id}",
             )
             note = _("Open. Invitations queued: %(n)s.", lang, n=count)

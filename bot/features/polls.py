@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
@@ -35,6 +36,7 @@ from bot.engagement.polls.errors import PollDefinitionError
 from bot.engagement.polls.results import PollResults
 from bot.filters import IsStaff
 from bot.i18n import FeatureCatalog
+from bot.reader_time import staff_time
 from bot.staff_files import MESSAGE_LIMIT, refuse_file, yaml_document
 from bot.staff_only import refuse_buttons_to_non_staff
 from storage import poll_queries as q
@@ -52,7 +54,7 @@ class PollAction(CallbackData, prefix="pl"):
     p: int  # poll id
 
 
-def _line(poll: Poll, lang: str) -> str:
+def _line(poll: Poll, lang: str, tz: ZoneInfo) -> str:
     status = _("open", lang) if poll.status == PollStatus.open else _("closed", lang)
     return _(
         "#%(id)s <b>%(question)s</b> (%(slug)s): %(status)s, closes %(closes)s",
@@ -61,7 +63,7 @@ def _line(poll: Poll, lang: str) -> str:
         question=html.escape(localized(poll.question, lang)),
         slug=poll.slug,
         status=status,
-        closes=f"{poll.closes_at:%Y-%m-%d %H:%M} UTC",
+        closes=staff_time(poll.closes_at, tz),
     )
 
 
@@ -140,14 +142,18 @@ def build_router() -> Router:
                 id=created.id,
                 slug=created.slug,
                 n=created.recipients,
-                closes=f"{created.closes_at:%Y-%m-%d %H:%M} UTC",
+                closes=staff_time(created.closes_at, ZoneInfo(config.timezone)),
             ),
             reply_markup=_results_button(created.id, lang),
         )
 
     @router.message(Command(COMMAND), IsStaff())
     async def list_polls(
-        message: Message, command: CommandObject, session: AsyncSession, i18n: I18n
+        message: Message,
+        command: CommandObject,
+        session: AsyncSession,
+        i18n: I18n,
+        config: BotConfig,
     ) -> None:
         lang = i18n.current_locale
         polls = await q.latest_polls(session)
@@ -162,7 +168,10 @@ def build_router() -> Router:
             await message.answer(_("No poll yet.", lang) + "\n" + how)
             return
         for poll in polls:
-            await message.answer(_line(poll, lang), reply_markup=_results_button(poll.id, lang))
+            await message.answer(
+                _line(poll, lang, ZoneInfo(config.timezone)),
+                reply_markup=_results_button(poll.id, lang),
+            )
         await message.answer(how)
 
     @router.callback_query(PollAction.filter(), IsStaff())

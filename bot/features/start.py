@@ -115,6 +115,7 @@ def build_router() -> Router:
         session: AsyncSession,
         person: Person,
         state: FSMContext,
+        config: BotConfig,
     ) -> None:
         await query.answer()
         if not isinstance(query.message, Message):
@@ -127,7 +128,8 @@ def build_router() -> Router:
         grant_role(person, role)
         await session.commit()
         if role is Role.youth:  # age bracket, a guardian's agreement, how to sign
-            await begin_youth(query.message, session, person, state, query.from_user.first_name)
+            first = query.from_user.first_name
+            await begin_youth(query.message, session, person, state, first, config)
             return
         await query.message.answer(
             _("Thank you, that is all.") + "\n\n" + await help_for(session, person)

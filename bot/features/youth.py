@@ -5,7 +5,6 @@ photo or voice note, city, theme. Staff review it (bot.features.youth_review).""
 from __future__ import annotations
 
 import html
-from datetime import datetime
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
@@ -16,9 +15,11 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import youth_keyboards as kb
+from bot.config import BotConfig
 from bot.engagement.youth import rules, service
 from bot.engagement.youth.rules import MediaProblem, ProfileGap, TextProblem
 from bot.features.youth_review import notify_staff_of_submission
+from bot.reader_time import local_time, zone_of
 from bot.representatives import find_cities, grant_role
 from bot.youth_keyboards import YouthAge, YouthCity, YouthGuardian, YouthPublish, YouthSkipMedia
 from bot.youth_keyboards import YouthTheme as ThemeChoice
@@ -38,12 +39,13 @@ class IdeaFlow(StatesGroup):
     theme = State()
 
 
-def when_text(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
-
-
 async def begin(
-    message: Message, session: AsyncSession, person: Person, state: FSMContext, first_name: str
+    message: Message,
+    session: AsyncSession,
+    person: Person,
+    state: FSMContext,
+    first_name: str,
+    config: BotConfig,
 ) -> None:
     """Ask the next missing profile question, or start a new idea."""
     profile = await service.get_profile(session, person)
@@ -73,11 +75,11 @@ async def begin(
             reply_markup=kb.publish(rules.first_name_only(first_name)),
         )
     else:
-        await start_idea(message, session, person, state)
+        await start_idea(message, session, person, state, config)
 
 
 async def start_idea(
-    message: Message, session: AsyncSession, person: Person, state: FSMContext
+    message: Message, session: AsyncSession, person: Person, state: FSMContext, config: BotConfig
 ) -> None:
     now = utcnow()
     times = await service.submission_times(session, person, now)
@@ -89,7 +91,11 @@ async def start_idea(
                 "You have already sent %(count)s ideas today, the most for one day. "
                 "Thank you! You can send another one after %(when)s.",
                 count=rules.MAX_PER_DAY,
-                when=when_text(later),
+                when=local_time(
+                    later,
+                    await zone_of(session, person.id, config.timezone),
+                    person.language or config.default_language,
+                ),
             )
         )
         return
@@ -127,11 +133,15 @@ def build_router() -> Router:
 
     @router.message(Command("youth"))
     async def youth(
-        message: Message, session: AsyncSession, person: Person, state: FSMContext
+        message: Message,
+        session: AsyncSession,
+        person: Person,
+        state: FSMContext,
+        config: BotConfig,
     ) -> None:
         await state.clear()
         first = message.from_user.first_name if message.from_user else ""
-        await begin(message, session, person, state, first)
+        await begin(message, session, person, state, first, config)
 
     @router.callback_query(YouthAge.filter())
     async def age_chosen(
@@ -141,6 +151,7 @@ def build_router() -> Router:
         person: Person,
         state: FSMContext,
         i18n: I18n,
+        config: BotConfig,
     ) -> None:
         await query.answer()
         await service.set_age_bracket(session, person, AgeBracket(callback_data.bracket))
@@ -148,7 +159,7 @@ def build_router() -> Router:
         person.language = person.language or i18n.current_locale  # the staff's answer comes in it
         await session.commit()
         if isinstance(query.message, Message):
-            await begin(query.message, session, person, state, query.from_user.first_name)
+            await begin(query.message, session, person, state, query.from_user.first_name, config)
 
     @router.callback_query(YouthGuardian.filter())
     async def guardian_answered(
@@ -157,6 +168,7 @@ def build_router() -> Router:
         session: AsyncSession,
         person: Person,
         state: FSMContext,
+        config: BotConfig,
     ) -> None:
         await query.answer()
         profile = await service.get_profile(session, person)
@@ -172,7 +184,7 @@ def build_router() -> Router:
             return
         profile.guardian_consent_at = utcnow()
         await session.commit()
-        await begin(query.message, session, person, state, query.from_user.first_name)
+        await begin(query.message, session, person, state, query.from_user.first_name, config)
 
     @router.callback_query(YouthPublish.filter())
     async def publish_chosen(
@@ -181,6 +193,7 @@ def build_router() -> Router:
         session: AsyncSession,
         person: Person,
         state: FSMContext,
+        config: BotConfig,
     ) -> None:
         await query.answer()
         profile = await service.get_profile(session, person)
@@ -189,7 +202,7 @@ def build_router() -> Router:
         choice = PublishAs(callback_data.choice)
         service.set_publish_as(profile, choice, query.from_user.first_name)
         await session.commit()
-        await begin(query.message, session, person, state, query.from_user.first_name)
+        await begin(query.message, session, person, state, query.from_user.first_name, config)
 
     @router.message(IdeaFlow.title, F.text)
     async def title_typed(message: Message, state: FSMContext) -> None:

@@ -17,10 +17,12 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import youth_keyboards as kb
+from bot.engagement.cafes.messages import language_name
 from bot.engagement.youth import rules, service
 from bot.filters import IsStaff
 from bot.notices import reader_language, send_quietly
 from bot.representatives import staff_people
+from bot.staff_notices import catalog as staff_catalog
 from bot.youth_keyboards import YouthReview
 from storage.base import utcnow
 from storage.people import Person
@@ -34,6 +36,7 @@ from storage.youth import (
 
 log = logging.getLogger(__name__)
 _ = kb.catalog.text
+__ = staff_catalog.text  # what only staff read (the staff_notices domain), formal
 MAX_REASON = 500
 STATUS_OF = {
     "approve": SubmissionStatus.approved,
@@ -59,7 +62,7 @@ def summary(submission: YouthSubmission, profile: YouthProfile | None, lang: str
     facts = [
         _("Theme: %(theme)s", lang, theme=kb.theme_label(submission.theme, lang)),
         _("City: %(city)s", lang, city=html.escape(city)),
-        _("Language: %(language)s", lang, language=submission.language),
+        _("Language: %(language)s", lang, language=language_name(submission.language, lang)),
         _("Age: %(age)s", lang, age=age),
         _("Signed: %(name)s", lang, name=html.escape(signed) if signed else _("anonymous", lang)),
     ]
@@ -74,11 +77,17 @@ def summary(submission: YouthSubmission, profile: YouthProfile | None, lang: str
     )
 
 
-async def send_media(bot: Bot, chat_id: int, submission: YouthSubmission) -> None:
-    """The photo or voice note, by Telegram file_id (we never download it)."""
+async def send_media(bot: Bot, chat_id: int, submission: YouthSubmission, lang: str) -> None:
+    """The photo or voice note, by Telegram file_id (we never download it), captioned with
+    the idea it belongs to."""
     if not submission.media_file_id:
         return
-    caption = f"#{submission.id}"
+    caption = __(
+        "Youth idea #%(id)s: “%(title)s”",
+        lang,
+        id=submission.id,
+        title=html.escape(submission.title),
+    )
     try:
         if submission.media_kind is MediaKind.photo:
             await bot.send_photo(chat_id, submission.media_file_id, caption=caption)
@@ -91,7 +100,7 @@ async def send_media(bot: Bot, chat_id: int, submission: YouthSubmission) -> Non
 async def show_to_staff(
     bot: Bot, chat_id: int, submission: YouthSubmission, profile: YouthProfile | None, lang: str
 ) -> bool:
-    await send_media(bot, chat_id, submission)
+    await send_media(bot, chat_id, submission, lang)
     return await send_quietly(
         bot, chat_id, summary(submission, profile, lang), kb.review(submission.id, lang)
     )
@@ -243,7 +252,11 @@ def build_router() -> Router:
 
     @router.callback_query(YouthReview.filter(F.action.in_({"reject", "changes"})), IsStaff())
     async def ask_reason(
-        query: CallbackQuery, callback_data: YouthReview, session: AsyncSession, state: FSMContext
+        query: CallbackQuery,
+        callback_data: YouthReview,
+        session: AsyncSession,
+        state: FSMContext,
+        i18n: I18n,
     ) -> None:
         submission = await service.get_submission(session, callback_data.submission_id)
         if submission is None or submission.status is not SubmissionStatus.pending:
@@ -251,6 +264,8 @@ def build_router() -> Router:
             return
         await query.answer()
         message = query.message if isinstance(query.message, Message) else None
+        author = await session.get(Person, submission.person_id) if submission.person_id else None
+        reads = author.language if author and author.language else submission.language
         await state.set_state(ReviewFlow.reason)
         await state.update_data(
             submission_id=submission.id,
@@ -260,8 +275,14 @@ def build_router() -> Router:
             text=message.html_text if message and message.text else None,
         )
         if message is not None:
+            staff_lang = i18n.current_locale
             await message.answer(
-                _("Type the reason in one message; the young person will read it.")
+                __(
+                    "Type the reason in one message. The young person reads it in "
+                    "%(language)s: write it in %(language)s if you can.",
+                    staff_lang,
+                    language=language_name(reads, staff_lang),
+                )
             )
 
     @router.message(ReviewFlow.reason, F.text, IsStaff())
@@ -276,7 +297,7 @@ def build_router() -> Router:
         reason = (message.text or "").strip()
         if rules.check_text(reason, MAX_REASON) is not None:
             await message.answer(
-                _("Please write the reason in at most %(max)s characters.", max=MAX_REASON)
+                __("Please write the reason in at most %(max)s characters.", max=MAX_REASON)
             )
             return
         data = await state.get_data()

@@ -85,14 +85,20 @@ async def make_harness(
 ) -> AsyncIterator[HarnessFactory]:
     built: list[Dispatcher] = []
 
-    def factory(routers: Sequence[Router] = (), flood_guard: FloodGuard | None = None) -> Harness:
+    def factory(
+        routers: Sequence[Router] = (),
+        flood_guard: FloodGuard | None = None,
+        tap_guard: FloodGuard | None = None,
+    ) -> Harness:
         config = BotConfig(
             token=fake_telegram.token,
             api_url=fake_telegram.url,
             signing_key=SIGNING_KEY,
             flood_burst=1000,
         )
-        dp = build_dispatcher(config, sessions, routers=routers, flood_guard=flood_guard)
+        dp = build_dispatcher(
+            config, sessions, routers=routers, flood_guard=flood_guard, tap_guard=tap_guard
+        )
         built.append(dp)
         return Harness(fake_telegram, telegram_bot, dp, sessions, config)
 

@@ -4,6 +4,7 @@ one; everyone else is refused, command and button alike."""
 from __future__ import annotations
 
 from bot.broadcast import audience_recipients, enqueue_broadcast
+from bot.features.broadcast_staff import what_it_is
 from storage.broadcasts import BroadcastKind
 from storage.engine import SessionFactory
 from tests.bot.broadcast_support import add_people, states
@@ -36,7 +37,7 @@ async def test_staff_see_counts_and_cancel_a_broadcast_before_it_is_sent(
 
     listing = await harness.say(ines, "/broadcast")
     assert listing.text == (
-        f"#{broadcast_id} text para everyone: <b>en cola</b>, 0 de 3 procesados\nen cola 3"
+        f"#{broadcast_id} Mensaje para todo el mundo: <b>en cola</b>, 0 de 3 procesados\nen cola 3"
     )
     assert [b["text"] for b in listing.buttons] == ["Cancelar"]
     await harness.press(ines, listing, listing.buttons[0]["callback_data"])
@@ -50,7 +51,7 @@ async def test_staff_see_counts_and_cancel_a_broadcast_before_it_is_sent(
     assert again.buttons == [] and "cancelado 3" in (again.text or "")
     assert (await harness.say(ines, "/broadcast 999")).text == "No hay ninguna difusión 999."
     assert (await harness.say(ines, "/broadcast soon")).text == (
-        "Escribe /broadcast, o /broadcast seguido de un número."
+        "Escriba /broadcast, o /broadcast seguido de un número."
     )
 
 
@@ -69,3 +70,20 @@ async def test_the_cancel_button_is_refused_to_everyone_else(
     assert callback_answer(harness) == "Only the secretariat staff can do this."
     assert await states(sessions, broadcast_id) == {"queued": 3}
     assert await drain_outbox(harness) == 3
+
+
+def test_staff_read_what_each_broadcast_is_in_words() -> None:
+    assert what_it_is("poll", "poll:1:city_representatives", "en") == (
+        "Poll #1 for city representatives"
+    )
+    assert what_it_is("text", "cafe:1:invite", "pt") == (
+        "Mensagem: o convite para o café virtual n.º 1"
+    )
+    assert what_it_is("text", "consultation:3", "fr") == (
+        "Message : invitation ou rappel de la consultation n° 3"
+    )
+    assert what_it_is("text", "campaign:2026:d-45", "es") == (
+        "Mensaje de la campaña del Día Internacional 2026, paso D-45"
+    )
+    for audience in ("poll:1:city_representatives", "cafe:2:day_before", "consultation:3"):
+        assert audience not in what_it_is("text", audience, "ca")

@@ -90,7 +90,7 @@ async def test_staff_leaves_an_item_out_and_puts_it_back(harness: Harness) -> No
     card = await card_of(harness, ines)
     await harness.press(ines, card, button_data(card, "Noticias"))
     items = harness.fake.last_message(ines.id)
-    assert items.text == "Pulsa una noticia para quitarla (✕) o volver a ponerla (↺)."
+    assert items.text == "Pulse una noticia para quitarla (✕) o volver a ponerla (↺)."
     toggle = next(
         b["callback_data"] for b in items.buttons if b["callback_data"].endswith(f":{first}")
     )
@@ -123,8 +123,8 @@ async def test_a_draft_with_every_item_left_out_is_not_approved_and_says_why(
     card = await card_of(harness, ines)
     await harness.press(ines, card, button_data(card, "Aprobar y enviar"))
     assert callback_answer(harness) == (
-        "Este borrador ya no tiene ninguna noticia: vuelve a poner al menos una (Noticias) "
-        "y apruébalo."
+        "Este borrador ya no tiene ninguna noticia: vuelva a poner al menos una (Noticias) "
+        "y apruébelo."
     )
     assert (await edition(harness, draft.id)).status is EditionStatus.draft
 

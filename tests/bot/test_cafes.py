@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from app.cli.main import app as cli
 from bot.engagement.cafes import service
-from bot.engagement.cafes.calendar import CalendarEvent, calendar_file, local_time, zone
+from bot.engagement.cafes.calendar import CalendarEvent, calendar_file
 from bot.engagement.cafes.definition import CafeDefinitionError
 from bot.engagement.cafes.notices import action_data, due_kinds
 from bot.engagement.cafes.report import speaker_balance
@@ -24,6 +24,7 @@ from bot.engagement.cafes.schema import load_cafe
 from bot.engagement.cafes.service import CheckIn
 from bot.features.cafes import CafeAction
 from bot.features.cafes_staff import CafeStaff
+from bot.reader_time import local_time, zone
 from storage.cafes import Cafe, CafeSeat, NoticeKind, SeatState
 from storage.engine import SessionFactory
 from storage.people import Person

@@ -3,10 +3,14 @@ report with its chart; nobody else can."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
+from bot.features.campaign_staff import plan_keyboard, plan_text
 from campaigns import service
 from campaigns.config import CampaignConfig
+from campaigns.plan import plan
 from storage.broadcasts import Broadcast
 from tests.bot.conftest import Harness, button_data
 from tests.bot.consultation_support import callback_answer
@@ -86,3 +90,22 @@ async def test_a_year_without_campaign_is_said_plainly_and_others_are_refused(
     assert (await harness.say(ana, "/campaign")).text == (
         "Sorry, only the secretariat staff can use this command."
     )
+
+
+async def test_a_step_whose_time_has_passed_shows_as_past_with_no_dry_run(
+    harness: Harness,
+) -> None:
+    await campaign_and_staff(harness)
+    async with harness.sessions() as session:
+        campaign = await service.get_campaign(session, YEAR)
+        lines = await plan(session, campaign, CampaignConfig())
+        after_d45 = next(line.due_at for line in lines if line.key == "d-45") + timedelta(days=1)
+        text = plan_text(campaign, lines, "es", after_d45)
+        labels = [
+            b.text
+            for row in plan_keyboard(YEAR, lines, "es", after_d45).inline_keyboard
+            for b in row
+        ]
+    assert "<b>D-45</b>" in text and "· pasada, no lanzada" in text
+    assert "· prevista" in text  # D-30 and later are still ahead
+    assert "¿Quién recibe D-45?" not in labels and "¿Quién recibe D-30?" in labels

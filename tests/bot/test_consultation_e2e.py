@@ -86,7 +86,7 @@ async def test_three_cities_answer_in_three_languages_through_a_restart_and_a_se
     # Marta, on the metro: one tap opens it, three questions answered by buttons.
     await press_label(harness, marta, "Respondre")
     first = last_text(harness, marta)
-    assert "4 preguntes" in first and "<b>Declaració 2026</b> · 1/4" in first
+    assert "Fins a 5 preguntes" in first and "<b>Declaració 2026</b> · 1 de 5 com a màxim" in first
     assert "Prioritat principal?" in first
     question = fake.last_message(marta.id)
     await press_label(harness, marta, "Inclusió")
@@ -132,12 +132,13 @@ async def test_three_cities_answer_in_three_languages_through_a_restart_and_a_se
         # Bad input is answered clearly and nothing is lost.
         too_long = await harness.say(marta, "Perquè cap infant no es quedi enrere a cap barri")
         assert too_long.text == (
+            "<i>Per què la inclusió?</i>\n"
             "La vostra resposta té 48 caràcters; el límit és 40. Envieu una resposta més curta."
         )
         await harness.say(marta, "Perquè ningú no es quedi enrere")
         assert "Pressupost (k€)?" in last_text(harness, marta)
         not_a_number = await harness.say(marta, "molts diners")
-        assert not_a_number.text == "Envieu un nombre, per exemple 12 o 3,5."
+        assert not_a_number.text == "<i>Pressupost (k€)?</i>\nEscriviu un nombre de 0 a 1000."
         assert "Pressupost (k€)?" in fake.sent_messages(marta.id)[-2].text  # type: ignore[operator]
 
         # Jordi's screen is stale now: his Skip is answered and he sees where the city is.

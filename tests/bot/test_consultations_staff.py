@@ -142,7 +142,9 @@ async def test_cities_that_have_not_answered_are_reminded_once_in_the_last_three
         {"priority": "climate", "actions": ["parks"], "satisfaction": 3, "budget": 1},
     )
 
-    ctx = SimpleNamespace(settings=SimpleNamespace(default_language="en"), sessions=sessions)
+    ctx = SimpleNamespace(
+        settings=SimpleNamespace(default_language="en", timezone="Europe/Madrid"), sessions=sessions
+    )
     assert await send_consultation_reminders(ctx) == 1
     async with sessions() as session:
         assert await send_due_reminders(session) == 0  # a restart does not remind twice

@@ -48,7 +48,7 @@ async def test_representative_asks_and_staff_approves_with_a_button(harness: Har
     await harness.press(marta, asked, button_data(asked, "Català"))
     roles = harness.fake.last_message(marta.id)
     await harness.press(marta, roles, button_data(roles, "ciutat membre"))
-    assert "Quina ciutat representes?" in (harness.fake.last_message(marta.id).text or "")
+    assert "Quina ciutat representeu?" in (harness.fake.last_message(marta.id).text or "")
 
     nothing = await harness.say(marta, "Barcelonetta")
     assert "No he trobat cap ciutat" in (nothing.text or "")

@@ -68,7 +68,7 @@ async def test_a_flood_gets_one_polite_warning_and_the_rest_is_dropped(
     await harness.process()
     texts = harness.texts(ana)
     assert len(texts) == 4
-    assert texts[3].startswith("Envías mensajes más rápido de lo que puedo leerlos.")
+    assert texts[3].startswith("Envía mensajes más rápido de lo que puedo leerlos.")
     now[0] = 5.0
     assert "/help" in ((await harness.say(ana, "/help")).text or "")
 

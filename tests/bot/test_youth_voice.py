@@ -110,7 +110,9 @@ async def test_yuna_sends_an_idea_with_a_photo_it_is_approved_and_reaches_the_bu
     assert person is not None and person.has_role(Role.youth)
 
     # every staff member gets the photo and the idea, in their language, with three buttons
-    assert len(harness.fake.sent_photos(ines.id)) == 1
+    [photo] = harness.fake.sent_photos(ines.id)
+    assert (photo.caption or "").startswith("Idea joven n.º")  # not only "#2"
+    assert "Safe bike lanes to school" in (photo.caption or "")
     to_ines = harness.fake.last_message(ines.id)
     assert "Safe bike lanes to school" in (to_ines.text or "")
     assert "Changwon (KR)" in (to_ines.text or "") and "Firma: Yuna" in (to_ines.text or "")
@@ -159,7 +161,8 @@ async def test_a_rejected_idea_tells_its_author_why_in_their_language(harness: H
 
     to_ines = harness.fake.last_message(ines.id)
     await harness.press(ines, to_ines, button_data(to_ines, "Rechazar"))
-    assert "Escribe el motivo" in (harness.fake.last_message(ines.id).text or "")
+    prompt = harness.fake.last_message(ines.id).text or ""
+    assert "Escriba el motivo" in prompt and "lo leerá en francés" in prompt
     [idea] = await submissions(harness)
     assert idea.status is SubmissionStatus.pending  # nothing decided before the reason
     await harness.say(ines, "Ya existe un proyecto igual en Lyon.")
@@ -261,6 +264,7 @@ async def test_a_fourth_idea_in_a_day_is_refused(harness: Harness) -> None:
     refused = (await harness.say(ana, "/youth")).text or ""
     assert "You have already sent 3 ideas today" in refused
     assert "after " in refused
+    assert "UTC" not in refused and "Spain (Madrid) Time" in refused  # the secretariat's clock
     assert len(await submissions(harness)) == 3
 
 

@@ -1,37 +1,16 @@
-"""A café's time for a reader (their timezone, their language) and its `.ics` file (pure)."""
+"""A café's `.ics` file (pure); its time for a reader is bot.reader_time.local_time."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import format_date, format_time, get_timezone_location
 from icalendar import Calendar, Event
 
 from bot.broadcast.content import localized
 
 PRODID = "-//AIVE Comms//Virtual cafes//EN"
-
-
-def zone(name: str | None, fallback: str) -> ZoneInfo:
-    """The reader's timezone, else the secretariat's (`fallback`), else UTC."""
-    for candidate in (name, fallback):
-        if candidate:
-            try:
-                return ZoneInfo(candidate)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-    return ZoneInfo("UTC")
-
-
-def local_time(moment: datetime, tz: ZoneInfo, lang: str) -> str:
-    """E.g. `miércoles, 18 de noviembre de 2026, 13:00 (hora de Brasil (São Paulo))`."""
-    local = moment.astimezone(tz)
-    day = format_date(local, "full", locale=lang)
-    hour = format_time(local, "short", tzinfo=tz, locale=lang)
-    return f"{day}, {hour} ({get_timezone_location(tz, locale=lang)})"
 
 
 @dataclass(frozen=True)

@@ -79,11 +79,14 @@ async def send_due_notices(
             )
             sent.add(kind, n)
         if now >= cafe.ends_at and cafe.evaluation_id is not None:
-            sent.add(NoticeKind.evaluation, await _evaluate(session, cafe, now, default_language))
+            evaluated = await _evaluate(session, cafe, now, default_language, default_timezone)
+            sent.add(NoticeKind.evaluation, evaluated)
     return sent
 
 
-async def _evaluate(session: AsyncSession, cafe: Cafe, now: datetime, default_language: str) -> int:
+async def _evaluate(
+    session: AsyncSession, cafe: Cafe, now: datetime, default_language: str, default_timezone: str
+) -> int:
     """Open the evaluation and invite the attendees who have not had it."""
     evaluation = await session.get(Consultation, cafe.evaluation_id)
     if evaluation is None or now >= evaluation.closes_at:
@@ -102,6 +105,7 @@ async def _evaluate(session: AsyncSession, cafe: Cafe, now: datetime, default_la
         evaluation.id,
         fresh,
         default_language=default_language,
+        default_timezone=default_timezone,
         created_by=f"cafe:{cafe.id}",
         now=now,
     )

@@ -9,8 +9,8 @@ import html
 from zoneinfo import ZoneInfo
 
 from bot.broadcast.content import localized
-from bot.engagement.cafes.calendar import local_time
 from bot.i18n import LANGUAGE_NAMES, FeatureCatalog
+from bot.reader_time import local_time
 from storage.cafes import Cafe, NoticeKind
 
 catalog = FeatureCatalog("cafes")

@@ -22,7 +22,7 @@ from bot.broadcast.content import validate_payload
 from bot.broadcast.outbox import Recipient, add_recipients
 from bot.config import SUPPORTED_LANGUAGES
 from bot.engagement.cafes import messages
-from bot.engagement.cafes.calendar import zone
+from bot.reader_time import reader_zones, zone
 from storage.broadcasts import Broadcast, BroadcastKind
 from storage.cafes import Cafe, CafeNotice, NoticeKind
 from storage.people import Person
@@ -128,15 +128,16 @@ async def queue_notices(
     fresh = await claim_notices(session, cafe, kind, person_ids, now=now)
     rows = (
         await session.execute(
-            select(Person.id, Person.telegram_id, Person.language, Person.timezone).where(
+            select(Person.id, Person.telegram_id, Person.language).where(
                 Person.id.in_(fresh), Person.active.is_(True), Person.telegram_id.is_not(None)
             )
         )
     ).all()
+    zones = await reader_zones(session, [pid for pid, _chat, _lang in rows], default_timezone)
     groups: dict[str, list[Recipient]] = defaultdict(list)
-    for pid, chat, lang, tz in rows:
+    for pid, chat, lang in rows:
         assert chat is not None  # filtered above
-        name = zone(tz, default_timezone).key
+        name = zones[pid].key
         groups[name].append(Recipient(chat, pid, lang or default_language))
     for timezone, recipients in sorted(groups.items()):
         content = payload(cafe, kind, timezone)

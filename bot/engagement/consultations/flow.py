@@ -38,6 +38,25 @@ def visible_questions(definition: Definition, answers: Answers) -> list[Question
     return [q for q in definition.questions if is_visible(definition, q, answers)]
 
 
+def could_be_asked(definition: Definition, question: Question, answers: Answers) -> bool:
+    """Whether `question` is asked now, or may be once the questions it depends on are
+    answered (a branch not decided yet)."""
+    if question.show_if is None:
+        return True
+    target = definition.question(question.show_if.question)
+    if target is None or not could_be_asked(definition, target, answers):
+        return False
+    if target.id not in answers:
+        return True
+    return is_visible(definition, question, answers)
+
+
+def most_questions(definition: Definition, answers: Answers) -> int:
+    """How many questions may be asked at most, given the answers so far (every branch not
+    decided yet counted in); equal to `len(visible_questions(...))` once all are decided."""
+    return sum(could_be_asked(definition, q, answers) for q in definition.questions)
+
+
 def next_question(definition: Definition, answers: Answers) -> Question | None:
     """The first visible question not yet answered nor skipped; None when all are done."""
     return next((q for q in visible_questions(definition, answers) if q.id not in answers), None)
@@ -68,18 +87,23 @@ def question_before(
 
 @dataclass(frozen=True)
 class Progress:
+    """Question `position` of `total`; `exact` is False while branches may still add or take
+    away questions, and `total` is then the most there can be (it never grows as one goes on)."""
+
     position: int
     total: int
+    exact: bool = True
 
     def __str__(self) -> str:
         return f"{self.position}/{self.total}"
 
 
 def progress(definition: Definition, answers: Answers, question_id: str) -> Progress:
-    """Where `question_id` stands among the questions visible now, e.g. 3/7."""
+    """Where `question_id` stands, e.g. 3/7, or 3 of up to 8 while a branch is undecided."""
     visible = [q.id for q in visible_questions(definition, answers)]
     position = visible.index(question_id) + 1 if question_id in visible else len(visible)
-    return Progress(position, len(visible))
+    most = most_questions(definition, answers)
+    return Progress(position, max(most, len(visible)), exact=most <= len(visible))
 
 
 def validate_answer(question: Question, value: object) -> AnswerValue:

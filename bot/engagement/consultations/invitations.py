@@ -4,13 +4,17 @@ Each message carries an "Answer" button whose callback opens the consultation in
 (`co:<id>`, see bot.features.consultations). Both are idempotent: the outbox key
 `consultation:<id>:invite|reminder` queues a chat at most once, and every person sent one is
 recorded in consultation_invitations, so a restart or a second `open` sends nothing twice.
+The closing time is written in each reader's timezone: one broadcast per zone, keyed
+`consultation:<id>:<kind>` for the secretariat's zone and `…:<kind>@<zone>` for the others.
 """
 
 from __future__ import annotations
 
 import html
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +23,7 @@ from bot.config import SUPPORTED_LANGUAGES
 from bot.engagement.consultations import reports
 from bot.engagement.consultations.messages import translate
 from bot.engagement.consultations.schema import localized
+from bot.reader_time import local_time, reader_zones
 from storage import consultation_queries as q
 from storage.base import utcnow
 from storage.broadcasts import BroadcastKind
@@ -49,17 +54,14 @@ def open_callback(consultation_id: int) -> str:
     return f"{OPEN_PREFIX}:{consultation_id}"
 
 
-def closing_time(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def payload(consultation: Consultation, message: str) -> dict[str, object]:
-    """The outbox payload: the text and the Answer button in each language the bot speaks."""
+def payload(consultation: Consultation, message: str, tz: ZoneInfo) -> dict[str, object]:
+    """The outbox payload for readers in `tz`: the text and the Answer button in each language
+    the bot speaks."""
     texts = {
         lang: translate(message, lang)
         % {
             "title": html.escape(localized(consultation.titles, lang)),
-            "closes": closing_time(consultation.closes_at),
+            "closes": local_time(consultation.closes_at, tz, lang),
         }
         for lang in SUPPORTED_LANGUAGES
     }
@@ -79,6 +81,38 @@ async def audience_people(session: AsyncSession, consultation: Consultation) -> 
     return sorted({h.person_id for h in holders if h.city_id in eligible})
 
 
+async def _enqueue_by_zone(
+    session: AsyncSession,
+    consultation: Consultation,
+    kind: InvitationKind,
+    message: str,
+    chats: list[q.Chat],
+    *,
+    default_language: str,
+    default_timezone: str,
+    created_by: str,
+) -> None:
+    """One broadcast per reader timezone, so each reads the closing time in their own."""
+    zones = await reader_zones(session, [c.person_id for c in chats], default_timezone)
+    groups: dict[str, list[Recipient]] = defaultdict(list)
+    for c in chats:
+        recipient = Recipient(c.telegram_id, c.person_id, c.language or default_language)
+        groups[zones[c.person_id].key].append(recipient)
+    for zone_key, recipients in sorted(groups.items()):
+        key = f"consultation:{consultation.id}:{kind.value}"
+        if zone_key != default_timezone:
+            key += f"@{zone_key}"
+        await enqueue_broadcast(
+            session,
+            BroadcastKind.text,
+            payload(consultation, message, ZoneInfo(zone_key)),
+            recipients,
+            audience=f"consultation:{consultation.id}",
+            created_by=created_by,
+            key=key,
+        )
+
+
 async def _queue(
     session: AsyncSession,
     consultation: Consultation,
@@ -86,6 +120,7 @@ async def _queue(
     person_ids: Iterable[int],
     *,
     default_language: str,
+    default_timezone: str,
     created_by: str,
     now: datetime,
 ) -> int:
@@ -93,17 +128,15 @@ async def _queue(
     if not chats:
         return 0
     message = INVITE if kind == InvitationKind.invite else REMINDER
-    recipients = [
-        Recipient(c.telegram_id, c.person_id, c.language or default_language) for c in chats
-    ]
-    await enqueue_broadcast(
+    await _enqueue_by_zone(
         session,
-        BroadcastKind.text,
-        payload(consultation, message),
-        recipients,
-        audience=f"consultation:{consultation.id}",
+        consultation,
+        kind,
+        message,
+        chats,
+        default_language=default_language,
+        default_timezone=default_timezone,
         created_by=created_by,
-        key=f"consultation:{consultation.id}:{kind.value}",
     )
     sent = 0
     for chat in chats:
@@ -116,6 +149,7 @@ async def invite_audience(
     consultation_id: int,
     *,
     default_language: str = "en",
+    default_timezone: str = "UTC",
     created_by: str = "",
     now: datetime | None = None,
 ) -> int:
@@ -129,6 +163,7 @@ async def invite_audience(
         InvitationKind.invite,
         people,
         default_language=default_language,
+        default_timezone=default_timezone,
         created_by=created_by,
         now=now or utcnow(),
     )
@@ -140,6 +175,7 @@ async def invite_people(
     person_ids: Iterable[int],
     *,
     default_language: str = "en",
+    default_timezone: str = "UTC",
     created_by: str = "",
     now: datetime | None = None,
 ) -> int:
@@ -164,20 +200,25 @@ async def invite_people(
             )
         )
     await session.flush()
-    await enqueue_broadcast(
+    await _enqueue_by_zone(
         session,
-        BroadcastKind.text,
-        payload(consultation, INVITE),
-        [Recipient(c.telegram_id, c.person_id, c.language or default_language) for c in chats],
-        audience=f"consultation:{consultation.id}",
+        consultation,
+        InvitationKind.invite,
+        INVITE,
+        chats,
+        default_language=default_language,
+        default_timezone=default_timezone,
         created_by=created_by,
-        key=f"consultation:{consultation.id}:invite",
     )
     return len(chats)
 
 
 async def send_due_reminders(
-    session: AsyncSession, *, default_language: str = "en", now: datetime | None = None
+    session: AsyncSession,
+    *,
+    default_language: str = "en",
+    default_timezone: str = "UTC",
+    now: datetime | None = None,
 ) -> int:
     """Queue the reminders due now (last three days, not submitted, not yet reminded)."""
     now = now or utcnow()
@@ -192,6 +233,7 @@ async def send_due_reminders(
             InvitationKind.reminder,
             people,
             default_language=default_language,
+            default_timezone=default_timezone,
             created_by="scheduler",
             now=now,
         )

@@ -13,6 +13,7 @@ log = logging.getLogger(__name__)
 
 class _Settings(Protocol):
     default_language: str
+    timezone: str
 
 
 class JobContext(Protocol):
@@ -25,7 +26,11 @@ class JobContext(Protocol):
 async def send_consultation_reminders(ctx: JobContext) -> int:
     """Queue the reminders that are due; restart-safe (what was sent is recorded)."""
     async with ctx.sessions() as session:
-        queued = await send_due_reminders(session, default_language=ctx.settings.default_language)
+        queued = await send_due_reminders(
+            session,
+            default_language=ctx.settings.default_language,
+            default_timezone=ctx.settings.timezone,
+        )
     if queued:
         log.info("consultations: %d reminders queued", queued)
     return queued

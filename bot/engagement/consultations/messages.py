@@ -56,10 +56,29 @@ def translate(message: str, lang: str) -> str:
     return _translations(lang.split("-")[0]).gettext(message)
 
 
+def range_words(low: object, high: object) -> dict[str, str]:
+    """The ends of a range as Catalan reads them, for the catalogs that need them:
+    `from_min` "d'1" / "de 0", `From_min` "D'1", `to_max` "a 5", `to_the_max` "al 5" / "a l'11".
+
+    Catalan elides "de" and the article before a vowel sound: 1 (u) and 11 (onze)."""
+
+    def vowel(n: object) -> bool:
+        return str(n) in ("1", "11")
+
+    from_min = f"d'{low}" if vowel(low) else f"de {low}"
+    return {
+        "from_min": from_min,
+        "From_min": from_min[0].upper() + from_min[1:],
+        "to_max": f"a {high}",
+        "to_the_max": f"a l'{high}" if vowel(high) else f"al {high}",
+    }
+
+
 def explain_answer(error: InvalidAnswer, lang: str) -> str:
     """One sentence telling the person why an answer was refused."""
     message = ANSWER_MESSAGES[error.code]
     params = dict(error.params)
+    params.update(range_words(params.get("min"), params.get("max")))
     if error.code == AnswerError.out_of_range:
         if params.get("max") is None:
             message = AT_LEAST

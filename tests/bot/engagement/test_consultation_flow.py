@@ -143,3 +143,15 @@ def test_review_in_the_readers_language() -> None:
         ("Budget?", "", True),
     ]
     assert not any(i.missing and i.question_id != "budget" for i in items)
+
+
+def test_progress_says_up_to_while_a_branch_is_open_and_never_goes_backwards() -> None:
+    first = flow.progress(D, {}, "priority")
+    assert (first.position, first.total, first.exact) == (1, 5, False)  # "1 of up to 5"
+    assert flow.most_questions(D, {}) == 5
+    after_inclusion = flow.progress(D, {"priority": "inclusion"}, "actions")
+    assert (str(after_inclusion), after_inclusion.exact) == ("2/5", True)
+    after_climate = flow.progress(D, {"priority": "climate"}, "actions")
+    assert (str(after_climate), after_climate.exact) == ("2/4", True)
+    # whichever way the branch goes, the total never grows past what was announced
+    assert after_inclusion.total <= first.total and after_climate.total <= first.total

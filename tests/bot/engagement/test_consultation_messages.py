@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from bot.engagement.consultations.errors import AnswerError, InvalidAnswer, Refusal
-from bot.engagement.consultations.messages import explain_answer, explain_refusal
+from bot.engagement.consultations.messages import (
+    explain_answer,
+    explain_refusal,
+    range_words,
+    translate,
+)
 
 
 def test_limits_are_filled_in_and_translated() -> None:
@@ -13,7 +18,7 @@ def test_limits_are_filled_in_and_translated() -> None:
     assert explain_answer(error, "fr") == "Vous pouvez choisir au plus 2 options."
     assert explain_answer(error, "en") == "You can choose at most 2 options."
     scale = InvalidAnswer(AnswerError.out_of_range, min=1, max=5)
-    assert explain_answer(scale, "ca") == "Indiqueu un nombre de 1 a 5."
+    assert explain_answer(scale, "ca") == "Indiqueu un nombre d'1 a 5."
 
 
 def test_open_ended_range_says_at_least() -> None:
@@ -35,3 +40,16 @@ def test_every_code_has_a_message(lang: str) -> None:
         assert explain_answer(InvalidAnswer(code, **params), lang)
     for reason in Refusal:
         assert explain_refusal(reason, lang)
+
+
+def test_catalan_elides_before_one_and_eleven_in_ranges() -> None:
+    scale = translate("From %(min)s (lowest) to %(max)s (highest).", "ca")
+    assert (
+        scale % {"min": 1, "max": 5, **range_words(1, 5)} == "D'1 (el més baix) al 5 (el més alt)."
+    )
+    assert scale % {"min": 0, "max": 11, **range_words(0, 11)} == (
+        "De 0 (el més baix) a l'11 (el més alt)."
+    )
+    refused = InvalidAnswer(AnswerError.out_of_range, min=1, max=10)
+    assert explain_answer(refused, "ca") == "Indiqueu un nombre d'1 a 10."
+    assert explain_answer(refused, "es") == "Indique un número de 1 a 10."

@@ -1,0 +1,32 @@
+"""Queries about people that several features share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.networks import City
+from storage.people import Person, PersonRole
+
+
+async def timezone_facts(
+    session: AsyncSession, person_ids: Sequence[int]
+) -> dict[int, tuple[str | None, str | None]]:
+    """Per person: the timezone they chose, and the country of a city they represent (or None)."""
+    if not person_ids:
+        return {}
+    rows = await session.execute(
+        select(Person.id, Person.timezone, City.country)
+        .outerjoin(
+            PersonRole, (PersonRole.person_id == Person.id) & PersonRole.city_id.is_not(None)
+        )
+        .outerjoin(City, City.id == PersonRole.city_id)
+        .where(Person.id.in_(list(set(person_ids))))
+        .order_by(Person.id, PersonRole.id)
+    )
+    facts: dict[int, tuple[str | None, str | None]] = {}
+    for pid, own, country in rows.all():
+        facts.setdefault(pid, (own, country))
+    return facts

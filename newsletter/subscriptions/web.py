@@ -15,7 +15,12 @@ from collections.abc import Sequence
 from aiohttp import web
 
 from newsletter.subscriptions import service
-from newsletter.subscriptions.addresses import AddressError, normalize_address
+from newsletter.subscriptions.addresses import (
+    NON_ASCII_LOCAL_PART,
+    AddressError,
+    UnsupportedAddress,
+    normalize_address,
+)
 from newsletter.subscriptions.confirmation import confirmation_message
 from newsletter.subscriptions.i18n import LANGUAGES, gettext
 from newsletter.subscriptions.mailer import MailerError
@@ -111,6 +116,8 @@ async def subscribe_submit(request: web.Request) -> web.Response:
     errors: list[str] = []
     try:
         email = normalize_address(str(values["email"]))
+    except UnsupportedAddress:
+        errors.append(gettext(lang, NON_ASCII_LOCAL_PART))
     except AddressError:
         errors.append(gettext(lang, "Please enter a valid email address, like name@example.org."))
     if values["language"] not in LANGUAGES:

@@ -7,8 +7,15 @@ from datetime import UTC, datetime
 import pytest
 from itsdangerous import Signer
 
+from newsletter.delivery.mail_addresses import header_address
 from newsletter.subscriptions import tokens
+from newsletter.subscriptions.addresses import (
+    NON_ASCII_LOCAL_PART,
+    UnsupportedAddress,
+    normalize_address,
+)
 from newsletter.subscriptions.i18n import choose_language
+from newsletter.subscriptions.mailer import TransactionalMessage, to_email_message
 from newsletter.subscriptions.ratelimit import SlidingWindowLimiter
 from newsletter.subscriptions.subscribers_csv import parse_subscribers_csv
 from newsletter.subscriptions.tokens import TokenError
@@ -177,3 +184,21 @@ def test_language_comes_from_the_query_then_the_subscriber_then_the_browser() ->
     assert choose_language(None, "de-DE,fr;q=0", "en") == "en"
     assert choose_language("xx", None, "ca") == "ca"
     assert choose_language(None, "fr", "en", known_preference="pt") == "pt"
+
+
+def test_idn_domains_are_accepted_and_written_in_ascii_in_mail_headers() -> None:
+    stored = normalize_address("user@xn--exmple-cua.org")
+    assert stored == "user@exämple.org"
+    assert header_address(stored) == "user@xn--exmple-cua.org"
+    message = to_email_message(
+        TransactionalMessage(to=stored, to_name="Ana", subject="s", text="t", html="<p>h</p>"),
+        "AIVE <bulletin@example.org>",
+    )
+    assert message["To"].addresses[0].addr_spec == "user@xn--exmple-cua.org"
+
+
+def test_a_non_ascii_local_part_is_refused_with_its_own_reason() -> None:
+    with pytest.raises(UnsupportedAddress) as refused:
+        normalize_address("josé@example.org")
+    assert str(refused.value) == NON_ASCII_LOCAL_PART
+    assert header_address("josé@example.org") is None

@@ -230,6 +230,17 @@ async def test_bad_input_shows_the_form_again_with_reasons(site: Site) -> None:
     assert "<b>me</b>" not in html and "&lt;b&gt;me&lt;/b&gt;" in html
 
 
+async def test_an_address_our_mail_cannot_carry_is_refused_with_a_clear_reason(
+    site: Site,
+) -> None:
+    status, html = await subscribe(site, "josé@example.pt")
+    assert status == 400
+    assert "letras acentuadas ou não latinas antes do @" in html
+    assert site.mailer.sent == []
+    status, _ = await subscribe(site, "joao@xn--exmple-cua.pt")  # an IDN domain is fine
+    assert status == 200 and len(site.mailer.sent) == 1
+
+
 async def test_subscribing_twice_neither_reveals_membership_nor_spams(site: Site) -> None:
     first = await subscribe(site, "joao@example.pt")
     second = await subscribe(site, "JOAO@example.pt")

@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     staff_telegram_ids: str = ""
     test_database_url: str | None = None
     feeds_interval_minutes: int = Field(default=30, ge=1)
+    # fetch feeds on loopback and private addresses too (a local feed server; never in production)
+    feeds_allow_private_addresses: bool = False
     trusted_proxy: bool = False
     # Telegram's limits for one bot token; with several workers, divide between them.
     broadcast_per_second: int = Field(default=30, ge=1, le=1000)

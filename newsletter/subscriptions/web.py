@@ -44,6 +44,7 @@ from newsletter.subscriptions.web_site import (
     message,
     visitor_lang,
 )
+from storage.subscribers import Subscriber
 
 __all__ = ["SubscriptionSite", "setup_subscription_routes"]
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ log = logging.getLogger(__name__)
 def setup_subscription_routes(app: web.Application, site: SubscriptionSite) -> None:
     """Add the four subscription routes to `app`."""
     app[SITE] = site
+    app.on_cleanup.append(_emails_sent)
     app.router.add_get("/subscribe", subscribe_form)
     app.router.add_post("/subscribe", subscribe_submit)
     app.router.add_get("/confirm/{token}", confirm_page)
@@ -141,18 +143,7 @@ async def subscribe_submit(request: web.Request) -> web.Response:
         )
         await session.commit()
         if result.send_confirmation:
-            try:
-                await site.mailer.send(confirmation_message(site.settings, result.subscriber))
-            except MailerError as exc:
-                log.error("confirmation email not sent: %s", exc)
-                return message(
-                    lang,
-                    gettext(lang, "We could not send the email"),
-                    [gettext(lang, "Please try again in a few minutes.")],
-                    status=503,
-                )
-            service.confirmation_sent(session, result.subscriber, "web", site.clock())
-            await session.commit()
+            site.send_later(_send_confirmation(site, result.subscriber.id))
     # the same answer whether the address was new, pending or already confirmed
     return message(
         lang,
@@ -166,6 +157,26 @@ async def subscribe_submit(request: web.Request) -> web.Response:
             gettext(lang, "Nothing there after a few minutes? Look in the spam folder."),
         ],
     )
+
+
+async def _send_confirmation(site: SubscriptionSite, subscriber_id: int) -> None:
+    """Send the confirmation email after the answer; a failure is logged, and subscribing
+    again sends it (re-sends are paced only once one went out)."""
+    async with site.sessions() as session:
+        subscriber = await session.get(Subscriber, subscriber_id)
+        if subscriber is None:
+            return
+        try:
+            await site.mailer.send(confirmation_message(site.settings, subscriber))
+        except MailerError as exc:
+            log.error("confirmation email not sent: %s", exc)
+            return
+        service.confirmation_sent(session, subscriber, "web", site.clock())
+        await session.commit()
+
+
+async def _emails_sent(app: web.Application) -> None:
+    await app[SITE].emails_sent()
 
 
 # ---------------------------------------------------------------- /confirm

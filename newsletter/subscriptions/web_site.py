@@ -4,9 +4,10 @@ double-submit CSRF token (cookie + hidden field)."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -40,6 +41,19 @@ class SubscriptionSite:
     limiter: SlidingWindowLimiter = field(default_factory=lambda: SlidingWindowLimiter(5, 600))
     clock: Callable[[], datetime] = _utcnow
     monotonic: Callable[[], float] = time.monotonic
+    _sending: set[asyncio.Task[None]] = field(default_factory=set, init=False, repr=False)
+
+    def send_later(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` (an email to send) after the answer, so that how long a page takes
+        never tells whether an email went out."""
+        task = asyncio.create_task(work)
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    async def emails_sent(self) -> None:
+        """Wait until the emails `send_later` was given are sent (or failed)."""
+        while self._sending:
+            await asyncio.gather(*self._sending, return_exceptions=True)
 
 
 SITE = web.AppKey("subscription_site", SubscriptionSite)

@@ -35,7 +35,7 @@ from newsletter.subscriptions.web_site import (
     SITE,
     SubscriptionSite,
     bad_link,
-    client_ip,
+    client_key,
     csrf_ok,
     csrf_refused,
     form_page,
@@ -95,9 +95,9 @@ async def subscribe_form(request: web.Request) -> web.Response:
 async def subscribe_submit(request: web.Request) -> web.Response:
     site = request.app[SITE]
     lang = visitor_lang(request)
-    ip = client_ip(request, site.trusted_proxy)
-    if not site.limiter.hit(ip, site.monotonic()):
-        minutes = max(1, round(site.limiter.retry_after(ip, site.monotonic()) / 60))
+    visitor = client_key(request, site.trusted_proxy)
+    if not site.limiter.hit(visitor, site.monotonic()):
+        minutes = max(1, round(site.limiter.retry_after(visitor, site.monotonic()) / 60))
         response = message(
             lang,
             gettext(lang, "Too many attempts"),

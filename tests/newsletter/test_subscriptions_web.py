@@ -425,3 +425,39 @@ async def test_the_running_app_writes_the_confirmation_to_the_outbox(
     async with sessions() as session:
         joao = await session.scalar(select(Subscriber))
         assert joao is not None and joao.status is SubscriberStatus.confirmed
+
+
+async def test_the_subscribe_limit_is_a_setting(engine: AsyncEngine, tmp_path: Path) -> None:
+    from app.context import AppContext
+    from app.settings import load_settings
+    from app.web import build_web_app
+    from storage.engine import create_session_factory
+
+    sessions = create_session_factory(engine)
+    async with sessions() as session:
+        await load_seed(session)
+        await session.commit()
+    settings = load_settings(
+        outbox_dir=tmp_path / "outbox",
+        secret_key="app-key",
+        subscribe_limit=2,
+        subscribe_window_minutes=3,
+    )
+    app = build_web_app(AppContext(settings, engine, sessions))
+    async with TestClient(TestServer(app)) as client:
+        statuses = []
+        for i in range(3):
+            form = await client.get("/subscribe?lang=pt")
+            response = await client.post(
+                "/subscribe?lang=pt",
+                data={
+                    "csrf_token": csrf_of(await form.text()),
+                    "email": f"person{i}@example.pt",
+                    "language": "pt",
+                    "networks": "portugal",
+                },
+            )
+            statuses.append(response.status)
+        assert statuses == [200, 200, 429]
+        assert "Aguarde 3 minutos" in await response.text()
+        await app[SITE].emails_sent()

@@ -49,7 +49,12 @@ class Settings(BaseSettings):
     staff_telegram_ids: str = ""
     test_database_url: str | None = None
     feeds_interval_minutes: int = Field(default=30, ge=1)
+    # fetch feeds on loopback and private addresses too (a local feed server; never in production)
+    feeds_allow_private_addresses: bool = False
     trusted_proxy: bool = False
+    # /subscribe requests one visitor (an address, an IPv6 /64) may make per window
+    subscribe_limit: int = Field(default=5, ge=1, le=10_000)
+    subscribe_window_minutes: int = Field(default=10, ge=1, le=24 * 60)
     # Telegram's limits for one bot token; with several workers, divide between them.
     broadcast_per_second: int = Field(default=30, ge=1, le=1000)
     broadcast_group_per_minute: int = Field(default=20, ge=1, le=1000)

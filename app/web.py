@@ -17,6 +17,7 @@ from bot.webhook import setup_webhook_routes
 from campaigns.kit_site import setup_kit_routes
 from newsletter.archive import setup_archive_routes
 from newsletter.draft_preview import setup_preview_routes
+from newsletter.subscriptions.ratelimit import SlidingWindowLimiter
 from newsletter.subscriptions.web import SubscriptionSite, setup_subscription_routes
 from newsletter.webhooks import setup_sendgrid_webhook
 
@@ -69,6 +70,9 @@ def subscription_site(ctx: AppContext) -> SubscriptionSite:
         mailer=transactional_mailer(settings),
         default_language=settings.default_language,
         trusted_proxy=settings.trusted_proxy,
+        limiter=SlidingWindowLimiter(
+            settings.subscribe_limit, settings.subscribe_window_minutes * 60
+        ),
     )
 
 

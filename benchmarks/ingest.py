@@ -173,7 +173,8 @@ async def run_database(
     async with sessions() as session:
         session.add_all(Source(url=f"{base}/feed/{i}") for i in range(count))
         await session.commit()
-    limits = FetchLimits(per_host=20)  # every feed is on 127.0.0.1 here; in life, many hosts
+    # every feed is on 127.0.0.1 here; in life, many hosts
+    limits = FetchLimits(per_host=20, private_addresses=True)
     now = datetime.now(UTC)
     if trace:
         tracemalloc.start()

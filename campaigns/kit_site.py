@@ -24,7 +24,7 @@ async def kit_file(request: web.Request) -> web.StreamResponse:
     wanted = request.match_info["path"] or "index.html"
     target = (base / wanted).resolve()
     if target.is_dir():
-        target = target / "index.html"
+        target = (target / "index.html").resolve()  # the final path, links followed
     if not target.is_relative_to(base) or not target.is_file():
         raise web.HTTPNotFound()
     return web.FileResponse(target)

@@ -24,9 +24,10 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, format_time
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup
 from mjml import mjml2html
 
-from newsletter.delivery.placeholders import Part, Slot, fill, substitutions, token
+from newsletter.delivery.placeholders import Part, Slot, StandIns, defuse, fill, substitutions
 from newsletter.edition import ComposedEdition, SectionKind, base_language
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -70,27 +71,32 @@ def archive_url(public_url: str, series_slug: str, edition_id: int | str) -> str
 def render_edition(edition: ComposedEdition, context: RenderContext) -> RenderedEdition:
     """Render the HTML and text parts once, with per-recipient placeholders.
 
+    Text from the edition never forms a placeholder (see `placeholders.defuse`).
     Raises `RenderError` if a catalog is not compiled or MJML rejects the document.
     """
-    variables = _variables(edition, context)
-    html = mjml_to_html(render_mjml(edition, context, variables))
-    text_variables = {**variables, **_tokens(Part.TEXT)}
+    stand_ins = StandIns()
+    variables = _variables(edition, context, stand_ins)
+    html = mjml_to_html(_render_mjml(edition, variables, stand_ins))
+    text_variables = {**variables, **_tokens(Part.TEXT, stand_ins)}
     text = _environment(edition.language).get_template("edition.txt.j2").render(text_variables)
     return RenderedEdition(
         subject=variables["subject"],
         preheader=variables["preheader"],
         html=html,
-        text=_tidy_text(text),
+        text=_tidy_text(stand_ins.restore(text)),
         web_url=variables["web_url"],
     )
 
 
-def render_mjml(
-    edition: ComposedEdition, context: RenderContext, variables: dict[str, Any] | None = None
-) -> str:
+def render_mjml(edition: ComposedEdition, context: RenderContext) -> str:
     """The MJML source of the edition (useful for debugging and benchmarks)."""
-    variables = variables or _variables(edition, context)
-    return _environment(edition.language).get_template("edition.mjml.j2").render(variables)
+    stand_ins = StandIns()
+    return _render_mjml(edition, _variables(edition, context, stand_ins), stand_ins)
+
+
+def _render_mjml(edition: ComposedEdition, variables: dict[str, Any], stand_ins: StandIns) -> str:
+    template = _environment(edition.language).get_template("edition.mjml.j2")
+    return stand_ins.restore(template.render(variables))
 
 
 def mjml_to_html(source: str) -> str:
@@ -135,6 +141,7 @@ def _environment(language: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_defused,
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
@@ -149,7 +156,9 @@ def _environment(language: str) -> Environment:
     return env
 
 
-def _variables(edition: ComposedEdition, context: RenderContext) -> dict[str, Any]:
+def _variables(
+    edition: ComposedEdition, context: RenderContext, stand_ins: StandIns
+) -> dict[str, Any]:
     locale = _locale(edition.language)
     tz = ZoneInfo(context.timezone)
     day = format_date(edition.edition_date.astimezone(tz).date(), "long", locale=locale)
@@ -160,20 +169,28 @@ def _variables(edition: ComposedEdition, context: RenderContext) -> dict[str, An
         "sections": edition.sections,
         "series_title": context.series_title,
         "edition_date": edition.edition_date,
-        "subject": context.subject or f"{context.series_title} · {day}",
-        "preheader": context.preheader or default_preheader(edition),
+        "subject": defuse(context.subject or f"{context.series_title} · {day}"),
+        "preheader": defuse(context.preheader or default_preheader(edition)),
         "web_url": archive_url(context.public_url, context.series_slug, context.edition_id),
-        **_tokens(Part.HTML),
+        **_tokens(Part.HTML, stand_ins),
     }
 
 
-def _tokens(part: Part) -> dict[str, str]:
-    """Per-recipient parts as tokens of `part` (filled at send time, see delivery.placeholders)."""
+def _tokens(part: Part, stand_ins: StandIns) -> dict[str, str]:
+    """Per-recipient parts as stand-ins for the tokens of `part` (filled at send time, see
+    delivery.placeholders)."""
     return {
-        "NAME": token(Slot.NAME, part),
-        "UNSUBSCRIBE": token(Slot.UNSUBSCRIBE_URL, part),
-        "PREFERENCES": token(Slot.PREFERENCES_URL, part),
+        "NAME": stand_ins.word(Slot.NAME, part),
+        "UNSUBSCRIBE": stand_ins.word(Slot.UNSUBSCRIBE_URL, part),
+        "PREFERENCES": stand_ins.word(Slot.PREFERENCES_URL, part),
     }
+
+
+def _defused(value: Any) -> Any:
+    """Every value a template prints, defused (Jinja's `finalize`)."""
+    if isinstance(value, Markup):
+        return Markup(defuse(value))
+    return defuse(value) if isinstance(value, str) else value
 
 
 def default_preheader(edition: ComposedEdition, limit: int = 140) -> str:

@@ -1,5 +1,5 @@
 """The delivery queue of an edition in SQL: enqueue it, find the editions due or with rows left,
-and mark an edition sent once all its rows are done.
+and mark an edition sent once all its rows are done (and some went out).
 
 Enqueueing adds one `queued` delivery per confirmed, unpaused subscriber of the edition's series
 networks and language; the rows are then claimed, leased and given their outcome in
@@ -120,7 +120,12 @@ async def next_edition(session: AsyncSession) -> int | None:
 
 
 async def finish_edition(session: AsyncSession, edition_id: int, now: datetime) -> bool:
-    """Mark the edition sent when no row is queued, sending or uncertain; True if it is."""
+    """Close the edition when no row is queued, sending or uncertain; True if it is closed.
+
+    It is `sent` when its deliveries say so: some were accepted, or none failed (no
+    recipient at all). When every row that was tried failed, it goes back to `approved`:
+    nothing went out, and `aive bulletin send` tries the failed rows again.
+    """
     left = await session.scalar(
         select(Delivery.id)
         .where(Delivery.edition_id == edition_id, Delivery.state.in_(UNFINISHED))
@@ -128,16 +133,34 @@ async def finish_edition(session: AsyncSession, edition_id: int, now: datetime) 
     )
     if left is not None:
         return False
+    outcomes = set(
+        (
+            await session.scalars(
+                select(Delivery.state)
+                .where(
+                    Delivery.edition_id == edition_id,
+                    Delivery.state.in_((DeliveryState.accepted, DeliveryState.failed)),
+                )
+                .distinct()
+            )
+        ).all()
+    )
+    went_out = DeliveryState.accepted in outcomes or DeliveryState.failed not in outcomes
+    closed = (
+        {"status": EditionStatus.sent, "sent_at": now}
+        if went_out
+        else {"status": EditionStatus.approved, "sent_at": None}
+    )
     await session.execute(
         update(Edition)
         .where(Edition.id == edition_id, Edition.status == EditionStatus.sending)
-        .values(status=EditionStatus.sent, sent_at=now)
+        .values(**closed)
     )
     return True
 
 
 async def finish_sent_editions(session: AsyncSession, now: datetime) -> list[int]:
-    """Mark sent every edition being sent whose rows are all done (the worker's idle pass)."""
+    """Close every edition being sent whose rows are all done (the worker's idle pass)."""
     sending = (
         await session.scalars(select(Edition.id).where(Edition.status == EditionStatus.sending))
     ).all()

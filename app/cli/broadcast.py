@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import yaml
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from app.cli.context import database as open_database
@@ -26,6 +25,7 @@ from bot.broadcast import (
     requeue_uncertain,
 )
 from bot.broadcast.definition import parse_definition
+from bot.engagement.problems import ProblemsError, load_yaml
 from storage.engine import SessionFactory
 from storage.errors import NotFound
 
@@ -43,10 +43,10 @@ def create(
     as_json: JSON = False,
 ) -> None:
     try:
-        definition = parse_definition(yaml.safe_load(file.read_text("utf-8")), file.parent)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        definition = parse_definition(load_yaml(file.read_text("utf-8")), file.parent)
+    except (OSError, UnicodeDecodeError) as exc:
         fail(_("cannot read {file}: {error}", file=file, error=exc), 2)
-    except ContentError as exc:
+    except (ProblemsError, ContentError) as exc:
         fail(f"{file}: {exc}", 2)
     settings = settings_or_exit()
     language = settings.default_language

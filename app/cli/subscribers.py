@@ -11,12 +11,13 @@ import typer
 from sqlalchemy import select
 
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
-from app.cli.i18n import N_, _, ngettext
+from app.cli.i18n import N_, _, cli_language, ngettext
 from app.mail import transactional_mailer
 from app.settings import SUPPORTED_LANGUAGES, Settings
 from newsletter.subscriptions import service
 from newsletter.subscriptions.addresses import AddressError, normalize_address
 from newsletter.subscriptions.confirmation import confirmation_message
+from newsletter.subscriptions.i18n import gettext as subscription_gettext
 from newsletter.subscriptions.mailer import MailerError
 from newsletter.subscriptions.subscribers_csv import RejectedRow, parse_subscribers_csv
 from storage.audit import record
@@ -82,7 +83,7 @@ def add(
     try:
         address = normalize_address(email)
     except AddressError as exc:
-        fail(f"{email}: {exc}", 2)
+        fail(f"{email}: {_problem(str(exc))}", 2)
     language = _language(settings, lang)
     if consent_source and not confirmed:
         fail(_("--consent-source goes with --confirmed"), 2)
@@ -237,7 +238,9 @@ def import_subscribers(
         return report
 
     report = with_sessions(settings, _go)
-    rejected = [{"line": r.line, "email": r.email, "reason": r.reason} for r in report.rejected]
+    rejected = [
+        {"line": r.line, "email": r.email, "reason": _problem(r.reason)} for r in report.rejected
+    ]
     if as_json:
         print_json(
             {
@@ -331,3 +334,12 @@ def list_subscribers(
             for r in rows
         ],
     )
+
+
+def _problem(reason: str) -> str:
+    """A row's or an address's problem in the operator's language when the subscription
+    catalogs know it (an address our mail cannot carry); a `field: ` prefix is kept."""
+    field, colon, problem = reason.partition(": ")
+    if not colon:
+        return subscription_gettext(cli_language(), reason)
+    return f"{field}: {subscription_gettext(cli_language(), problem)}"

@@ -5,12 +5,17 @@
 `problem.translated(gettext)`, the same line in the staff member's language. A reason is a
 template marked with `N_` (catalog domain `definitions`) whose `{fields}` are filled from
 `values`: data from the file, never translated.
+
+Every staff file is read by `load_yaml`: PyYAML's safe loader without aliases (a 500-byte
+"billion laughs" would expand to gigabytes) and with at most `MAX_DEPTH` levels of nesting
+(deeper documents would exhaust Python's recursion).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
@@ -57,3 +62,54 @@ class ProblemsError(Exception):
         self.problems = [p if isinstance(p, Problem) else Problem.plain(p) for p in problems]
         self.errors = [str(p) for p in self.problems]
         super().__init__("\n".join(self.errors))
+
+
+MAX_DEPTH = 50
+
+
+def load_yaml(source: str, where: str = "yaml") -> Any:
+    """The YAML document in `source`, read safely (no aliases, at most `MAX_DEPTH` levels).
+
+    Raises ProblemsError with one problem at `where: line L, column C`: PyYAML's reason for a
+    syntax error, ours (translated) for an alias or nesting too deep.
+    """
+    loader = _StaffFileLoader(source)
+    try:
+        return loader.get_single_data()
+    except _Refused as refused:
+        mark = refused.mark
+        at = f"{where}: line {mark.line + 1}, column {mark.column + 1}" if mark else where
+        raise ProblemsError([Problem(at, refused.reason, refused.values)]) from None
+    except yaml.YAMLError as exc:
+        raise ProblemsError([yaml_problem(exc, where)]) from None
+    finally:
+        loader.dispose()
+
+
+class _Refused(Exception):
+    def __init__(self, mark: Any, reason: str, values: Mapping[str, object]) -> None:
+        super().__init__(reason)
+        self.mark, self.reason, self.values = mark, reason, values
+
+
+class _StaffFileLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases and nesting deeper than MAX_DEPTH while composing,
+    before anything is built."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            reason = N_("aliases (*{name}) are not allowed: write the value out")
+            raise _Refused(event.start_mark, reason, {"name": event.anchor})
+        if self._depth >= MAX_DEPTH:
+            reason = N_("nested deeper than {limit} levels")
+            raise _Refused(event.start_mark, reason, {"limit": MAX_DEPTH})
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+        finally:
+            self._depth -= 1

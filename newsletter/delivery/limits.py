@@ -6,7 +6,7 @@ Both backends apply them, so the file outbox in development refuses what SendGri
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from newsletter.delivery.backend import (
@@ -16,6 +16,7 @@ from newsletter.delivery.backend import (
     SkippedRecipient,
 )
 from newsletter.delivery.errors import InvalidBatch
+from newsletter.delivery.mail_addresses import header_address
 from newsletter.delivery.placeholders import Part, misplaced_tokens
 
 MAX_CUSTOM_ARGS_BYTES = 10_000  # SendGrid: "less than 10,000 bytes"
@@ -26,6 +27,7 @@ MAX_BODY_BYTES = 30_000_000  # SendGrid: "less than 30MB"; the decimal reading i
 
 DUPLICATE_ADDRESS = "duplicate address in batch"
 BAD_ADDRESS = "malformed address or name"
+UNSENDABLE_ADDRESS = "address with non-ASCII letters before the @ (needs SMTPUTF8)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +59,9 @@ def plan_batch(batch: OutgoingBatch, now: datetime) -> BatchPlan:
 
     Too many recipients is the caller's bug and refuses the whole batch (no splitting: one batch
     is one request and one message id). A repeated address (case-insensitive) keeps its first
-    delivery and skips the others, so nobody gets the message twice. Linear in the number of
+    delivery and skips the others, so nobody gets the message twice. An address is sent in its
+    header form (an internationalized domain in IDNA ASCII); one without an ASCII form is
+    skipped alone (`UNSENDABLE_ADDRESS`). Linear in the number of
     recipients, with no per-recipient serialization (it runs for every batch).
     """
     if len(batch.recipients) > MAX_RECIPIENTS:
@@ -75,10 +79,12 @@ def plan_batch(batch: OutgoingBatch, now: datetime) -> BatchPlan:
     pairs: list[dict[str, str]] = []
     skipped: list[SkippedRecipient] = []
     for recipient in batch.recipients:
-        key = recipient.email.strip().lower()
+        address = header_address(recipient.email)
         if not _plausible(recipient):
             skipped.append(SkippedRecipient(recipient.delivery_id, BAD_ADDRESS))
-        elif key in seen:
+        elif address is None:
+            skipped.append(SkippedRecipient(recipient.delivery_id, UNSENDABLE_ADDRESS))
+        elif (key := address.lower()) in seen:
             skipped.append(SkippedRecipient(recipient.delivery_id, DUPLICATE_ADDRESS))
         else:
             seen.add(key)
@@ -91,6 +97,8 @@ def plan_batch(batch: OutgoingBatch, now: datetime) -> BatchPlan:
                     f"placeholder values of delivery {recipient.delivery_id} exceed "
                     f"{MAX_SUBSTITUTIONS_BYTES} bytes"
                 )
+            if address != recipient.email:
+                recipient = replace(recipient, email=address)
             keep.append(recipient)
             pairs.append(values)
     return BatchPlan(tuple(keep), tuple(skipped), tuple(pairs))

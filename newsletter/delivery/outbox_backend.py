@@ -17,9 +17,15 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 
-from newsletter.delivery.backend import ONE_CLICK, BatchResult, OutgoingBatch, OutgoingRecipient
+from newsletter.delivery.backend import (
+    ONE_CLICK,
+    BatchResult,
+    OutgoingBatch,
+    OutgoingRecipient,
+    SkippedRecipient,
+)
 from newsletter.delivery.errors import TransientError
-from newsletter.delivery.limits import custom_args_for, plan_batch
+from newsletter.delivery.limits import BAD_ADDRESS, custom_args_for, plan_batch
 from newsletter.delivery.placeholders import fill
 
 # RFC 5322 allows 998-character lines; the default 78 makes Python encode a long unbreakable
@@ -44,15 +50,23 @@ class OutboxBackend:
 
     async def send_batch(self, batch: OutgoingBatch) -> BatchResult:
         """Write one file per recipient; raise InvalidBatch like SendGrid would refuse, or
-        TransientError when the directory cannot be written."""
+        TransientError when the directory cannot be written. A recipient whose message cannot
+        be written (a header the email package refuses) is skipped alone."""
         now = self._clock()
         plan = plan_batch(batch, now)
-        messages = [(r.delivery_id, render_message(batch, r, now)) for r in plan.recipients]
+        messages: list[tuple[int, bytes]] = []
+        skipped = list(plan.skipped)
+        for recipient in plan.recipients:
+            try:
+                messages.append((recipient.delivery_id, render_message(batch, recipient, now)))
+            except (ValueError, UnicodeError) as exc:  # a header the email package refuses
+                reason = f"{BAD_ADDRESS}: {exc}"[:300]
+                skipped.append(SkippedRecipient(recipient.delivery_id, reason))
         try:
             await asyncio.to_thread(self._write_all, messages)
         except OSError as exc:
             raise TransientError(f"cannot write to the outbox {self.directory}: {exc}") from None
-        return BatchResult(None, tuple(d for d, _ in messages), plan.skipped)
+        return BatchResult(None, tuple(d for d, _ in messages), tuple(skipped))
 
     async def close(self) -> None:
         """Nothing to release."""

@@ -11,6 +11,10 @@ outbox (`fill`). A token looks like `[[aive:name:html]]`:
   tokens in the text part and the subject, `html` tokens in the HTML part.
 
 Values must never be URL-quoted around a token: put the whole URL token in the `href`.
+
+Text from outside (feeds, editorials, youth ideas, consultation titles) must never form a token:
+a template prints it through `defuse`, and writes its own tokens as the `StandIns` of one
+render, which only `StandIns.restore` turns into tokens once the rendering is done.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import enum
 import html
 import re
+import secrets
 from collections.abc import Mapping
 
 
@@ -45,6 +50,40 @@ _SLOTS = tuple(Slot)
 _SLOT_NAMES = frozenset(s.value for s in Slot)
 # (slot, text token, html token), in Slot order: built once, used for every recipient
 _TOKENS = tuple((s, token(s, Part.TEXT), token(s, Part.HTML)) for s in Slot)
+
+
+_BRACKET_PAIR = re.compile(r"\[(?=\[)")
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def defuse(text: str) -> str:
+    """`text` that cannot form a token: a zero-width space (unseen by readers) splits every `[[`.
+
+    Idempotent, and safe in HTML and in plain text.
+    """
+    return _BRACKET_PAIR.sub("[" + ZERO_WIDTH_SPACE, text) if "[[" in text else text
+
+
+class StandIns:
+    """The tokens of one render, written as unguessable words while everything else is defused.
+
+    A template gets `word(slot, part)` where a token belongs; `restore` puts the tokens back
+    once the template (and MJML) are done, so no text from outside can forge one.
+    """
+
+    def __init__(self) -> None:
+        self._prefix = f"aive{secrets.token_hex(12)}"
+
+    def word(self, slot: Slot, part: Part) -> str:
+        return f"{self._prefix}x{slot.value}x{part.value}x"
+
+    def restore(self, document: str) -> str:
+        if self._prefix not in document:
+            return document
+        for slot in Slot:
+            for part in Part:
+                document = document.replace(self.word(slot, part), token(slot, part))
+        return document
 
 
 def substitutions(values: Mapping[Slot, str]) -> dict[str, str]:

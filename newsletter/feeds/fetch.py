@@ -1,5 +1,6 @@
 """Fetching feeds: an aiohttp client with timeouts, size limits, conditional GET and redirects.
 
+Only public addresses are fetched, the first URL and every redirect hop (`public_hosts`).
 `Fetcher.fetch` never raises for a feed's problems: every outcome is a `FetchResult` whose
 `status` says what the caller should do (store the body, keep the old items, disable the
 source, retry later) and whose `error` is one line for staff. `file://` URLs and plain paths
@@ -23,6 +24,7 @@ from urllib.request import url2pathname
 import aiohttp
 
 from newsletter.feeds.errors import BodyTooLarge, FetchError, RedirectError
+from newsletter.feeds.public_hosts import PublicResolver, check_host
 
 PRODUCT = "AIVE-Comms/0.1"
 ACCEPT = (
@@ -41,7 +43,9 @@ def user_agent(public_url: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class FetchLimits:
-    """Timeouts in seconds, body size in bytes, concurrency in simultaneous requests."""
+    """Timeouts in seconds, body size in bytes, concurrency in simultaneous requests;
+    `private_addresses` lets fetches reach loopback and private hosts (local test servers,
+    `AIVE_FEEDS_ALLOW_PRIVATE_ADDRESSES`), refused by default (see `public_hosts`)."""
 
     connect_timeout: float = 10.0
     total_timeout: float = 30.0
@@ -49,6 +53,7 @@ class FetchLimits:
     max_redirects: int = 5
     concurrency: int = 20
     per_host: int = 2
+    private_addresses: bool = False
 
 
 class FetchStatus(StrEnum):
@@ -109,7 +114,9 @@ class Fetcher:
                 total=None, sock_connect=limits.connect_timeout, sock_read=limits.total_timeout
             ),
             connector=aiohttp.TCPConnector(
-                limit=limits.concurrency, limit_per_host=limits.per_host
+                limit=limits.concurrency,
+                limit_per_host=limits.per_host,
+                resolver=None if limits.private_addresses else PublicResolver(),
             ),
             auto_decompress=True,
         )
@@ -174,6 +181,8 @@ class Fetcher:
         moved_to: str | None = None
         still_permanent = True
         for _ in range(self.limits.max_redirects + 1):
+            if not self.limits.private_addresses:
+                check_host(urlsplit(url).hostname or "")  # names: checked by PublicResolver
             async with self._session.get(url, headers=headers, allow_redirects=False) as response:
                 status = response.status
                 if status in _REDIRECTS:

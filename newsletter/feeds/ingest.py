@@ -37,6 +37,7 @@ BATCH = 100
 class FetchSettings(Protocol):
     public_url: str
     feeds_interval_minutes: int
+    feeds_allow_private_addresses: bool
 
 
 @dataclass(frozen=True)
@@ -348,5 +349,8 @@ async def run_fetch(
 ) -> list[SourceReport]:
     """One ingestion run with the configured limits (the CLI and the scheduler job call this)."""
     interval = timedelta(minutes=settings.feeds_interval_minutes)
+    limits = limits or FetchLimits()
+    if settings.feeds_allow_private_addresses:
+        limits = replace(limits, private_addresses=True)
     async with Fetcher(settings.public_url, limits) as fetcher:
         return await fetch_due(sessions, fetcher, utcnow(), interval, only_due=only_due)

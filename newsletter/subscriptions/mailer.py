@@ -16,6 +16,7 @@ from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 from typing import Protocol
 
+from newsletter.delivery.mail_addresses import header_address
 from newsletter.delivery.outbox_backend import SMTP_998, write_eml
 
 
@@ -40,13 +41,22 @@ class Mailer(Protocol):
         ...
 
 
+def wire_address(message: TransactionalMessage) -> str:
+    """The recipient as headers and providers take it (IDNA domain); MailerError when the
+    address has no ASCII form (refused at subscription, but older rows may hold one)."""
+    address = header_address(message.to)
+    if address is None:
+        raise MailerError("the address has non-ASCII letters before the @ (needs SMTPUTF8)")
+    return address
+
+
 def to_email_message(message: TransactionalMessage, mail_from: str) -> EmailMessage:
     """A complete multipart/alternative message (text, then HTML)."""
     from_name, from_address = parseaddr(mail_from)
     domain = from_address.rpartition("@")[2] or "localhost"
     msg = EmailMessage(policy=SMTP_998)
     msg["From"] = formataddr((from_name, from_address))
-    msg["To"] = formataddr((message.to_name or "", message.to))
+    msg["To"] = formataddr((message.to_name or "", wire_address(message)))
     msg["Subject"] = message.subject
     msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = make_msgid(message.category, domain=domain)

@@ -15,7 +15,7 @@ from python_http_client import exceptions as http_errors
 from sendgrid import SendGridAPIClient
 
 from newsletter.delivery.quiet_logs import hide_request_details
-from newsletter.subscriptions.mailer import MailerError, TransactionalMessage
+from newsletter.subscriptions.mailer import MailerError, TransactionalMessage, wire_address
 
 TIMEOUT_SECONDS = 15.0
 
@@ -46,7 +46,7 @@ class SendGridMailer:
 def request_body(message: TransactionalMessage, mail_from: str) -> dict[str, Any]:
     """The v3 Mail Send body of one transactional message."""
     from_name, from_address = parseaddr(mail_from)
-    to: dict[str, str] = {"email": message.to}
+    to: dict[str, str] = {"email": wire_address(message)}
     if message.to_name:
         to["name"] = message.to_name
     sender: dict[str, str] = {"email": from_address}

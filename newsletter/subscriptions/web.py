@@ -15,7 +15,12 @@ from collections.abc import Sequence
 from aiohttp import web
 
 from newsletter.subscriptions import service
-from newsletter.subscriptions.addresses import AddressError, normalize_address
+from newsletter.subscriptions.addresses import (
+    NON_ASCII_LOCAL_PART,
+    AddressError,
+    UnsupportedAddress,
+    normalize_address,
+)
 from newsletter.subscriptions.confirmation import confirmation_message
 from newsletter.subscriptions.i18n import LANGUAGES, gettext
 from newsletter.subscriptions.mailer import MailerError
@@ -30,7 +35,7 @@ from newsletter.subscriptions.web_site import (
     SITE,
     SubscriptionSite,
     bad_link,
-    client_ip,
+    client_key,
     csrf_ok,
     csrf_refused,
     form_page,
@@ -39,6 +44,7 @@ from newsletter.subscriptions.web_site import (
     message,
     visitor_lang,
 )
+from storage.subscribers import Subscriber
 
 __all__ = ["SubscriptionSite", "setup_subscription_routes"]
 log = logging.getLogger(__name__)
@@ -47,6 +53,7 @@ log = logging.getLogger(__name__)
 def setup_subscription_routes(app: web.Application, site: SubscriptionSite) -> None:
     """Add the four subscription routes to `app`."""
     app[SITE] = site
+    app.on_cleanup.append(_emails_sent)
     app.router.add_get("/subscribe", subscribe_form)
     app.router.add_post("/subscribe", subscribe_submit)
     app.router.add_get("/confirm/{token}", confirm_page)
@@ -88,9 +95,9 @@ async def subscribe_form(request: web.Request) -> web.Response:
 async def subscribe_submit(request: web.Request) -> web.Response:
     site = request.app[SITE]
     lang = visitor_lang(request)
-    ip = client_ip(request, site.trusted_proxy)
-    if not site.limiter.hit(ip, site.monotonic()):
-        minutes = max(1, round(site.limiter.retry_after(ip, site.monotonic()) / 60))
+    visitor = client_key(request, site.trusted_proxy)
+    if not site.limiter.hit(visitor, site.monotonic()):
+        minutes = max(1, round(site.limiter.retry_after(visitor, site.monotonic()) / 60))
         response = message(
             lang,
             gettext(lang, "Too many attempts"),
@@ -111,6 +118,8 @@ async def subscribe_submit(request: web.Request) -> web.Response:
     errors: list[str] = []
     try:
         email = normalize_address(str(values["email"]))
+    except UnsupportedAddress:
+        errors.append(gettext(lang, NON_ASCII_LOCAL_PART))
     except AddressError:
         errors.append(gettext(lang, "Please enter a valid email address, like name@example.org."))
     if values["language"] not in LANGUAGES:
@@ -134,18 +143,7 @@ async def subscribe_submit(request: web.Request) -> web.Response:
         )
         await session.commit()
         if result.send_confirmation:
-            try:
-                await site.mailer.send(confirmation_message(site.settings, result.subscriber))
-            except MailerError as exc:
-                log.error("confirmation email not sent: %s", exc)
-                return message(
-                    lang,
-                    gettext(lang, "We could not send the email"),
-                    [gettext(lang, "Please try again in a few minutes.")],
-                    status=503,
-                )
-            service.confirmation_sent(session, result.subscriber, "web", site.clock())
-            await session.commit()
+            site.send_later(_send_confirmation(site, result.subscriber.id))
     # the same answer whether the address was new, pending or already confirmed
     return message(
         lang,
@@ -159,6 +157,26 @@ async def subscribe_submit(request: web.Request) -> web.Response:
             gettext(lang, "Nothing there after a few minutes? Look in the spam folder."),
         ],
     )
+
+
+async def _send_confirmation(site: SubscriptionSite, subscriber_id: int) -> None:
+    """Send the confirmation email after the answer; a failure is logged, and subscribing
+    again sends it (re-sends are paced only once one went out)."""
+    async with site.sessions() as session:
+        subscriber = await session.get(Subscriber, subscriber_id)
+        if subscriber is None:
+            return
+        try:
+            await site.mailer.send(confirmation_message(site.settings, subscriber))
+        except MailerError as exc:
+            log.error("confirmation email not sent: %s", exc)
+            return
+        service.confirmation_sent(session, subscriber, "web", site.clock())
+        await session.commit()
+
+
+async def _emails_sent(app: web.Application) -> None:
+    await app[SITE].emails_sent()
 
 
 # ---------------------------------------------------------------- /confirm

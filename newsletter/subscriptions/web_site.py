@@ -4,9 +4,11 @@ double-submit CSRF token (cookie + hidden field)."""
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -40,6 +42,19 @@ class SubscriptionSite:
     limiter: SlidingWindowLimiter = field(default_factory=lambda: SlidingWindowLimiter(5, 600))
     clock: Callable[[], datetime] = _utcnow
     monotonic: Callable[[], float] = time.monotonic
+    _sending: set[asyncio.Task[None]] = field(default_factory=set, init=False, repr=False)
+
+    def send_later(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` (an email to send) after the answer, so that how long a page takes
+        never tells whether an email went out."""
+        task = asyncio.create_task(work)
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    async def emails_sent(self) -> None:
+        """Wait until the emails `send_later` was given are sent (or failed)."""
+        while self._sending:
+            await asyncio.gather(*self._sending, return_exceptions=True)
 
 
 SITE = web.AppKey("subscription_site", SubscriptionSite)
@@ -88,15 +103,26 @@ def visitor_lang(request: web.Request, known: str | None = None) -> str:
     )
 
 
-def client_ip(request: web.Request, trusted_proxy: bool) -> str:
-    """The visitor's address; X-Forwarded-For only when we sit behind a trusted proxy, whose
-    own entry is the last one."""
+def client_key(request: web.Request, trusted_proxy: bool) -> str:
+    """Who the visitor is, for the rate limit: their address, an IPv6 one by its /64 (what one
+    household or host gets). Behind a trusted proxy, the last X-Forwarded-For address over all
+    the header's lines (the one the proxy appended; earlier ones come from the client). Any
+    text that is no IP address counts as one same visitor."""
+    address = request.remote or ""
     if trusted_proxy:
-        forwarded = [p.strip() for p in request.headers.get("X-Forwarded-For", "").split(",")]
-        forwarded = [p for p in forwarded if p]
+        lines = request.headers.getall("X-Forwarded-For", [])
+        forwarded = [p.strip() for line in lines for p in line.split(",") if p.strip()]
         if forwarded:
-            return forwarded[-1]
-    return request.remote or "unknown"
+            address = forwarded[-1]
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "invalid"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 def csrf_nonce(request: web.Request) -> tuple[str, bool]:

@@ -12,7 +12,7 @@ from jinja2.ext import babel_extract
 
 from app import catalogs
 from newsletter import render
-from newsletter.delivery.placeholders import Part, Slot, token
+from newsletter.delivery.placeholders import Part, Slot, misplaced_tokens, token
 from newsletter.render import RenderError, render_edition, web_version
 from tests.newsletter.sample_edition import sample_context, sample_edition, sample_items
 
@@ -160,3 +160,31 @@ def test_a_missing_compiled_catalog_is_reported_clearly(
 def test_broken_mjml_is_reported_as_a_render_error() -> None:
     with pytest.raises(RenderError, match="MJML"):
         render.mjml_to_html("<mjml><mj-body><mj-section>")
+
+
+def test_text_from_feeds_and_staff_can_never_become_a_recipient_placeholder() -> None:
+    forged = "[[aive:name:html]] [[aive:unsubscribe_url:text]] [[aive:nope:html]]"
+    items = sample_items(3)
+    items[0] = replace(items[0], title=f"Fête {forged}", summary_text=forged)
+    edition = sample_edition("fr", items, target=3)
+    edition = replace(
+        edition,
+        sections=tuple(
+            replace(
+                s,
+                text=s.text and f"Édito {forged}",
+                consultations=tuple(replace(c, title=forged) for c in s.consultations),
+                youth=tuple(replace(y, text=forged, author=forged) for y in s.youth),
+            )
+            for s in edition.sections
+        ),
+    )
+    rendered = render_edition(edition, sample_context(series_title=f"Série {forged}"))
+
+    for document, part in ((rendered.html, Part.HTML), (rendered.text, Part.TEXT)):
+        assert misplaced_tokens(document, part) == []
+        for slot in Slot:
+            assert document.count(token(slot, part)) == 1, (slot, part)
+    assert misplaced_tokens(rendered.subject, Part.TEXT) == []
+    assert "[[aive:" not in rendered.subject + rendered.preheader
+    assert "Fête [\u200b[aive:name:html]]" in rendered.text  # the reader still sees the text

@@ -132,6 +132,23 @@ def test_import_keeps_good_rows_and_reports_each_bad_one(cli_env: Path, tmp_path
     assert "already in the list (pending)" in again["rejected"][0]["reason"]
 
 
+def test_import_refuses_an_accented_local_part_in_the_operators_language(
+    cli_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANGUAGE", "fr")
+    file = tmp_path / "subscribers.csv"
+    file.write_text("email\njosé@example.org\nana@exämple.es\n", encoding="utf-8")
+    result = runner.invoke(app, ["subscribers", "import", str(file), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["added"] == 1
+    [refused] = report["rejected"]
+    assert refused["line"] == 2
+    assert "lettres accentuées ou non latines avant le @" in refused["reason"]
+    single = runner.invoke(app, ["subscribers", "add", "josé@example.org"])
+    assert single.exit_code == 2 and "lettres accentuées" in single.output
+
+
 def test_import_confirmed_needs_a_consent_source(cli_env: Path, tmp_path: Path) -> None:
     no_column = tmp_path / "plain.csv"
     no_column.write_text("email\nana@example.es\n", encoding="utf-8")

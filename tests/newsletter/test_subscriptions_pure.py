@@ -1,17 +1,29 @@
 """Pure parts of subscriptions: tokens, rate limit, CSV validation, language choice."""
 
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
 from itsdangerous import Signer
+from multidict import CIMultiDict
 
+from newsletter.delivery.mail_addresses import header_address
 from newsletter.subscriptions import tokens
+from newsletter.subscriptions.addresses import (
+    NON_ASCII_LOCAL_PART,
+    UnsupportedAddress,
+    normalize_address,
+)
 from newsletter.subscriptions.i18n import choose_language
+from newsletter.subscriptions.mailer import TransactionalMessage, to_email_message
 from newsletter.subscriptions.ratelimit import SlidingWindowLimiter
 from newsletter.subscriptions.subscribers_csv import parse_subscribers_csv
 from newsletter.subscriptions.tokens import TokenError
+from newsletter.subscriptions.web_site import client_key
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 LANGS = ("en", "fr", "es", "pt", "ca")
@@ -177,3 +189,64 @@ def test_language_comes_from_the_query_then_the_subscriber_then_the_browser() ->
     assert choose_language(None, "de-DE,fr;q=0", "en") == "en"
     assert choose_language("xx", None, "ca") == "ca"
     assert choose_language(None, "fr", "en", known_preference="pt") == "pt"
+
+
+def test_idn_domains_are_accepted_and_written_in_ascii_in_mail_headers() -> None:
+    stored = normalize_address("user@xn--exmple-cua.org")
+    assert stored == "user@exämple.org"
+    assert header_address(stored) == "user@xn--exmple-cua.org"
+    message = to_email_message(
+        TransactionalMessage(to=stored, to_name="Ana", subject="s", text="t", html="<p>h</p>"),
+        "AIVE <bulletin@example.org>",
+    )
+    assert message["To"].addresses[0].addr_spec == "user@xn--exmple-cua.org"
+
+
+def test_a_non_ascii_local_part_is_refused_with_its_own_reason() -> None:
+    with pytest.raises(UnsupportedAddress) as refused:
+        normalize_address("josé@example.org")
+    assert str(refused.value) == NON_ASCII_LOCAL_PART
+    assert header_address("josé@example.org") is None
+
+
+def forwarded(*lines: str, remote: str = "10.0.0.2") -> web.Request:
+    headers = CIMultiDict(("X-Forwarded-For", line) for line in lines)
+    return make_mocked_request("POST", "/subscribe", headers=headers, transport=_Transport(remote))
+
+
+class _Transport:
+    def __init__(self, peer: str) -> None:
+        self.peer = peer
+
+    def get_extra_info(self, name: str, default: object = None) -> object:
+        return (self.peer, 40000) if name == "peername" else default
+
+
+def test_behind_the_proxy_the_key_is_the_last_address_it_appended_on_any_header_line() -> None:
+    # the client sent its own header line; the proxy appended the real address on another
+    request = forwarded("1.1.1.1", "203.0.113.9")
+    assert client_key(request, trusted_proxy=True) == "203.0.113.9"
+    assert client_key(forwarded("1.1.1.1, 203.0.113.9"), trusted_proxy=True) == "203.0.113.9"
+    assert client_key(request, trusted_proxy=False) == "10.0.0.2"
+
+
+def test_ipv6_visitors_are_counted_by_their_64_and_junk_is_one_visitor() -> None:
+    a = client_key(forwarded("2001:db8:1:2:aaaa::1"), trusted_proxy=True)
+    b = client_key(forwarded("2001:db8:1:2:ffff:1:2:3"), trusted_proxy=True)
+    c = client_key(forwarded("2001:db8:1:3::1"), trusted_proxy=True)
+    assert a == b == "2001:db8:1:2::/64" and c != a
+    assert client_key(forwarded("::ffff:198.51.100.7"), trusted_proxy=True) == "198.51.100.7"
+    junk = {client_key(forwarded(f"not-an-ip-{i}"), trusted_proxy=True) for i in range(50)}
+    assert len(junk) == 1
+
+
+def test_a_full_limiter_table_costs_no_scan_per_new_visitor() -> None:
+    limiter = SlidingWindowLimiter(limit=5, window=600, max_keys=100_000)
+    for i in range(100_000):
+        limiter.hit(f"k{i}", 1.0)
+    started = time.perf_counter()
+    for i in range(2_000):
+        assert limiter.hit(f"new{i}", 2.0)
+    per_key = (time.perf_counter() - started) / 2_000
+    assert per_key < 0.0005, f"{per_key * 1000:.2f} ms per new key"
+    assert len(limiter) <= 100_000

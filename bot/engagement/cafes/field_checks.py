@@ -14,12 +14,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
 from bot.engagement.cafes.definition import CafeDefinitionError, Speaker
 from bot.engagement.consultations.schema import LANG_PATTERN
 from bot.engagement.networks_check import unknown_network_errors
-from bot.engagement.problems import N_, Problem, yaml_problem
+from bot.engagement.problems import N_, Problem, ProblemsError, load_yaml
 
 SET_BY_CAFE = ("opens_at", "closes_at")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -29,9 +27,9 @@ def parse_yaml(source: str, where: str) -> Any:
     """The YAML document in `source`; CafeDefinitionError (at `where`, with line and column)
     when it does not parse."""
     try:
-        return yaml.safe_load(source)
-    except yaml.YAMLError as exc:
-        raise CafeDefinitionError([yaml_problem(exc, where)]) from None
+        return load_yaml(source, where)
+    except ProblemsError as exc:
+        raise CafeDefinitionError(exc.problems) from None
 
 
 def check_text(
@@ -86,8 +84,11 @@ def check_timezone(value: Any, errors: list[Problem]) -> str | None:
     """An IANA timezone name such as Europe/Madrid."""
     if value is None:
         return None
+    if not isinstance(value, str):
+        errors.append(Problem("timezone", N_("must be a timezone name such as Europe/Madrid")))
+        return None
     try:
-        ZoneInfo(str(value))
+        ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         errors.append(
             Problem(

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from bot.engagement.consultations.errors import DefinitionError
@@ -26,7 +25,7 @@ from bot.engagement.consultations.schema import (
 )
 from bot.engagement.consultations.validation_problems import format_errors
 from bot.engagement.networks_check import unknown_network_errors
-from bot.engagement.problems import N_, Problem, yaml_problem
+from bot.engagement.problems import N_, Problem, ProblemsError, load_yaml
 
 
 def load_definition(source: str, known_networks: Iterable[str] | None = None) -> Definition:
@@ -36,9 +35,9 @@ def load_definition(source: str, known_networks: Iterable[str] | None = None) ->
     `known_networks`, when given, are the network slugs that `networks` may name.
     """
     try:
-        data = yaml.safe_load(source)
-    except yaml.YAMLError as exc:
-        raise DefinitionError([yaml_problem(exc)]) from None
+        data = load_yaml(source)
+    except ProblemsError as exc:
+        raise DefinitionError(exc.problems) from None
     if not isinstance(data, dict):
         raise DefinitionError(
             [Problem("(document)", N_("must be a mapping with slug, title, questions…"))]

@@ -25,7 +25,6 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-import yaml
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
 # Shared with consultations: identifiers, slugs, {lang: text} mappings, error paths, fallback.
@@ -33,7 +32,7 @@ from bot.engagement.consultations.schema import Audience, Identifier, LocalizedT
 from bot.engagement.consultations.validation_problems import format_errors
 from bot.engagement.networks_check import unknown_network_errors
 from bot.engagement.polls.errors import PollDefinitionError
-from bot.engagement.problems import N_, Problem, yaml_problem
+from bot.engagement.problems import N_, Problem, ProblemsError, load_yaml
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 10
 MAX_QUESTION = 300  # Telegram: poll question, 1-300 characters
@@ -102,9 +101,9 @@ def load_poll(
     `known_networks`, when given, are the slugs `networks` may name; `now`, when given, is the
     moment `closes_at` must come after."""
     try:
-        data = yaml.safe_load(source)
-    except yaml.YAMLError as exc:
-        raise PollDefinitionError([yaml_problem(exc)]) from None
+        data = load_yaml(source)
+    except ProblemsError as exc:
+        raise PollDefinitionError(exc.problems) from None
     if not isinstance(data, dict):
         raise PollDefinitionError(
             [Problem("(document)", N_("must be a mapping with slug, question, options…"))]

@@ -114,3 +114,21 @@ def test_a_bad_broadcast_file_is_refused_with_the_reason(
 def test_unknown_broadcast_fails(people: list[int]) -> None:
     result = runner.invoke(app, ["broadcast", "status", "99"])
     assert result.exit_code == 1 and "no broadcast 99" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("kind: &k text\ntext: hi\naudience: *k\n", "aliases (*k) are not allowed"),
+        ("kind: text\ntext: " + "[" * 20_000 + "]" * 20_000 + "\n", "nested deeper than 50"),
+        ("kind: [text]\ntext: hi\naudience: everyone\n", "kind must be one of"),
+        ("kind: text\ntext: hi\naudience: {everyone: 1}\n", "audience must be one of"),
+    ],
+)
+def test_create_refuses_aliases_deep_nesting_and_wrong_types_with_a_clear_line(
+    cli_sqlite_database: str, tmp_path: Path, text: str, reason: str
+) -> None:
+    result = runner.invoke(app, ["broadcast", "create", str(write(tmp_path, text))])
+    assert result.exit_code == 2, result.output
+    assert reason in result.output
+    assert "Traceback" not in result.output

@@ -4,6 +4,7 @@ the staff member's language for the bot (catalog domain `definitions`)."""
 from __future__ import annotations
 
 import string
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from babel.messages.pofile import read_po
 from bot.config import SUPPORTED_LANGUAGES
 from bot.engagement.cafes.definition import CafeDefinitionError
 from bot.engagement.cafes.schema import load_cafe
+from bot.engagement.consultations.definition_check import load_definition
+from bot.engagement.polls.schema import load_poll
 from bot.engagement.problems import N_, Problem, ProblemsError, yaml_problem
 from bot.staff_files import definitions, problem_lines
 
@@ -120,3 +123,63 @@ def test_translations_keep_the_fields_and_literal_braces(lang: str) -> None:
         assert isinstance(message.id, str) and isinstance(message.string, str)
         assert fields(message.string) == fields(message.id), message.id
         assert message.string.count("{{") == message.id.count("{{"), message.id
+
+
+def alias_bomb(levels: int, key: str) -> str:
+    """About 500 bytes that expand to 9**levels strings when aliases are followed."""
+    lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x"]']
+    for n in range(1, levels + 1):
+        previous = f"*a{n - 1}"
+        lines.append(f"a{n}: &a{n} [{', '.join([previous] * 9)}]")
+    return "\n".join(lines) + f"\n{key}: *a{levels}\n"
+
+
+def load_poll_text(source: str) -> object:
+    return load_poll(source)
+
+
+def load_cafe_text(source: str) -> object:
+    return load_cafe(source, None, [])
+
+
+LOADERS: dict[str, tuple[Callable[[str], object], str]] = {
+    "consultation": (load_definition, "audience"),
+    "poll": (load_poll_text, "audience"),
+    "café": (load_cafe_text, "timezone"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(LOADERS))
+def test_an_alias_bomb_is_refused_at_once_with_where_and_why(kind: str) -> None:
+    load, key = LOADERS[kind]
+    started = time.perf_counter()
+    with pytest.raises(ProblemsError) as caught:
+        load(alias_bomb(9, key))
+    assert time.perf_counter() - started < 1.0
+    [problem] = caught.value.problems
+    assert str(problem) == (
+        "yaml: line 2, column 10: aliases (*a0) are not allowed: write the value out"
+    )
+    assert problem.translated(gettext("fr")) == (
+        "yaml: line 2, column 10: les alias (*a0) ne sont pas acceptés : écrivez la valeur"
+    )
+
+
+@pytest.mark.parametrize("kind", sorted(LOADERS))
+def test_deep_nesting_is_refused_without_a_recursion_error(kind: str) -> None:
+    load, key = LOADERS[kind]
+    started = time.perf_counter()
+    with pytest.raises(ProblemsError) as caught:
+        load(f"{key}: " + "[" * 100_000 + "]" * 100_000 + "\n")  # a file the bot takes
+    assert time.perf_counter() - started < 3.0
+    [problem] = caught.value.problems
+    assert str(problem) == f"yaml: line 1, column {len(key) + 52}: nested deeper than 50 levels"
+    assert problem.translated(gettext("es")).endswith("anidado a más de 50 niveles")
+
+
+@pytest.mark.parametrize("value", ["[Europe/Madrid]", "{zone: Europe/Madrid}", "12"])
+def test_a_cafe_timezone_that_is_not_a_name_is_a_problem_not_a_crash(value: str) -> None:
+    source = f"slug: c\ntitle: {{en: T}}\nstarts_at: 2026-11-18T17:00\ntimezone: {value}\n"
+    with pytest.raises(CafeDefinitionError) as caught:
+        load_cafe(source, None, [])
+    assert "timezone: must be a timezone name such as Europe/Madrid" in caught.value.errors

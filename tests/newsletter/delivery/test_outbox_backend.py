@@ -12,7 +12,7 @@ import pytest
 
 from newsletter.delivery.backend import OutgoingRecipient
 from newsletter.delivery.errors import InvalidBatch, TransientError
-from newsletter.delivery.limits import DUPLICATE_ADDRESS
+from newsletter.delivery.limits import DUPLICATE_ADDRESS, UNSENDABLE_ADDRESS
 from newsletter.delivery.outbox_backend import OutboxBackend, eml_name
 from tests.newsletter.delivery.conftest import make_batch, make_recipient
 
@@ -120,3 +120,23 @@ async def test_a_real_length_unsubscribe_link_stays_a_plain_header_line(tmp_path
     lines = (tmp_path / eml_name(7)).read_bytes().splitlines()
     header = [line for line in lines if line.startswith(b"List-Unsubscribe:")]
     assert header == [f"List-Unsubscribe: <{link}>".encode()]
+
+
+async def test_one_unsendable_address_fails_alone_and_idn_domains_are_encoded(
+    tmp_path: Path,
+) -> None:
+    batch = make_batch(
+        [
+            make_recipient(0),
+            make_recipient(1, email="user@exämple.org"),  # stored in Unicode by the validator
+            make_recipient(2, email="josé@example.org"),  # from before the refusal at subscription
+            make_recipient(3),
+        ]
+    )
+
+    result = await OutboxBackend(tmp_path, clock=lambda: NOW).send_batch(batch)
+
+    assert result.accepted == (1000, 1001, 1003)
+    assert [(s.delivery_id, s.reason) for s in result.skipped] == [(1002, UNSENDABLE_ADDRESS)]
+    idn = read(tmp_path / eml_name(1001))
+    assert idn["To"].addresses[0].addr_spec == "user@xn--exmple-cua.org"

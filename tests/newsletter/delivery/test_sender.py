@@ -380,3 +380,26 @@ async def test_the_next_batch_is_made_ready_in_flight_but_only_one_batch_is_ever
             ("answer", current)
         ), "the next batch was built while the previous one was in flight"
     assert await states(sessions, edition) == Counter({"accepted": 3500})
+
+
+async def test_an_edition_none_of_whose_deliveries_went_out_is_not_marked_sent(
+    sessions: SessionFactory, fake_sendgrid: FakeSendGrid
+) -> None:
+    edition = await make_edition(sessions)
+    await add_subscribers(sessions, 10)
+    await queue(sessions, edition)
+    fake_sendgrid.fail_next(Failure.BAD_REQUEST, errors=[{"message": "bad", "field": None}])
+
+    await sender_for(sessions, fake_sendgrid).send_edition(edition)
+
+    assert await states(sessions, edition) == {"failed": 10}
+    async with sessions() as session:
+        row = await session.get(Edition, edition)
+        assert row is not None
+        assert row.status == EditionStatus.approved, "ready for `aive bulletin send` again"
+        assert row.sent_at is None
+
+    await queue(sessions, edition)
+    await sender_for(sessions, fake_sendgrid).send_edition(edition)
+    async with sessions() as session:
+        assert (await session.get(Edition, edition)).status == EditionStatus.sent  # type: ignore[union-attr]

@@ -154,3 +154,19 @@ async def test_a_body_over_30_mb_is_refused_before_sending() -> None:
 
     with pytest.raises(InvalidBatch, match="under 30 MB"):
         await backend.send_batch(huge)
+
+
+def test_sendgrid_gets_idn_domains_in_ascii_and_never_an_unsendable_address() -> None:
+    batch = make_batch(
+        [
+            make_recipient(0, email="user@exämple.org"),
+            make_recipient(1, email="josé@example.org"),
+            make_recipient(2),
+        ]
+    )
+    plan = plan_batch(batch, NOW)
+    body, _ = build_body(batch, plan)
+
+    sent = [p["to"][0]["email"] for p in body["personalizations"]]
+    assert sent == ["user@xn--exmple-cua.org", "reader2@example.org"]
+    assert [s.delivery_id for s in plan.skipped] == [1001]

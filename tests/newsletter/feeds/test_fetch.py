@@ -26,6 +26,7 @@ from newsletter.feeds import (
 )
 
 PUBLIC_URL = "https://aive.example"
+LOCAL = FetchLimits(private_addresses=True)  # the test feed server is on 127.0.0.1
 FEED = (
     b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>City</title>'
     b"<item><title>News</title><link>https://city.example/n</link></item></channel></rss>"
@@ -138,14 +139,14 @@ def url(server: TestServer, path: str) -> str:
 
 
 async def fetch(server: TestServer, path: str, **limits: Any) -> FetchResult:
-    async with Fetcher(PUBLIC_URL, FetchLimits(**limits)) as fetcher:
+    async with Fetcher(PUBLIC_URL, FetchLimits(private_addresses=True, **limits)) as fetcher:
         return await fetcher.fetch(FetchRequest(url(server, path)))
 
 
 async def test_feed_is_fetched_with_our_user_agent_and_validators(
     server: TestServer, seen: Seen
 ) -> None:
-    async with Fetcher(PUBLIC_URL) as fetcher:
+    async with Fetcher(PUBLIC_URL, LOCAL) as fetcher:
         result = await fetcher.fetch(FetchRequest(url(server, "/feed")))
 
     assert result.status is FetchStatus.OK
@@ -160,7 +161,7 @@ async def test_unchanged_feed_answers_not_modified_without_body(
     server: TestServer, seen: Seen
 ) -> None:
     request = FetchRequest(url(server, "/feed"), etag=ETAG, last_modified=LAST_MODIFIED)
-    async with Fetcher(PUBLIC_URL) as fetcher:
+    async with Fetcher(PUBLIC_URL, LOCAL) as fetcher:
         result = await fetcher.fetch(request)
 
     assert result.status is FetchStatus.NOT_MODIFIED
@@ -290,7 +291,7 @@ async def test_one_bad_feed_among_many_does_not_affect_the_others(server: TestSe
         FetchRequest(url(server, "/loop-a")),
         FetchRequest(url(server, "/gzip")),
     ]
-    async with Fetcher(PUBLIC_URL) as fetcher:
+    async with Fetcher(PUBLIC_URL, LOCAL) as fetcher:
         results = await fetcher.fetch_many(requests)
 
     assert [r.request for r in results] == requests
@@ -309,7 +310,9 @@ async def test_one_bad_feed_among_many_does_not_affect_the_others(server: TestSe
 
 async def test_per_host_limit_is_respected(server: TestServer, seen: Seen) -> None:
     requests = [FetchRequest(url(server, f"/counted/{n}")) for n in range(10)]
-    async with Fetcher(PUBLIC_URL, FetchLimits(per_host=3, concurrency=20)) as fetcher:
+    async with Fetcher(
+        PUBLIC_URL, FetchLimits(private_addresses=True, per_host=3, concurrency=20)
+    ) as fetcher:
         results = await fetcher.fetch_many(requests)
 
     assert all(r.ok for r in results)
@@ -318,7 +321,9 @@ async def test_per_host_limit_is_respected(server: TestServer, seen: Seen) -> No
 
 async def test_global_limit_is_respected(server: TestServer, seen: Seen) -> None:
     requests = [FetchRequest(url(server, f"/counted/{n}")) for n in range(6)]
-    async with Fetcher(PUBLIC_URL, FetchLimits(per_host=10, concurrency=2)) as fetcher:
+    async with Fetcher(
+        PUBLIC_URL, FetchLimits(private_addresses=True, per_host=10, concurrency=2)
+    ) as fetcher:
         await fetcher.fetch_many(requests)
 
     assert seen.peak == 2
@@ -330,7 +335,7 @@ async def test_local_files_are_read_with_the_same_limit(tmp_path: Path) -> None:
     big = tmp_path / "big.xml"
     big.write_bytes(b" " * 2048)
 
-    async with Fetcher(PUBLIC_URL, FetchLimits(max_bytes=1024)) as fetcher:
+    async with Fetcher(PUBLIC_URL, FetchLimits(private_addresses=True, max_bytes=1024)) as fetcher:
         by_uri, by_path, too_big, missing = await fetcher.fetch_many(
             [
                 FetchRequest(feed_file.as_uri()),

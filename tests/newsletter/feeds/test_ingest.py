@@ -133,7 +133,7 @@ async def add_source(sessions: SessionFactory, url: str, **fields: Any) -> int:
 async def run(
     sessions: SessionFactory, now: datetime = NOW, only_due: bool = False, **limits: Any
 ) -> dict[int, SourceReport]:
-    async with Fetcher(PUBLIC_URL, FetchLimits(**limits)) as fetcher:
+    async with Fetcher(PUBLIC_URL, FetchLimits(private_addresses=True, **limits)) as fetcher:
         reports = await fetch_due(sessions, fetcher, now, INTERVAL, only_due=only_due)
     return {r.source_id: r for r in reports}
 
@@ -297,7 +297,9 @@ async def test_job_fetches_only_sources_whose_time_has_come(
     due = await add_source(sessions, base + "due", next_fetch_at=NOW - timedelta(minutes=1))
     await add_source(sessions, base + "later", next_fetch_at=datetime.now(UTC) + timedelta(hours=1))
     ctx = SimpleNamespace(
-        settings=SimpleNamespace(public_url=PUBLIC_URL, feeds_interval_minutes=30),
+        settings=SimpleNamespace(
+            public_url=PUBLIC_URL, feeds_interval_minutes=30, feeds_allow_private_addresses=True
+        ),
         sessions=sessions,
     )
     await fetch_due_feeds(ctx)

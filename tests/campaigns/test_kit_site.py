@@ -1,0 +1,30 @@
+"""The published kit serves what is inside its folder, and nothing a link inside points out to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from campaigns.kit_site import setup_kit_routes
+
+
+async def test_a_symlinked_index_pointing_outside_the_kit_is_not_served(tmp_path: Path) -> None:
+    kits, secret = tmp_path / "kits", tmp_path / "secret.txt"
+    secret.write_text("database password", encoding="utf-8")
+    (kits / "2026" / "fr").mkdir(parents=True)
+    (kits / "2026" / "fr" / "index.html").write_text("<p>kit fr</p>", encoding="utf-8")
+    (kits / "2026" / "sub").mkdir()
+    (kits / "2026" / "sub" / "index.html").symlink_to(secret)
+    (kits / "2026" / "outside.txt").symlink_to(secret)
+    app = web.Application()
+    setup_kit_routes(app, kits)
+
+    async with TestClient(TestServer(app)) as client:
+        inside = await client.get("/campaigns/2026/kit/fr/")
+        assert inside.status == 200 and "kit fr" in await inside.text()
+        for path in ("/campaigns/2026/kit/sub/", "/campaigns/2026/kit/outside.txt"):
+            response = await client.get(path)
+            assert response.status == 404, path
+            assert "database password" not in await response.text()

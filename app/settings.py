@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -150,12 +151,13 @@ class Settings(BaseSettings):
 
 
 def _mask_password(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
+    """`url` with its password, if any, shown as `***` (as SQLAlchemy renders it)."""
+    parts = urlsplit(url)
+    if parts.password is None:
         return url
+    user, _, host = parts.netloc.rpartition("@")
+    name = user.partition(":")[0]
+    return urlunsplit(parts._replace(netloc=f"{name}:***@{host}"))
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -6,7 +6,6 @@ import asyncio
 
 import typer
 
-from app.cli.context import settings_or_exit
 from app.cli.i18n import N_
 
 
@@ -16,6 +15,7 @@ def start_parts(names: list[str]) -> None:
     The parts are imported here, not at module level, so that short commands such as
     `aive cities list` do not load the web app, aiogram and the scheduler.
     """
+    from app.cli.context import settings_or_exit
     from app.parts import PARTS
     from app.runtime import configure_logging, run_parts
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 
 from aiohttp import web
 from sqlalchemy import text
@@ -22,6 +23,14 @@ from newsletter.webhooks import setup_sendgrid_webhook
 
 log = logging.getLogger(__name__)
 CONTEXT = web.AppKey("context", AppContext)
+
+
+class CannotListen(Exception):
+    """The web app cannot listen on `host`:`port` (taken, not ours to bind, no such address)."""
+
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        super().__init__(f"cannot listen on {host}:{port}: {reason}")
+        self.host, self.port, self.reason = host, port, reason
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -73,11 +82,18 @@ def subscription_site(ctx: AppContext) -> SubscriptionSite:
 
 
 async def serve_web(ctx: AppContext, stop: asyncio.Event) -> None:
-    """Listen on AIVE_WEB_HOST:AIVE_WEB_PORT until `stop` is set."""
+    """Listen on AIVE_WEB_HOST:AIVE_WEB_PORT until `stop` is set; `CannotListen` when the
+    address cannot be bound."""
+    host, port = ctx.settings.web_host, ctx.settings.web_port
     runner = web.AppRunner(build_web_app(ctx), handle_signals=False, shutdown_timeout=5)
     await runner.setup()
-    site = web.TCPSite(runner, ctx.settings.web_host, ctx.settings.web_port)
-    await site.start()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as exc:
+        await runner.cleanup()
+        errno = exc.errno if isinstance(exc.errno, int) and exc.errno > 0 else None
+        reason = os.strerror(errno) if errno else str(exc.strerror or exc)  # gaierror: errno < 0
+        raise CannotListen(host, port, reason) from exc
     log.info("web listening on http://%s:%s", ctx.settings.web_host, ctx.settings.web_port)
     try:
         await stop.wait()

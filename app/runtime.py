@@ -23,6 +23,14 @@ Part = Callable[[AppContext, asyncio.Event], Coroutine[Any, Any, None]]
 SHUTDOWN_SECONDS = 10.0
 
 
+class CannotListen(Exception):
+    """The web part cannot listen on `host`:`port` (taken, not ours to bind, no such address)."""
+
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        super().__init__(f"cannot listen on {host}:{port}: {reason}")
+        self.host, self.port, self.reason = host, port, reason
+
+
 class PartFailed(Exception):
     """A part raised `error`; the others were stopped."""
 

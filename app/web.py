@@ -13,6 +13,7 @@ from app.bulletin_config import archive_config
 from app.context import AppContext
 from app.engagement_pages import setup_engagement_pages
 from app.mail import transactional_mailer
+from app.runtime import CannotListen
 from bot.identity import BotUsername
 from bot.webhook import setup_webhook_routes
 from campaigns.kit_site import setup_kit_routes
@@ -23,14 +24,6 @@ from newsletter.webhooks import setup_sendgrid_webhook
 
 log = logging.getLogger(__name__)
 CONTEXT = web.AppKey("context", AppContext)
-
-
-class CannotListen(Exception):
-    """The web app cannot listen on `host`:`port` (taken, not ours to bind, no such address)."""
-
-    def __init__(self, host: str, port: int, reason: str) -> None:
-        super().__init__(f"cannot listen on {host}:{port}: {reason}")
-        self.host, self.port, self.reason = host, port, reason
 
 
 async def healthz(request: web.Request) -> web.Response:

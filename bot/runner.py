@@ -15,29 +15,12 @@ from typing import Protocol
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
 
-from bot.commands import publish_menu
 from bot.config import BotConfig, BotSettings
-from bot.dispatcher import build_dispatcher
 from bot.session import make_bot
+from bot.start_errors import BotApiUnreachable, TokenRefused
 from storage.engine import SessionFactory
 
 log = logging.getLogger(__name__)
-
-
-class BotCannotStart(Exception):
-    """The bot cannot start: Telegram refused the token, or its Bot API server did not answer."""
-
-
-class TokenRefused(BotCannotStart):
-    """Telegram answered that the bot token is not valid (revoked, or mistyped)."""
-
-
-class BotApiUnreachable(BotCannotStart):
-    """No answer from the Bot API server at `url`."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"no answer from {url}: {reason}")
-        self.url, self.reason = url, reason
 
 
 class BotContext(Protocol):
@@ -59,6 +42,8 @@ async def serve_bot(ctx: BotContext, stop: asyncio.Event) -> None:
     bot = make_bot(config.token, config.api_url)
     try:
         await check_token(bot, config.api_url)
+        from bot.dispatcher import build_dispatcher  # every feature: once Telegram said yes
+
         await poll_until(dp=build_dispatcher(config, ctx.sessions), bot=bot, stop=stop)
     finally:
         await bot.session.close()
@@ -76,6 +61,8 @@ async def check_token(bot: Bot, api_url: str) -> None:
 
 async def poll_until(dp: Dispatcher, bot: Bot, stop: asyncio.Event) -> None:
     """Long-poll Telegram until `stop` is set; each update is handled in its own task."""
+    from bot.commands import publish_menu
+
     try:
         await publish_menu(bot, dp["i18n"])
     except TelegramAPIError as exc:

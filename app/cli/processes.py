@@ -43,8 +43,8 @@ def start_parts(names: list[str]) -> None:
 
 def why_it_stopped(failed: PartFailed) -> str:
     """One line, in the operator's language, for a part that could not start or failed."""
-    from app.web import CannotListen
-    from bot.runner import BotApiUnreachable, TokenRefused
+    from app.runtime import CannotListen
+    from bot.start_errors import BotApiUnreachable, TokenRefused
 
     error = failed.error
     if isinstance(error, CannotListen):

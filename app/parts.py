@@ -1,4 +1,8 @@
-"""The parts a process can run; `aive run` runs them all in one event loop."""
+"""The parts a process can run; `aive run` runs them all in one event loop.
+
+Each part imports what it runs when it starts, so that `aive bot` loads no web app and
+`aive web` no bot framework.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,20 @@ import logging
 
 from app.context import AppContext
 from app.runtime import Part
-from app.scheduler import serve_scheduler
-from app.web import serve_web
 
 log = logging.getLogger(__name__)
+
+
+async def web(ctx: AppContext, stop: asyncio.Event) -> None:
+    from app.web import serve_web
+
+    await serve_web(ctx, stop)
+
+
+async def scheduler(ctx: AppContext, stop: asyncio.Event) -> None:
+    from app.scheduler import serve_scheduler
+
+    await serve_scheduler(ctx, stop)
 
 
 async def bot(ctx: AppContext, stop: asyncio.Event) -> None:
@@ -28,9 +42,4 @@ async def worker(ctx: AppContext, stop: asyncio.Event) -> None:
     await serve_workers(ctx, stop)
 
 
-WEB: Part = serve_web
-SCHEDULER: Part = serve_scheduler
-BOT: Part = bot
-WORKER: Part = worker
-
-PARTS: dict[str, Part] = {"web": WEB, "scheduler": SCHEDULER, "bot": BOT, "worker": WORKER}
+PARTS: dict[str, Part] = {"web": web, "scheduler": scheduler, "bot": bot, "worker": worker}

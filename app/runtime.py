@@ -1,7 +1,9 @@
 """Run one or several parts of the product in one event loop until SIGINT/SIGTERM.
 
 Each part is `async def serve(ctx, stop)` returning when `stop` is set. On a signal every part
-gets up to SHUTDOWN_SECONDS to finish, then whatever is left is cancelled.
+gets up to SHUTDOWN_SECONDS to finish, then whatever is left is cancelled. A part that fails
+(say, the web app cannot listen on its port) stops the others, and `run_parts` raises
+`PartFailed` once they have stopped, so that the process exits non-zero.
 """
 
 from __future__ import annotations
@@ -19,6 +21,23 @@ from app.settings import Settings
 log = logging.getLogger(__name__)
 Part = Callable[[AppContext, asyncio.Event], Coroutine[Any, Any, None]]
 SHUTDOWN_SECONDS = 10.0
+
+
+class CannotListen(Exception):
+    """The web part cannot listen on `host`:`port` (taken, not ours to bind, no such address)."""
+
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        super().__init__(f"cannot listen on {host}:{port}: {reason}")
+        self.host, self.port, self.reason = host, port, reason
+
+
+class PartFailed(Exception):
+    """A part raised `error`; the others were stopped."""
+
+    def __init__(self, part: str, error: BaseException) -> None:
+        super().__init__(f"{part}: {type(error).__name__}: {error}")
+        self.part = part
+        self.error = error
 
 
 def configure_logging(level: int = logging.INFO) -> None:
@@ -52,6 +71,7 @@ async def run_parts(settings: Settings, parts: Sequence[Part]) -> None:
         ]
         stopper = asyncio.create_task(stop.wait())
         running: set[asyncio.Task[Any]] = set(tasks)
+        failed: PartFailed | None = None
         # a part that returns normally (say, the bot without a token) leaves the others running;
         # a part that fails stops the process, since it cannot do its job any more
         while running and not stop.is_set():
@@ -60,8 +80,9 @@ async def run_parts(settings: Settings, parts: Sequence[Part]) -> None:
             )
             running.discard(stopper)
             for task in done:
-                if task is not stopper and task.exception() is not None:
-                    log.error("%s failed", task.get_name(), exc_info=task.exception())
+                error = None if task is stopper else task.exception()
+                if error is not None and failed is None:
+                    failed = PartFailed(task.get_name(), error)
                     stop.set()
         stop.set()
         log.info("shutting down")
@@ -76,3 +97,5 @@ async def run_parts(settings: Settings, parts: Sequence[Part]) -> None:
             loop.remove_signal_handler(sig)
         await ctx.close()
     log.info("stopped")
+    if failed is not None:
+        raise failed

@@ -5,9 +5,12 @@ Every name here is part of the operator contract (shared/CONTRACT.md).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import secrets
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -17,6 +20,8 @@ SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "pt", "ca")
 SECRET_FIELDS = frozenset(
     {"telegram_token", "telegram_webhook_secret", "sendgrid_api_key", "secret_key"}
 )
+NOT_ECHOED = SECRET_FIELDS | {"sendgrid_webhook_public_key"}  # a key is too long for one line
+PRODUCTION_SECRET_BYTES = 32
 
 
 class SettingsError(Exception):
@@ -107,10 +112,44 @@ class Settings(BaseSettings):
                 raise ValueError(f"{part!r} is not a numeric Telegram user id")
         return value
 
+    @field_validator("telegram_token")
+    @classmethod
+    def _bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        # aiogram's own rule for a token (`<bot id>:<secret>`), checked before it is imported
+        token = value.get_secret_value() if value is not None else ""
+        bot_id, _colon, secret = token.partition(":")
+        if token and (any(c.isspace() for c in token) or not (bot_id.isdigit() and secret)):
+            raise ValueError("must be the token @BotFather gave, shaped like 123456:ABC-def…")
+        return value or None
+
+    @field_validator("sendgrid_webhook_public_key")
+    @classmethod
+    def _webhook_public_key(cls, value: str | None) -> str | None:
+        key = "".join((value or "").split())
+        if key and not _is_p256_public_key(key):
+            raise ValueError(
+                "must be the base64 ECDSA P-256 public key of SendGrid's signed Event Webhook "
+                "(Mail Settings, Signed Event Webhook Requests)"
+            )
+        return key or None
+
     @model_validator(mode="after")
     def _production_needs_secret(self) -> Settings:
-        if self.env == "production" and self.secret_key is None:
+        if self.env != "production":
+            return self
+        if self.secret_key is None:
             raise ValueError("AIVE_SECRET_KEY is required when AIVE_ENV=production")
+        if len(self.secret_key.get_secret_value().encode()) < PRODUCTION_SECRET_BYTES:
+            raise ValueError(
+                f"AIVE_SECRET_KEY must be at least {PRODUCTION_SECRET_BYTES} bytes when "
+                "AIVE_ENV=production (e.g. python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')"
+            )
+        if not self.public_url.startswith("https://"):
+            raise ValueError(
+                "AIVE_PUBLIC_URL must be an https:// URL when AIVE_ENV=production "
+                "(unsubscribe links must be HTTPS, RFC 8058)"
+            )
         return self
 
     @property
@@ -154,13 +193,29 @@ class Settings(BaseSettings):
         return view
 
 
-def _mask_password(url: str) -> str:
-    from sqlalchemy.engine import make_url
+def _is_p256_public_key(key: str) -> bool:
+    """True when `key` is base64 of a DER public key on the P-256 curve, as SendGrid gives."""
+    # cryptography (which the sendgrid library verifies with) loads only when a key is set
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
 
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
+        public_key = load_der_public_key(base64.b64decode(key, validate=True))
+    except (binascii.Error, ValueError, TypeError):
+        return False
+    return isinstance(public_key, ec.EllipticCurvePublicKey) and isinstance(
+        public_key.curve, ec.SECP256R1
+    )
+
+
+def _mask_password(url: str) -> str:
+    """`url` with its password, if any, shown as `***` (as SQLAlchemy renders it)."""
+    parts = urlsplit(url)
+    if parts.password is None:
         return url
+    user, _, host = parts.netloc.rpartition("@")
+    name = user.partition(":")[0]
+    return urlunsplit(parts._replace(netloc=f"{name}:***@{host}"))
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -170,9 +225,10 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = error.get("loc") or ()
-        name = f"AIVE_{str(loc[0]).upper()}" if loc else "settings"
         message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
         value = error.get("input")
-        hidden = not loc or loc[0] in SECRET_FIELDS or isinstance(value, dict)
+        if not loc:  # a rule across settings: its message names the variables
+            raise SettingsError(message) from None
+        hidden = loc[0] in NOT_ECHOED or isinstance(value, dict)
         shown = "" if hidden else f" (got {value!r})"
-        raise SettingsError(f"{name}: {message}{shown}") from None
+        raise SettingsError(f"AIVE_{str(loc[0]).upper()}: {message}{shown}") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 
 from aiohttp import web
 from sqlalchemy import text
@@ -12,6 +13,7 @@ from app.bulletin_config import archive_config
 from app.context import AppContext
 from app.engagement_pages import setup_engagement_pages
 from app.mail import transactional_mailer
+from app.runtime import CannotListen
 from bot.identity import BotUsername
 from bot.webhook import setup_webhook_routes
 from campaigns.kit_site import setup_kit_routes
@@ -77,11 +79,18 @@ def subscription_site(ctx: AppContext) -> SubscriptionSite:
 
 
 async def serve_web(ctx: AppContext, stop: asyncio.Event) -> None:
-    """Listen on AIVE_WEB_HOST:AIVE_WEB_PORT until `stop` is set."""
+    """Listen on AIVE_WEB_HOST:AIVE_WEB_PORT until `stop` is set; `CannotListen` when the
+    address cannot be bound."""
+    host, port = ctx.settings.web_host, ctx.settings.web_port
     runner = web.AppRunner(build_web_app(ctx), handle_signals=False, shutdown_timeout=5)
     await runner.setup()
-    site = web.TCPSite(runner, ctx.settings.web_host, ctx.settings.web_port)
-    await site.start()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as exc:
+        await runner.cleanup()
+        errno = exc.errno if isinstance(exc.errno, int) and exc.errno > 0 else None
+        reason = os.strerror(errno) if errno else str(exc.strerror or exc)  # gaierror: errno < 0
+        raise CannotListen(host, port, reason) from exc
     log.info("web listening on http://%s:%s", ctx.settings.web_host, ctx.settings.web_port)
     try:
         await stop.wait()

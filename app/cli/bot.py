@@ -9,7 +9,6 @@ import typer
 from app.cli.context import fail, settings_or_exit
 from app.cli.i18n import N_, _
 from app.cli.processes import start_parts
-from bot.config import BotConfig
 
 app = typer.Typer(
     help=N_("The Telegram bot (polling, or webhook handling when a secret is set)."),
@@ -21,7 +20,11 @@ app = typer.Typer(
 def bot(ctx: typer.Context) -> None:
     # Without a subcommand: run the bot alone (polling, or nothing to poll when
     # AIVE_TELEGRAM_WEBHOOK_SECRET is set). The group's help is the Typer's, not this function's.
+    # Without a token the bot process has nothing to do: it says so once and exits 2 (`aive run`
+    # runs the other parts and only logs that the bot is off).
     if ctx.invoked_subcommand is None:
+        if settings_or_exit().telegram_token is None:
+            fail(_("the Telegram bot cannot start: AIVE_TELEGRAM_TOKEN is not set"), 2)
         start_parts(["bot"])
 
 
@@ -35,6 +38,7 @@ def set_webhook(
 ) -> None:
     from aiogram.exceptions import TelegramAPIError
 
+    from bot.config import BotConfig
     from bot.webhook import set_webhook as register
 
     settings = settings_or_exit()

@@ -174,9 +174,9 @@ def launch(
 
 
 def _print_dry_run(found: Any) -> None:
-    console.print(_("[bold]Dry run of {key}[/bold]: nothing is sent.", key=found.key))
+    console().print(_("[bold]Dry run of {key}[/bold]: nothing is sent.", key=found.key))
     if found.consultation:
-        console.print(
+        console().print(
             _(
                 "consultation {consultation} would open and invite representatives",
                 consultation=found.consultation,
@@ -191,15 +191,15 @@ def _print_dry_run(found: Any) -> None:
             chats=chats,
             subject=subject,
         )
-        console.print("  " + line)
+        console().print("  " + line)
     if found.first_emails:
-        console.print(_("first emails: {emails}", emails=", ".join(found.first_emails)))
+        console().print(_("first emails: {emails}", emails=", ".join(found.first_emails)))
     else:
-        console.print(_("first emails: none"))
+        console().print(_("first emails: none"))
     if found.first_chats:
-        console.print(_("first chats: {chats}", chats=", ".join(found.first_chats)))
+        console().print(_("first chats: {chats}", chats=", ".join(found.first_chats)))
     else:
-        console.print(_("first chats: none"))
+        console().print(_("first chats: none"))
 
 
 def _pause(year: int, step: str | None, paused: bool) -> None:

@@ -66,7 +66,7 @@ def report(
         print_json({**found.to_json(), "chart": str(chart) if chart else None})
         return
     document = found.to_json()
-    console.print(
+    console().print(
         _(
             "[bold]International Day {year}[/bold]: {cities} cities, "
             "{activities} activities in {countries} countries",

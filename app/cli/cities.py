@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.cities import import_cities_text
-from app.cities_csv import CityFile
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, ngettext
-from app.settings import Settings
 from storage.audit import record
-from storage.engine import SessionFactory
 from storage.networks import City
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from app.cities_csv import CityFile
+    from app.settings import Settings
+    from storage.engine import SessionFactory
 
 app = typer.Typer(help=N_("Member cities."), no_args_is_help=True)
 
@@ -46,6 +49,8 @@ def import_cities(
             ),
             2,
         )
+
+    from app.cities import import_cities_text  # validation loads Babel: only when importing
 
     async def _go(sessions: SessionFactory) -> tuple[CityFile, int, int]:
         async with sessions() as session:

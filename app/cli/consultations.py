@@ -129,7 +129,7 @@ def results(
 
 
 def _print_results(found: Results) -> None:
-    console.print(
+    console().print(
         ngettext(
             "[bold]{title}[/bold] ({slug}): {n} submitted;"
             " response rate {responded}/{eligible} = {rate}%",
@@ -150,7 +150,7 @@ def _print_results(found: Results) -> None:
             table.add_column(column)
         for n in found.networks:
             table.add_row(n.network, str(n.responded), str(n.eligible), f"{n.rate}")
-        console.print(table)
+        console().print(table)
     for question in found.questions:
         title = ngettext(
             "{id}: {text} ({n} answer)",
@@ -173,7 +173,7 @@ def _print_results(found: Results) -> None:
             table.add_column(_("latest answers"))
             for text in question.latest_texts:
                 table.add_row(text)
-        console.print(table)
+        console().print(table)
 
 
 @app.command(

@@ -1,4 +1,7 @@
-"""What every command needs: settings (exit 2 when invalid), an engine, a way to run async code."""
+"""What every command needs: settings (exit 2 when invalid), an engine, a way to run async code.
+
+Light to import: the database layer and rich load when a command first uses them.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +9,20 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
-from typing import Any, NoReturn, TypeVar
+from functools import cache
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from app.cli.i18n import _
 from app.settings import Settings, SettingsError, load_settings
-from storage.engine import SessionFactory, create_engine, create_session_factory
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from storage.engine import SessionFactory
 
 T = TypeVar("T")
-console = Console()
 
 
 def settings_or_exit() -> Settings:
@@ -40,6 +45,8 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
 
 @asynccontextmanager
 async def database(settings: Settings) -> AsyncIterator[SessionFactory]:
+    from storage.engine import create_engine, create_session_factory
+
     engine = create_engine(settings.database_url)
     try:
         yield create_session_factory(engine)
@@ -62,13 +69,23 @@ def print_json(document: Any) -> None:
     typer.echo(json.dumps(document, ensure_ascii=False, default=str, indent=2))
 
 
+@cache
+def console() -> Console:
+    """The terminal that tables and progress bars go to (stdout)."""
+    from rich.console import Console
+
+    return Console()
+
+
 def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    from rich.table import Table
+
     table = Table(title=title)
     for column in columns:
         table.add_column(column)
     for row in rows:
         table.add_row(*(_cell(v) for v in row))
-    console.print(table)
+    console().print(table)
 
 
 def _cell(value: Any) -> str:

@@ -6,8 +6,6 @@ import typer
 
 from app.cli.context import database, run, settings_or_exit
 from app.cli.i18n import N_, _
-from storage import migrate
-from storage.seed import load_seed
 
 app = typer.Typer(help=N_("Database schema and reference data."), no_args_is_help=True)
 
@@ -15,6 +13,8 @@ app = typer.Typer(help=N_("Database schema and reference data."), no_args_is_hel
 @app.command(help=N_("Apply every migration, then add missing networks and series (idempotent)."))
 def upgrade() -> None:
     settings = settings_or_exit()
+    from storage import migrate  # Alembic: only when migrating
+    from storage.seed import load_seed
 
     async def _go() -> None:
         async with database(settings) as sessions:

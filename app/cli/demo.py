@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from app.cli.context import settings_or_exit, with_sessions
 from app.cli.i18n import N_, _
-from app.demo import DemoReport, load_demo
-from storage.engine import SessionFactory
+
+if TYPE_CHECKING:
+    from app.demo import DemoReport
+    from storage.engine import SessionFactory
 
 app = typer.Typer(help=N_("Example data for a first local run."), no_args_is_help=True)
 
@@ -15,6 +19,7 @@ app = typer.Typer(help=N_("Example data for a first local run."), no_args_is_hel
 @app.command(help=N_("Load example cities and feeds when the database has no feed source yet."))
 def load() -> None:
     settings = settings_or_exit()
+    from app.demo import load_demo  # the whole product: only when loading
 
     async def _go(sessions: SessionFactory) -> DemoReport:
         return await load_demo(settings, sessions)

@@ -7,8 +7,9 @@ Each command module keeps its messages in its own domain,
 lookups go through every CLI domain of the language.
 
 Mark a message shown when a command runs with `_()` (or `ngettext()` when it counts something);
-mark a help text, which is read when the command tree is built, with `N_()` and the tree is
-translated once, by `translated_command()`, when `aive` starts. The catalog check
+mark a help text, which is read when the command tree is built, with `N_()`: `aive` translates
+the root's help texts when it starts (`translated_command()`) and a command group's when the
+group loads (app/cli/lazy_group.py). The catalog check
 (`python -m app.catalogs check`) finds any message left untranslated.
 """
 
@@ -70,7 +71,7 @@ def ngettext(singular: str, plural: str, n: int, **values: Any) -> str:
 
 
 def N_(message: str) -> str:  # gettext's name for "mark now, translate later"
-    """Mark a help text for translation; `translated_command()` translates it at start."""
+    """Mark a help text for translation; it is translated when its command group loads."""
     return message
 
 
@@ -95,5 +96,15 @@ def translate_help(command: Any, lang: str | None = None) -> None:
 
 
 def help_texts(command: Any) -> set[str]:
-    """Every help text of a click command tree (what `--help` can show)."""
+    """Every help text of a click command tree (what `--help` can show), lazily loaded
+    groups loaded (app/cli/lazy_group.py)."""
+    _load_every_group(command)
     return {getattr(holder, attribute) for holder, attribute in _help_places(command)}
+
+
+def _load_every_group(command: Any) -> None:
+    if not hasattr(command, "list_commands"):
+        return
+    ctx = command.context_class(command)
+    for name in command.list_commands(ctx):
+        _load_every_group(command.get_command(ctx, name))

@@ -1,61 +1,66 @@
-"""The root Typer application; each command group lives in its own module."""
+"""The root `aive` command: the processes, and each command group loaded when it is used."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 
-from app.cli import (
-    bot,
-    broadcast,
-    bulletin,
-    bulletin_edit,
-    bulletin_status,
-    cafes,
-    campaign,
-    campaign_day,
-    cities,
-    config,
-    consultations,
-    db,
-    delivery,
-    demo,
-    feeds,
-    polls,
-    processes,
-    series,
-    staff,
-    subscribers,
-)
-from app.cli.i18n import N_, translate_help
+from app.cli import processes
+from app.cli.i18n import N_, cli_language, translate_help
+from app.cli.lazy_group import LazyGroup, Subgroup
+
+
+class AiveGroup(LazyGroup):
+    # each group's help is its Typer's own (tests/app/cli/test_cli_start.py checks it)
+    subgroups = (
+        Subgroup("db", "app.cli.db:app", N_("Database schema and reference data.")),
+        Subgroup("config", "app.cli.config:app", N_("Configuration.")),
+        Subgroup("staff", "app.cli.staff:app", N_("Secretariat staff.")),
+        Subgroup("cities", "app.cli.cities:app", N_("Member cities.")),
+        Subgroup("feeds", "app.cli.feeds:app", N_("Activity feeds of cities and networks.")),
+        Subgroup("items", "app.cli.feeds:items_app", N_("Items collected from the feeds.")),
+        Subgroup(
+            "consultations",
+            "app.cli.consultations:app",
+            N_("Consultations that member cities answer in chat."),
+        ),
+        Subgroup("polls", "app.cli.polls:app", N_("Native Telegram polls sent to an audience.")),
+        Subgroup(
+            "cafes", "app.cli.cafes:app", N_("Virtual cafés: schedule, invite, remind, report.")
+        ),
+        Subgroup("demo", "app.cli.demo:app", N_("Example data for a first local run.")),
+        Subgroup(
+            "subscribers", "app.cli.subscribers:app", N_("Email subscribers of the bulletins.")
+        ),
+        Subgroup(
+            "bot",
+            "app.cli.bot:app",
+            N_("The Telegram bot (polling, or webhook handling when a secret is set)."),
+        ),
+        Subgroup(
+            "bulletin",
+            "app.cli.bulletin_group:app",
+            N_("Bulletin editions: compose, edit, preview, approve."),
+        ),
+        Subgroup(
+            "broadcast",
+            "app.cli.broadcast:app",
+            N_("Chat broadcasts through the rate-limited outbox."),
+        ),
+        Subgroup(
+            "campaign",
+            "app.cli.campaign_group:app",
+            N_("The International Day of Educating Cities (30 November): campaign timeline."),
+        ),
+    )
+
 
 app = typer.Typer(
     name="aive",
+    cls=AiveGroup,
     help=N_("AIVE Comms: bulletins, consultations, cafés and campaigns of the IAEC."),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-app.add_typer(db.app, name="db")
-app.add_typer(config.app, name="config")
-app.add_typer(staff.app, name="staff")
-app.add_typer(cities.app, name="cities")
-app.add_typer(feeds.app, name="feeds")
-app.add_typer(feeds.items_app, name="items")
-app.add_typer(consultations.app, name="consultations")
-app.add_typer(polls.app, name="polls")
-app.add_typer(cafes.app, name="cafes")
-app.add_typer(demo.app, name="demo")
-app.add_typer(subscribers.app, name="subscribers")
-app.add_typer(bot.app, name="bot")
-bulletin_edit.register(bulletin.app)
-bulletin_status.register(bulletin.app)
-delivery.register(bulletin.app)
-bulletin.app.add_typer(series.app, name="series")
-app.add_typer(bulletin.app, name="bulletin")
-app.add_typer(broadcast.app, name="broadcast")
-campaign.app.add_typer(campaign_day.app)  # declaration, report, kit
-app.add_typer(campaign.app, name="campaign")
 processes.register(app)
 
 
@@ -66,10 +71,13 @@ TYPER_HELP = (
 )
 
 
-def translated_command() -> Any:
-    """The `aive` command tree with its help texts in the operator's language."""
+def translated_command() -> AiveGroup:
+    """The `aive` command with its help texts in the operator's language (its groups' too,
+    as each loads)."""
     command = typer.main.get_command(app)
-    translate_help(command)
+    assert isinstance(command, AiveGroup)
+    command.language = cli_language()
+    translate_help(command, command.language)
     return command
 
 

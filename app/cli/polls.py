@@ -106,7 +106,7 @@ def list_(as_json: JSON = False) -> None:
     for row in rows:  # staff read the secretariat's time, named; JSON keeps UTC
         row["closes_at"] = staff_time(datetime.fromisoformat(str(row["closes_at"])), settings.zone)
         table.add_row(*(str(v) for v in row.values()))
-    console.print(table)
+    console().print(table)
 
 
 @app.command(
@@ -130,7 +130,7 @@ def results(
     if as_json:
         print_json(found.to_json())
         return
-    console.print(
+    console().print(
         ngettext(
             "[bold]{question}[/bold] (#{id} {slug}, {status}): {n} answered; "
             "sent {sent}, stopped {stopped}",
@@ -151,7 +151,7 @@ def results(
         table.add_column(column)
     for o in found.options:
         table.add_row(o.id, o.text, str(o.count), f"{o.percent:g}")
-    console.print(table)
+    console().print(table)
     if found.networks:
         table = Table(title=_("Per network"))
         table.add_column(_("network"))
@@ -162,6 +162,6 @@ def results(
             table.add_row(
                 n.network, str(n.voters), *(f"{o.count} ({o.percent:g}%)" for o in n.options)
             )
-        console.print(table)
+        console().print(table)
     elif found.anonymous:
-        console.print(_("anonymous poll: no breakdown per network"))
+        console().print(_("anonymous poll: no breakdown per network"))

@@ -244,7 +244,7 @@ class BroadcastSender:
 
     async def _call(self, row: Candidate, content: Content) -> Message:
         chat = row.chat_id
-        markup = _markup(content)
+        markup = reply_markup(content)
         if content.kind == BroadcastKind.text:
             assert content.text is not None
             return await self.bot.send_message(chat, content.text, reply_markup=markup)
@@ -300,7 +300,8 @@ class BroadcastSender:
         return outcome
 
 
-def _markup(content: Content) -> InlineKeyboardMarkup | None:
+def reply_markup(content: Content) -> InlineKeyboardMarkup | None:
+    """The inline keyboard of the content's buttons (None without buttons)."""
     if not content.buttons:
         return None
     return InlineKeyboardMarkup(

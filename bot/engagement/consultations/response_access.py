@@ -144,6 +144,18 @@ async def _eligible_city(
     return cities[0]
 
 
+async def may_answer(
+    session: AsyncSession, consultation: Consultation, person: Person, now: datetime
+) -> bool:
+    """Whether the consultation takes answers now and is meant for this person."""
+    try:
+        check_accepting(consultation, now)
+        await _eligible_city(session, consultation, person, None)
+    except ResponseRefused:
+        return False
+    return True
+
+
 async def start_or_resume(
     session: AsyncSession,
     consultation_id: int,

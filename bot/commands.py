@@ -19,6 +19,9 @@ def menu(i18n: I18n, locale: str) -> list[BotCommand]:
         BotCommand(
             command="language", description=i18n.gettext("Change the language", locale=locale)
         ),
+        BotCommand(
+            command="privacy", description=i18n.gettext("What I keep about you", locale=locale)
+        ),
         BotCommand(command="forget", description=i18n.gettext("Erase your data", locale=locale)),
     ]
 

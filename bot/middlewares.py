@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload
 
 from bot.flood import FloodGuard, Verdict
 from bot.i18n import choose_language
+from bot.personal_data import keeps_name, remember_name
 from storage.engine import SessionFactory
 from storage.people import Person
 
@@ -99,11 +100,12 @@ async def current_person(session: AsyncSession, user: User) -> Person:
     query = select(Person).options(joinedload(Person.roles)).where(Person.telegram_id == user.id)
     person = (await session.scalars(query)).unique().one_or_none()
     if person is not None:
-        if not person.display_name:  # staff added from the command line, say
-            person.display_name = user.full_name[:200]
+        if not person.display_name and keeps_name(person):  # staff added by the CLI, say
+            remember_name(person, user)
             await session.commit()
         return person
-    person = Person(telegram_id=user.id, display_name=user.full_name[:200], roles=[])
+    # nothing but the id until a role needs more (bot.personal_data)
+    person = Person(telegram_id=user.id, display_name="", roles=[])
     session.add(person)
     try:
         await session.commit()

@@ -44,6 +44,7 @@ def help_text(person: Person, cities: Sequence[str] = ()) -> str:
         lines.append(_("You follow the network's news: I will write when there is something new."))
     lines += [
         _("/language: change the language"),
+        _("/privacy: what I keep about you"),
         _("/forget: erase everything I know about you"),
         _("/help: this list"),
     ]

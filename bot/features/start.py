@@ -22,6 +22,7 @@ from bot.i18n import city_language
 from bot.invites import InviteProblem, Redeemed, redeem_invite
 from bot.keyboards import CityChoice, LanguageChoice, RoleChoice
 from bot.notices import notify_staff_of_request
+from bot.personal_data import remember_name
 from bot.representatives import (
     find_cities,
     grant_representative,
@@ -174,6 +175,7 @@ def build_router() -> Router:
                 _("You already represent {city}.").format(city=html.escape(city.name))
             )
             return
+        remember_name(person, query.from_user)
         request = await request_representation(session, person, city)
         await session.commit()
         await query.message.answer(
@@ -191,6 +193,8 @@ async def _welcome_invited(
     message: Message, session: AsyncSession, person: Person, i18n: I18n, redeemed: Redeemed
 ) -> None:
     grant_representative(session, person, redeemed.city, f"invite:{redeemed.invite.id}")
+    if message.from_user is not None:
+        remember_name(person, message.from_user)
     if person.language is None:
         person.language = (
             redeemed.invite.language

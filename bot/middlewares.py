@@ -14,13 +14,13 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import TelegramObject, Update, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from bot.flood import FloodGuard, Verdict
-from bot.i18n import choose_language
+from bot.i18n import choose_language, supported
 from bot.personal_data import keeps_name, remember_name
 from storage.engine import SessionFactory
 from storage.people import Person
@@ -116,7 +116,16 @@ async def current_person(session: AsyncSession, user: User) -> Person:
 
 
 class LanguageMiddleware(I18nMiddleware):
-    """Profile language, else Telegram's `language_code` if we speak it, else the default."""
+    """Profile language, else Telegram's `language_code` if we speak it, else the default.
+
+    The Telegram language the bot spoke to someone who never chose one is stored as theirs
+    once the update is handled (so broadcasts reach them in it; /start still offers the
+    choice first, and a choice made later replaces it)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        result = await super().__call__(handler, event, data)
+        await _remember_language(data)
+        return result
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         person: Person | None = data.get("person")
@@ -128,6 +137,19 @@ class LanguageMiddleware(I18nMiddleware):
         )
         data["locale"] = locale
         return locale
+
+
+async def _remember_language(data: dict[str, Any]) -> None:
+    person: Person | None = data.get("person")
+    user: User | None = data.get("event_from_user")
+    spoken = supported(user.language_code) if user else None
+    if person is None or person.language is not None or spoken is None:
+        return
+    state = inspect(person)
+    if state.was_deleted or state.detached:  # /forget: nothing to keep
+        return
+    person.language = spoken
+    await data["session"].commit()
 
 
 class PoliteErrorsMiddleware(BaseMiddleware):

@@ -21,10 +21,12 @@ from tests.fakes.telegram_objects import FakeUser
 runner = CliRunner()
 
 
-def _event(harness: Harness, user: FakeUser) -> icalendar.Event:
+def _event(harness: Harness, user: FakeUser) -> icalendar.cal.Component:
     document = harness.fake.sent_documents(user.id)[-1]
     assert document.file is not None and document.file.data is not None
-    event: icalendar.Event = icalendar.Calendar.from_ical(document.file.data).walk("VEVENT")[0]
+    event: icalendar.cal.Component = icalendar.Calendar.from_ical(document.file.data).walk(
+        "VEVENT"
+    )[0]
     return event
 
 

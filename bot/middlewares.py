@@ -14,7 +14,7 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import TelegramObject, Update, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
-from sqlalchemy import inspect, select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
@@ -123,8 +123,13 @@ class LanguageMiddleware(I18nMiddleware):
     choice first, and a choice made later replaces it)."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        person: Person | None = data.get("person")
+        user: User | None = data.get("event_from_user")
+        spoken = supported(user.language_code) if user else None
+        unset = person.id if person is not None and person.language is None else None
         result = await super().__call__(handler, event, data)
-        await _remember_language(data)
+        if unset is not None and spoken is not None:
+            await _remember_language(data["session"], unset, spoken)
         return result
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
@@ -139,17 +144,15 @@ class LanguageMiddleware(I18nMiddleware):
         return locale
 
 
-async def _remember_language(data: dict[str, Any]) -> None:
-    person: Person | None = data.get("person")
-    user: User | None = data.get("event_from_user")
-    spoken = supported(user.language_code) if user else None
-    if person is None or person.language is not None or spoken is None:
-        return
-    state = inspect(person)
-    if state.was_deleted or state.detached:  # /forget: nothing to keep
-        return
-    person.language = spoken
-    await data["session"].commit()
+async def _remember_language(session: AsyncSession, person_id: int, language: str) -> None:
+    """Store `language` unless the person chose one meanwhile (or was forgotten)."""
+    await session.execute(
+        update(Person)
+        .where(Person.id == person_id, Person.language.is_(None))
+        .values(language=language)
+        .execution_options(synchronize_session=False)
+    )
+    await session.commit()
 
 
 class PoliteErrorsMiddleware(BaseMiddleware):

@@ -23,6 +23,9 @@ def menu(i18n: I18n, locale: str) -> list[BotCommand]:
             command="timezone",
             description=i18n.gettext("Times in your timezone", locale=locale),
         ),
+        BotCommand(
+            command="privacy", description=i18n.gettext("What I keep about you", locale=locale)
+        ),
         BotCommand(command="forget", description=i18n.gettext("Erase your data", locale=locale)),
     ]
 

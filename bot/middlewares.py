@@ -14,13 +14,14 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import TelegramObject, Update, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from bot.flood import FloodGuard, Verdict
-from bot.i18n import choose_language
+from bot.i18n import choose_language, supported
+from bot.personal_data import keeps_name, remember_name
 from storage.engine import SessionFactory
 from storage.people import Person
 
@@ -105,11 +106,12 @@ async def current_person(session: AsyncSession, user: User) -> Person:
     query = select(Person).options(joinedload(Person.roles)).where(Person.telegram_id == user.id)
     person = (await session.scalars(query)).unique().one_or_none()
     if person is not None:
-        if not person.display_name:  # staff added from the command line, say
-            person.display_name = user.full_name[:200]
+        if not person.display_name and keeps_name(person):  # staff added by the CLI, say
+            remember_name(person, user)
             await session.commit()
         return person
-    person = Person(telegram_id=user.id, display_name=user.full_name[:200], roles=[])
+    # nothing but the id until a role needs more (bot.personal_data)
+    person = Person(telegram_id=user.id, display_name="", roles=[])
     session.add(person)
     try:
         await session.commit()
@@ -120,7 +122,21 @@ async def current_person(session: AsyncSession, user: User) -> Person:
 
 
 class LanguageMiddleware(I18nMiddleware):
-    """Profile language, else Telegram's `language_code` if we speak it, else the default."""
+    """Profile language, else Telegram's `language_code` if we speak it, else the default.
+
+    The Telegram language the bot spoke to someone who never chose one is stored as theirs
+    once the update is handled (so broadcasts reach them in it; /start still offers the
+    choice first, and a choice made later replaces it)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        person: Person | None = data.get("person")
+        user: User | None = data.get("event_from_user")
+        spoken = supported(user.language_code) if user else None
+        unset = person.id if person is not None and person.language is None else None
+        result = await super().__call__(handler, event, data)
+        if unset is not None and spoken is not None:
+            await _remember_language(data["session"], unset, spoken)
+        return result
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         person: Person | None = data.get("person")
@@ -132,6 +148,17 @@ class LanguageMiddleware(I18nMiddleware):
         )
         data["locale"] = locale
         return locale
+
+
+async def _remember_language(session: AsyncSession, person_id: int, language: str) -> None:
+    """Store `language` unless the person chose one meanwhile (or was forgotten)."""
+    await session.execute(
+        update(Person)
+        .where(Person.id == person_id, Person.language.is_(None))
+        .values(language=language)
+        .execution_options(synchronize_session=False)
+    )
+    await session.commit()
 
 
 class PoliteErrorsMiddleware(BaseMiddleware):

@@ -50,6 +50,8 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 JsonValue = JSON().with_variant(JSONB(), "postgresql")
+# A JSON column where Python None is SQL NULL (not the JSON text 'null'), so `IS NULL` finds it.
+NullableJson = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
 class Base(DeclarativeBase):

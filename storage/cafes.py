@@ -31,6 +31,7 @@ class NoticeKind(enum.StrEnum):
     hour_before = "hour_before"  # 1 h before, with the call link
     check_in = "check_in"  # at the start, with the Check-in button
     evaluation = "evaluation"  # after the end, the evaluation consultation
+    moved = "moved"  # rescheduled: the new time and .ics, once per start time (`for_start`)
 
 
 class Cafe(Base):

@@ -102,8 +102,15 @@ async def save_response(
     person_id: int | None = None,
     language: str | None = None,
 ) -> None:
-    """Store the answers and position, and commit (progress survives a restart)."""
-    response.answers = dict(answers)  # a new object, so the JSON column is seen as changed
+    """Store the answers and position, and commit (progress survives a restart). While a
+    submitted response is being changed, the answers go to its draft; submitting makes them
+    the submitted answers and ends the draft."""
+    # a new object each time, so the JSON column is seen as changed
+    if response.editing and status != ResponseStatus.submitted:
+        response.draft_answers = dict(answers)
+    else:
+        response.answers = dict(answers)
+        response.draft_answers = None
     response.current_question = current_question
     response.updated_at = utcnow()
     if status is not None:
@@ -264,8 +271,9 @@ async def chats_of(session: AsyncSession, person_ids: Sequence[int]) -> list[Cha
 async def responses_in_progress_for(
     session: AsyncSession, person_id: int, city_ids: Sequence[int], *, closed_since: datetime
 ) -> list[ConsultationResponse]:
-    """Unsubmitted responses that the person answers (their own, or their cities'), of
-    consultations open or closed after `closed_since`; the person's own touch first, then
+    """Responses that the person answers (their own, or their cities') not submitted, or
+    whose submitted answers are being changed, of consultations open or closed after
+    `closed_since`; the person's own touch first, then
     the most recent."""
     mine = (ConsultationResponse.unit == "person") & (ConsultationResponse.person_id == person_id)
     cities = (ConsultationResponse.unit == "city") & ConsultationResponse.city_id.in_(
@@ -277,7 +285,8 @@ async def responses_in_progress_for(
         .where(
             Consultation.status != ConsultationStatus.draft,
             Consultation.closes_at >= closed_since,
-            ConsultationResponse.status == ResponseStatus.in_progress,
+            (ConsultationResponse.status == ResponseStatus.in_progress)
+            | ConsultationResponse.draft_answers.is_not(None),
             mine | cities if city_ids else mine,
         )
         .order_by(ConsultationResponse.updated_at.desc(), ConsultationResponse.id.desc())

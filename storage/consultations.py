@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Enum, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base, JsonValue, utcnow
+from storage.base import Base, JsonValue, NullableJson, utcnow
 
 
 class ConsultationStatus(enum.StrEnum):
@@ -82,10 +82,23 @@ class ConsultationResponse(Base):
         Enum(ResponseStatus, native_enum=False, length=16), default=ResponseStatus.in_progress
     )
     current_question: Mapped[str | None] = mapped_column(String(64))
+    # Submitted: `answers` are the last submitted version (what results and exports count);
+    # `draft_answers` holds the changes being made since (None when nobody is changing them).
     answers: Mapped[dict[str, Any]] = mapped_column(JsonValue, default=dict)
+    draft_answers: Mapped[dict[str, Any] | None] = mapped_column(NullableJson)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None]
+
+    @property
+    def editing(self) -> bool:
+        """A submitted response whose answers someone is changing (not yet submitted again)."""
+        return self.draft_answers is not None
+
+    @property
+    def working_answers(self) -> dict[str, Any]:
+        """The answers the person sees and changes: the draft while editing."""
+        return self.draft_answers if self.draft_answers is not None else self.answers
 
 
 class ConsultationInvitation(Base):

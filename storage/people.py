@@ -5,7 +5,16 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.base import Base, utcnow
@@ -54,7 +63,19 @@ class PersonRole(Base):
     """One role of a person; city representatives name their city."""
 
     __tablename__ = "person_roles"
-    __table_args__ = (UniqueConstraint("person_id", "role", "city_id"),)
+    __table_args__ = (
+        UniqueConstraint("person_id", "role", "city_id"),
+        # NULLs never collide in the constraint above: a role without a city (staff, youth,
+        # member) is held once through this index, which start-up upserts rely on
+        Index(
+            "uq_person_roles_without_city",
+            "person_id",
+            "role",
+            unique=True,
+            sqlite_where=text("city_id IS NULL"),
+            postgresql_where=text("city_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))

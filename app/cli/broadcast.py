@@ -13,7 +13,6 @@ from app.cli.context import fail, print_json, print_table, run, settings_or_exit
 from app.cli.i18n import N_, _, ngettext
 from bot.broadcast import (
     BroadcastSummary,
-    ContentError,
     Limits,
     RateLimiter,
     audience_recipients,
@@ -24,10 +23,12 @@ from bot.broadcast import (
     recipients_for_chats,
     requeue_uncertain,
 )
-from bot.broadcast.definition import parse_definition
+from bot.broadcast.definition import BroadcastFileError, parse_definition
 from bot.engagement.problems import ProblemsError, load_yaml
+from storage.consultation_queries import all_network_slugs
 from storage.engine import SessionFactory
 from storage.errors import NotFound
+from storage.poll_queries import people_in_networks
 
 app = typer.Typer(help=N_("Chat broadcasts through the rate-limited outbox."), no_args_is_help=True)
 
@@ -43,13 +44,25 @@ def create(
     as_json: JSON = False,
 ) -> None:
     try:
-        definition = parse_definition(load_yaml(file.read_text("utf-8")), file.parent)
+        data = load_yaml(file.read_text("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         fail(_("cannot read {file}: {error}", file=file, error=exc), 2)
-    except (ProblemsError, ContentError) as exc:
+    except ProblemsError as exc:  # not YAML we read: a syntax error, an alias, too deep
         fail(f"{file}: {exc}", 2)
     settings = settings_or_exit()
     language = settings.default_language
+
+    async def _networks(sessions: SessionFactory) -> list[str]:
+        async with sessions() as session:
+            return await all_network_slugs(session)
+
+    try:
+        definition = parse_definition(data, file.parent, with_sessions(settings, _networks))
+    except BroadcastFileError as exc:
+        if as_json:
+            print_json({"ok": False, "errors": exc.errors})
+            raise typer.Exit(1) from None
+        fail("\n".join([_("{file}: invalid broadcast", file=file), *exc.errors]))
 
     async def _create(sessions: SessionFactory) -> tuple[int, int]:
         async with sessions() as session:
@@ -57,6 +70,9 @@ def create(
                 recipients = await audience_recipients(
                     session, definition.audience, default_language=language
                 )
+                if definition.networks:
+                    members = await people_in_networks(session, definition.networks)
+                    recipients = [r for r in recipients if r.person_id in members]
             else:
                 recipients = await recipients_for_chats(
                     session, definition.chats, default_language=language

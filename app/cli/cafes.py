@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, cast
+from urllib.parse import urlsplit
 
 import typer
 
@@ -116,18 +117,33 @@ def reschedule(
         fail(_("--start: give a UTC offset, e.g. 2026-11-18T17:00+01:00"), 2)
     settings = settings_or_exit()
 
-    async def _go(sessions: SessionFactory) -> tuple[str, str]:
+    async def _go(sessions: SessionFactory) -> tuple[str, str, int]:
         async with sessions() as session:
-            cafe = await service.reschedule(
-                session, cafe_id, starts_at.astimezone(UTC), actor="cli"
+            cafe, told = await jobs.reschedule_and_tell(
+                session,
+                cafe_id,
+                starts_at.astimezone(UTC),
+                actor="cli",
+                now=utcnow(),
+                default_timezone=settings.timezone,
+                default_language=settings.default_language,
+                host=urlsplit(settings.public_url).hostname or "aive.local",
             )
-            return cafe.slug, cafe.starts_at.isoformat()
+            return cafe.slug, cafe.starts_at.isoformat(), told
 
     try:
-        slug, moved_to = with_sessions(settings, _go)
+        slug, moved_to, told = with_sessions(settings, _go)
     except NotFound as exc:
         fail(str(exc))
     typer.echo(_("{slug}: starts at {start}", slug=slug, start=moved_to))
+    typer.echo(
+        ngettext(
+            "{n} person registered or waiting told, with the new calendar file",
+            "{n} people registered or waiting told, with the new calendar file",
+            told,
+        ),
+        err=True,
+    )
 
 
 @app.command("list", help=N_("The latest cafés with their seats."))

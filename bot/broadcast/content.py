@@ -38,8 +38,9 @@ class Button:
 @dataclass(frozen=True)
 class Content:
     """One message ready for the Bot API: `text` is the message or caption; `file` is a
-    {"path" | "url" | "file_id": str}; `options` only for polls; `buttons` rows of inline
-    buttons (text, photo and document messages)."""
+    {"path" | "url" | "file_id": str}, or a small text file carried in the payload
+    ({"data": str, "filename": str}, e.g. a café's .ics); `options` only for polls;
+    `buttons` rows of inline buttons (text, photo and document messages)."""
 
     kind: BroadcastKind
     text: str | None
@@ -92,7 +93,7 @@ def content_for(kind: BroadcastKind, payload: Mapping[str, Any], language: str) 
         return Content(kind, text, buttons=buttons_for(payload.get("buttons"), language))
     if kind in (BroadcastKind.photo, BroadcastKind.document):
         file = payload.get("file")
-        if not isinstance(file, Mapping) or not ({"path", "url", "file_id"} & file.keys()):
+        if not isinstance(file, Mapping) or not ({"path", "url", "file_id", "data"} & file.keys()):
             raise ContentError(f"a {kind} broadcast needs file: {{path|url|file_id}}")
         return Content(
             kind,

@@ -95,7 +95,8 @@ async def enqueue_broadcast(
     """Store a broadcast and one queued row per chat; commits.
 
     Idempotent: a chat is queued at most once per broadcast, and with `key` a second call
-    returns the broadcast already stored under that key, adding only chats it did not have.
+    returns the broadcast already stored under that key, adding only chats it did not have
+    (a finished broadcast goes back to sending for them; a cancelled one stays cancelled).
     Raises ContentError when the payload does not fit `kind`.
     """
     validate_payload(kind, payload)
@@ -109,8 +110,22 @@ async def enqueue_broadcast(
         session.add(broadcast)
         await session.flush()
     await add_recipients(session, broadcast.id, recipients)
+    if broadcast.status == BroadcastStatus.done and await _has_queued(session, broadcast.id):
+        broadcast.status, broadcast.finished_at = BroadcastStatus.sending, None
     await session.commit()
     return broadcast
+
+
+async def _has_queued(session: AsyncSession, broadcast_id: int) -> bool:
+    queued = await session.scalar(
+        select(BroadcastMessage.id)
+        .where(
+            BroadcastMessage.broadcast_id == broadcast_id,
+            BroadcastMessage.state == MessageState.queued,
+        )
+        .limit(1)
+    )
+    return queued is not None
 
 
 async def add_recipients(

@@ -41,6 +41,7 @@ from aiogram.exceptions import (
     TelegramUnauthorizedError,
 )
 from aiogram.types import (
+    BufferedInputFile,
     FSInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -244,7 +245,7 @@ class BroadcastSender:
 
     async def _call(self, row: Candidate, content: Content) -> Message:
         chat = row.chat_id
-        markup = _markup(content)
+        markup = reply_markup(content)
         if content.kind == BroadcastKind.text:
             assert content.text is not None
             return await self.bot.send_message(chat, content.text, reply_markup=markup)
@@ -269,18 +270,22 @@ class BroadcastSender:
         return (
             kind in (BroadcastKind.photo, BroadcastKind.document)
             and isinstance(file, Mapping)
-            and "path" in file
+            and ("path" in file or "data" in file)
             and row.broadcast_id not in self._file_ids
         )
 
-    def _file_for(self, broadcast_id: int, file: Mapping[str, str]) -> str | FSInputFile:
-        """Upload a local file once; later messages reuse Telegram's file_id."""
+    def _file_for(
+        self, broadcast_id: int, file: Mapping[str, str]
+    ) -> str | FSInputFile | BufferedInputFile:
+        """Upload a local (or inline) file once; later messages reuse Telegram's file_id."""
         if cached := self._file_ids.get(broadcast_id):
             return cached
         if "file_id" in file:
             return file["file_id"]
         if "url" in file:
             return file["url"]
+        if "data" in file:
+            return BufferedInputFile(file["data"].encode(), filename=file.get("filename", "file"))
         return FSInputFile(file["path"])
 
     def _remember_file(self, broadcast_id: int, message: Message) -> None:
@@ -300,7 +305,8 @@ class BroadcastSender:
         return outcome
 
 
-def _markup(content: Content) -> InlineKeyboardMarkup | None:
+def reply_markup(content: Content) -> InlineKeyboardMarkup | None:
+    """The inline keyboard of the content's buttons (None without buttons)."""
     if not content.buttons:
         return None
     return InlineKeyboardMarkup(

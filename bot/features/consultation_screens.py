@@ -189,6 +189,15 @@ def review_screen(view: ResponseView, lang: str, preamble: str = "") -> Screen:
     lines += [_header(view, lang), _("Please check your answers:", lang), ""]
     lines += answers_list(view, lang)
     lines += ["", _("Submit them, or press a number to change that answer.", lang)]
+    if view.editing:
+        lines += [
+            "",
+            _(
+                "The answers submitted before stay counted until you submit these changes; "
+                "changes not submitted before the consultation closes are not counted.",
+                lang,
+            ),
+        ]
     visible = flow.visible_questions(view.definition, view.answers)
     edits = [
         _button(f"✎ {n}", view, REVIEW, Act.edit, index_of(view, q))

@@ -5,13 +5,16 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import BotConfig
+from bot.features.whats_open import show_what_is_open
 from storage.networks import City
 from storage.people import Person, Role
 
@@ -42,6 +45,7 @@ def help_text(person: Person, cities: Sequence[str] = ()) -> str:
     lines += [
         _("/language: change the language"),
         _("/timezone: the timezone in which I write times to you"),
+        _("/privacy: what I keep about you"),
         _("/forget: erase everything I know about you"),
         _("/help: this list"),
     ]
@@ -72,7 +76,15 @@ def build_router() -> Router:
     router = Router(name="help")
 
     @router.message(Command("help"))
-    async def show_help(message: Message, session: AsyncSession, person: Person) -> None:
+    async def show_help(
+        message: Message,
+        session: AsyncSession,
+        person: Person,
+        bot: Bot,
+        i18n: I18n,
+        config: BotConfig,
+    ) -> None:
         await message.answer(await help_for(session, person))
+        await show_what_is_open(bot, session, person, i18n.current_locale, config)
 
     return router

@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards
 from bot.config import BotConfig
+from bot.features.whats_open import show_what_is_open
 from bot.filters import IsStaff
 from bot.invites import create_invite, invite_link
 from bot.keyboards import RequestDecision
-from bot.notices import request_summary, tell_decision
+from bot.notices import reader_language, request_summary, tell_decision
 from bot.representatives import DecisionOutcome, decide_request, find_cities, pending_requests
 from storage.people import Person
 
@@ -106,6 +107,7 @@ def build_router() -> Router:
         person: Person,
         i18n: I18n,
         bot: Bot,
+        config: BotConfig,
     ) -> None:
         decision = await decide_request(
             session, callback_data.request_id, person, callback_data.approve
@@ -125,5 +127,8 @@ def build_router() -> Router:
             await query.message.edit_text(f"{html.escape(query.message.text)}\n\n{verdict} ({by})")
         if decision.person is not None:
             await tell_decision(bot, i18n, decision.person, decision.request, callback_data.approve)
+            if callback_data.approve:
+                language = reader_language(decision.person, i18n)
+                await show_what_is_open(bot, session, decision.person, language, config)
 
     return router

@@ -16,11 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import keyboards
 from bot.config import BotConfig
 from bot.features.help import help_for
+from bot.features.whats_open import show_what_is_open
 from bot.features.youth import begin as begin_youth
 from bot.i18n import city_language
 from bot.invites import InviteProblem, Redeemed, redeem_invite
 from bot.keyboards import CityChoice, LanguageChoice, RoleChoice
 from bot.notices import notify_staff_of_request
+from bot.personal_data import remember_name
 from bot.representatives import (
     find_cities,
     grant_representative,
@@ -75,12 +77,14 @@ def build_router() -> Router:
         i18n: I18n,
         config: BotConfig,
         state: FSMContext,
+        bot: Bot,
     ) -> None:
         await state.clear()
         if command.args:
             result = await redeem_invite(session, command.args, config.signing_key, person)
             if isinstance(result, Redeemed):
                 await _welcome_invited(message, session, person, i18n, result)
+                await show_what_is_open(bot, session, person, i18n.current_locale, config)
                 return
             await message.answer(invite_refusal(result))
         if person.language is None:
@@ -92,6 +96,7 @@ def build_router() -> Router:
             await ask_role(message)
         else:
             await message.answer(_("Welcome back!") + "\n\n" + await help_for(session, person))
+            await show_what_is_open(bot, session, person, i18n.current_locale, config)
 
     @router.callback_query(LanguageChoice.filter(F.onboarding))
     async def language_chosen(
@@ -115,7 +120,9 @@ def build_router() -> Router:
         session: AsyncSession,
         person: Person,
         state: FSMContext,
+        i18n: I18n,
         config: BotConfig,
+        bot: Bot,
     ) -> None:
         await query.answer()
         if not isinstance(query.message, Message):
@@ -134,6 +141,7 @@ def build_router() -> Router:
         await query.message.answer(
             _("Thank you, that is all.") + "\n\n" + await help_for(session, person)
         )
+        await show_what_is_open(bot, session, person, i18n.current_locale, config)
 
     @router.message(Onboarding.city, F.text)
     async def city_typed(message: Message, session: AsyncSession) -> None:
@@ -168,6 +176,7 @@ def build_router() -> Router:
                 _("You already represent {city}.").format(city=html.escape(city.name))
             )
             return
+        remember_name(person, query.from_user)
         request = await request_representation(session, person, city)
         await session.commit()
         await query.message.answer(
@@ -185,6 +194,8 @@ async def _welcome_invited(
     message: Message, session: AsyncSession, person: Person, i18n: I18n, redeemed: Redeemed
 ) -> None:
     grant_representative(session, person, redeemed.city, f"invite:{redeemed.invite.id}")
+    if message.from_user is not None:
+        remember_name(person, message.from_user)
     if person.language is None:
         person.language = (
             redeemed.invite.language

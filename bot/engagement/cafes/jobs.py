@@ -60,6 +60,40 @@ async def invite_audience(
     )
 
 
+async def reschedule_and_tell(
+    session: AsyncSession,
+    cafe_id: int,
+    starts_at: datetime,
+    *,
+    actor: str,
+    now: datetime,
+    default_timezone: str,
+    default_language: str,
+    host: str,
+) -> tuple[Cafe, int]:
+    """Move the café and, in the same commit, queue the new time and .ics for everyone
+    registered or waiting; (the café, how many were told)."""
+    told = 0
+
+    async def tell(cafe: Cafe) -> None:
+        nonlocal told
+        people = await seats.people_in(session, cafe.id, SeatState.registered)
+        people += await seats.people_in(session, cafe.id, SeatState.waiting)
+        told = await notices.queue_moved(
+            session,
+            cafe,
+            people,
+            now=now,
+            default_timezone=default_timezone,
+            default_language=default_language,
+            host=host,
+            created_by=actor,
+        )
+
+    cafe = await service.reschedule(session, cafe_id, starts_at, actor=actor, tell=tell)
+    return cafe, told
+
+
 async def send_due_notices(
     session: AsyncSession, *, now: datetime, default_timezone: str, default_language: str
 ) -> Sent:

@@ -90,6 +90,17 @@ def promoted(cafe: Cafe, lang: str, tz: ZoneInfo) -> str:
     )
 
 
+def moved(cafe: Cafe, lang: str, tz: ZoneInfo) -> str:
+    return _(
+        "The virtual café <b>%(title)s</b> has moved: it now starts on %(when)s. Your place (or "
+        "your place on the waiting list) is kept. The calendar file attached moves it in your "
+        "calendar.",
+        lang,
+        title=title(cafe, lang),
+        when=local_time(cafe.starts_at, tz, lang),
+    )
+
+
 def waiting(cafe: Cafe, lang: str, position: int) -> str:
     return _(
         "<b>%(title)s</b> is full. You are number %(position)s on the waiting list; if a place "

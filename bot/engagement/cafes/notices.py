@@ -22,6 +22,7 @@ from bot.broadcast.content import validate_payload
 from bot.broadcast.outbox import Recipient, add_recipients
 from bot.config import SUPPORTED_LANGUAGES
 from bot.engagement.cafes import messages
+from bot.engagement.cafes.calendar import CalendarEvent, calendar_file
 from bot.reader_time import reader_zones, zone
 from storage.broadcasts import Broadcast, BroadcastKind
 from storage.cafes import Cafe, CafeNotice, NoticeKind
@@ -153,3 +154,86 @@ async def queue_notices(
         await add_recipients(session, broadcast.id, recipients)
     await session.commit()
     return sum(len(r) for r in groups.values())
+
+
+async def queue_moved(
+    session: AsyncSession,
+    cafe: Cafe,
+    person_ids: Sequence[int],
+    *,
+    now: datetime,
+    default_timezone: str,
+    default_language: str,
+    host: str,
+    created_by: str,
+) -> int:
+    """Tell these people (registered or waiting) that the café moved, each in their language and
+    timezone, with the new .ics (same UID, the café's new SEQUENCE): one document broadcast per
+    timezone and language. Once per person and start time, also if called again; the caller
+    commits (with the move itself). Returns how many were queued."""
+    fresh = await _claim_moved(session, cafe, person_ids, now=now)
+    rows = (
+        await session.execute(
+            select(Person.id, Person.telegram_id, Person.language).where(
+                Person.id.in_(fresh), Person.active.is_(True), Person.telegram_id.is_not(None)
+            )
+        )
+    ).all()
+    zones = await reader_zones(session, [pid for pid, _, _ in rows], default_timezone)
+    groups: dict[tuple[str, str], list[Recipient]] = defaultdict(list)
+    for pid, chat, lang in rows:
+        assert chat is not None  # filtered above
+        language = lang or default_language
+        groups[(zones[pid].key, language)].append(Recipient(chat, pid, language))
+    event = CalendarEvent(
+        cafe.id,
+        cafe.titles,
+        cafe.descriptions,
+        cafe.starts_at,
+        cafe.duration_minutes,
+        cafe.sequence,
+    )
+    for (timezone, language), recipients in sorted(groups.items()):
+        ics = calendar_file(event, language, now=now, host=host).decode()
+        content = {
+            "caption": {language: messages.moved(cafe, language, zone(timezone, "UTC"))},
+            "file": {"data": ics, "filename": f"{cafe.slug}.ics"},
+        }
+        validate_payload(BroadcastKind.document, content)
+        broadcast = Broadcast(
+            kind=BroadcastKind.document,
+            payload=content,
+            audience=f"cafe:{cafe.id}:{NoticeKind.moved.value}",
+            created_by=created_by,
+        )
+        session.add(broadcast)
+        await session.flush()
+        await add_recipients(session, broadcast.id, recipients)
+    return sum(len(r) for r in groups.values())
+
+
+async def _claim_moved(
+    session: AsyncSession, cafe: Cafe, person_ids: Iterable[int], *, now: datetime
+) -> list[int]:
+    """The people not yet told of the café's current start (an upsert on the notice row)."""
+    rows = [
+        {
+            "cafe_id": cafe.id,
+            "person_id": p,
+            "kind": NoticeKind.moved.value,
+            "for_start": cafe.starts_at,
+            "queued_at": now,
+        }
+        for p in dict.fromkeys(person_ids)
+    ]
+    if not rows:
+        return []
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = CafeNotice.metadata.tables[CafeNotice.__tablename__]
+    upsert = insert(table).values(rows)
+    statement = upsert.on_conflict_do_update(
+        index_elements=["cafe_id", "person_id", "kind"],
+        set_={"for_start": upsert.excluded.for_start, "queued_at": upsert.excluded.queued_at},
+        where=table.c.for_start != upsert.excluded.for_start,
+    ).returning(table.c.person_id)
+    return sorted((await session.execute(statement)).scalars().all())

@@ -7,6 +7,7 @@ Times come in as `now` so that tests (and the jobs) run on a controllable clock.
 from __future__ import annotations
 
 import enum
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -132,9 +133,15 @@ def _rewrite(consultation: Consultation, source: str, networks: list[str]) -> No
 
 
 async def reschedule(
-    session: AsyncSession, cafe_id: int, starts_at: datetime, *, actor: str
+    session: AsyncSession,
+    cafe_id: int,
+    starts_at: datetime,
+    *,
+    actor: str,
+    tell: Callable[[Cafe], Awaitable[object]] | None = None,
 ) -> Cafe:
-    """Move the café; its evaluation (while a draft) moves with it. Commits."""
+    """Move the café; its evaluation (while a draft) moves with it; `tell(cafe)` queues the
+    message to the people concerned, committed with the move. Commits."""
     cafe = await get_cafe(session, cafe_id)
     if starts_at == cafe.starts_at:
         return cafe
@@ -152,6 +159,8 @@ async def reschedule(
                 "closes_at": evaluation.closes_at.isoformat(),
             }
     audit.record(session, actor, "cafe.reschedule", f"{cafe.slug} {starts_at.isoformat()}")
+    if tell is not None:
+        await tell(cafe)
     await session.commit()
     return cafe
 

@@ -1,6 +1,10 @@
 """Changing a response as the person answers: answer, toggle, skip, go to a question, back,
 submit, reopen; rules from `flow`, rows via storage, the response reached by `response_access`.
 
+A submitted response stays submitted, with its answers, until a new submission replaces them:
+`reopen` starts a draft beside it (the response's `draft_answers`), the steps change the draft,
+and only `submit` makes it the submitted version. Closing keeps the last submitted version.
+
 Every function takes the caller's AsyncSession (one per update in the bot) and commits what the
 person gave before returning, so an answer survives a restart the moment it is acknowledged.
 Refusals raise ResponseRefused (a `Refusal` code) or InvalidAnswer (an `AnswerError` code).
@@ -41,7 +45,7 @@ async def _editable(
 ) -> tuple[Consultation, ConsultationResponse, Definition]:
     if isinstance(response_id, Opened):  # read and checked for this person by open_response
         opened = response_id
-        if opened.response.status == Status.submitted:
+        if _unchangeable(opened.response):
             raise ResponseRefused(Refusal.already_submitted)
         return opened.consultation, opened.response, opened.definition
     response = await q.get_response(session, response_id)
@@ -53,9 +57,14 @@ async def _editable(
             raise ResponseRefused(Refusal.not_eligible)
     elif response.person_id != person_id:
         raise ResponseRefused(Refusal.not_eligible)
-    if response.status == Status.submitted:
+    if _unchangeable(response):
         raise ResponseRefused(Refusal.already_submitted)
     return consultation, response, definition_of(consultation)
+
+
+def _unchangeable(response: ConsultationResponse) -> bool:
+    """Submitted and not reopened: only `reopen` may start changing it."""
+    return response.status == Status.submitted and not response.editing
 
 
 def _question(definition: Definition, answers: dict[str, Any], question_id: str) -> Question:
@@ -92,7 +101,7 @@ async def answer(
     once every visible question has an answer, go to the review (changing one answer from
     the review goes back to it, not through the rest)."""
     consultation, response, definition = await _editable(session, response_id, person_id, now)
-    answers = dict(response.answers)
+    answers = dict(response.working_answers)
     question = _question(definition, answers, question_id)
     answers[question.id] = flow.validate_answer(question, value)
     await q.save_response(
@@ -116,7 +125,7 @@ async def toggle(
 ) -> ResponseView:
     """Multi choice: add or remove one option (kept at once); the question stays current."""
     consultation, response, definition = await _editable(session, response_id, person_id, now)
-    answers = dict(response.answers)
+    answers = dict(response.working_answers)
     question = _question(definition, answers, question_id)
     selected = answers.get(question.id)
     answers[question.id] = flow.toggle_choice(
@@ -139,7 +148,7 @@ async def skip(
 ) -> ResponseView:
     """Skip an optional question (its answer becomes empty) and move on (as `answer` does)."""
     consultation, response, definition = await _editable(session, response_id, person_id, now)
-    answers = dict(response.answers)
+    answers = dict(response.working_answers)
     question = _question(definition, answers, question_id)
     flow.check_skip(question)
     answers[question.id] = None
@@ -164,9 +173,9 @@ async def go_to(
     """Show `question_id` (editing from the review), or the review itself when None."""
     consultation, response, definition = await _editable(session, response_id, person_id, now)
     if question_id is not None:
-        _question(definition, dict(response.answers), question_id)
+        _question(definition, dict(response.working_answers), question_id)
     await q.save_response(
-        session, response, answers=response.answers, current_question=question_id or ""
+        session, response, answers=response.working_answers, current_question=question_id or ""
     )
     return view_of(consultation, response)
 
@@ -180,7 +189,9 @@ async def back(
     current = view.current.id if view.current else None
     previous = flow.question_before(definition, view.answers, current)
     target = previous.id if previous else current
-    await q.save_response(session, response, answers=response.answers, current_question=target)
+    await q.save_response(
+        session, response, answers=response.working_answers, current_question=target
+    )
     return view_of(consultation, response)
 
 
@@ -191,7 +202,7 @@ async def submit(
     InvalidAnswer(incomplete, question_ids=[…]) while a visible required question is empty."""
     now = now or utcnow()
     consultation, response, definition = await _editable(session, response_id, person_id, now)
-    kept = flow.answers_to_submit(definition, response.answers)
+    kept = flow.answers_to_submit(definition, response.working_answers)
     audit.record(session, f"person:{person_id}", "consultation.submit", consultation.slug)
     await q.save_response(  # commits the submission and its audit event together
         session,
@@ -213,22 +224,23 @@ async def reopen(
     now: datetime | None = None,
     at_review: bool = False,
 ) -> ResponseView:
-    """Edit a submitted response until closing (at the first question, or at the review). It
-    leaves the results until submitted again."""
-    if isinstance(response_id, Opened):
-        response = response_id.response
-        if response.status == Status.submitted:
-            response.status = Status.in_progress
-    else:
-        response = await q.get_response(session, response_id)
-        if response.status == Status.submitted:
-            response.status = Status.in_progress
-            await session.flush()
+    """Change a submitted response until closing (at the first question, or at the review):
+    the changes are a draft beside the submitted answers, which results and exports go on
+    counting until the draft is submitted."""
+    response = (
+        response_id.response
+        if isinstance(response_id, Opened)
+        else await q.get_response(session, response_id)
+    )
+    if response.status == Status.submitted and not response.editing:
+        response.draft_answers = dict(response.answers)
     try:
         consultation, response, definition = await _editable(session, response_id, person_id, now)
     except ConsultationError:
         await session.rollback()
         raise
     target = "" if at_review else definition.questions[0].id
-    await q.save_response(session, response, answers=response.answers, current_question=target)
+    await q.save_response(
+        session, response, answers=response.working_answers, current_question=target
+    )
     return view_of(consultation, response)

@@ -46,10 +46,12 @@ class ResponseView:
     language: str
     city_id: int | None
     closes_at: datetime
+    editing: bool = False  # submitted answers being changed: `answers` are the unsent draft
 
     @property
     def submitted(self) -> bool:
-        return self.status == Status.submitted
+        """Submitted and nobody is changing the answers (the thanks screen)."""
+        return self.status == Status.submitted and not self.editing
 
     def review(self, lang: str | None = None) -> list[flow.ReviewItem]:
         return flow.review(self.definition, self.answers, lang or self.language)
@@ -77,9 +79,10 @@ def view_of(consultation: Consultation, response: ConsultationResponse) -> Respo
     """Where the response stands. current_question: None = not started (the first unanswered
     question), "" = the review, an id = that question (if a branch hid it: the next unanswered)."""
     definition = definition_of(consultation)
-    answers = dict(response.answers)
+    answers = dict(response.working_answers)
     current: Question | None = None
-    if response.status == Status.submitted or response.current_question == "":
+    shows_thanks = response.status == Status.submitted and not response.editing
+    if shows_thanks or response.current_question == "":
         current = None
     else:
         current = definition.question(response.current_question or "")
@@ -96,6 +99,7 @@ def view_of(consultation: Consultation, response: ConsultationResponse) -> Respo
         language=response.language,
         city_id=response.city_id,
         closes_at=consultation.closes_at,
+        editing=response.editing,
     )
 
 
@@ -138,6 +142,18 @@ async def _eligible_city(
     if not cities:
         raise ResponseRefused(Refusal.no_city)
     return cities[0]
+
+
+async def may_answer(
+    session: AsyncSession, consultation: Consultation, person: Person, now: datetime
+) -> bool:
+    """Whether the consultation takes answers now and is meant for this person."""
+    try:
+        check_accepting(consultation, now)
+        await _eligible_city(session, consultation, person, None)
+    except ResponseRefused:
+        return False
+    return True
 
 
 async def start_or_resume(

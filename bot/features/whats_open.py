@@ -16,8 +16,8 @@ from bot.broadcast.sender import reply_markup
 from bot.config import BotConfig
 from bot.engagement import open_offers
 from bot.engagement.cafes import notices
-from bot.engagement.cafes.calendar import zone
 from bot.engagement.consultations import invitations
+from bot.reader_time import zone_of
 from storage import consultation_queries
 from storage.base import utcnow
 from storage.broadcasts import BroadcastKind
@@ -35,15 +35,16 @@ async def show_what_is_open(
     if person.telegram_id is None:
         return 0
     found = await open_offers.open_for(session, person, now=utcnow())
+    tz = await zone_of(session, person.id, config.timezone)
     payloads = [
         invitations.payload(
             await consultation_queries.get_consultation(session, consultation_id),
             invitations.INVITE,
+            tz,
         )
         for consultation_id in found.consultations
     ]
-    timezone = zone(person.timezone, config.timezone).key
-    payloads += [notices.payload(cafe, NoticeKind.invite, timezone) for cafe in found.cafes]
+    payloads += [notices.payload(cafe, NoticeKind.invite, tz.key) for cafe in found.cafes]
     for payload in payloads:
         content = content_for(BroadcastKind.text, payload, language)
         assert content.text is not None  # a text payload always has one

@@ -121,14 +121,16 @@ def test_unknown_broadcast_fails(people: list[int]) -> None:
     [
         ("kind: &k text\ntext: hi\naudience: *k\n", "aliases (*k) are not allowed"),
         ("kind: text\ntext: " + "[" * 20_000 + "]" * 20_000 + "\n", "nested deeper than 50"),
-        ("kind: [text]\ntext: hi\naudience: everyone\n", "kind must be one of"),
-        ("kind: text\ntext: hi\naudience: {everyone: 1}\n", "audience must be one of"),
+        ("kind: [text]\ntext: hi\naudience: everyone\n", "kind: must be one of"),
+        ("kind: text\ntext: hi\naudience: {everyone: 1}\n", "audience: must be one of"),
     ],
 )
 def test_create_refuses_aliases_deep_nesting_and_wrong_types_with_a_clear_line(
     cli_sqlite_database: str, tmp_path: Path, text: str, reason: str
 ) -> None:
     result = runner.invoke(app, ["broadcast", "create", str(write(tmp_path, text))])
-    assert result.exit_code == 2, result.output
+    # a file we do not read (an alias, too deep) is 2; a file read but wrong is 1, as for cafés
+    unreadable = "aliases" in reason or "nested" in reason
+    assert result.exit_code == (2 if unreadable else 1), result.output
     assert reason in result.output
     assert "Traceback" not in result.output

@@ -18,6 +18,7 @@ from campaigns.kit_site import setup_kit_routes
 from newsletter.archive import setup_archive_routes
 from newsletter.draft_preview import setup_preview_routes
 from newsletter.subscriptions.web import SubscriptionSite, setup_subscription_routes
+from newsletter.subscriptions.web_edge import web_edge
 from newsletter.webhooks import setup_sendgrid_webhook
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 def build_web_app(ctx: AppContext) -> web.Application:
-    app = web.Application(client_max_size=2 * 1024 * 1024)
+    app = web.Application(client_max_size=2 * 1024 * 1024, middlewares=[web_edge])
     app[CONTEXT] = ctx
     app.router.add_get("/healthz", healthz)
     setup_subscription_routes(app, subscription_site(ctx))

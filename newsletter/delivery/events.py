@@ -77,8 +77,10 @@ def parse_events(payload: Any) -> list[Event]:
 
 
 def _int(value: object) -> int | None:
+    """A row id we may have issued (1 to 2**63 - 1); anything else is no id of ours."""
     with contextlib.suppress(TypeError, ValueError):
-        return int(str(value))
+        number = int(str(value))
+        return number if 0 < number < 2**63 else None
     return None
 
 

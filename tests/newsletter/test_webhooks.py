@@ -141,3 +141,24 @@ async def test_a_signed_body_that_is_not_events_is_a_bad_request(client: Client)
     c = await client(PUBLIC)
     body = b'{"event": "open"}'
     assert (await c.post(PATH, data=body, headers=signed(body))).status == 400
+
+
+async def test_ids_and_timestamps_no_database_can_hold_are_ignored_not_a_500(
+    client: Client, sessions: SessionFactory
+) -> None:
+    await add_subscribers(sessions, 1)
+    c = await client(PUBLIC)
+    huge = "-" + "9" * 30
+    events = [
+        event("open", 1, 1, edition_id=huge, subscriber_id=huge, delivery_id=2**63),
+        event("bounce", 1, 2, edition_id=huge, subscriber_id="+" + "9" * 25, timestamp="9" * 40),
+    ]
+    body = json.dumps(events).encode()
+
+    response = await c.post(PATH, data=body, headers=signed(body))
+
+    assert response.status == 200 and (await response.json())["new"] == 2
+    async with sessions() as session:
+        stored = (await session.scalars(select(DeliveryEvent))).all()
+    assert {(e.edition_id, e.subscriber_id, e.delivery_id) for e in stored} == {(None, None, None)}
+    assert (await statuses(sessions))[1][0] == "bounced", "still found by its address"

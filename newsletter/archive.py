@@ -137,6 +137,8 @@ async def edition_page(request: web.Request) -> web.Response:
 async def series_feed(request: web.Request) -> web.Response:
     config = request.app[CONFIG]
     asked = request.query.get("lang")
+    if asked and base_language(asked) not in CATALOG_LANGUAGES:
+        raise web.HTTPNotFound()  # there is no feed in a language we do not publish in
     async with request.app[SESSIONS]() as session:
         series = await _series(session, request.match_info["series"])
         language = base_language(asked) if asked else None

@@ -137,3 +137,56 @@ async def test_a_telegram_secret_that_is_not_utf8_is_refused(client: TestClient)
     status_line = await reader.readline()
     writer.close()
     assert status_line.split()[1] == b"403"
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/healthz", 200),
+        ("/archive", 308),
+        ("/archive/", 200),
+        ("/archive/global/", 200),
+        ("/archive/global/feed.atom", 200),
+        ("/nowhere", 404),
+        ("/subscribe", 200),
+    ],
+)
+async def test_every_response_says_nosniff_and_every_page_refuses_frames(
+    client: TestClient, path: str, status: int
+) -> None:
+    response = await client.get(path, allow_redirects=False)
+    assert response.status == status
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Strict-Transport-Security" not in response.headers, "only in production"
+    if response.content_type == "text/html":
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        assert response.headers["X-Frame-Options"] == "DENY"
+
+
+async def test_in_production_browsers_are_told_to_keep_to_https(engine: AsyncEngine) -> None:
+    async with await _client(engine, env="production", secret_key="k" * 32) as c:
+        for path in ("/archive/", "/healthz", "/nowhere"):
+            response = await c.get(path)
+            assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+async def test_a_client_too_slow_to_send_its_body_gets_408(engine: AsyncEngine) -> None:
+    async with await _client(engine, web_read_timeout=0.3) as c:
+        reader, writer = await asyncio.open_connection(c.server.host, c.server.port)
+        writer.write(
+            b"POST /subscribe HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n\r\nemail=a"
+        )
+        await writer.drain()
+        async with asyncio.timeout(5):
+            status_line = await reader.readline()
+        writer.close()
+    assert status_line.split()[1] == b"408"
+
+
+@pytest.mark.parametrize(("lang", "status"), [("fr", 200), ("pt-BR", 200), ("klingon", 404)])
+async def test_the_atom_feed_exists_only_in_languages_we_publish_in(
+    client: TestClient, lang: str, status: int
+) -> None:
+    response = await client.get(f"/archive/global/feed.atom?lang={lang}")
+    assert response.status == status

@@ -18,6 +18,7 @@ from newsletter.subscriptions import service
 from newsletter.subscriptions.addresses import AddressError, normalize_address
 from newsletter.subscriptions.confirmation import confirmation_message
 from newsletter.subscriptions.mailer import MailerError
+from newsletter.subscriptions.names import subscriber_name
 from newsletter.subscriptions.subscribers_csv import RejectedRow, parse_subscribers_csv
 from storage.audit import record
 from storage.engine import SessionFactory
@@ -83,6 +84,10 @@ def add(
         address = normalize_address(email)
     except AddressError as exc:
         fail(f"{email}: {exc}", 2)
+    try:
+        name = subscriber_name(name)
+    except ValueError:
+        fail(_("--name: write the name on one line, without control characters"), 2)
     language = _language(settings, lang)
     if consent_source and not confirmed:
         fail(_("--consent-source goes with --confirmed"), 2)

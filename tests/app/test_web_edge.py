@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import html
+import re
 from collections.abc import AsyncIterator
 
 import pytest
@@ -190,3 +191,23 @@ async def test_the_atom_feed_exists_only_in_languages_we_publish_in(
 ) -> None:
     response = await client.get(f"/archive/global/feed.atom?lang={lang}")
     assert response.status == status
+
+
+async def test_a_name_on_two_lines_shows_the_form_again_with_the_reason(
+    client: TestClient,
+) -> None:
+    form = await client.get("/subscribe?lang=ca")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', await form.text())
+    assert token
+    response = await client.post(
+        "/subscribe?lang=ca",
+        data={
+            "csrf_token": token.group(1),
+            "email": "ana@example.es",
+            "name": "Ana\r\nBcc: x@evil.example",
+            "language": "ca",
+            "networks": "global",
+        },
+    )
+    page = await _page(response, 400)
+    assert "Escriu el teu nom en una sola línia." in page

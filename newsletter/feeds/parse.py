@@ -18,7 +18,14 @@ from typing import Any
 
 import feedparser
 
-from newsletter.feeds.sanitize import first_image, html_to_text, plain_text, sanitize_html, web_url
+from newsletter.feeds.sanitize import (
+    first_image,
+    html_to_text,
+    plain_text,
+    sanitize_html,
+    web_url,
+    without_controls,
+)
 
 FUTURE_TOLERANCE = timedelta(days=2)
 MAX_GUID_LENGTH = 500
@@ -224,7 +231,7 @@ def _canonical_url(link: str | None, base: str) -> str | None:
 
 
 def _guid(raw_id: Any, url: str | None, content_hash: str) -> str:
-    guid = " ".join(str(raw_id or "").split())
+    guid = " ".join(without_controls(str(raw_id or "")).split())
     if not guid:
         return url or "sha256:" + content_hash
     if len(guid) > MAX_GUID_LENGTH:
@@ -283,7 +290,7 @@ def _is_image(mime: str | None, href: str | None) -> bool:
 
 
 def _clean_language(value: Any) -> str | None:
-    text = " ".join(str(value or "").split())
+    text = " ".join(without_controls(str(value or "")).split())
     return text[:35] or None
 
 

@@ -26,3 +26,11 @@ def test_a_declared_encoding_that_is_no_name_is_ignored_and_the_entries_kept(nam
     parsed = parse_feed(data, "https://example.org/feed.xml", fetched_at=NOW)
     assert [e.title for e in parsed.entries] == ["Café"]
     assert parsed.error and "declared encoding" in parsed.error
+
+
+def test_no_text_of_an_entry_keeps_a_nul_or_another_control_character() -> None:
+    data = (Path(__file__).parent / "fuzz_inputs" / "nul-in-every-field.xml").read_bytes()
+    (entry,) = parse_feed(data, "https://example.org/feed.xml", fetched_at=NOW).entries
+    texts = [entry.title, entry.guid, entry.summary_text, entry.summary_html, *entry.categories]
+    assert entry.title == "Abc" and entry.categories == ["cd"]
+    assert not [t for t in texts if "\x00" in t or "\x1b" in t]

@@ -203,28 +203,27 @@ def import_subscribers(
                 consent_source=consent_source,
             )
             report.rejected = list(parsed.rejected)
-            for row in parsed.rows:
-                try:
-                    async with session.begin_nested():
-                        subscriber = await service.add_subscriber(
-                            session,
-                            row.email,
-                            name=row.name,
-                            language=row.language or settings.default_language,
-                            networks=row.networks,
-                            confirmed=confirmed,
-                            consent_source=(row.consent_source or consent_source)
-                            if confirmed
-                            else (row.consent_source or f"import {file.name}, double opt-in"),
-                            consented_at=row.consented_at,
-                            now=now,
-                        )
-                except service.SubscriptionError as exc:
-                    report.rejected.append(RejectedRow(row.line, row.email, f"email: {exc}"))
+            people = [
+                service.NewSubscriber(
+                    email=row.email,
+                    name=row.name,
+                    language=row.language or settings.default_language,
+                    networks=row.networks,
+                    consent_source=(row.consent_source or consent_source)
+                    if confirmed
+                    else (row.consent_source or f"import {file.name}, double opt-in"),
+                    consented_at=row.consented_at,
+                )
+                for row in parsed.rows
+            ]
+            outcomes = await service.add_subscribers(session, people, confirmed=confirmed, now=now)
+            for row, outcome in zip(parsed.rows, outcomes, strict=True):
+                if isinstance(outcome, str):
+                    report.rejected.append(RejectedRow(row.line, row.email, f"email: {outcome}"))
                     continue
                 report.added += 1
                 if not confirmed:
-                    pending.append(subscriber.id)
+                    pending.append(outcome)
             record(
                 session,
                 "cli",

@@ -1,10 +1,10 @@
 """SIGKILL `aive db upgrade` on a fresh SQLite file at random moments: the next `aive db upgrade`
 always finishes, with every migration applied and the seed data loaded once.
 
-The kills are spread over the time a reference run spends on the database (from the moment it
-creates the file until it exits), so they land before, between and inside migrations and during
-the seed. What is checked is the state the rerun leaves, not timing, so a busy machine only
-shifts where the kills land.
+Each kill waits until the upgrade has committed a given migration (or created the file, or
+reached head), then a few random milliseconds, so the kills land before, between and inside
+every migration and during the seed whatever the machine's load. What is checked is the state
+each rerun leaves, not timing.
 """
 
 from __future__ import annotations
@@ -18,16 +18,21 @@ import sys
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+import yaml
 from alembic.script import ScriptDirectory
 
 from storage.migrate import alembic_config
+from storage.seed import SEED_DIR
 
 KILLS = 20
 AIVE = str(Path(sys.executable).with_name("aive"))
-HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
+_SCRIPT = ScriptDirectory.from_config(alembic_config())
+REVISIONS = [script.revision for script in reversed(list(_SCRIPT.walk_revisions()))]
+HEAD = REVISIONS[-1]
 
 
 def _start_upgrade(db: Path) -> subprocess.Popen[bytes]:
@@ -50,8 +55,17 @@ def _wait_for_file(db: Path, process: subprocess.Popen[bytes]) -> float:
 
 
 def _query(db: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db) as connection:
+    with closing(sqlite3.connect(db, timeout=30)) as connection:
         return connection.execute(sql).fetchall()
+
+
+def _version(db: Path) -> str | None:
+    """The migration `db` is at (None before the first one, or while the file is being set up)."""
+    try:
+        rows = _query(db, "SELECT version_num FROM alembic_version")
+    except sqlite3.OperationalError:
+        return None
+    return str(rows[0][0]) if rows else None
 
 
 def _stage(db: Path) -> str:
@@ -68,12 +82,16 @@ def _stage(db: Path) -> str:
     return "after the seed"
 
 
-def _kill_then_rerun(db: Path, delay: float) -> str:
-    """Kill an upgrade of a fresh `db` `delay` seconds after it created the file; rerun it.
-
-    Returns how far the killed upgrade got."""
+def _kill_then_rerun(db: Path, after: str | None, delay: float) -> str:
+    """Kill an upgrade of a fresh `db` `delay` seconds after it committed migration `after`
+    (None: after it created the file), rerun it, and return how far the killed one got."""
     process = _start_upgrade(db)
-    time.sleep(max(0.0, _wait_for_file(db, process) + delay - time.monotonic()))
+    _wait_for_file(db, process)
+    if after is not None:
+        wanted = REVISIONS[REVISIONS.index(after) :]
+        while process.poll() is None and _version(db) not in wanted:
+            time.sleep(0.005)
+    time.sleep(delay)
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=120)
     stage = _stage(db) if process.returncode == -signal.SIGKILL else "finished unkilled"
@@ -83,28 +101,22 @@ def _kill_then_rerun(db: Path, delay: float) -> str:
     return stage
 
 
-@pytest.mark.timeout(900)  # 41 starts of `aive`; on an idle machine well under a minute
+@pytest.mark.timeout(900)  # 40 starts of `aive`
 def test_a_killed_upgrade_is_finished_by_the_next_one(tmp_path: Path) -> None:
-    reference = tmp_path / "reference.db"
-    process = _start_upgrade(reference)
-    created = _wait_for_file(reference, process)
-    output, _ = process.communicate(timeout=120)
-    window = time.monotonic() - created
-    assert process.returncode == 0, output.decode()
-    networks = _query(reference, "SELECT count(*) FROM networks")
-
     rng = random.Random(13)
-    # one random moment in each twentieth of the window, so the kills cover all of it
-    delays = [window * (kill + rng.random()) / KILLS for kill in range(KILLS)]
+    marks: list[str | None] = [None, *REVISIONS]
+    afters = [marks[kill % len(marks)] for kill in range(KILLS)]
+    delays = [rng.uniform(0.0, 0.03) for _ in range(KILLS)]
+    networks = len(yaml.safe_load((SEED_DIR / "networks.yaml").read_text(encoding="utf-8")))
     databases = [tmp_path / f"killed-{kill}.db" for kill in range(KILLS)]
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=2) as pool:  # two at a time: most of a run is start-up
-        stages = Counter(pool.map(_kill_then_rerun, databases, delays))
+        stages = Counter(pool.map(_kill_then_rerun, databases, afters, delays))
 
     for db in databases:
         assert _query(db, "SELECT version_num FROM alembic_version") == [(HEAD,)]
         assert _query(db, "SELECT count(*) FROM cafe_seats") == [(0,)]  # the last migration's
-        assert _query(db, "SELECT count(*) FROM networks") == networks  # the seed, complete
+        assert _query(db, "SELECT count(*) FROM networks") == [(networks,)]  # the whole seed
         assert _query(db, "PRAGMA integrity_check") == [("ok",)]
     elapsed = time.monotonic() - started
     print(f"\nkilled: {dict(stages)}; {KILLS} kills and reruns in {elapsed:.1f} s")  # noqa: T201

@@ -165,7 +165,8 @@ async def test_every_response_says_nosniff_and_every_page_refuses_frames(
 
 
 async def test_in_production_browsers_are_told_to_keep_to_https(engine: AsyncEngine) -> None:
-    async with await _client(engine, env="production", secret_key="k" * 32) as c:
+    production = {"env": "production", "secret_key": "k" * 32, "public_url": "https://aive.example"}
+    async with await _client(engine, **production) as c:
         for path in ("/archive/", "/healthz", "/nowhere"):
             response = await c.get(path)
             assert response.headers["Strict-Transport-Security"] == "max-age=31536000"

@@ -2,9 +2,9 @@
 always finishes, with every migration applied and the seed data loaded once.
 
 Each kill waits until the upgrade has committed a given migration, then a few random
-milliseconds (or, for some, until the file exists, then up to half a second), so the kills land before, between and inside
-every migration and during the seed whatever the machine's load. What is checked is the state
-each rerun leaves, not timing.
+milliseconds (some wait for the file to exist, then up to half a second), so the kills land
+before, between and inside every migration and during the seed whatever the machine's load.
+What is checked is the state each rerun leaves, not timing.
 """
 
 from __future__ import annotations

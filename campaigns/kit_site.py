@@ -12,6 +12,15 @@ from aiohttp import web
 from newsletter.archive import redirect_to_slash
 
 KIT_DIR = web.AppKey("kit_dir", Path)
+# aiohttp's own table serves these as application/octet-stream; the kit's text is UTF-8
+TEXT_TYPES = {
+    ".ics": "text/calendar",
+    ".md": "text/markdown",
+    ".csv": "text/csv",
+    ".txt": "text/plain",
+    ".html": "text/html",
+    ".mjml": "text/plain",
+}
 
 
 def published_kit(kit_dir: Path, year: int) -> Path:
@@ -27,7 +36,12 @@ async def kit_file(request: web.Request) -> web.StreamResponse:
         target = (target / "index.html").resolve()  # the final path, links followed
     if not target.is_relative_to(base) or not target.is_file():
         raise web.HTTPNotFound()
-    return web.FileResponse(target)
+    response = web.FileResponse(target)
+    text_type = TEXT_TYPES.get(target.suffix)
+    if text_type is not None:
+        response.content_type = text_type
+        response.charset = "utf-8"
+    return response
 
 
 async def kit_zip(request: web.Request) -> web.StreamResponse:

@@ -18,7 +18,6 @@ from campaigns.kit.builder import CSV_HEADER, INDEX, LANGUAGE_FILES
 from campaigns.kit.cards import SQUARE, WIDE
 from campaigns.kit.content import KIT_LANGUAGES
 from campaigns.kit.posts import RULES, Platform, post_length
-from newsletter.delivery.placeholders import Part, Slot, token
 
 EMAIL_CLIP_BYTES = 102 * 1024  # Gmail clips larger HTML messages
 CARD_SIZES = {"card_square": SQUARE, "card_wide": WIDE}
@@ -68,8 +67,8 @@ def _check_file(kind: str, path: Path, language: str) -> list[str]:
         problems = []
         if path.stat().st_size >= EMAIL_CLIP_BYTES:
             problems.append(f"{path.stat().st_size} bytes: Gmail clips from {EMAIL_CLIP_BYTES}")
-        if token(Slot.UNSUBSCRIBE_URL, Part.HTML) not in path.read_text("utf-8"):
-            problems.append("no unsubscribe link placeholder")
+        if "[[aive:" in path.read_text("utf-8"):
+            problems.append("a per-recipient placeholder that no city can fill")
         return problems
     return []
 

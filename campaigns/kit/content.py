@@ -143,11 +143,8 @@ class KitTexts:
     charter_sentence: str
     short_post: str
     email_subject: str
-    email_greeting: str  # with a `{name}` slot for the recipient's name token
+    email_greeting: str  # to no one by name: cities send the email from their own lists
     email_button: str
-    email_footer: str
-    preferences: str
-    unsubscribe: str
     press_kicker: str
     press_headline: str
     about_heading: str
@@ -201,14 +198,8 @@ def kit_texts(kit: KitInput, language: str) -> KitTexts:
             date=date_label, day=day_name
         ),
         email_subject=_("{day}: {date}").format(day=day_name, date=date_label),
-        email_greeting=_("Hello {name},"),
+        email_greeting=_("Hello,"),
         email_button=_("Discover the Day"),
-        email_footer=_(
-            "You receive this email because you subscribed to the news of the International "
-            "Association of Educating Cities."
-        ),
-        preferences=_("Manage preferences"),
-        unsubscribe=_("Unsubscribe"),
         press_kicker=_("Press release"),
         press_headline=_("Educating cities celebrate their International Day on {date}").format(
             date=date_label

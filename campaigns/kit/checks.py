@@ -14,7 +14,7 @@ from pathlib import Path
 from icalendar import Calendar
 from PIL import Image, UnidentifiedImageError
 
-from campaigns.kit.builder import CSV_HEADER, INDEX, LANGUAGE_FILES
+from campaigns.kit.builder import CSV_HEADER, INDEX, LANGUAGE_FILES, language_index
 from campaigns.kit.cards import SQUARE, WIDE
 from campaigns.kit.content import KIT_LANGUAGES
 from campaigns.kit.posts import RULES, Platform, post_length
@@ -26,11 +26,15 @@ CARD_SIZES = {"card_square": SQUARE, "card_wide": WIDE}
 def check_kit(out_dir: Path, languages: Sequence[str] = KIT_LANGUAGES) -> list[str]:
     """One line per problem found in the kit at `out_dir`; empty when the kit passes."""
     problems: list[str] = []
-    index = out_dir / INDEX
-    index_text = index.read_text("utf-8") if index.is_file() else ""
-    if not index_text:
+    if not (out_dir / INDEX).is_file():
         problems.append(f"{INDEX} is missing")
     for language in languages:
+        page = language_index(language)
+        index_text = (out_dir / page).read_text("utf-8") if (out_dir / page).is_file() else ""
+        if not index_text:
+            problems.append(f"{page} is missing")
+        if not (out_dir / f"{language}.zip").is_file():
+            problems.append(f"{language}.zip is missing")
         for kind, name in LANGUAGE_FILES.items():
             path = f"{language}/{name}"
             target = out_dir / path
@@ -38,7 +42,7 @@ def check_kit(out_dir: Path, languages: Sequence[str] = KIT_LANGUAGES) -> list[s
                 problems.append(f"{path} is missing or empty")
                 continue
             if index_text and f'href="{html.escape(path)}"' not in index_text:
-                problems.append(f"{INDEX} does not link {path}")
+                problems.append(f"{page} does not link {path}")
             problems.extend(f"{path}: {p}" for p in _check_file(kind, target, language))
     return problems
 

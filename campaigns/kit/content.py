@@ -158,6 +158,12 @@ class KitTexts:
     declaration_heading: str
     declaration_text: str
     news_heading: str
+    languages_label: str
+    contents_heading: str
+    download: str  # with a `{size}` slot
+    cards_heading: str
+    posts_heading: str
+    other_languages: str
     labels: Mapping[str, str]  # file kind → label for the index
 
 
@@ -218,6 +224,12 @@ def kit_texts(kit: KitInput, language: str) -> KitTexts:
         declaration_heading=_("Declaration of the Day {year}").format(year=kit.year),
         declaration_text=declaration or _("The declaration of the Day has not been published yet."),
         news_heading=_("News announcing the Day"),
+        languages_label=_("Languages"),
+        contents_heading=_("Contents"),
+        download=_("Download the whole kit in this language (ZIP, {size})"),
+        cards_heading=_("Social cards"),
+        posts_heading=_("Posts for social networks"),
+        other_languages=_("The kit in other languages"),
         labels={
             "email_html": _("Announcement email (HTML)"),
             "email_mjml": _("Announcement email (MJML source)"),

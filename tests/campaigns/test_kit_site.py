@@ -49,3 +49,29 @@ async def test_calendar_markdown_and_csv_are_served_with_their_types(tmp_path: P
             assert response.status == 200
             assert response.content_type == expected, name
             assert response.charset == "utf-8", name
+
+
+async def test_the_kit_index_follows_the_readers_language(tmp_path: Path) -> None:
+    folder = tmp_path / "kits" / "2026"
+    folder.mkdir(parents=True)
+    for name, text in (
+        ("index.html", "kit fr"),
+        ("index.fr.html", "kit fr"),
+        ("index.en.html", "kit en"),
+        ("index.ca.html", "kit ca"),
+    ):
+        (folder / name).write_text(text, encoding="utf-8")
+    app = web.Application()
+    setup_kit_routes(app, tmp_path / "kits")
+
+    async with TestClient(TestServer(app)) as client:
+        for path, headers, expected in (
+            ("/campaigns/2026/kit/?lang=ca", {"Accept-Language": "en"}, "kit ca"),
+            ("/campaigns/2026/kit/", {"Accept-Language": "en-US,en;q=0.9"}, "kit en"),
+            ("/campaigns/2026/kit/index.html?lang=en", {}, "kit en"),
+            ("/campaigns/2026/kit/?lang=xx", {"Accept-Language": "de"}, "kit fr"),
+        ):
+            response = await client.get(path, headers=headers)
+            assert response.status == 200 and await response.text() == expected, path
+            assert response.content_type == "text/html"
+            assert "Accept-Language" in response.headers.get("Vary", "")

@@ -41,7 +41,9 @@ def test_the_zip_holds_the_same_files(kit: KitManifest) -> None:
     assert kit.zip_path is not None
     with zipfile.ZipFile(kit.zip_path) as archive:
         assert archive.testzip() is None
-        assert sorted(archive.namelist()) == sorted(f.path for f in kit.files)
+        assert sorted(archive.namelist()) == sorted(
+            f.path for f in kit.files if f.kind != "language_zip"
+        )
         assert (
             archive.read("fr/press-release.md")
             == (kit.out_dir / "fr/press-release.md").read_bytes()
@@ -91,14 +93,27 @@ def test_csv_lists_declared_and_found_activities_safely(kit: KitManifest) -> Non
     assert by_city["Rosario"]["title"].startswith("'=")
 
 
-def test_index_links_every_file_and_escapes_what_cities_wrote(kit: KitManifest) -> None:
-    index = (kit.out_dir / "index.html").read_text("utf-8")
-    for f in kit.files:
-        if f.path != "index.html":
-            assert f'href="{f.path}"' in index
-    assert "<script>" not in index
-    assert "Journée internationale de la Ville éducatrice à Lyon" in index
-    assert 'lang="ca"' in index and "Català" in index
+def test_each_language_has_its_index_linking_its_files_and_one_download(
+    kit: KitManifest,
+) -> None:
+    for language in KIT_LANGUAGES:
+        index = (kit.out_dir / f"index.{language}.html").read_text("utf-8")
+        assert f'<html lang="{language}">' in index
+        assert index.count("<main>") == 1 and index.count("<h1>") == 1
+        for f in kit.files:
+            if f.language == language and f.kind != "language_zip":
+                assert f'href="{f.path}"' in index
+        assert index.count(f'href="{language}.zip"') == 1
+        with zipfile.ZipFile(kit.out_dir / f"{language}.zip") as archive:
+            assert sorted(archive.namelist()) == sorted(
+                f.path for f in kit.files if f.language == language and f.kind != "language_zip"
+            )
+        assert "<script>" not in index
+        assert "Journée internationale de la Ville éducatrice à Lyon" in index
+    english = (kit.out_dir / "index.en.html").read_text("utf-8")
+    assert "<title>International Day of Educating Cities 2026: communication kit" in english
+    assert 'href="index.ca.html" hreflang="ca" lang="ca">Català' in english
+    assert (kit.out_dir / "index.html").read_bytes() == (kit.out_dir / "index.fr.html").read_bytes()
 
 
 def test_press_release_shows_a_hostile_title_as_text(kit: KitManifest) -> None:

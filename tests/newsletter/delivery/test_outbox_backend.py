@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsletter.delivery.backend import OutgoingRecipient
+from newsletter.delivery.batching import EditionMessage, build_batch
 from newsletter.delivery.errors import InvalidBatch, TransientError
 from newsletter.delivery.limits import DUPLICATE_ADDRESS, UNSENDABLE_ADDRESS
 from newsletter.delivery.outbox_backend import OutboxBackend, eml_name
@@ -140,3 +142,21 @@ async def test_one_unsendable_address_fails_alone_and_idn_domains_are_encoded(
     assert [(s.delivery_id, s.reason) for s in result.skipped] == [(1002, UNSENDABLE_ADDRESS)]
     idn = read(tmp_path / eml_name(1001))
     assert idn["To"].addresses[0].addr_spec == "user@xn--exmple-cua.org"
+
+
+async def test_a_bulletin_names_its_list_so_mail_clients_can_filter_it(tmp_path: Path) -> None:
+    message = EditionMessage(
+        edition_id=42,
+        mail_from="AIVE <bulletin@example.org>",
+        subject="Bulletin",
+        html="<p>Hello</p>",
+        text="Hello",
+        series="global",
+        language="pt",
+    )
+    batch = build_batch(message, [], lambda r: ("", ""))
+    assert batch.headers["List-Id"] == "<global.pt.example.org>"  # RFC 2919
+    await OutboxBackend(tmp_path, clock=lambda: NOW).send_batch(
+        replace(batch, recipients=(make_recipient(0),))
+    )
+    assert read(tmp_path / eml_name(1000))["List-Id"] == "<global.pt.example.org>"

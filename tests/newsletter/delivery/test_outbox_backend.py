@@ -105,6 +105,18 @@ async def test_a_header_injection_attempt_in_a_name_is_skipped(tmp_path: Path) -
     assert [s.delivery_id for s in result.skipped] == [1000]
 
 
+async def test_body_lines_stay_within_76_characters_as_rfc_2045_asks(tmp_path: Path) -> None:
+    """MJML writes long HTML lines; quoted-printable lines of 998 cost spam points."""
+    html = "<table><tr><td>" + "Cidades educadoras · Ciutats educadores " * 60 + "</td></tr></table>"
+    batch = make_batch([make_recipient(0)], html=html, text="Olá " * 400)
+    await OutboxBackend(tmp_path, clock=lambda: NOW).send_batch(batch)
+
+    data = (tmp_path / eml_name(1000)).read_bytes()
+    body = data.split(b"\r\n\r\n", 1)[1]
+    assert max(len(line) for line in body.split(b"\r\n")) <= 76
+    assert body_of(read(tmp_path / eml_name(1000)), "html").rstrip() == html
+
+
 async def test_a_real_length_unsubscribe_link_stays_a_plain_header_line(tmp_path: Path) -> None:
     """Mail clients read List-Unsubscribe as written: it must not become an RFC 2047 word."""
     token = "17.bmF0aGFuYWVsQGV4YW1wbGUub3Jn.x3Ht1cT7Q0bYq2k8v0p6Lw-ZkA"

@@ -205,7 +205,7 @@ def test_idn_domains_are_accepted_and_written_in_ascii_in_mail_headers() -> None
 def test_a_confirmation_keeps_body_lines_within_76_characters() -> None:
     html = "<p>" + "Confirme a sua subscrição das Cidades Educadoras. " * 40 + "</p>"
     message = to_email_message(
-        TransactionalMessage(to="ana@example.org", to_name="Ana", subject="s", text=html, html=html),
+        TransactionalMessage(to="ana@example.org", to_name="A", subject="s", text=html, html=html),
         "AIVE <bulletin@example.org>",
     )
     body = message.as_bytes().split(b"\r\n\r\n", 1)[1]

@@ -107,7 +107,7 @@ async def test_a_header_injection_attempt_in_a_name_is_skipped(tmp_path: Path) -
 
 async def test_body_lines_stay_within_76_characters_as_rfc_2045_asks(tmp_path: Path) -> None:
     """MJML writes long HTML lines; quoted-printable lines of 998 cost spam points."""
-    html = "<table><tr><td>" + "Cidades educadoras · Ciutats educadores " * 60 + "</td></tr></table>"
+    html = "<table><tr><td>" + "Cidades educadoras · Ciutats " * 80 + "</td></tr></table>"
     batch = make_batch([make_recipient(0)], html=html, text="Olá " * 400)
     await OutboxBackend(tmp_path, clock=lambda: NOW).send_batch(batch)
 

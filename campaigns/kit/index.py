@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from babel.numbers import format_decimal
+from babel.units import format_unit
 
 from campaigns.kit.content import DayItem, KitTexts
 from campaigns.kit.email import kit_templates
@@ -42,8 +42,9 @@ class IndexSection:
 
     @property
     def download_label(self) -> str:
-        size = format_decimal(max(1, round(self.download.size / 1024)), locale=self.t.language)
-        return self.t.download.format(size=f"{size} KB")
+        kilobytes = max(1, round(self.download.size / 1000))
+        size = format_unit(kilobytes, "digital-kilobyte", length="short", locale=self.t.language)
+        return self.t.download.format(size=size)
 
 
 def index_html(sections: Sequence[IndexSection], news: Sequence[DayItem], language: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -113,6 +114,9 @@ def test_each_language_has_its_index_linking_its_files_and_one_download(
     english = (kit.out_dir / "index.en.html").read_text("utf-8")
     assert "<title>International Day of Educating Cities 2026: communication kit" in english
     assert 'href="index.ca.html" hreflang="ca" lang="ca">Català' in english
+    assert re.search(r"Download the whole kit in this language \(ZIP, \d+\s?kB\)", english)
+    french = (kit.out_dir / "index.fr.html").read_text("utf-8")
+    assert re.search(r"Télécharger tout le kit dans cette langue \(ZIP, \d+\s?ko\)", french)
     assert (kit.out_dir / "index.html").read_bytes() == (kit.out_dir / "index.fr.html").read_bytes()
 
 

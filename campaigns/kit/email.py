@@ -5,6 +5,7 @@ campaign's own emails are `campaigns.email`, with the delivery's per-recipient l
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -46,6 +47,10 @@ def announcement_mjml(kit: KitInput, texts: KitTexts) -> str:
     )
 
 
+_BODY = re.compile(r"(<body[^>]*>)(.*)(</body>)", re.S)
+
+
 def announcement_html(mjml: str) -> str:
-    """Raises `newsletter.render.RenderError` if MJML rejects the document."""
-    return mjml_to_html(mjml)
+    """The email as a page too (the kit links it): its content in a `<main>` landmark, which
+    mail clients ignore. Raises `newsletter.render.RenderError` if MJML rejects the document."""
+    return _BODY.sub(r"\1<main>\2</main>\3", mjml_to_html(mjml), count=1)

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import css_inline
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, format_time
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
@@ -99,11 +100,25 @@ def _render_mjml(edition: ComposedEdition, variables: dict[str, Any], stand_ins:
     return stand_ins.restore(template.render(variables))
 
 
+# The rules of our `<mj-style>` blocks (section headings, titles, meta, badges) are also written
+# into each element's `style`: mjml-python leaves them in a `<style>` block, which Gmail's mobile
+# webmail ignores. The block stays for the clients that read it.
+_MJ_STYLE = re.compile(r"<mj-style[^>]*>(.*?)</mj-style>", re.S)
+
+
 def mjml_to_html(source: str) -> str:
+    """MJML → HTML with our own styles inlined. Raises `RenderError` if MJML rejects `source`."""
     try:
-        return str(mjml2html(source))
+        html = str(mjml2html(source))
     except ValueError as error:
         raise RenderError(f"MJML could not be converted to HTML: {error}") from error
+    css = "\n".join(_MJ_STYLE.findall(source))
+    if not css.strip():
+        return html
+    inliner = css_inline.CSSInliner(
+        inline_style_tags=False, keep_style_tags=True, load_remote_stylesheets=False, extra_css=css
+    )
+    return str(inliner.inline(html))
 
 
 def web_version(document: str, *, public_url: str) -> str:

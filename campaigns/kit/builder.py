@@ -2,8 +2,10 @@
 
 Layout of the output folder (one sub-folder per language):
 
-    index.html
-    <lang>/email.mjml, email.html          announcement email (with delivery tokens)
+    index.html                             the first language's index.<lang>.html
+    index.<lang>.html                      the kit's page in each language
+    <lang>.zip                             everything of one language
+    <lang>/email.mjml, email.html          announcement email (a template cities adapt)
     <lang>/press-release.md, .html         press release
     <lang>/posts/<platform>.txt            x, bluesky, instagram, facebook, linkedin
     <lang>/card-1080x1080.png, card-1200x630.png
@@ -43,6 +45,11 @@ LANGUAGE_FILES: dict[str, str] = {
     "youth": "youth-ideas.md",
 }
 INDEX = "index.html"
+
+
+def language_index(language: str) -> str:
+    """The kit's page in `language`, beside `index.html`."""
+    return f"index.{language}.html"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,13 +93,21 @@ def build_kit(inputs: KitInput, out_dir: Path, *, zip_path: Path | None = None) 
             target.write_bytes(data)
             files.append(KitFile(path, len(data), language, kind))
             written.append(IndexEntry(path, _label(texts, kind), len(data), kind))
+        bundle = f"{language}.zip"
+        write_zip(out_dir, [e.path for e in written], out_dir / bundle)
+        size = (out_dir / bundle).stat().st_size
+        files.append(KitFile(bundle, size, language, "language_zip"))
+        download = IndexEntry(bundle, bundle, size, "language_zip")
         posts = {RULES[p].name: contents[f"post_{p.value}"].decode() for p in Platform}
-        sections.append(IndexSection(texts, tuple(written), post_sections(texts, posts)))
-    index = index_html(sections, inputs.day_items).encode()
-    (out_dir / INDEX).write_bytes(index)
-    files.append(KitFile(INDEX, len(index), None, "index"))
+        sections.append(IndexSection(texts, tuple(written), post_sections(texts, posts), download))
+    for language in inputs.languages:
+        index = index_html(sections, inputs.day_items, language).encode()
+        first = language == inputs.languages[0]
+        for name in (language_index(language), INDEX) if first else (language_index(language),):
+            (out_dir / name).write_bytes(index)
+            files.append(KitFile(name, len(index), None, "index"))
     if zip_path is not None:
-        write_zip(out_dir, [f.path for f in files], zip_path)
+        write_zip(out_dir, [f.path for f in files if f.kind != "language_zip"], zip_path)
     return KitManifest(out_dir, tuple(files), zip_path, tuple(i.id for i in inputs.youth))
 
 

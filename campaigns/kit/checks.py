@@ -14,11 +14,10 @@ from pathlib import Path
 from icalendar import Calendar
 from PIL import Image, UnidentifiedImageError
 
-from campaigns.kit.builder import CSV_HEADER, INDEX, LANGUAGE_FILES
+from campaigns.kit.builder import CSV_HEADER, INDEX, LANGUAGE_FILES, language_index
 from campaigns.kit.cards import SQUARE, WIDE
 from campaigns.kit.content import KIT_LANGUAGES
 from campaigns.kit.posts import RULES, Platform, post_length
-from newsletter.delivery.placeholders import Part, Slot, token
 
 EMAIL_CLIP_BYTES = 102 * 1024  # Gmail clips larger HTML messages
 CARD_SIZES = {"card_square": SQUARE, "card_wide": WIDE}
@@ -27,11 +26,15 @@ CARD_SIZES = {"card_square": SQUARE, "card_wide": WIDE}
 def check_kit(out_dir: Path, languages: Sequence[str] = KIT_LANGUAGES) -> list[str]:
     """One line per problem found in the kit at `out_dir`; empty when the kit passes."""
     problems: list[str] = []
-    index = out_dir / INDEX
-    index_text = index.read_text("utf-8") if index.is_file() else ""
-    if not index_text:
+    if not (out_dir / INDEX).is_file():
         problems.append(f"{INDEX} is missing")
     for language in languages:
+        page = language_index(language)
+        index_text = (out_dir / page).read_text("utf-8") if (out_dir / page).is_file() else ""
+        if not index_text:
+            problems.append(f"{page} is missing")
+        if not (out_dir / f"{language}.zip").is_file():
+            problems.append(f"{language}.zip is missing")
         for kind, name in LANGUAGE_FILES.items():
             path = f"{language}/{name}"
             target = out_dir / path
@@ -39,7 +42,7 @@ def check_kit(out_dir: Path, languages: Sequence[str] = KIT_LANGUAGES) -> list[s
                 problems.append(f"{path} is missing or empty")
                 continue
             if index_text and f'href="{html.escape(path)}"' not in index_text:
-                problems.append(f"{INDEX} does not link {path}")
+                problems.append(f"{page} does not link {path}")
             problems.extend(f"{path}: {p}" for p in _check_file(kind, target, language))
     return problems
 
@@ -68,8 +71,8 @@ def _check_file(kind: str, path: Path, language: str) -> list[str]:
         problems = []
         if path.stat().st_size >= EMAIL_CLIP_BYTES:
             problems.append(f"{path.stat().st_size} bytes: Gmail clips from {EMAIL_CLIP_BYTES}")
-        if token(Slot.UNSUBSCRIBE_URL, Part.HTML) not in path.read_text("utf-8"):
-            problems.append("no unsubscribe link placeholder")
+        if "[[aive:" in path.read_text("utf-8"):
+            problems.append("a per-recipient placeholder that no city can fill")
         return problems
     return []
 

@@ -143,11 +143,8 @@ class KitTexts:
     charter_sentence: str
     short_post: str
     email_subject: str
-    email_greeting: str  # with a `{name}` slot for the recipient's name token
+    email_greeting: str  # to no one by name: cities send the email from their own lists
     email_button: str
-    email_footer: str
-    preferences: str
-    unsubscribe: str
     press_kicker: str
     press_headline: str
     about_heading: str
@@ -161,6 +158,12 @@ class KitTexts:
     declaration_heading: str
     declaration_text: str
     news_heading: str
+    languages_label: str
+    contents_heading: str
+    download: str  # with a `{size}` slot
+    cards_heading: str
+    posts_heading: str
+    other_languages: str
     labels: Mapping[str, str]  # file kind → label for the index
 
 
@@ -201,14 +204,8 @@ def kit_texts(kit: KitInput, language: str) -> KitTexts:
             date=date_label, day=day_name
         ),
         email_subject=_("{day}: {date}").format(day=day_name, date=date_label),
-        email_greeting=_("Hello {name},"),
+        email_greeting=_("Hello,"),
         email_button=_("Discover the Day"),
-        email_footer=_(
-            "You receive this email because you subscribed to the news of the International "
-            "Association of Educating Cities."
-        ),
-        preferences=_("Manage preferences"),
-        unsubscribe=_("Unsubscribe"),
         press_kicker=_("Press release"),
         press_headline=_("Educating cities celebrate their International Day on {date}").format(
             date=date_label
@@ -227,6 +224,12 @@ def kit_texts(kit: KitInput, language: str) -> KitTexts:
         declaration_heading=_("Declaration of the Day {year}").format(year=kit.year),
         declaration_text=declaration or _("The declaration of the Day has not been published yet."),
         news_heading=_("News announcing the Day"),
+        languages_label=_("Languages"),
+        contents_heading=_("Contents"),
+        download=_("Download the whole kit in this language (ZIP, {size})"),
+        cards_heading=_("Social cards"),
+        posts_heading=_("Posts for social networks"),
+        other_languages=_("The kit in other languages"),
         labels={
             "email_html": _("Announcement email (HTML)"),
             "email_mjml": _("Announcement email (MJML source)"),

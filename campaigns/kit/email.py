@@ -1,12 +1,11 @@
-"""The announcement email: MJML (with the delivery's per-recipient tokens) and its HTML.
-
-The name, preferences and unsubscribe links are the tokens of
-`newsletter.delivery.placeholders`, filled at send time like a bulletin's, so the HTML can be
-sent as it is through the delivery queue.
+"""The announcement email: MJML and its HTML, a template for cities to adapt and send from
+their own lists. So it greets no one by name and links to none of our subscription pages (the
+campaign's own emails are `campaigns.email`, with the delivery's per-recipient links).
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from campaigns.kit.content import KitInput, KitTexts
-from newsletter.delivery.placeholders import Part, Slot, token
 from newsletter.render import mjml_to_html, safe_url
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "kit"
@@ -42,16 +40,17 @@ def announcement_mjml(kit: KitInput, texts: KitTexts) -> str:
     env.filters["day"] = lambda value: format_date(value, "long", locale=texts.language)
     return env.get_template("announcement.mjml.j2").render(
         t=texts,
-        greeting=texts.email_greeting.format(name=token(Slot.NAME, Part.HTML)),
         url=safe_url(kit.url),
         activities=activities[:MAX_ACTIVITIES],
         more_activities=max(0, len(activities) - MAX_ACTIVITIES),
         youth=kit.youth[:MAX_IDEAS],
-        PREFERENCES=token(Slot.PREFERENCES_URL, Part.HTML),
-        UNSUBSCRIBE=token(Slot.UNSUBSCRIBE_URL, Part.HTML),
     )
 
 
+_BODY = re.compile(r"(<body[^>]*>)(.*)(</body>)", re.S)
+
+
 def announcement_html(mjml: str) -> str:
-    """Raises `newsletter.render.RenderError` if MJML rejects the document."""
-    return mjml_to_html(mjml)
+    """The email as a page too (the kit links it): its content in a `<main>` landmark, which
+    mail clients ignore. Raises `newsletter.render.RenderError` if MJML rejects the document."""
+    return _BODY.sub(r"\1<main>\2</main>\3", mjml_to_html(mjml), count=1)

@@ -1,12 +1,15 @@
-"""`index.html`: one page to browse the kit, a section per language linking each of its files.
-
-Everything shown is escaped (Jinja autoescape); links to news go through `safe_url`.
+"""`index.<lang>.html`: the kit's page in one language: its files (a short table of contents),
+the cards and posts to preview, one download (the language's zip) and links to the other
+languages' pages. Everything shown is escaped (Jinja autoescape); news links go through
+`safe_url`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from babel.units import format_unit
 
 from campaigns.kit.content import DayItem, KitTexts
 from campaigns.kit.email import kit_templates
@@ -31,17 +34,26 @@ class IndexSection:
     t: KitTexts
     files: tuple[IndexEntry, ...]
     posts: tuple[IndexPost, ...]
+    download: IndexEntry  # the language's zip
 
     @property
     def cards(self) -> tuple[IndexEntry, ...]:
         return tuple(f for f in self.files if f.kind.startswith("card_"))
 
+    @property
+    def download_label(self) -> str:
+        kilobytes = max(1, round(self.download.size / 1000))
+        size = format_unit(kilobytes, "digital-kilobyte", length="short", locale=self.t.language)
+        return self.t.download.format(size=size)
 
-def index_html(sections: Sequence[IndexSection], news: Sequence[DayItem]) -> str:
+
+def index_html(sections: Sequence[IndexSection], news: Sequence[DayItem], language: str) -> str:
+    """The kit's page in `language` (one of the sections' languages)."""
+    [current] = [s for s in sections if s.t.language == language]
     return (
         kit_templates()
         .get_template("index.html.j2")
-        .render(sections=sections, first=sections[0].t, news=news)
+        .render(sections=sections, s=current, t=current.t, news=news)
     )
 
 

@@ -84,7 +84,7 @@ def markdown_page(markdown: str, *, title: str, language: str) -> str:
         "<style>body{font-family:Helvetica,Arial,sans-serif;max-width:42rem;margin:2rem auto;"
         "padding:0 1rem;line-height:1.5;color:#1f2933}a{color:#00607a}"
         "blockquote{border-left:3px solid #00607a;margin-left:0;padding-left:1rem}</style>\n"
-        f"</head>\n<body>\n{body}</body>\n</html>\n"
+        f"</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n"
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from email.utils import parseaddr
 from typing import Protocol
 
 from newsletter.delivery.backend import OutgoingBatch, OutgoingRecipient
@@ -47,6 +48,13 @@ class EditionMessage:
     category: str = "bulletin"
     name_fallback: str = ""
 
+    @property
+    def list_id(self) -> str:
+        """The RFC 2919 `List-Id`: one list per series and language, in the sender's domain,
+        so mail clients can file and filter it (`<global.pt.example.org>`)."""
+        domain = parseaddr(self.mail_from)[1].rpartition("@")[2] or "localhost"
+        return f"<{self.series}.{self.language}.{domain}>"
+
 
 def build_batch(
     message: EditionMessage, recipients: Sequence[Recipient], links: Links
@@ -73,6 +81,7 @@ def build_batch(
         text=message.text,
         recipients=tuple(outgoing),
         category=message.category,
+        headers={"List-Id": message.list_id},
         custom_args={"series": message.series, "language": message.language},
         name_fallback=message.name_fallback,
     )

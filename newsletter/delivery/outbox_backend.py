@@ -31,6 +31,21 @@ from newsletter.delivery.placeholders import fill
 # RFC 5322 allows 998-character lines; the default 78 makes Python encode a long unbreakable
 # header such as List-Unsubscribe as an RFC 2047 word, which mail clients do not read as a URL
 SMTP_998 = policy.SMTP.clone(max_line_length=998)
+# bodies, though, in quoted-printable lines of at most 76 characters as RFC 2045 asks (spam
+# filters count longer ones against us: SpamAssassin's MIME_QP_LONG_LINE)
+_BODY_76 = policy.SMTP.clone(max_line_length=76)
+
+
+def set_bodies(msg: EmailMessage, text: str, html: str) -> None:
+    """Give `msg` its text and HTML alternatives, encoded in lines of at most 76 characters;
+    its headers keep `msg`'s own policy."""
+    headers_policy = msg.policy
+    msg.policy = _BODY_76
+    try:
+        msg.set_content(text)
+        msg.add_alternative(html, subtype="html")
+    finally:
+        msg.policy = headers_policy
 
 
 def eml_name(delivery_id: int) -> str:
@@ -95,8 +110,7 @@ def render_message(batch: OutgoingBatch, recipient: OutgoingRecipient, now: date
     msg["X-AIVE-Category"] = batch.category
     for key, value in custom_args_for(batch, recipient).items():
         msg[f"X-AIVE-Arg-{key}"] = value
-    msg.set_content(fill(batch.text, pairs))
-    msg.add_alternative(fill(batch.html, pairs), subtype="html")
+    set_bodies(msg, fill(batch.text, pairs), fill(batch.html, pairs))
     return msg.as_bytes()
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from newsletter.delivery.mail_addresses import header_address
-from newsletter.delivery.outbox_backend import SMTP_998, write_eml
+from newsletter.delivery.outbox_backend import SMTP_998, set_bodies, write_eml
 
 
 class MailerError(Exception):
@@ -64,8 +64,7 @@ def to_email_message(message: TransactionalMessage, mail_from: str) -> EmailMess
     msg["X-AIVE-Category"] = message.category
     for key, value in message.headers.items():
         msg[key] = value
-    msg.set_content(message.text)
-    msg.add_alternative(message.html, subtype="html")
+    set_bodies(msg, message.text, message.html)
     return msg
 
 

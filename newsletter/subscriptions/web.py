@@ -4,7 +4,8 @@
 Wire them with `setup_subscription_routes(app, SubscriptionSite(...))`. Forms carry a signed
 double-submit CSRF token (cookie + hidden field), except the unsubscribe POST, which must work
 for RFC 8058 one-click requests sent by mail providers without any cookie. GET never changes
-anything but the confirm link, which is the double opt-in itself.
+anything: mail gateways open every link of a message, so the confirm link shows a button and
+its POST is the double opt-in itself.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from newsletter.subscriptions.confirmation import confirmation_message
 from newsletter.subscriptions.i18n import LANGUAGES, gettext
 from newsletter.subscriptions.mailer import MailerError
 from newsletter.subscriptions.names import subscriber_name
-from newsletter.subscriptions.tokens import TokenError, preferences_url, read_confirm_token
+from newsletter.subscriptions.web_confirm import confirm_page, confirm_submit
 from newsletter.subscriptions.web_preferences import (
     preferences_page,
     preferences_submit,
@@ -35,7 +36,6 @@ from newsletter.subscriptions.web_preferences import (
 from newsletter.subscriptions.web_site import (
     SITE,
     SubscriptionSite,
-    bad_link,
     client_key,
     csrf_ok,
     csrf_refused,
@@ -58,6 +58,7 @@ def setup_subscription_routes(app: web.Application, site: SubscriptionSite) -> N
     app.router.add_get("/subscribe", subscribe_form)
     app.router.add_post("/subscribe", subscribe_submit)
     app.router.add_get("/confirm/{token}", confirm_page)
+    app.router.add_post("/confirm/{token}", confirm_submit)
     app.router.add_get("/unsubscribe/{token}", unsubscribe_page)
     app.router.add_post("/unsubscribe/{token}", unsubscribe_submit)
     app.router.add_get("/preferences/{token}", preferences_page)
@@ -182,41 +183,3 @@ async def _send_confirmation(site: SubscriptionSite, subscriber_id: int) -> None
 
 async def _emails_sent(app: web.Application) -> None:
     await app[SITE].emails_sent()
-
-
-# ---------------------------------------------------------------- /confirm
-
-
-async def confirm_page(request: web.Request) -> web.Response:
-    site = request.app[SITE]
-    try:
-        claim = read_confirm_token(site.settings, request.match_info["token"])
-    except TokenError as exc:
-        known = None
-        if exc.claim is not None:
-            async with site.sessions() as session:
-                expired_for = await service.find_by_claim(session, exc.claim)
-                known = expired_for.language if expired_for else None
-        return bad_link(visitor_lang(request, known), exc.expired)
-    async with site.sessions() as session:
-        subscriber = await service.find_by_claim(session, claim)
-        if subscriber is None:
-            return bad_link(visitor_lang(request), expired=False)
-        lang = visitor_lang(request, subscriber.language)
-        outcome = await service.confirm(session, subscriber, site.clock())
-        await session.commit()
-        links = preferences_url(site.settings, subscriber)
-    if outcome is service.ConfirmOutcome.not_pending:
-        return message(
-            lang,
-            gettext(lang, "This link is no longer valid"),
-            [gettext(lang, "You are not subscribed. To receive the bulletin, subscribe again.")],
-            status=410,
-            link=(f"/subscribe?lang={lang}", gettext(lang, "Subscribe again")),
-        )
-    return message(
-        lang,
-        gettext(lang, "Your subscription is confirmed"),
-        [gettext(lang, "Thank you! You will receive the next bulletin in your inbox.")],
-        link=(links, gettext(lang, "Choose your networks and language")),
-    )

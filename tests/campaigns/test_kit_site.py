@@ -28,3 +28,50 @@ async def test_a_symlinked_index_pointing_outside_the_kit_is_not_served(tmp_path
             response = await client.get(path)
             assert response.status == 404, path
             assert "database password" not in await response.text()
+
+
+async def test_calendar_markdown_and_csv_are_served_with_their_types(tmp_path: Path) -> None:
+    folder = tmp_path / "kits" / "2026" / "fr"
+    folder.mkdir(parents=True)
+    for name in ("calendar.ics", "press-release.md", "activities.csv", "posts.txt"):
+        (folder / name).write_text("x", encoding="utf-8")
+    app = web.Application()
+    setup_kit_routes(app, tmp_path / "kits")
+
+    async with TestClient(TestServer(app)) as client:
+        for name, expected in (
+            ("calendar.ics", "text/calendar"),
+            ("press-release.md", "text/markdown"),
+            ("activities.csv", "text/csv"),
+            ("posts.txt", "text/plain"),
+        ):
+            response = await client.get(f"/campaigns/2026/kit/fr/{name}")
+            assert response.status == 200
+            assert response.content_type == expected, name
+            assert response.charset == "utf-8", name
+
+
+async def test_the_kit_index_follows_the_readers_language(tmp_path: Path) -> None:
+    folder = tmp_path / "kits" / "2026"
+    folder.mkdir(parents=True)
+    for name, text in (
+        ("index.html", "kit fr"),
+        ("index.fr.html", "kit fr"),
+        ("index.en.html", "kit en"),
+        ("index.ca.html", "kit ca"),
+    ):
+        (folder / name).write_text(text, encoding="utf-8")
+    app = web.Application()
+    setup_kit_routes(app, tmp_path / "kits")
+
+    async with TestClient(TestServer(app)) as client:
+        for path, headers, expected in (
+            ("/campaigns/2026/kit/?lang=ca", {"Accept-Language": "en"}, "kit ca"),
+            ("/campaigns/2026/kit/", {"Accept-Language": "en-US,en;q=0.9"}, "kit en"),
+            ("/campaigns/2026/kit/index.html?lang=en", {}, "kit en"),
+            ("/campaigns/2026/kit/?lang=xx", {"Accept-Language": "de"}, "kit fr"),
+        ):
+            response = await client.get(path, headers=headers)
+            assert response.status == 200 and await response.text() == expected, path
+            assert response.content_type == "text/html"
+            assert "Accept-Language" in response.headers.get("Vary", "")

@@ -202,6 +202,16 @@ def test_idn_domains_are_accepted_and_written_in_ascii_in_mail_headers() -> None
     assert message["To"].addresses[0].addr_spec == "user@xn--exmple-cua.org"
 
 
+def test_a_confirmation_keeps_body_lines_within_76_characters() -> None:
+    html = "<p>" + "Confirme a sua subscrição das Cidades Educadoras. " * 40 + "</p>"
+    message = to_email_message(
+        TransactionalMessage(to="ana@example.org", to_name="A", subject="s", text=html, html=html),
+        "AIVE <bulletin@example.org>",
+    )
+    body = message.as_bytes().split(b"\r\n\r\n", 1)[1]
+    assert max(len(line.rstrip(b"\r")) for line in body.split(b"\n")) <= 76
+
+
 def test_a_non_ascii_local_part_is_refused_with_its_own_reason() -> None:
     with pytest.raises(UnsupportedAddress) as refused:
         normalize_address("josé@example.org")

@@ -121,6 +121,19 @@ def path_of(url: str) -> str:
     return url.removeprefix("http://aive.test")
 
 
+async def confirm(site: Site, url: str) -> tuple[int, str]:
+    """Open the confirmation link and press its one button, as a person does."""
+    page = await site.client.get(path_of(url))
+    html = await page.text()
+    form = re.search(r'<form method="post" action="([^"]+)">', html)
+    if form is None:  # nothing to press: the page says why
+        return page.status, html
+    response = await site.client.post(
+        form.group(1).replace("&amp;", "&"), data={"csrf_token": csrf_of(html)}
+    )
+    return response.status, await response.text()
+
+
 async def subscriber(site: Site, email: str) -> Subscriber:
     async with site.sessions() as session:
         found = await session.scalar(select(Subscriber).where(Subscriber.email_key == email))
@@ -153,9 +166,8 @@ async def test_joao_subscribes_confirms_and_leaves_with_one_click(site: Site) ->
     link = re.search(r"http://aive\.test/confirm/\S+", mail.text)
     assert link and link.group(0) in mail.html
 
-    confirmed = await site.client.get(path_of(link.group(0)))
-    assert confirmed.status == 200
-    assert "A sua subscrição está confirmada" in await confirmed.text()
+    status, html = await confirm(site, link.group(0))
+    assert status == 200 and "A sua subscrição está confirmada" in html
     joao = await subscriber(site, "joao@example.pt")
     assert joao.status is SubscriberStatus.confirmed and joao.confirmed_at == site.clock.now
 
@@ -178,7 +190,9 @@ async def test_joao_subscribes_confirms_and_leaves_with_one_click(site: Site) ->
     ]
     # an old confirm link does not bring him back
     again = await site.client.get(path_of(link.group(0)))
-    assert again.status == 410
+    assert again.status == 410 and "<form" not in await again.text()
+    refused = await site.client.post(path_of(link.group(0)), data={"csrf_token": "x"})
+    assert refused.status == 410
     assert (await subscriber(site, "joao@example.pt")).status is SubscriberStatus.unsubscribed
 
 
@@ -199,6 +213,25 @@ async def test_a_link_scanner_opening_the_unsubscribe_link_changes_nothing(site:
     again = await site.client.post(url)
     assert again.status == 200
     assert (await actions(site)).count("subscribers.unsubscribed") == 1
+
+
+async def test_a_link_scanner_opening_the_confirmation_link_confirms_nothing(site: Site) -> None:
+    await subscribe(site, "joao@example.pt")
+    link = path_of(confirm_link(site))
+    async with TestClient(TestServer(site.client.app)) as scanner:  # type: ignore[arg-type]
+        page = await scanner.get(link)
+        html = await page.text()
+        assert page.status == 200 and 'lang="pt"' in html
+        assert html.count("<button") == 1 and "<script" not in html
+        assert (await subscriber(site, "joao@example.pt")).status is SubscriberStatus.pending
+        # a POST without the page's CSRF token (a scanner replaying the form) is refused too
+        forged = await scanner.post(link)
+        assert forged.status == 403
+    assert (await subscriber(site, "joao@example.pt")).status is SubscriberStatus.pending
+    assert "subscribers.confirmed" not in await actions(site)
+    status, html = await confirm(site, link)
+    assert status == 200 and "A sua subscrição está confirmada" in html
+    assert (await subscriber(site, "joao@example.pt")).status is SubscriberStatus.confirmed
 
 
 async def test_expired_and_forged_links_show_a_clear_page_and_change_nothing(site: Site) -> None:
@@ -272,7 +305,7 @@ async def test_subscribing_twice_neither_reveals_membership_nor_spams(site: Site
     assert len(site.mailer.sent) == 2
     link = re.search(r"http://aive\.test(/confirm/\S+)", site.mailer.sent[-1].text)
     assert link
-    await site.client.get(link.group(1))
+    await confirm(site, link.group(0))
     site.clock.now += timedelta(days=1)
     status, html = await subscribe(site, "joao@example.pt", language="es", networks="spain")
     assert (status, html) == first
@@ -365,7 +398,7 @@ async def test_new_and_known_addresses_get_their_answer_in_the_same_time(site: S
     site.mailer.delay = 0.3
     await subscribe(site, "known@example.pt")
     joao = await subscriber(site, "known@example.pt")
-    await site.client.get(path_of(confirm_link(site)))
+    await confirm(site, confirm_link(site))
     assert (await subscriber(site, joao.email)).status is SubscriberStatus.confirmed
 
     async def answer_time(email: str) -> float:
@@ -421,7 +454,9 @@ async def test_the_running_app_writes_the_confirmation_to_the_outbox(
         html = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
         link = re.search(r'href="http://aive\.test(/confirm/[^"]+)"', html)
         assert link and 'name="viewport"' in html
-        assert (await client.get(link.group(1))).status == 200
+        page = await client.get(link.group(1))
+        button = await client.post(link.group(1), data={"csrf_token": csrf_of(await page.text())})
+        assert button.status == 200
     async with sessions() as session:
         joao = await session.scalar(select(Subscriber))
         assert joao is not None and joao.status is SubscriberStatus.confirmed

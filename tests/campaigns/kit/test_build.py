@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,6 @@ from icalendar import Calendar
 
 from campaigns.kit import KIT_LANGUAGES, KitManifest, build_kit, check_kit
 from campaigns.kit.builder import CSV_HEADER, LANGUAGE_FILES
-from newsletter.delivery.placeholders import Part, Slot, token
 from tests.campaigns.kit.sample import DAY_URL, HOSTILE, sample_kit
 
 
@@ -42,7 +42,9 @@ def test_the_zip_holds_the_same_files(kit: KitManifest) -> None:
     assert kit.zip_path is not None
     with zipfile.ZipFile(kit.zip_path) as archive:
         assert archive.testzip() is None
-        assert sorted(archive.namelist()) == sorted(f.path for f in kit.files)
+        assert sorted(archive.namelist()) == sorted(
+            f.path for f in kit.files if f.kind != "language_zip"
+        )
         assert (
             archive.read("fr/press-release.md")
             == (kit.out_dir / "fr/press-release.md").read_bytes()
@@ -94,14 +96,30 @@ def test_csv_lists_declared_and_found_activities_safely(kit: KitManifest) -> Non
     assert raw.startswith('"city","country","title"')
 
 
-def test_index_links_every_file_and_escapes_what_cities_wrote(kit: KitManifest) -> None:
-    index = (kit.out_dir / "index.html").read_text("utf-8")
-    for f in kit.files:
-        if f.path != "index.html":
-            assert f'href="{f.path}"' in index
-    assert "<script>" not in index
-    assert "Journée internationale de la Ville éducatrice à Lyon" in index
-    assert 'lang="ca"' in index and "Català" in index
+def test_each_language_has_its_index_linking_its_files_and_one_download(
+    kit: KitManifest,
+) -> None:
+    for language in KIT_LANGUAGES:
+        index = (kit.out_dir / f"index.{language}.html").read_text("utf-8")
+        assert f'<html lang="{language}">' in index
+        assert index.count("<main>") == 1 and index.count("<h1>") == 1
+        for f in kit.files:
+            if f.language == language and f.kind != "language_zip":
+                assert f'href="{f.path}"' in index
+        assert index.count(f'href="{language}.zip"') == 1
+        with zipfile.ZipFile(kit.out_dir / f"{language}.zip") as archive:
+            assert sorted(archive.namelist()) == sorted(
+                f.path for f in kit.files if f.language == language and f.kind != "language_zip"
+            )
+        assert "<script>" not in index
+        assert "Journée internationale de la Ville éducatrice à Lyon" in index
+    english = (kit.out_dir / "index.en.html").read_text("utf-8")
+    assert "<title>International Day of Educating Cities 2026: communication kit" in english
+    assert 'href="index.ca.html" hreflang="ca" lang="ca">Català' in english
+    assert re.search(r"Download the whole kit in this language \(ZIP, \d+\s?kB\)", english)
+    french = (kit.out_dir / "index.fr.html").read_text("utf-8")
+    assert re.search(r"Télécharger tout le kit dans cette langue \(ZIP, \d+\s?ko\)", french)
+    assert (kit.out_dir / "index.html").read_bytes() == (kit.out_dir / "index.fr.html").read_bytes()
 
 
 def test_press_release_shows_a_hostile_title_as_text(kit: KitManifest) -> None:
@@ -115,17 +133,19 @@ def test_press_release_shows_a_hostile_title_as_text(kit: KitManifest) -> None:
     assert "Una persona jove" in markdown  # the anonymous idea, signed in the kit's language
 
 
-def test_email_is_sendable_through_the_delivery_queue(kit: KitManifest) -> None:
+def test_the_email_is_a_template_for_cities_with_no_tokens_nor_our_links(
+    kit: KitManifest,
+) -> None:
     for language in KIT_LANGUAGES:
         email = (kit.out_dir / language / "email.html").read_text("utf-8")
         assert len(email.encode()) < 102 * 1024
-        for slot in (Slot.NAME, Slot.UNSUBSCRIBE_URL, Slot.PREFERENCES_URL):
-            assert token(slot, Part.HTML) in email
-        assert token(Slot.NAME, Part.TEXT) not in email
+        assert "[[aive:" not in email
+        assert "/unsubscribe" not in email and "/preferences" not in email
         assert "<script>" not in email and "&lt;script&gt;" in email
         assert DAY_URL in email
     french = (kit.out_dir / "fr/email.html").read_text("utf-8")
-    assert "Se désabonner" in french and "Journée internationale de la Ville éducatrice" in french
+    assert "Bonjour," in french and "Journée internationale de la Ville éducatrice" in french
+    assert "Se désabonner" not in french
 
 
 def test_declaration_falls_back_to_english_and_says_when_there_is_none(tmp_path: Path) -> None:
@@ -142,3 +162,18 @@ def test_an_empty_year_still_gives_a_complete_kit(tmp_path: Path) -> None:
     csv_text = (tmp_path / "en/activities.csv").read_text("utf-8")
     assert csv_text.strip() == ",".join(f'"{name}"' for name in CSV_HEADER)
     assert "No activity has been announced yet." in (tmp_path / "en/press-release.md").read_text()
+
+
+def test_the_kits_web_pages_have_one_main_and_one_h1(kit: KitManifest) -> None:
+    """axe: landmark-one-main, region, page-has-heading-one."""
+    for language in KIT_LANGUAGES:
+        for page in (
+            f"index.{language}.html",
+            f"{language}/press-release.html",
+            f"{language}/email.html",
+        ):
+            text = (kit.out_dir / page).read_text("utf-8")
+            assert text.count("<main>") == 1 and text.count("</main>") == 1, page
+            assert text.count("<h1") == 1, page
+            body = re.split(r"<body[^>]*>", text, maxsplit=1)[1].split("</body>", 1)[0].strip()
+            assert body.startswith(("<main>", "<header>")) and body.endswith("</main>"), page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsletter.delivery.backend import OutgoingRecipient
+from newsletter.delivery.batching import EditionMessage, build_batch
 from newsletter.delivery.errors import InvalidBatch, TransientError
 from newsletter.delivery.limits import DUPLICATE_ADDRESS, UNSENDABLE_ADDRESS
 from newsletter.delivery.outbox_backend import OutboxBackend, eml_name
@@ -103,6 +105,18 @@ async def test_a_header_injection_attempt_in_a_name_is_skipped(tmp_path: Path) -
     assert [s.delivery_id for s in result.skipped] == [1000]
 
 
+async def test_body_lines_stay_within_76_characters_as_rfc_2045_asks(tmp_path: Path) -> None:
+    """MJML writes long HTML lines; quoted-printable lines of 998 cost spam points."""
+    html = "<table><tr><td>" + "Cidades educadoras · Ciutats " * 80 + "</td></tr></table>"
+    batch = make_batch([make_recipient(0)], html=html, text="Olá " * 400)
+    await OutboxBackend(tmp_path, clock=lambda: NOW).send_batch(batch)
+
+    data = (tmp_path / eml_name(1000)).read_bytes()
+    body = data.split(b"\r\n\r\n", 1)[1]
+    assert max(len(line) for line in body.split(b"\r\n")) <= 76
+    assert body_of(read(tmp_path / eml_name(1000)), "html").rstrip() == html
+
+
 async def test_a_real_length_unsubscribe_link_stays_a_plain_header_line(tmp_path: Path) -> None:
     """Mail clients read List-Unsubscribe as written: it must not become an RFC 2047 word."""
     token = "17.bmF0aGFuYWVsQGV4YW1wbGUub3Jn.x3Ht1cT7Q0bYq2k8v0p6Lw-ZkA"
@@ -140,3 +154,21 @@ async def test_one_unsendable_address_fails_alone_and_idn_domains_are_encoded(
     assert [(s.delivery_id, s.reason) for s in result.skipped] == [(1002, UNSENDABLE_ADDRESS)]
     idn = read(tmp_path / eml_name(1001))
     assert idn["To"].addresses[0].addr_spec == "user@xn--exmple-cua.org"
+
+
+async def test_a_bulletin_names_its_list_so_mail_clients_can_filter_it(tmp_path: Path) -> None:
+    message = EditionMessage(
+        edition_id=42,
+        mail_from="AIVE <bulletin@example.org>",
+        subject="Bulletin",
+        html="<p>Hello</p>",
+        text="Hello",
+        series="global",
+        language="pt",
+    )
+    batch = build_batch(message, [], lambda r: ("", ""))
+    assert batch.headers["List-Id"] == "<global.pt.example.org>"  # RFC 2919
+    await OutboxBackend(tmp_path, clock=lambda: NOW).send_batch(
+        replace(batch, recipients=(make_recipient(0),))
+    )
+    assert read(tmp_path / eml_name(1000))["List-Id"] == "<global.pt.example.org>"

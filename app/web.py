@@ -12,6 +12,7 @@ from sqlalchemy import text
 from app.bulletin_config import archive_config
 from app.context import AppContext
 from app.engagement_pages import setup_engagement_pages
+from app.error_pages import error_pages
 from app.mail import transactional_mailer
 from app.runtime import CannotListen
 from bot.identity import BotUsername
@@ -44,7 +45,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 def build_web_app(ctx: AppContext) -> web.Application:
-    app = web.Application(client_max_size=2 * 1024 * 1024)
+    app = web.Application(client_max_size=2 * 1024 * 1024, middlewares=[error_pages])
     app[CONTEXT] = ctx
     app.router.add_get("/healthz", healthz)
     setup_subscription_routes(app, subscription_site(ctx))

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import feedparser
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from babel.messages.extract import extract_from_file
 from jinja2.ext import babel_extract
@@ -181,3 +182,41 @@ def test_archive_catalogs_cover_every_template_string() -> None:
         for message in used:
             strings = known[message]
             assert all(strings if isinstance(strings, tuple) else (strings,)), message
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"),
+    [
+        ("en", "Page not found"),
+        ("fr", "Page introuvable"),
+        ("es", "Página no encontrada"),
+        ("pt", "Página não encontrada"),
+        ("ca", "No s'ha trobat la pàgina"),
+    ],
+)
+async def test_an_unknown_address_gets_a_page_in_the_readers_language_with_a_way_back(
+    client: TestClient, lang: str, heading: str
+) -> None:
+    for path in ("/no/such/page", "/archive/nope/", "/consultations/nope"):
+        page = await client.get(path, headers={"Accept-Language": lang})
+        html = await page.text()
+        assert page.status == 404 and page.content_type == "text/html"
+        assert f'<html lang="{lang}">' in html and f"<h1>{heading}</h1>" in html
+        assert f'href="/archive/?lang={lang}"' in html
+        assert "404: Not Found" not in html
+
+
+async def test_a_failure_gets_a_page_in_the_readers_language_and_is_logged(
+    sessions: SessionFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(request: web.Request) -> web.Response:
+        raise RuntimeError("database went away")
+
+    app = build_web_app(AppContext(load_settings(public_url=PUBLIC), sessions.kw["bind"], sessions))
+    app.router.add_get("/broken", broken)
+    async with TestClient(TestServer(app)) as c:
+        page = await c.get("/broken?lang=ca")
+        html = await page.text()
+    assert page.status == 500 and '<html lang="ca">' in html
+    assert "Alguna cosa ha fallat" in html and "database went away" not in html
+    assert "database went away" in caplog.text

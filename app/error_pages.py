@@ -32,6 +32,7 @@ async def error_pages(request: web.Request, handler: Handler) -> web.StreamRespo
 
 def error_page(request: web.Request, status: int) -> web.Response:
     """The page for `status`, in the reader's language, with a way back."""
-    response = render_page("error.html.j2", visitor_language(request), problem=PAGES[status])
+    lang = visitor_language(request)
+    response = render_page("error.html.j2", lang, request.path, problem=PAGES[status])
     response.set_status(status)
     return response

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from newsletter.archive_feed import FeedEntry, FeedHeader, atom_feed
 from newsletter.edition import base_language
 from newsletter.render import CATALOG_LANGUAGES, LOCALE_DIR, TEMPLATE_DIR, archive_url, web_version
+from newsletter.subscriptions.i18n import LANGUAGE_NAMES
 from storage.bulletins import Edition, EditionStatus, Series
 from storage.engine import SessionFactory
 
@@ -89,7 +90,7 @@ async def series_list(request: web.Request) -> web.Response:
     async with request.app[SESSIONS]() as session:
         rows = (await session.scalars(select(Series).order_by(Series.slug))).all()
     series = [{"slug": s.slug, "title": s.title(lang)} for s in rows]
-    return render_page("series_list.html.j2", lang, series=series)
+    return render_page("series_list.html.j2", lang, request.path, series=series)
 
 
 async def series_page(request: web.Request) -> web.Response:
@@ -112,10 +113,10 @@ async def series_page(request: web.Request) -> web.Response:
     return render_page(
         "series.html.j2",
         lang,
+        request.path,
         series={"slug": series.slug, "title": series.title(lang)},
         editions=entries,
         feed_url=feed,
-        languages=list(series.languages or ()),
     )
 
 
@@ -167,11 +168,15 @@ async def series_feed(request: web.Request) -> web.Response:
 
 
 async def unsubscribe_page(request: web.Request) -> web.Response:
-    return render_page("notice.html.j2", visitor_language(request), notice="unsubscribe")
+    return render_page(
+        "notice.html.j2", visitor_language(request), request.path, notice="unsubscribe"
+    )
 
 
 async def preferences_page(request: web.Request) -> web.Response:
-    return render_page("notice.html.j2", visitor_language(request), notice="preferences")
+    return render_page(
+        "notice.html.j2", visitor_language(request), request.path, notice="preferences"
+    )
 
 
 async def published_editions(
@@ -219,9 +224,14 @@ def visitor_language(request: web.Request) -> str:
     )
 
 
-def render_page(template: str, lang: str, **values: Any) -> web.Response:
-    """A public page from `templates/archive/<template>`, in `lang`."""
-    html = _environment(lang).get_template(f"archive/{template}").render(lang=lang, **values)
+def render_page(template: str, lang: str, here: str, **values: Any) -> web.Response:
+    """A public page from `templates/archive/<template>`, in `lang`; `here` is the page's path,
+    which the language switcher links to in every other language."""
+    html = (
+        _environment(lang)
+        .get_template(f"archive/{template}")
+        .render(lang=lang, here=here, languages=LANGUAGE_NAMES, **values)
+    )
     response = web.Response(text=html, content_type="text/html")
     response.headers["Content-Language"] = lang
     response.headers["Vary"] = "Accept-Language"

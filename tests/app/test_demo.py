@@ -46,9 +46,11 @@ async def test_the_demo_shows_a_bulletin_with_the_cafe_and_the_consultation_once
     html = catalan.html or ""
     assert (
         "Camins escolars" in html
-        and 'href="http://127.0.0.1:8080/cafes/cafe-school-streets"' in html
+        and 'href="http://127.0.0.1:8080/cafes/cafe-school-streets?lang=ca"' in html
     )
-    assert re.search(r'href="http://127\.0\.0\.1:8080/consultations/day-2026-declaration"', html)
+    assert re.search(
+        r'href="http://127\.0\.0\.1:8080/consultations/day-2026-declaration\?lang=ca"', html
+    )
     again = await load_demo(settings, sessions)
     assert not again.loaded  # a second `make run` loads nothing twice
 

@@ -17,12 +17,20 @@ from typing import Any
 from aiohttp import web
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from newsletter.archive_feed import FeedEntry, FeedHeader, atom_feed
 from newsletter.edition import base_language
-from newsletter.render import CATALOG_LANGUAGES, LOCALE_DIR, TEMPLATE_DIR, archive_url, web_version
+from newsletter.render import (
+    CATALOG_LANGUAGES,
+    LOCALE_DIR,
+    TEMPLATE_DIR,
+    archive_url,
+    web_sections,
+    web_version,
+)
 from newsletter.subscriptions.i18n import LANGUAGE_NAMES
 from storage.bulletins import Edition, EditionStatus, Series
 from storage.engine import SessionFactory
@@ -129,8 +137,23 @@ async def edition_page(request: web.Request) -> web.Response:
         raise web.HTTPNotFound()
     if not edition.html:
         raise web.HTTPNotFound()
-    return web.Response(
-        text=web_version(edition.html, public_url=config.public_url), content_type="text/html"
+    document = web_version(edition.html, public_url=config.public_url)
+    parts = web_sections(document)
+    if parts is None:  # rendered before its sections were marked: the email as it was sent
+        return web.Response(text=document, content_type="text/html")
+    styles, sections = parts
+    language = base_language(edition.language)
+    lang = language if language in CATALOG_LANGUAGES else config.default_language
+    return render_page(
+        "edition.html.j2",
+        lang,
+        f"/archive/{series.slug}/",  # the switcher leads to the series in another language
+        series={"slug": series.slug, "title": series.title(lang)},
+        subject=edition.subject,
+        date=format_date(edition.period_end.date(), "long", locale=lang),
+        language=edition.language,
+        styles=Markup(styles),
+        sections=Markup(sections),
     )
 
 

@@ -104,14 +104,21 @@ async def test_series_page_lists_published_editions_newest_first_without_drafts(
     assert "Édition du 10 mars 2026" in french
 
 
-async def test_an_edition_page_is_the_web_version_and_drafts_are_not_public(
+async def test_an_edition_page_is_a_page_of_the_archive_not_the_email_as_sent(
     client: TestClient, editions: dict[str, int]
 ) -> None:
     page = await client.get(f"/archive/global/{editions['newer']}")
     assert page.status == 200
     html = await page.text()
-    assert f"{PUBLIC}/unsubscribe" in html and f"{PUBLIC}/preferences" in html
-    assert "-aive_" not in html  # no per-recipient token left
+    assert '<html lang="en">' in html and "<h1>March news</h1>" in html
+    assert "Edition of March 10, 2026" in html and "News from the cities" in html
+    assert 'href="/subscribe?lang=en"' in html  # a subscribe call
+    assert 'href="/archive/global/?lang=fr" hreflang="fr"' in html  # the switcher
+    for email_only in ("View in your browser", "Hello", "You receive this bulletin because"):
+        assert email_only not in html
+    assert "-aive_" not in html and "/unsubscribe" not in html  # no per-recipient part left
+    french = await (await client.get(f"/archive/global/{editions['french']}?lang=en")).text()
+    assert '<html lang="fr">' in french and "Bonjour" not in french  # the edition's language
     assert (await client.get(f"/archive/global/{editions['draft']}")).status == 404
     assert (await client.get("/archive/global/99999")).status == 404
     assert (await client.get("/archive/nope/")).status == 404

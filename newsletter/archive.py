@@ -11,6 +11,7 @@ from __future__ import annotations
 import gettext
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -179,8 +180,8 @@ async def series_feed(request: web.Request) -> web.Response:
             url=archive_url(config.public_url, series.slug, e.id),
             title=e.subject,
             summary=e.preheader,
-            published=e.sent_at or e.approved_at or e.updated_at,
-            updated=e.sent_at or e.approved_at or e.updated_at,
+            published=published_at(e),
+            updated=published_at(e),  # an approved edition's content no longer changes
             language=e.language,
         )
         for e in editions
@@ -188,6 +189,12 @@ async def series_feed(request: web.Request) -> web.Response:
     return web.Response(
         body=atom_feed(header, entries), content_type="application/atom+xml", charset="utf-8"
     )
+
+
+def published_at(edition: Edition) -> datetime:
+    """When the edition became public: its scheduled time, else its approval. Fixed from then
+    on (sending it changes neither), so a feed reader never sees an entry jump."""
+    return edition.send_at or edition.approved_at or edition.updated_at
 
 
 async def unsubscribe_page(request: web.Request) -> web.Response:

@@ -19,6 +19,7 @@ from app.web import build_web_app
 from newsletter import bulletins
 from newsletter.archive import negotiate_language
 from newsletter.render import CATALOG_LANGUAGES, LOCALE_DIR, TEMPLATE_DIR
+from storage.bulletins import Edition, EditionStatus
 from storage.engine import SessionFactory
 from tests.newsletter.bulletin_samples import NOW, build_world
 
@@ -227,3 +228,28 @@ async def test_a_failure_gets_a_page_in_the_readers_language_and_is_logged(
     assert page.status == 500 and '<html lang="ca">' in html
     assert "Alguna cosa ha fallat" in html and "database went away" not in html
     assert "database went away" in caplog.text
+
+
+async def test_an_entrys_dates_are_fixed_when_published_and_apart_within_a_second(
+    client: TestClient, sessions: SessionFactory
+) -> None:
+    async with sessions() as s:
+        await build_world(s)
+        english = await bulletins.compose_draft(s, "global", "en", NOW, config=CONFIG)
+        await bulletins.approve(s, english.id, "ana", now=NOW + timedelta(milliseconds=200))
+        french = await bulletins.compose_draft(s, "global", "fr", NOW, config=CONFIG)
+        await bulletins.approve(s, french.id, "ana", now=NOW + timedelta(milliseconds=700))
+
+    async def dates() -> dict[str, tuple[str, str]]:
+        xml = await (await client.get("/archive/global/feed.atom")).text()
+        feed = feedparser.parse(xml)
+        return {e.link: (e.published, e.updated) for e in feed.entries}
+
+    before = await dates()
+    assert len({updated for _, updated in before.values()}) == 2  # same second, apart
+    async with sessions() as s:  # sending it, an hour later, changes neither date
+        sent = await s.get(Edition, english.id)
+        assert sent is not None
+        sent.status, sent.sent_at = EditionStatus.sent, NOW + timedelta(hours=1)
+        await s.commit()
+    assert await dates() == before

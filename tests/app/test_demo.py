@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 from app.cli import app
 from app.demo import load_demo
 from app.settings import load_settings
+from bot.engagement.consultations import lifecycle
+from storage.base import utcnow
 from storage.bulletins import Edition, EditionStatus
 from storage.cafes import Cafe
 from storage.consultations import Consultation, ConsultationStatus
@@ -70,3 +72,21 @@ def test_first_run_loads_example_feeds_once(cli_seeded_database: str) -> None:
         runner.invoke(app, ["items", "list", "--network", "portugal", "--json"]).stdout
     )
     assert len(portugal) == 3 and all(i["language"] == "pt" for i in portugal)
+
+
+@pytest.mark.timeout(120)
+async def test_the_readmes_consultation_example_works_right_after_the_demo(
+    sessions: SessionFactory, tmp_path: Path
+) -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"aive consultations create (examples/consultations/\S+\.yaml)", readme)
+    assert found, "the README shows how to create a consultation"
+    settings = load_settings(public_url="http://127.0.0.1:8080", outbox_dir=tmp_path / "outbox")
+    async with sessions() as session:
+        await load_seed(session)
+        await session.commit()
+    await load_demo(settings, sessions)
+    source = (Path(__file__).parents[2] / found.group(1)).read_text(encoding="utf-8")
+    async with sessions() as session:  # as `aive consultations create` does, today
+        created = await lifecycle.create_consultation(session, source, actor="cli", now=utcnow())
+    assert created.status == ConsultationStatus.draft and created.closes_at > utcnow()

@@ -40,6 +40,7 @@ NOT_PAGES = {
     "/campaigns/{year}/kit",  # the campaign kit: its own pages per language
     "/campaigns/{year}/kit/{path}",
     "/campaigns/{year}/kit.zip",
+    "/demo/img",  # the demo's pictures
 }
 
 

@@ -14,7 +14,7 @@ from newsletter.archive import render_page, visitor_language
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-PAGES = {404: "not_found", 405: "not_found", 500: "failure"}
+PAGES = {404: "not_found", 500: "failure"}
 
 
 @web.middleware

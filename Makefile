@@ -14,7 +14,7 @@ LOCK_FLAGS := --generate-hashes --universal --python-version 3.11 --quiet
 # seconds each; so make does not pass it on.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test lint bench catalogs clean browser lock upgrade
+.PHONY: run test lint bench catalogs clean browser lock upgrade fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,15 @@ lint: $(STAMP)
 
 bench: $(STAMP) catalogs
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Coverage-guided fuzzing of parse_feed (it must never raise) for FUZZ_SECONDS; the corpus grows in
+# var/fuzz-corpus (seeded with the example feeds), a crash is written to var/fuzz/crash-*.
+FUZZ_SECONDS ?= 300
+fuzz: $(STAMP)
+	mkdir -p var/fuzz var/fuzz-corpus
+	cp -n examples/feeds/*.xml var/fuzz-corpus/
+	$(BIN)/python fuzz/parse_feed.py -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=var/fuzz/ \
+	  -print_final_stats=1 var/fuzz-corpus
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -53,7 +53,7 @@ async def load_demo(settings: Settings, sessions: SessionFactory) -> DemoReport:
         )
         await session.flush()
         feeds_dir = EXAMPLES / "feeds"
-        opml = parse_opml((feeds_dir / "demo.opml").read_bytes())
+        opml = parse_opml((feeds_dir / "demo.opml").read_bytes(), local_files=True)
         for entry in opml.sources:
             await add_source(
                 session,

@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8080"
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=1, le=65535)
+    web_read_timeout: float = Field(default=30.0, gt=0, le=600)
     secret_key: SecretStr | None = None
     timezone: str = "Europe/Madrid"
     default_language: str = "en"

@@ -23,6 +23,7 @@ from newsletter.archive import setup_archive_routes
 from newsletter.draft_preview import setup_preview_routes
 from newsletter.subscriptions.ratelimit import SlidingWindowLimiter
 from newsletter.subscriptions.web import SubscriptionSite, setup_subscription_routes
+from newsletter.subscriptions.web_edge import EdgeConfig, setup_web_edge
 from newsletter.webhooks import setup_sendgrid_webhook
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,12 @@ async def healthz(request: web.Request) -> web.Response:
 def build_web_app(ctx: AppContext) -> web.Application:
     app = web.Application(client_max_size=2 * 1024 * 1024, middlewares=[error_pages])
     app[CONTEXT] = ctx
+    setup_web_edge(
+        app,
+        EdgeConfig(
+            hsts=ctx.settings.env == "production", read_timeout=ctx.settings.web_read_timeout
+        ),
+    )
     app.router.add_get("/healthz", healthz)
     setup_subscription_routes(app, subscription_site(ctx))
     setup_webhook_routes(app, ctx)

@@ -37,7 +37,8 @@ class TelegramWebhook:
         given = request.headers.get(SECRET_HEADER)
         if given is None:
             return web.json_response({"error": "missing secret token"}, status=401)
-        if not hmac.compare_digest(given.encode(), self.secret):
+        # aiohttp keeps header bytes that are not UTF-8 as surrogates: compare them as sent
+        if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"), self.secret):
             return web.json_response({"error": "wrong secret token"}, status=403)
         try:
             update = await request.json()

@@ -66,7 +66,8 @@ def setup_archive_routes(
     app.router.add_get("/archive/{series}", redirect_to_slash)
     app.router.add_get("/archive/{series}/", series_page)
     app.router.add_get("/archive/{series}/feed.atom", series_feed)
-    app.router.add_get(r"/archive/{series}/{edition:\d+}", edition_page)
+    # an id has at most 18 digits (a 64-bit integer): a longer one is a 404, not an overflow
+    app.router.add_get(r"/archive/{series}/{edition:\d{1,18}}", edition_page)
     app.router.add_get("/unsubscribe", unsubscribe_page)
     app.router.add_get("/preferences", preferences_page)
 
@@ -161,6 +162,8 @@ async def edition_page(request: web.Request) -> web.Response:
 async def series_feed(request: web.Request) -> web.Response:
     config = request.app[CONFIG]
     asked = request.query.get("lang")
+    if asked and base_language(asked) not in CATALOG_LANGUAGES:
+        raise web.HTTPNotFound()  # there is no feed in a language we do not publish in
     async with request.app[SESSIONS]() as session:
         series = await _series(session, request.match_info["series"])
         language = base_language(asked) if asked else None

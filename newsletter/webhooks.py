@@ -12,6 +12,7 @@ from __future__ import annotations
 import binascii
 import json
 import logging
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -29,13 +30,15 @@ PATH = "/webhooks/sendgrid"
 MAX_SKEW_SECONDS = 600
 SIGNATURE = EventWebhookHeader.SIGNATURE
 TIMESTAMP = EventWebhookHeader.TIMESTAMP
+# ASCII digits only: str.isdigit() also takes "²", which int() refuses
+TIMESTAMP_FORMAT = re.compile(r"[0-9]{1,12}")
 
 
 def verified(
     verifier: EventWebhook, body: bytes, signature: str, timestamp: str, now: float
 ) -> bool:
     """True when `signature` signs timestamp + body and the timestamp is fresh (pure)."""
-    if not signature or not timestamp.isdigit():
+    if not signature or not TIMESTAMP_FORMAT.fullmatch(timestamp):
         return False
     if abs(now - int(timestamp)) > MAX_SKEW_SECONDS:
         return False

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Integer, String, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -34,3 +35,16 @@ def record(
     event = AuditEvent(actor=actor, action=action, subject=subject, details=details)
     session.add(event)
     return event
+
+
+async def record_many(
+    session: AsyncSession,
+    actor: str,
+    action: str,
+    entries: Sequence[tuple[str | None, dict[str, Any]]],
+) -> None:
+    """Add one audit event per `(subject, details)` in `entries`, in one statement (for
+    batches of thousands; committed with the caller's change)."""
+    if entries:
+        rows = [{"actor": actor, "action": action, "subject": s, "details": d} for s, d in entries]
+        await session.execute(insert(AuditEvent), rows)

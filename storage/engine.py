@@ -29,10 +29,6 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         # a hand-off to the connection's thread, and sessions and connections already end their
         # transaction (commit, rollback, or close, which rolls back) before giving it back.
         kwargs.setdefault("pool_reset_on_return", None)
-        if parsed.get_driver_name() == "aiosqlite":
-            from storage.sqlite_driver import DRIVER  # registers it
-
-            parsed = parsed.set(drivername=f"sqlite+{DRIVER}")
         engine = create_async_engine(parsed, **kwargs)
 
         @event.listens_for(engine.sync_engine, "connect")

@@ -26,8 +26,12 @@ def _with_connection(connection: Connection, action: str, *args: str) -> None:
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the database behind `engine` to `revision`."""
-    async with engine.begin() as connection:
+    """Bring the database behind `engine` to `revision`, each migration in its own transaction.
+
+    Interrupted (a kill, a crash), the database is left at the last migration that finished;
+    the next call goes on from there. A migration that fails raises and is rolled back.
+    """
+    async with engine.connect() as connection:
         await connection.run_sync(_with_connection, "upgrade", revision)
 
 

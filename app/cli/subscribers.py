@@ -19,6 +19,7 @@ from newsletter.subscriptions.addresses import AddressError, normalize_address
 from newsletter.subscriptions.confirmation import confirmation_message
 from newsletter.subscriptions.i18n import gettext as subscription_gettext
 from newsletter.subscriptions.mailer import MailerError
+from newsletter.subscriptions.names import subscriber_name
 from newsletter.subscriptions.subscribers_csv import RejectedRow, parse_subscribers_csv
 from storage.audit import record
 from storage.engine import SessionFactory
@@ -84,6 +85,10 @@ def add(
         address = normalize_address(email)
     except AddressError as exc:
         fail(f"{email}: {_problem(str(exc))}", 2)
+    try:
+        name = subscriber_name(name)
+    except ValueError:
+        fail(_("--name: write the name on one line, without control characters"), 2)
     language = _language(settings, lang)
     if consent_source and not confirmed:
         fail(_("--consent-source goes with --confirmed"), 2)
@@ -199,28 +204,27 @@ def import_subscribers(
                 consent_source=consent_source,
             )
             report.rejected = list(parsed.rejected)
-            for row in parsed.rows:
-                try:
-                    async with session.begin_nested():
-                        subscriber = await service.add_subscriber(
-                            session,
-                            row.email,
-                            name=row.name,
-                            language=row.language or settings.default_language,
-                            networks=row.networks,
-                            confirmed=confirmed,
-                            consent_source=(row.consent_source or consent_source)
-                            if confirmed
-                            else (row.consent_source or f"import {file.name}, double opt-in"),
-                            consented_at=row.consented_at,
-                            now=now,
-                        )
-                except service.SubscriptionError as exc:
-                    report.rejected.append(RejectedRow(row.line, row.email, f"email: {exc}"))
+            people = [
+                service.NewSubscriber(
+                    email=row.email,
+                    name=row.name,
+                    language=row.language or settings.default_language,
+                    networks=row.networks,
+                    consent_source=(row.consent_source or consent_source)
+                    if confirmed
+                    else (row.consent_source or f"import {file.name}, double opt-in"),
+                    consented_at=row.consented_at,
+                )
+                for row in parsed.rows
+            ]
+            outcomes = await service.add_subscribers(session, people, confirmed=confirmed, now=now)
+            for row, outcome in zip(parsed.rows, outcomes, strict=True):
+                if isinstance(outcome, str):
+                    report.rejected.append(RejectedRow(row.line, row.email, f"email: {outcome}"))
                     continue
                 report.added += 1
                 if not confirmed:
-                    pending.append(subscriber.id)
+                    pending.append(outcome)
             record(
                 session,
                 "cli",

@@ -13,12 +13,11 @@ Layout of the output folder (one sub-folder per language):
 
 from __future__ import annotations
 
-import csv
-import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.engagement.spreadsheet import csv_text
 from campaigns.kit.calendar import kit_calendar
 from campaigns.kit.cards import SQUARE, WIDE, card_png
 from campaigns.kit.content import Activity, KitInput, KitTexts, kit_texts
@@ -28,7 +27,6 @@ from campaigns.kit.posts import RULES, Platform, kit_posts
 from campaigns.kit.press import declaration_markdown, markdown_page, press_markdown, youth_markdown
 
 CSV_HEADER = ("city", "country", "title", "date", "place", "audience", "link", "networks", "source")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # kind → path inside a language's folder
 LANGUAGE_FILES: dict[str, str] = {
@@ -129,28 +127,23 @@ def _label(texts: KitTexts, kind: str) -> str:
 
 
 def activities_csv(activities: tuple[Activity, ...]) -> str:
-    """One row per activity; cells that a spreadsheet would run as a formula are quoted."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    """One row per activity, every cell quoted and defused (bot.engagement.spreadsheet)."""
+    rows: list[tuple[str, ...]] = [tuple(CSV_HEADER)]
     for a in activities:
-        row = (
-            a.city,
-            a.country,
-            a.title,
-            a.date.isoformat() if a.date else a.date_text,
-            a.place,
-            a.audience,
-            a.link,
-            ";".join(a.networks),
-            a.source,
+        rows.append(
+            (
+                a.city,
+                a.country,
+                a.title,
+                a.date.isoformat() if a.date else a.date_text,
+                a.place,
+                a.audience,
+                a.link,
+                ";".join(a.networks),
+                a.source,
+            )
         )
-        writer.writerow([_cell(value) for value in row])
-    return buffer.getvalue()
-
-
-def _cell(value: str) -> str:
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
+    return csv_text(rows)
 
 
 def write_zip(out_dir: Path, paths: list[str], zip_path: Path) -> None:

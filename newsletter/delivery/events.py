@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.audit import record
+from storage.audit import record_many
 from storage.deliveries import DeliveryEvent
 from storage.subscribers import Subscriber, SubscriberStatus
 
@@ -29,6 +29,7 @@ SUPPRESSING = {
     "group_unsubscribe": SubscriberStatus.unsubscribed,
 }
 STILL_SUBSCRIBED = (SubscriberStatus.pending, SubscriberStatus.confirmed)
+CHUNK = 1000  # subscribers per UPDATE: well under SQLite's and asyncpg's parameter limits
 
 
 class EventError(ValueError):
@@ -77,8 +78,10 @@ def parse_events(payload: Any) -> list[Event]:
 
 
 def _int(value: object) -> int | None:
+    """A row id we may have issued (1 to 2**63 - 1); anything else is no id of ours."""
     with contextlib.suppress(TypeError, ValueError):
-        return int(str(value))
+        number = int(str(value))
+        return number if 0 < number < 2**63 else None
     return None
 
 
@@ -98,62 +101,70 @@ def _reason(raw: Mapping[str, Any]) -> str | None:
 async def record_events(session: AsyncSession, events: Sequence[Event], now: datetime) -> int:
     """Store new events and suppress subscribers; return how many events were new.
 
-    The caller commits. Safe against a concurrent delivery of the same events.
+    Events go in with one statement executed for many rows (SQLAlchemy sends them in batches),
+    not one per event. The caller commits. Safe against a concurrent delivery of the same events.
     """
-    new = 0
+    unique = list({event.sg_event_id: event for event in reversed(events)}.values())[::-1]
+    if not unique:
+        return 0
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(DeliveryEvent)
+        .on_conflict_do_nothing(index_elements=["sg_event_id"])
+        .returning(DeliveryEvent.sg_event_id)
+    )
+    inserted = await session.scalars(statement, [_row(event, now) for event in unique])
+    new_ids = set(inserted.all())
+    await _suppress_all(session, [e for e in unique if e.sg_event_id in new_ids], now)
+    return len(new_ids)
+
+
+def _row(event: Event, now: datetime) -> dict[str, object]:
+    return {
+        "sg_event_id": event.sg_event_id,
+        "event": event.event,
+        "edition_id": event.edition_id,
+        "subscriber_id": event.subscriber_id,
+        "delivery_id": event.delivery_id,
+        "email": event.email,
+        "reason": event.reason,
+        "occurred_at": event.occurred_at,
+        "received_at": now,
+    }
+
+
+async def _suppress_all(session: AsyncSession, events: Sequence[Event], now: datetime) -> None:
+    """Suppress the subscribers `events` name, one UPDATE per kind of event and chunk of
+    subscribers (not one per event); each subscriber suppressed gets its audit record."""
+    groups: dict[tuple[SubscriberStatus, str, str | None, int | None], list[Event]] = {}
     for event in events:
-        values = {
-            "sg_event_id": event.sg_event_id,
-            "event": event.event,
-            "edition_id": event.edition_id,
-            "subscriber_id": event.subscriber_id,
-            "delivery_id": event.delivery_id,
-            "email": event.email,
-            "reason": event.reason,
-            "occurred_at": event.occurred_at,
-            "received_at": now,
-        }
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-        statement = (
-            dialect.insert(DeliveryEvent)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["sg_event_id"])
-            .returning(DeliveryEvent.id)
-        )
-        if (await session.execute(statement)).first() is None:
-            continue  # seen before
-        new += 1
         status = event.suppresses
         if status is not None:
-            await _suppress(session, event, status, now)
-    return new
-
-
-async def _suppress(
-    session: AsyncSession, event: Event, status: SubscriberStatus, now: datetime
-) -> None:
-    if event.subscriber_id is not None:
-        who = Subscriber.id == event.subscriber_id
-    elif event.email:
-        who = Subscriber.email_key == event.email.strip().lower()
-    else:
-        return
-    subscriber_id = await session.scalar(
-        update(Subscriber)
-        .where(who, Subscriber.status.in_(STILL_SUBSCRIBED))
-        .values(status=status, status_reason=event.reason or event.event, updated_at=now)
-        .returning(Subscriber.id)
-    )
-    if subscriber_id is not None:
-        record(
-            session,
-            "sendgrid",
-            f"subscriber.{status.value}",
-            f"subscriber:{subscriber_id}",
-            event=event.event,
-            reason=event.reason,
-            edition_id=event.edition_id,
+            key = (status, event.event, event.reason, event.edition_id)
+            groups.setdefault(key, []).append(event)
+    for (status, kind, reason, edition_id), members in groups.items():
+        ids = sorted({e.subscriber_id for e in members if e.subscriber_id is not None})
+        keys = sorted(
+            {e.email.strip().lower() for e in members if e.subscriber_id is None and e.email}
         )
+        matches = [Subscriber.id.in_(ids[i : i + CHUNK]) for i in range(0, len(ids), CHUNK)]
+        matches += [
+            Subscriber.email_key.in_(keys[i : i + CHUNK]) for i in range(0, len(keys), CHUNK)
+        ]
+        for who in matches:
+            suppressed = await session.scalars(
+                update(Subscriber)
+                .where(who, Subscriber.status.in_(STILL_SUBSCRIBED))
+                .values(status=status, status_reason=reason or kind, updated_at=now)
+                .returning(Subscriber.id)
+            )
+            details = {"event": kind, "reason": reason, "edition_id": edition_id}
+            await record_many(
+                session,
+                "sendgrid",
+                f"subscriber.{status.value}",
+                [(f"subscriber:{i}", details) for i in suppressed.all()],
+            )
 
 
 __all__ = ["Event", "EventError", "parse_events", "record_events"]

@@ -18,13 +18,24 @@ from typing import Any
 
 import feedparser
 
-from newsletter.feeds.sanitize import first_image, html_to_text, plain_text, sanitize_html, web_url
+from newsletter.feeds.sanitize import (
+    first_image,
+    html_to_text,
+    plain_text,
+    sanitize_html,
+    web_url,
+    without_controls,
+)
 
 FUTURE_TOLERANCE = timedelta(days=2)
 MAX_GUID_LENGTH = 500
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
 _LOOKS_LIKE_HTML_PAGE = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.I)
+# the encoding of an XML declaration (feedparser reads it with this pattern), and what the XML
+# grammar allows it to be (EncName); anything else is dropped so the bytes decide
+_DECLARED_ENCODING = re.compile(rb"^(<\?[^>]*?)\s*encoding\s*=\s*(['\"])(.*?)\2", re.S)
+_ENCODING_NAME = re.compile(rb"[A-Za-z][A-Za-z0-9._-]{0,39}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +93,19 @@ def parse_feed(data: bytes, url: str, *, fetched_at: datetime | None = None) -> 
     data = bytes(data)
     if not data.strip():
         return ParsedFeed(url=url, title="", link=None, language=None, error="empty document")
-    raw = feedparser.parse(
-        io.BytesIO(data),
-        response_headers={"content-location": url, "content-type": "application/xml"},
-        sanitize_html=False,
-        resolve_relative_uris=False,
-    )
+    data, dropped = _without_bad_encoding(data)
+    try:
+        raw = feedparser.parse(
+            io.BytesIO(data),
+            response_headers={"content-location": url, "content-type": "application/xml"},
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except Exception as exc:  # a feedparser bug on odd input: the contract is to never raise
+        reason = f"the feed could not be read ({type(exc).__name__}: {exc})"
+        return ParsedFeed(url=url, title="", link=None, language=None, error=reason[:200])
+    if dropped:
+        raw["bozo"], raw["bozo_exception"] = True, ValueError(dropped)
     meta = raw.feed
     language = _clean_language(meta.get("language"))
     entries = [_entry(item, url, language, now) for item in raw.entries]
@@ -100,6 +118,16 @@ def parse_feed(data: bytes, url: str, *, fetched_at: datetime | None = None) -> 
         error=_problem(raw, data, len(entries)),
         version=raw.get("version") or "",
     )
+
+
+def _without_bad_encoding(data: bytes) -> tuple[bytes, str | None]:
+    """`data` without a declared encoding that is no encoding name (feedparser would fail to
+    decode it), and the reason when one was dropped."""
+    found = _DECLARED_ENCODING.match(data)
+    if found is None or _ENCODING_NAME.fullmatch(found.group(3)):
+        return data, None
+    cleaned = found.group(1) + data[found.end() :]
+    return cleaned, "the declared encoding is not an encoding name"
 
 
 def _problem(raw: Mapping[str, Any], data: bytes, count: int) -> str | None:
@@ -203,7 +231,7 @@ def _canonical_url(link: str | None, base: str) -> str | None:
 
 
 def _guid(raw_id: Any, url: str | None, content_hash: str) -> str:
-    guid = " ".join(str(raw_id or "").split())
+    guid = " ".join(without_controls(str(raw_id or "")).split())
     if not guid:
         return url or "sha256:" + content_hash
     if len(guid) > MAX_GUID_LENGTH:
@@ -262,7 +290,7 @@ def _is_image(mime: str | None, href: str | None) -> bool:
 
 
 def _clean_language(value: Any) -> str | None:
-    text = " ".join(str(value or "").split())
+    text = " ".join(without_controls(str(value or "")).split())
     return text[:35] or None
 
 

@@ -56,6 +56,8 @@ _BLOCK_TAG = re.compile(
     re.IGNORECASE,
 )
 # What still looks like a tag after entities were decoded (double-encoded markup).
+# controls but whitespace: invalid in XML 1.0, and PostgreSQL refuses NUL in text
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAG_LIKE = re.compile(r"<[a-zA-Z/!?][^<>]*(?:>|$)")
 _FIRST_IMG_SRC = re.compile(r'<img\b[^>]*?\ssrc="([^"]+)"')
 
@@ -139,7 +141,9 @@ def html_to_text(fragment: str) -> str:
 
 
 def plain_text(value: str) -> str:
-    """`value` (already text) with anything tag-like removed and whitespace collapsed."""
+    """`value` (already text) with anything tag-like and control characters removed and
+    whitespace collapsed."""
+    value = without_controls(value)
     if "<" in value:
         for _ in range(3):
             stripped = _TAG_LIKE.sub(" ", value)
@@ -147,6 +151,11 @@ def plain_text(value: str) -> str:
                 break
             value = stripped
     return " ".join(value.split())
+
+
+def without_controls(value: str) -> str:
+    """`value` without control characters other than whitespace (NUL, escape…)."""
+    return _CONTROL.sub("", value)
 
 
 def first_image(safe_html: str) -> str | None:

@@ -1,7 +1,9 @@
 """Parsed entries ▶ items: one item per URL, linked to every source that carried it.
 
 An entry is found again by its source's guid, else by its URL. A changed content hash rewrites
-the item and re-detects its language; an equal one costs nothing but the lookup. New items and
+the item and re-detects its language; an equal one costs nothing but the lookup. An item's text
+belongs to the source that carried it first: another source carrying the same link is linked to
+the item but never rewrites it (or two feeds would flip it on every fetch). New items and
 links are written with bulk INSERTs (one round trip per few dozen rows), changed ones with one
 bulk UPDATE: the ORM's per-object bookkeeping was most of the storing time.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import insert, or_, select, update
@@ -73,12 +75,15 @@ async def upsert_entries(session: AsyncSession, source: Source, parsed: ParsedFe
         rows = await session.execute(known.where(Item.id.in_(missing)))
         by_id.update({row.id: _Known(*row) for row in rows})
 
+    owner = await _first_sources(session, list(by_id))
     plan = []
     for entry, url in zip(entries, urls, strict=True):
         link = link_by_guid.get(entry.guid)
         found = by_id.get(link.item_id) if link is not None else by_url.get(url)
         if link is None and found is not None:
             link = link_by_item.get(found.id)  # this source changed the entry's guid
+        if found is not None and owner.get(found.id, source.id) != source.id:
+            found = replace(found, content_hash=entry.content_hash)  # not ours to rewrite
         plan.append((entry, url, found, link))
     changed = [
         e for e, _, found, _ in plan if found is None or found.content_hash != e.content_hash
@@ -125,6 +130,19 @@ async def upsert_entries(session: AsyncSession, source: Source, parsed: ParsedFe
             insert(ItemSource), [{**row, "first_seen_at": now} for row in link_rows]
         )
     return Counts(len(inserts), len(updates), len(plan) - len(inserts) - len(updates))
+
+
+async def _first_sources(session: AsyncSession, item_ids: list[int]) -> dict[int, int]:
+    """The source that first carried each item (its earliest link)."""
+    first: dict[int, int] = {}
+    if item_ids:
+        rows = await session.execute(
+            select(ItemSource.item_id, ItemSource.source_id)
+            .where(ItemSource.item_id.in_(item_ids))
+            .order_by(ItemSource.id.desc())
+        )
+        first = {row.item_id: row.source_id for row in rows}  # the earliest one wins
+    return first
 
 
 def unique_entries(entries: Sequence[FeedEntry], source_url: str) -> list[FeedEntry]:

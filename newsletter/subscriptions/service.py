@@ -10,13 +10,14 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, Table, and_, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from newsletter.subscriptions.addresses import address_key
 from newsletter.subscriptions.tokens import TokenClaim
-from storage.audit import AuditEvent, record
+from storage.audit import AuditEvent, record, record_many
 from storage.networks import Network
 from storage.subscribers import Subscriber, SubscriberStatus
 
@@ -29,6 +30,10 @@ _GONE = (SubscriberStatus.unsubscribed, SubscriberStatus.bounced, SubscriberStat
 
 class SubscriptionError(ValueError):
     """A staff request cannot be done as given (one line, English)."""
+
+
+BULK_CHUNK = 1000  # addresses per lookup: well under the databases' parameter limits
+SUBSCRIBERS = cast(Table, Subscriber.__table__)
 
 
 def subject_of(subscriber: Subscriber) -> str:
@@ -280,3 +285,100 @@ async def add_subscriber(
         consent_source=consent_source,
     )
     return subscriber
+
+
+@dataclass(frozen=True, slots=True)
+class NewSubscriber:
+    """One address to add (already validated), with what an import row says of it."""
+
+    email: str
+    name: str | None
+    language: str
+    networks: Sequence[str]
+    consent_source: str | None
+    consented_at: datetime | None
+
+
+async def add_subscribers(
+    session: AsyncSession,
+    people: Sequence[NewSubscriber],
+    *,
+    confirmed: bool,
+    now: datetime,
+    actor: str = "cli",
+) -> list[int | str]:
+    """`add_subscriber` for many at once (an import of 100,000 rows): a few statements per
+    thousand addresses, not several per address. Returns, for each of `people` in order, the new
+    subscriber's id or why it was refused (an address already known is left unchanged)."""
+    known = await known_network_slugs(session)
+    status_of: dict[str, SubscriberStatus] = {}
+    keys = [address_key(p.email) for p in people]
+    for start in range(0, len(keys), BULK_CHUNK):
+        rows = await session.execute(
+            select(Subscriber.email_key, Subscriber.status).where(
+                Subscriber.email_key.in_(keys[start : start + BULK_CHUNK])
+            )
+        )
+        status_of.update({row.email_key: row.status for row in rows})
+    outcome: list[int | str] = []
+    values: list[dict[str, object]] = []
+    for person, key in zip(people, keys, strict=True):
+        unknown = [n for n in person.networks if n not in known]
+        if key in status_of:
+            outcome.append(f"already in the list ({status_of[key].value}); left unchanged")
+        elif confirmed and not person.consent_source:
+            outcome.append("--confirmed needs a consent source")
+        elif unknown:
+            outcome.append(
+                f"unknown network {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
+        else:
+            outcome.append(len(values))
+            status_of[key] = SubscriberStatus.confirmed if confirmed else SubscriberStatus.pending
+            values.append(
+                {
+                    "email": person.email,
+                    "email_key": person.email.strip().lower(),
+                    "name": person.name,
+                    "language": person.language,
+                    "networks": _networks_or_default(person.networks, known),
+                    "status": status_of[key],
+                    "consent_source": person.consent_source,
+                    "consented_at": (person.consented_at or now) if confirmed else None,
+                    "confirmed_at": now if confirmed else None,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+    ids: list[int] = []
+    if values:
+        # the table, not the mapped class, and no RETURNING: one executemany round trip (the
+        # ORM's per-row work and a fetch per returned row were most of a large import's time)
+        await session.execute(insert(SUBSCRIBERS), values)
+        id_of: dict[str, int] = {}
+        new_keys = [str(v["email_key"]) for v in values]
+        for start in range(0, len(new_keys), BULK_CHUNK):
+            rows = await session.execute(
+                select(Subscriber.email_key, Subscriber.id).where(
+                    Subscriber.email_key.in_(new_keys[start : start + BULK_CHUNK])
+                )
+            )
+            id_of.update({row.email_key: row.id for row in rows})
+        ids = [id_of[key] for key in new_keys]
+    await record_many(
+        session,
+        actor,
+        "subscribers.added",
+        [
+            (
+                f"subscriber:{i}",
+                {
+                    "email": v["email"],
+                    "status": str(getattr(v["status"], "value", v["status"])),
+                    "consent_source": v["consent_source"],
+                },
+            )
+            for i, v in zip(ids, values, strict=True)
+        ],
+    )
+    return [ids[o] if isinstance(o, int) else o for o in outcome]

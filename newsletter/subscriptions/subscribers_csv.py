@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from newsletter.subscriptions.addresses import AddressError, address_key, normalize_address
+from newsletter.subscriptions.names import has_control, subscriber_name
 
 COLUMNS = ("email", "name", "language", "networks", "consent_source", "consented_at")
 
@@ -52,7 +53,10 @@ def parse_consent_time(value: str, now: datetime) -> datetime:
     moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(UTC)
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before the first UTC moment
+        raise ValueError("is out of range") from None
     if moment > now:
         raise ValueError("is in the future")
     return moment
@@ -77,8 +81,16 @@ def parse_subscribers_csv(
         return result
     reader.fieldnames = header
     seen: dict[str, int] = {}
-    for record in reader:
-        line = reader.line_num
+    records = iter(reader)
+    while True:
+        line = reader.line_num + 1  # where the row starts (a quoted cell may span lines)
+        try:
+            record = next(records)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a field over csv.field_size_limit() (128 KiB)
+            result.rejected.append(RejectedRow(line, "", f"unreadable row: {exc}"))
+            continue
         cells = {k: (v or "").strip() for k, v in record.items() if k is not None}
         if not any(cells.values()):
             continue
@@ -116,6 +128,9 @@ def _row(
     known_languages: Collection[str],
     now: datetime,
 ) -> SubscriberRow:
+    for column, value in cells.items():
+        if has_control(value):
+            raise ValueError(f"{column}: contains a line break or another control character")
     try:
         email = normalize_address(cells.get("email", ""))
     except AddressError as exc:
@@ -131,9 +146,10 @@ def _row(
         raise ValueError(
             f"networks: unknown {', '.join(unknown)}; known: {', '.join(sorted(known_networks))}"
         )
-    name = cells.get("name") or None
-    if name is not None and len(name) > 200:
-        raise ValueError("name: longer than 200 characters")
+    try:
+        name = subscriber_name(cells.get("name"))
+    except ValueError as exc:
+        raise ValueError(f"name: {exc}") from None
     source = cells.get("consent_source") or None
     if source is not None and len(source) > 200:
         raise ValueError("consent_source: longer than 200 characters")
@@ -142,6 +158,9 @@ def _row(
         try:
             consented_at = parse_consent_time(cells["consented_at"], now)
         except ValueError as exc:
-            detail = "is in the future" if "future" in str(exc) else "is not an ISO 8601 date"
+            detail = next(
+                (d for d in ("is in the future", "is out of range") if d in str(exc)),
+                "is not an ISO 8601 date",
+            )
             raise ValueError(f"consented_at: {cells['consented_at']!r} {detail}") from None
     return SubscriberRow(line, email, name, language, networks, source, consented_at)

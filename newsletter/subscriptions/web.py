@@ -24,6 +24,7 @@ from newsletter.subscriptions.addresses import (
 from newsletter.subscriptions.confirmation import confirmation_message
 from newsletter.subscriptions.i18n import LANGUAGES, gettext
 from newsletter.subscriptions.mailer import MailerError
+from newsletter.subscriptions.names import subscriber_name
 from newsletter.subscriptions.tokens import TokenError, preferences_url, read_confirm_token
 from newsletter.subscriptions.web_preferences import (
     preferences_page,
@@ -123,6 +124,10 @@ async def subscribe_submit(request: web.Request) -> web.Response:
         errors.append(gettext(lang, NON_ASCII_LOCAL_PART))
     except AddressError:
         errors.append(gettext(lang, "Please enter a valid email address, like name@example.org."))
+    try:
+        subscriber_name(str(values["name"]))
+    except ValueError:
+        errors.append(gettext(lang, "Please write your name on one line."))
     if values["language"] not in LANGUAGES:
         values["language"] = lang
         errors.append(gettext(lang, "Please choose the language of the bulletin."))

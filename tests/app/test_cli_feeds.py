@@ -1,6 +1,8 @@
 """`aive feeds …` and `aive items list`: the demo cities' feeds from import to items."""
 
 import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -8,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from app.cli import app
+from tests.static_site import serve_folder
 
 runner = CliRunner()
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -27,14 +30,25 @@ def invoke_json(*args: str) -> Any:
 
 
 @pytest.fixture
-def demo(cli_seeded_database: str) -> dict[str, Any]:
-    """The demo cities and their feeds, imported and fetched once."""
-    cities = runner.invoke(app, ["cities", "import", str(EXAMPLES / "cities.csv")])
-    assert cities.exit_code == 0, cities.output
-    imported = runner.invoke(app, ["feeds", "import", str(EXAMPLES / "feeds" / "demo.opml")])
-    assert imported.exit_code == 0, imported.output
-    assert "5 sources added" in imported.output
-    return {"fetched": invoke_json("feeds", "fetch"), "sources": invoke_json("feeds", "list")}
+def demo(
+    cli_seeded_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, Any]]:
+    """The demo cities and their feeds, served over HTTP on this machine, imported from an OPML
+    file as an operator would and fetched once."""
+    feeds = EXAMPLES / "feeds"
+    with serve_folder(feeds) as url:
+        opml = tmp_path / "feeds.opml"
+        served = re.sub(
+            r'xmlUrl="([^"]+)"', rf'xmlUrl="{url}/\1"', (feeds / "demo.opml").read_text()
+        )
+        opml.write_text(served, encoding="utf-8")
+        monkeypatch.setenv("AIVE_FEEDS_ALLOW_PRIVATE_ADDRESSES", "true")  # 127.0.0.1
+        cities = runner.invoke(app, ["cities", "import", str(EXAMPLES / "cities.csv")])
+        assert cities.exit_code == 0, cities.output
+        imported = runner.invoke(app, ["feeds", "import", str(opml)])
+        assert imported.exit_code == 0, imported.output
+        assert "5 sources added" in imported.output
+        yield {"fetched": invoke_json("feeds", "fetch"), "sources": invoke_json("feeds", "list")}
 
 
 def test_demo_feeds_are_fetched_listed_and_become_items_in_their_languages(

@@ -8,6 +8,7 @@ from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
+from babel.dates import format_time
 from typer.testing import CliRunner
 
 from app.cli.main import app as cli
@@ -65,11 +66,11 @@ async def test_everyone_registered_or_waiting_gets_the_new_time_and_calendar_fil
     assert str(moved["uid"]) == str(joined["uid"])
     assert int(str(moved["sequence"])) > int(str(joined["sequence"]))
     caption = fake.sent_documents(ana.id)[-1].caption or ""
-    sao_paulo = later.astimezone(ZoneInfo("America/Sao_Paulo"))
-    assert "ha cambiado de horario" in caption and f"{sao_paulo:%H:%M}" in caption
+    sao_paulo = format_time(later, "short", tzinfo=ZoneInfo("America/Sao_Paulo"), locale="es")
+    assert "ha cambiado de horario" in caption and sao_paulo in caption
     chloe_caption = fake.sent_documents(chloe.id)[-1].caption or ""
-    paris = later.astimezone(ZoneInfo("Europe/Paris"))
-    assert "a changé d'horaire" in chloe_caption and f"{paris:%H:%M}" in chloe_caption
+    paris = format_time(later, "short", tzinfo=ZoneInfo("Europe/Paris"), locale="fr")
+    assert "a changé d'horaire" in chloe_caption and paris in chloe_caption
     assert _event(harness, chloe).decoded("dtstart") == later.astimezone(UTC)
     assert not fake.sent_documents(ben.id)  # neither registered nor waiting
 

@@ -231,13 +231,18 @@ async def test_three_cities_answer_in_three_languages_through_a_restart_and_a_se
     assert [r.status for r in rows] == [ResponseStatus.submitted] * 3
     lisboa_r, lyon_r, barcelona_r = rows
     when = {r.id: r.submitted_at.strftime("%Y-%m-%dT%H:%M:%SZ") for r in rows}  # type: ignore[union-attr]
-    assert csv_path.read_bytes().decode("utf-8") == (
-        "response_id,city,country,language,submitted_at,priority,actions,satisfaction,why,budget\r\n"
-        f"{lisboa_r.id},Lisboa,PT,pt,{when[lisboa_r.id]},climate,transport,2,,80.5\r\n"
-        f"{lyon_r.id},Lyon,FR,fr,{when[lyon_r.id]},climate,parks,5,,1000\r\n"
+    rows_written = [
+        "response_id,city,country,language,submitted_at,priority,actions,satisfaction,why,budget",
+        f"{lisboa_r.id},Lisboa,PT,pt,{when[lisboa_r.id]},climate,transport,2,,80.5",
+        f"{lyon_r.id},Lyon,FR,fr,{when[lyon_r.id]},climate,parks,5,,1000",
         f"{barcelona_r.id},Barcelona,ES,ca,{when[barcelona_r.id]},inclusion,schools;parks,4,"
-        "Perquè ningú no es quedi enrere,300\r\n"
+        "Perquè ningú no es quedi enrere,300",
+    ]
+    # every cell quoted, so that a spreadsheet splitting on ";" keeps "schools;parks" whole
+    expected = "".join(
+        ",".join(f'"{cell}"' for cell in row.split(",")) + "\r\n" for row in rows_written
     )
+    assert csv_path.read_bytes().decode("utf-8") == expected
 
 
 async def test_deep_link_opens_it_typing_on_a_button_question_is_guided_and_closing_refuses(

@@ -43,3 +43,16 @@ def test_outlines_with_xmlurl_become_sources_with_their_attributes() -> None:
 def test_files_that_are_not_safe_opml_are_refused_with_a_reason(data: bytes, reason: str) -> None:
     with pytest.raises(OpmlError, match=reason):
         parse_opml(data)
+
+
+def test_a_staff_opml_cannot_point_at_the_servers_files() -> None:
+    data = b"""<opml version="2.0"><body>
+      <outline text="Passwords" xmlUrl="file:///etc/passwd"/>
+      <outline text="Relative" xmlUrl="../../var/secret_key"/>
+      <outline text="Absolute" xmlUrl="/dev/zero"/>
+      <outline text="Fine" xmlUrl="HTTPS://city.example/feed"/>
+    </body></opml>"""
+    parsed = parse_opml(data)
+    assert [s.url for s in parsed.sources] == ["HTTPS://city.example/feed"]
+    assert len(parsed.errors) == 3 and all("not an http(s) URL" in e for e in parsed.errors)
+    assert len(parse_opml(data, local_files=True).sources) == 4, "our own demo data only"

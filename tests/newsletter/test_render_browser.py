@@ -6,10 +6,7 @@ Screenshots land in var/screenshots/ for a human look.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,6 +15,7 @@ from app import catalogs
 from newsletter.render import render_edition, web_version
 from tests.newsletter.browser import find_chromium, measure_width, screenshot, write_png
 from tests.newsletter.sample_edition import sample_context, sample_edition, sample_items
+from tests.static_site import serve_folder
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 CHROMIUM = find_chromium()
@@ -27,26 +25,14 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """A local web server for the pictures and the page (no network needed)."""
     root = tmp_path_factory.mktemp("site")
     for n in range(1, 21):
         write_png(root / f"{n}.png", 240, 160, n)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield root, f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve_folder(root) as url:
+        yield root, url
 
 
 def test_bulletin_fits_a_phone_and_a_desktop(site: tuple[Path, str]) -> None:

@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import select
+from sqlalchemy.event import listen, remove
 
 from newsletter.webhooks import PATH, SIGNATURE, TIMESTAMP, setup_sendgrid_webhook
 from storage.deliveries import DeliveryEvent
@@ -141,3 +142,53 @@ async def test_a_signed_body_that_is_not_events_is_a_bad_request(client: Client)
     c = await client(PUBLIC)
     body = b'{"event": "open"}'
     assert (await c.post(PATH, data=body, headers=signed(body))).status == 400
+
+
+async def test_ids_and_timestamps_no_database_can_hold_are_ignored_not_a_500(
+    client: Client, sessions: SessionFactory
+) -> None:
+    await add_subscribers(sessions, 1)
+    c = await client(PUBLIC)
+    huge = "-" + "9" * 30
+    events = [
+        event("open", 1, 1, edition_id=huge, subscriber_id=huge, delivery_id=2**63),
+        event("bounce", 1, 2, edition_id=huge, subscriber_id="+" + "9" * 25, timestamp="9" * 40),
+    ]
+    body = json.dumps(events).encode()
+
+    response = await c.post(PATH, data=body, headers=signed(body))
+
+    assert response.status == 200 and (await response.json())["new"] == 2
+    async with sessions() as session:
+        stored = (await session.scalars(select(DeliveryEvent))).all()
+    assert {(e.edition_id, e.subscriber_id, e.delivery_id) for e in stored} == {(None, None, None)}
+    assert (await statuses(sessions))[1][0] == "bounced", "still found by its address"
+
+
+async def test_a_large_batch_is_stored_in_a_few_statements_and_suppresses_every_bounce(
+    client: Client, sessions: SessionFactory
+) -> None:
+    await add_subscribers(sessions, 1200)
+    c = await client(PUBLIC)
+    events = [event("open", n % 1200 + 1, n) for n in range(2500)]
+    events += [event("bounce", n + 1, 10_000 + n, reason="550 gone") for n in range(1100)]
+    events.append(events[0])  # SendGrid repeats events, even within a batch
+    body = json.dumps(events).encode()
+    statements: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    async with sessions() as session:
+        engine = session.get_bind().engine  # type: ignore[union-attr]
+    listen(engine, "before_cursor_execute", count)
+    try:
+        response = await c.post(PATH, data=body, headers=signed(body))
+    finally:
+        remove(engine, "before_cursor_execute", count)
+
+    assert response.status == 200 and (await response.json())["new"] == 3600
+    assert len(statements) < 60, f"{len(statements)} statements for 3,601 events"
+    found = await statuses(sessions)
+    assert sum(status == "bounced" for status, _ in found.values()) == 1100
+    assert found[1100] == ("bounced", "550 gone") and found[1101] == ("confirmed", None)

@@ -18,6 +18,7 @@ from bot.engagement.cafes.definition import CafeDefinitionError, Speaker
 from bot.engagement.consultations.schema import LANG_PATTERN
 from bot.engagement.networks_check import unknown_network_errors
 from bot.engagement.problems import N_, Problem, ProblemsError, load_yaml
+from bot.engagement.staff_files import MAX_BYTES, StaffFileError, read_beside
 
 SET_BY_CAFE = ("opens_at", "closes_at")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -204,10 +205,13 @@ def check_evaluation(
                 )
             )
             return None
-        path = base_dir / value
         try:
-            value = parse_yaml(path.read_text(encoding="utf-8"), f"evaluation ({value})")
-        except OSError:
+            value = parse_yaml(read_beside(base_dir, value), f"evaluation ({value})")
+        except StaffFileError as exc:
+            limit = MAX_BYTES // 1024
+            errors.append(Problem("evaluation", exc.reason, {"file": value, "limit": limit}))
+            return None
+        except (OSError, UnicodeDecodeError):
             errors.append(Problem("evaluation", N_("cannot read {file}"), {"file": value}))
             return None
         except CafeDefinitionError as exc:

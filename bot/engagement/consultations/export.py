@@ -1,24 +1,22 @@
 """The export CSV (shared/CONTRACT.md): one row per submitted response, RFC 4180 quoting.
 
 Columns: response_id, city, country, language, submitted_at, then one per question id, holding
-option ids (several joined with `;`), numbers, or the text typed. Spreadsheet programs run a
-cell that starts with `=`, `+`, `-` or `@` (or a tab / carriage return) as a formula, so such
-cells get a leading apostrophe (OWASP "CSV injection"); a negative number typed as an answer is
-therefore exported as `'-3`.
+option ids (several joined with `;`), numbers, or the text typed. Written through
+`bot.engagement.spreadsheet`: every cell quoted, formulas defused (a negative number typed as an
+answer is exported as `'-3`).
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from bot.engagement import spreadsheet
 from bot.engagement.consultations.schema import Definition
 
 FIXED_COLUMNS = ("response_id", "city", "country", "language", "submitted_at")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -46,13 +44,8 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def defuse(text: str) -> str:
-    """Protect a cell against formula injection with a leading apostrophe."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def table(definition: Definition, rows: Iterable[ExportRow]) -> list[list[str]]:
-    """Header then one list of cells per response, every cell already defused."""
+    """Header then one list of cells per response (defused when written)."""
     lines = [header(definition)]
     for row in rows:
         submitted = (
@@ -63,11 +56,10 @@ def table(definition: Definition, rows: Iterable[ExportRow]) -> list[list[str]]:
         )
         cells = [str(row.response_id), row.city, row.country, row.language, submitted]
         cells += [cell(row.answers.get(q.id)) for q in definition.questions]
-        lines.append([defuse(c) for c in cells])
+        lines.append(cells)
     return lines
 
 
 def write_csv(lines: Sequence[Sequence[str]], out: TextIO) -> None:
-    """RFC 4180: CRLF line ends, fields with commas, quotes or line breaks quoted."""
-    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerows(lines)
+    """RFC 4180: CRLF line ends, every cell quoted and defused."""
+    spreadsheet.write_rows(lines, out)

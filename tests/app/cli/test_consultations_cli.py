@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -87,11 +89,22 @@ def test_create_open_answer_results_export(db: str, tmp_path: Path) -> None:
     out = tmp_path / "export.csv"
     exported = runner.invoke(app, ["consultations", "export", str(cid), "--out", str(out)])
     assert exported.exit_code == 0, exported.output
-    lines = out.read_bytes().decode("utf-8").split("\r\n")
-    assert lines[0] == (
-        "response_id,city,country,language,submitted_at,priority,actions,satisfaction,comment,budget"
-    )
-    cells = lines[1].split(",")
+    text = out.read_bytes().decode("utf-8")
+    assert text.startswith('"response_id","city",'), "every cell quoted"
+    header, first = list(csv.reader(io.StringIO(text)))[:2]
+    assert header == [
+        "response_id",
+        "city",
+        "country",
+        "language",
+        "submitted_at",
+        "priority",
+        "actions",
+        "satisfaction",
+        "comment",
+        "budget",
+    ]
+    cells = first
     assert cells[:4] == ["1", "Barcelona", "ES", "ca"]
     assert cells[5:] == ["inclusion", "a;c", "4", "'=cmd|' /C calc'!A0", "1500"]
 

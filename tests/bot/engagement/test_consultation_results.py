@@ -9,6 +9,7 @@ from typing import Any
 from bot.engagement.consultations import export
 from bot.engagement.consultations.reminders import Candidate, select_reminders
 from bot.engagement.consultations.results import SubmittedRow, compute_results
+from bot.engagement.spreadsheet import defuse
 from tests.bot.engagement.consultation_samples import sample
 
 D = sample()
@@ -97,6 +98,7 @@ def test_export_csv_is_rfc4180_and_defuses_formulas() -> None:
                 "actions": ["a", "b"],
                 "satisfaction": 5,
                 "comment": 'Line one\nsays "hi", ok',
+                "budget": "Vila;=1+1",
             },
         ),
         export.ExportRow(
@@ -116,16 +118,28 @@ def test_export_csv_is_rfc4180_and_defuses_formulas() -> None:
     ]
     out = io.StringIO()
     export.write_csv(export.table(D, rows), out)
+    # every cell quoted (a spreadsheet splitting on `;` still sees one cell), formulas defused
+    # at the start of a cell and after a separator
     assert out.getvalue() == (
-        "response_id,city,country,language,submitted_at,"
-        "priority,actions,satisfaction,comment,budget\r\n"
-        '7,Barcelona,ES,ca,2026-11-10T00:00:00Z,inclusion,a;b,5,"Line one\nsays ""hi"", ok",\r\n'
-        '9,,,en,2026-11-10T00:01:00Z,climate,c,1,"\'=HYPERLINK(""http://x"")",2500\r\n'
+        '"response_id","city","country","language","submitted_at",'
+        '"priority","actions","satisfaction","comment","budget"\r\n'
+        '"7","Barcelona","ES","ca","2026-11-10T00:00:00Z","inclusion","a;b","5",'
+        '"Line one\nsays ""hi"", ok","Vila;\'=1+1"\r\n'
+        '"9","","","en","2026-11-10T00:01:00Z","climate","c","1",'
+        '"\'=HYPERLINK(""http://x"")","2500"\r\n'
     )
 
 
-def test_defuse_covers_every_formula_start() -> None:
-    assert [export.defuse(s) for s in ("=1", "+1", "-1", "@x", "\tx", "ok", "")] == [
+def test_defuse_covers_every_formula_start_and_every_separator() -> None:
+    assert [defuse(s) for s in ("a,=1", "a;+1", "a\t-1", "a;b", "1-2", "x@y;@z")] == [
+        "a,'=1",
+        "a;'+1",
+        "a\t'-1",
+        "a;b",
+        "1-2",
+        "x@y;'@z",
+    ]
+    assert [defuse(s) for s in ("=1", "+1", "-1", "@x", "\tx", "ok", "")] == [
         "'=1",
         "'+1",
         "'-1",

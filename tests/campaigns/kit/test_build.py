@@ -88,8 +88,10 @@ def test_csv_lists_declared_and_found_activities_safely(kit: KitManifest) -> Non
     assert by_city["Barcelona"]["networks"] == "spain"
     assert by_city["Lisboa"]["date"] == "em breve"
     assert by_city["Lyon"]["source"] == "feed"
-    # a cell a spreadsheet would run as a formula is defused
+    # a cell a spreadsheet would run as a formula is defused, and every cell is quoted
     assert by_city["Rosario"]["title"].startswith("'=")
+    raw = (kit.out_dir / "pt/activities.csv").read_text("utf-8")
+    assert raw.startswith('"city","country","title"')
 
 
 def test_index_links_every_file_and_escapes_what_cities_wrote(kit: KitManifest) -> None:
@@ -138,5 +140,5 @@ def test_an_empty_year_still_gives_a_complete_kit(tmp_path: Path) -> None:
     manifest = build_kit(kit, tmp_path)
     assert check_kit(manifest.out_dir) == []
     csv_text = (tmp_path / "en/activities.csv").read_text("utf-8")
-    assert csv_text.strip() == ",".join(CSV_HEADER)
+    assert csv_text.strip() == ",".join(f'"{name}"' for name in CSV_HEADER)
     assert "No activity has been announced yet." in (tmp_path / "en/press-release.md").read_text()

@@ -13,7 +13,6 @@ from app.bulletin_config import archive_config
 from app.context import AppContext
 from app.demo_images import DEMO_IMAGES, setup_demo_images
 from app.engagement_pages import setup_engagement_pages
-from app.error_pages import error_pages
 from app.mail import transactional_mailer
 from app.runtime import CannotListen
 from bot.identity import BotUsername
@@ -47,7 +46,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 def build_web_app(ctx: AppContext) -> web.Application:
-    app = web.Application(client_max_size=2 * 1024 * 1024, middlewares=[error_pages])
+    app = web.Application(client_max_size=2 * 1024 * 1024)
     app[CONTEXT] = ctx
     setup_web_edge(
         app,

@@ -195,11 +195,11 @@ def test_archive_catalogs_cover_every_template_string() -> None:
 @pytest.mark.parametrize(
     ("lang", "heading"),
     [
-        ("en", "Page not found"),
-        ("fr", "Page introuvable"),
-        ("es", "Página no encontrada"),
-        ("pt", "Página não encontrada"),
-        ("ca", "No s'ha trobat la pàgina"),
+        ("en", "We could not find this page"),
+        ("fr", "Nous ne trouvons pas cette page"),
+        ("es", "No encontramos esta página"),
+        ("pt", "Não encontramos esta página"),
+        ("ca", "No trobem aquesta pàgina"),
     ],
 )
 async def test_an_unknown_address_gets_a_page_in_the_readers_language_with_a_way_back(
@@ -226,7 +226,8 @@ async def test_a_failure_gets_a_page_in_the_readers_language_and_is_logged(
         page = await c.get("/broken?lang=ca")
         html = await page.text()
     assert page.status == 500 and '<html lang="ca">' in html
-    assert "Alguna cosa ha fallat" in html and "database went away" not in html
+    assert "Alguna cosa ha fallat per part nostra" in html and "database went away" not in html
+    assert 'href="/archive/?lang=ca"' in html
     assert "database went away" in caplog.text
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import yaml
 from sqlalchemy import func, select
@@ -17,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bulletin_config import bulletin_config
 from app.cities import import_cities_text
+from app.demo_images import DEMO_IMAGES, EXAMPLES, demo_image_url
 from app.settings import Settings
 from bot.engagement.cafes import service as cafes
 from bot.engagement.cafes.schema import load_cafe
@@ -29,11 +29,7 @@ from storage import consultation_queries as q
 from storage.base import utcnow
 from storage.consultations import ConsultationStatus
 from storage.engine import SessionFactory
-from storage.feeds import Source
-
-HERE = Path(__file__).resolve().parent
-# an installed wheel carries them as app/examples/ (see setup.py); a checkout has them at its root
-EXAMPLES = HERE / "examples" if (HERE / "examples").is_dir() else HERE.parent / "examples"
+from storage.feeds import Item, Source
 
 
 @dataclass(frozen=True)
@@ -71,6 +67,7 @@ async def load_demo(settings: Settings, sessions: SessionFactory) -> DemoReport:
         await session.commit()
     reports = await run_fetch(settings, sessions, only_due=False)
     async with sessions() as session:
+        await _served_pictures(session, settings.public_url)
         await _engagement_examples(session, utcnow())
     editions = await _first_bulletins(settings, sessions)
     return DemoReport(
@@ -82,6 +79,15 @@ async def load_demo(settings: Settings, sessions: SessionFactory) -> DemoReport:
         cafes=1,
         consultations=1,
     )
+
+
+async def _served_pictures(session: AsyncSession, public_url: str) -> None:
+    """Point the example items' pictures at the copies the web app serves (see demo_images)."""
+    for item in await session.scalars(select(Item).where(Item.image_url.is_not(None))):
+        served = demo_image_url(item.image_url or "", DEMO_IMAGES, public_url)
+        if served:
+            item.image_url = served
+    await session.commit()
 
 
 async def _engagement_examples(session: AsyncSession, now: datetime) -> None:

@@ -106,7 +106,9 @@ async def consultation_page(request: web.Request) -> web.Response:
     if view.state == "open":
         username = await request.app[BOT_USERNAME].get()
         link = invite_link(username, f"c{consultation.id}") if username else None
-    return render_page("consultation.html.j2", lang, consultation=view, telegram_link=link)
+    return render_page(
+        "consultation.html.j2", lang, request.path, consultation=view, telegram_link=link
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +152,7 @@ async def cafe_page(request: web.Request) -> web.Response:
     if not view.over:
         username = await request.app[BOT_USERNAME].get()
         link = invite_link(username, f"f{cafe.id}") if username else None
-    return render_page("cafe.html.j2", lang, cafe=view, telegram_link=link)
+    return render_page("cafe.html.j2", lang, request.path, cafe=view, telegram_link=link)
 
 
 def setup_engagement_pages(app: web.Application, bot_username: BotUsername) -> None:

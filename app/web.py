@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from app.bulletin_config import archive_config
 from app.context import AppContext
+from app.demo_images import DEMO_IMAGES, setup_demo_images
 from app.engagement_pages import setup_engagement_pages
 from app.mail import transactional_mailer
 from app.runtime import CannotListen
@@ -60,6 +61,7 @@ def build_web_app(ctx: AppContext) -> web.Application:
     setup_preview_routes(app, ctx.sessions, ctx.settings.public_url, ctx.settings.signing_key())
     setup_engagement_pages(app, bot_username(ctx))
     setup_kit_routes(app, ctx.settings.kit_dir)
+    setup_demo_images(app, DEMO_IMAGES)
     setup_sendgrid_webhook(
         app, ctx.settings.sendgrid_webhook_public_key, lambda request: request.app[CONTEXT].sessions
     )

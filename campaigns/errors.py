@@ -5,3 +5,7 @@ from __future__ import annotations
 
 class CampaignError(Exception):
     """Something staff asked cannot be done (no campaign, a step already launched, …)."""
+
+
+class DayPassed(CampaignError):
+    """The year's Day is over: its campaign could only send late, so it is not created."""

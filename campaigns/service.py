@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaigns import timeline
 from campaigns.config import CampaignConfig
-from campaigns.errors import CampaignError
+from campaigns.errors import CampaignError, DayPassed
 from campaigns.messages import LANGUAGES
 from storage import audit
 from storage.campaigns import Campaign, CampaignStatus, CampaignStep, StepStatus
@@ -25,11 +25,15 @@ async def create_campaign(
     theme: str | None = None,
     kit_url: str | None = None,
     actor: str,
+    now: datetime | None = None,
 ) -> Campaign:
     """The campaign of `year` with its six steps at their default times; CampaignError when
-    that year already has one or the year is implausible."""
+    that year already has one or the year is implausible, DayPassed when, given `now`, the
+    year's Day is over (its steps would wait for ever)."""
     if not 2000 <= year <= 2100:
         raise CampaignError(f"{year} is not a campaign year (2000–2100)")
+    if now is not None and timeline.day_has_passed(year, config.timezone, now):
+        raise DayPassed(f"the {year} Day ({timeline.day_of(year)}) has passed")
     campaign = Campaign(year=year, theme=(theme or "").strip() or None, kit_url=kit_url)
     campaign.steps = [
         CampaignStep(key=step.key, due_at=step.due_at)

@@ -59,6 +59,12 @@ def day_of(year: int) -> date:
     return date(year, DAY_MONTH, DAY_OF_MONTH)
 
 
+def day_has_passed(year: int, timezone: str, now: datetime) -> bool:
+    """Whether `year`'s Day is over in `timezone` at `now`: a campaign for it could only send
+    its steps late, so none is created."""
+    return now.astimezone(ZoneInfo(timezone)).date() > day_of(year)
+
+
 def at_send_time(day: date, timezone: str) -> datetime:
     """09:00 on `day` in `timezone`, as aware UTC."""
     local = datetime.combine(day, SEND_TIME, tzinfo=ZoneInfo(timezone))

@@ -11,18 +11,28 @@ from __future__ import annotations
 import gettext
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from aiohttp import web
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from newsletter.archive_feed import FeedEntry, FeedHeader, atom_feed
 from newsletter.edition import base_language
-from newsletter.render import CATALOG_LANGUAGES, LOCALE_DIR, TEMPLATE_DIR, archive_url, web_version
+from newsletter.render import (
+    CATALOG_LANGUAGES,
+    LOCALE_DIR,
+    TEMPLATE_DIR,
+    archive_url,
+    web_sections,
+    web_version,
+)
+from newsletter.subscriptions.i18n import LANGUAGE_NAMES
 from storage.bulletins import Edition, EditionStatus, Series
 from storage.engine import SessionFactory
 
@@ -90,7 +100,7 @@ async def series_list(request: web.Request) -> web.Response:
     async with request.app[SESSIONS]() as session:
         rows = (await session.scalars(select(Series).order_by(Series.slug))).all()
     series = [{"slug": s.slug, "title": s.title(lang)} for s in rows]
-    return render_page("series_list.html.j2", lang, series=series)
+    return render_page("series_list.html.j2", lang, request.path, series=series)
 
 
 async def series_page(request: web.Request) -> web.Response:
@@ -113,10 +123,10 @@ async def series_page(request: web.Request) -> web.Response:
     return render_page(
         "series.html.j2",
         lang,
+        request.path,
         series={"slug": series.slug, "title": series.title(lang)},
         editions=entries,
         feed_url=feed,
-        languages=list(series.languages or ()),
     )
 
 
@@ -129,8 +139,23 @@ async def edition_page(request: web.Request) -> web.Response:
         raise web.HTTPNotFound()
     if not edition.html:
         raise web.HTTPNotFound()
-    return web.Response(
-        text=web_version(edition.html, public_url=config.public_url), content_type="text/html"
+    document = web_version(edition.html, public_url=config.public_url)
+    parts = web_sections(document)
+    if parts is None:  # rendered before its sections were marked: the email as it was sent
+        return web.Response(text=document, content_type="text/html")
+    styles, sections = parts
+    language = base_language(edition.language)
+    lang = language if language in CATALOG_LANGUAGES else config.default_language
+    return render_page(
+        "edition.html.j2",
+        lang,
+        f"/archive/{series.slug}/",  # the switcher leads to the series in another language
+        series={"slug": series.slug, "title": series.title(lang)},
+        subject=edition.subject,
+        date=format_date(edition.period_end.date(), "long", locale=lang),
+        language=edition.language,
+        styles=Markup(styles),
+        sections=Markup(sections),
     )
 
 
@@ -158,8 +183,8 @@ async def series_feed(request: web.Request) -> web.Response:
             url=archive_url(config.public_url, series.slug, e.id),
             title=e.subject,
             summary=e.preheader,
-            published=e.sent_at or e.approved_at or e.updated_at,
-            updated=e.sent_at or e.approved_at or e.updated_at,
+            published=published_at(e),
+            updated=published_at(e),  # an approved edition's content no longer changes
             language=e.language,
         )
         for e in editions
@@ -169,12 +194,22 @@ async def series_feed(request: web.Request) -> web.Response:
     )
 
 
+def published_at(edition: Edition) -> datetime:
+    """When the edition became public: its scheduled time, else its approval. Fixed from then
+    on (sending it changes neither), so a feed reader never sees an entry jump."""
+    return edition.send_at or edition.approved_at or edition.updated_at
+
+
 async def unsubscribe_page(request: web.Request) -> web.Response:
-    return render_page("notice.html.j2", visitor_language(request), notice="unsubscribe")
+    return render_page(
+        "notice.html.j2", visitor_language(request), request.path, notice="unsubscribe"
+    )
 
 
 async def preferences_page(request: web.Request) -> web.Response:
-    return render_page("notice.html.j2", visitor_language(request), notice="preferences")
+    return render_page(
+        "notice.html.j2", visitor_language(request), request.path, notice="preferences"
+    )
 
 
 async def published_editions(
@@ -222,9 +257,14 @@ def visitor_language(request: web.Request) -> str:
     )
 
 
-def render_page(template: str, lang: str, **values: Any) -> web.Response:
-    """A public page from `templates/archive/<template>`, in `lang`."""
-    html = _environment(lang).get_template(f"archive/{template}").render(lang=lang, **values)
+def render_page(template: str, lang: str, here: str, **values: Any) -> web.Response:
+    """A public page from `templates/archive/<template>`, in `lang`; `here` is the page's path,
+    which the language switcher links to in every other language."""
+    html = (
+        _environment(lang)
+        .get_template(f"archive/{template}")
+        .render(lang=lang, here=here, languages=LANGUAGE_NAMES, **values)
+    )
     response = web.Response(text=html, content_type="text/html")
     response.headers["Content-Language"] = lang
     response.headers["Vary"] = "Accept-Language"

@@ -70,4 +70,6 @@ def _link(parent: ET.Element, href: str, rel: str, kind: str) -> None:
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    # fractions of a second when there are: editions approved in the same second stay apart
+    precision = "microseconds" if moment.microsecond else "seconds"
+    return moment.astimezone(UTC).isoformat(timespec=precision).replace("+00:00", "Z")

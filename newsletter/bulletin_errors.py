@@ -19,6 +19,10 @@ class EmptyEdition(BulletinError):
     """The edition has no item left (all were left out, say): there is nothing to approve."""
 
 
+class NoNews(BulletinError):
+    """The period brought no news item: no draft is made unless staff ask for an empty one."""
+
+
 class EditsError(BulletinError):
     """A staff edit is invalid; `field` names the field (or "(document)")."""
 

@@ -22,6 +22,7 @@ from newsletter.bulletin_errors import (
     EditionLocked,
     EditsError,
     EmptyEdition,
+    NoNews,
     NotFoundError,
 )
 from newsletter.cadence import CadenceError, last_fires
@@ -51,6 +52,7 @@ PUBLISHED = (
     EditionStatus.sent,
 )
 REPLACEABLE = (EditionStatus.draft, EditionStatus.cancelled)
+NEWS_KINDS = ("news", "mayors")  # the sections whose items are news
 CANCELLABLE = (EditionStatus.draft, EditionStatus.approved, EditionStatus.scheduled)
 
 
@@ -129,12 +131,14 @@ async def compose_draft(
     config: BulletinConfig | None = None,
     extras: Extras | None = None,
     actor: str = "system",
+    allow_empty: bool = True,
 ) -> Edition:
     """Compose, render and store the draft of `series_slug` in `language`, and commit.
 
     Raises `NotFoundError` (series), `BulletinError` (language not in the series, empty
-    period), `EditionLocked` (the period's edition is already approved), and the composition
-    and render errors.
+    period), `EditionLocked` (the period's edition is already approved), `NoNews` (the period
+    brought no news item and not `allow_empty`: nothing is stored), and the composition and
+    render errors.
     """
     config = config or BulletinConfig()
     require_aware(now, "now")
@@ -171,9 +175,21 @@ async def compose_draft(
     edition.approved_at = edition.approved_by = edition.send_at = None
     await session.flush()
     await _compose_and_render(session, edition, series, edits, now, config, extras or Extras())
+    if not allow_empty and news_count(edition.content) == 0:
+        await session.rollback()
+        raise NoNews(f"no news item since {period.start.isoformat(timespec='minutes')}")
     audit.record(session, actor, "bulletin.compose", f"edition:{edition.id}")
     await session.commit()
     return edition
+
+
+def news_count(content: dict[str, Any] | None) -> int:
+    """How many news items (news from the cities, mayors' voice) an edition's content shows."""
+    return sum(
+        len(section.get("items", ()))
+        for section in (content or {}).get("sections", ())
+        if section.get("kind") in NEWS_KINDS
+    )
 
 
 def current_edits(edition: Edition) -> Edits:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Row, or_, select
@@ -124,6 +125,14 @@ def localized(texts: Mapping[str, str], language: str) -> str:
     return texts.get(language) or texts.get("en") or next(iter(texts.values()), "")
 
 
+def in_language(url: str, language: str) -> str:
+    """`url` with `lang=<language>` in its query, so the page opens in the reader's language
+    whatever their browser says."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("lang", language)])))
+
+
 async def load_open_consultations(
     session: AsyncSession,
     *,
@@ -150,7 +159,7 @@ async def load_open_consultations(
             id=c.id,
             title=localized(c.titles or {}, language) or c.slug,
             closes_at=c.closes_at,
-            url=link.format(id=c.id, slug=c.slug),
+            url=in_language(link.format(id=c.id, slug=c.slug), language),
         )
         for c in rows
         if _for_series(c.networks, series_networks)
@@ -183,7 +192,7 @@ async def load_upcoming_cafes(
             id=c.id,
             title=localized(c.titles or {}, language) or c.slug,
             starts_at=c.starts_at,
-            url=link.format(id=c.id, slug=c.slug),
+            url=in_language(link.format(id=c.id, slug=c.slug), language),
             language=c.language,
         )
         for c in rows

@@ -37,6 +37,8 @@ LOCALE_DIR = PACKAGE_DIR / "locales"
 DOMAIN = "newsletter"
 CATALOG_LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "pt", "ca")
 FALLBACK_LOCALE = "en"
+# edition.mjml.j2 marks where the sections start and end (see `web_sections`)
+SECTIONS_START, SECTIONS_END = "<!--aive:sections-->", "<!--/aive:sections-->"
 
 
 class RenderError(Exception):
@@ -131,6 +133,17 @@ def web_version(document: str, *, public_url: str) -> str:
         Slot.PREFERENCES_URL: f"{base}/preferences",
     }
     return fill(document, substitutions(values))
+
+
+def web_sections(document: str) -> tuple[str, str] | None:
+    """The styles and the sections of a rendered edition, for its page in the archive: what
+    only a recipient should read ("View in your browser", the greeting, why they receive it)
+    is left out. None for an edition rendered before the sections were marked."""
+    start, end = document.find(SECTIONS_START), document.find(SECTIONS_END)
+    if start < 0 or end < start:
+        return None
+    styles = "".join(re.findall(r"<style[^>]*>.*?</style>", document, re.S))
+    return styles, document[start + len(SECTIONS_START) : end]
 
 
 def translations(language: str) -> gettext.NullTranslations:

@@ -20,7 +20,7 @@ from app.bulletin_config import bulletin_config
 from app.cli.context import fail, print_json, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, ngettext
 from newsletter import bulletins
-from newsletter.bulletin_errors import BulletinError
+from newsletter.bulletin_errors import BulletinError, NoNews
 from newsletter.cadence import CadenceError
 from newsletter.edition import CompositionError
 from newsletter.render import RenderError
@@ -58,10 +58,17 @@ def compose(
     lang: Annotated[
         str | None, typer.Option("--lang", help=N_("One language; default: all."))
     ] = None,
+    allow_empty: Annotated[
+        bool,
+        typer.Option(
+            "--allow-empty", help=N_("Make the draft even when the period brought no news.")
+        ),
+    ] = False,
     as_json: JSON = False,
 ) -> None:
     settings = settings_or_exit()
     config = bulletin_config(settings)
+    without_news: list[str] = []
 
     async def _go(sessions: SessionFactory) -> list[dict[str, Any]]:
         async with sessions() as session:
@@ -70,9 +77,19 @@ def compose(
             now = utcnow()
             summaries = []
             for language in languages:
-                edition = await bulletins.compose_draft(
-                    session, series, language, now, config=config, actor=actor()
-                )
+                try:
+                    edition = await bulletins.compose_draft(
+                        session,
+                        series,
+                        language,
+                        now,
+                        config=config,
+                        actor=actor(),
+                        allow_empty=allow_empty,
+                    )
+                except NoNews:
+                    without_news.append(language)
+                    continue
                 summaries.append(await edition_summary(session, edition))
             return summaries
 
@@ -80,12 +97,24 @@ def compose(
         summaries = with_sessions(settings, _go)
     except SERVICE_ERRORS as exc:
         fail(f"bulletin compose: {exc}")
+    for language in without_news:
+        typer.echo(
+            _(
+                "{series} ({lang}): no news since the last edition, so no draft was made "
+                "(--allow-empty makes one anyway).",
+                series=series,
+                lang=language,
+            ),
+            err=True,
+        )
     if as_json:
-        print_json({"series": series, "editions": summaries})
-        return
-    for summary in summaries:
-        typer.echo(summary["id"])
-        print_summary(summary)
+        print_json({"series": series, "editions": summaries, "without_news": without_news})
+    else:
+        for summary in summaries:
+            typer.echo(summary["id"])
+            print_summary(summary)
+    if not summaries:
+        raise typer.Exit(1)
 
 
 async def edition_summary(session: Any, edition: Edition) -> dict[str, Any]:

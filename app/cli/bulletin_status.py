@@ -33,6 +33,9 @@ def approve(
         str | None,
         typer.Option("--send-at", help=N_("ISO date-time; without an offset, the secretariat's.")),
     ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", help=N_("Approve an edition without news without asking."))
+    ] = False,
 ) -> None:
     settings = settings_or_exit()
     when = None
@@ -49,6 +52,19 @@ def approve(
             )
         if when.tzinfo is None:
             when = when.replace(tzinfo=settings.zone)
+
+    async def _news(sessions: SessionFactory) -> int:
+        async with sessions() as session:
+            return bulletins.news_count((await bulletins.get_edition(session, edition_id)).content)
+
+    try:
+        without_news = with_sessions(settings, _news) == 0
+    except BulletinError as exc:
+        fail(f"bulletin approve: {exc}")
+    if without_news and not yes:
+        question = _("Edition {id} has no news item. Approve it anyway?", id=edition_id)
+        if not typer.confirm(question, default=False):
+            fail(_("edition {id}: not approved", id=edition_id))
 
     async def _go(sessions: SessionFactory) -> str:
         async with sessions() as session:

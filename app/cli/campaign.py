@@ -14,10 +14,10 @@ from app.campaign_config import campaign_config
 from app.cli.context import console, fail, print_json, print_table, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, ngettext
 from campaigns import service
-from campaigns.errors import CampaignError
+from campaigns.errors import CampaignError, DayPassed
 from campaigns.launch import launch_step
 from campaigns.plan import dry_run, plan
-from campaigns.timeline import TimelineError, parse_moment
+from campaigns.timeline import TimelineError, day_of, parse_moment
 from storage.base import utcnow
 from storage.engine import SessionFactory
 
@@ -54,14 +54,27 @@ def create(
 ) -> None:
     config = campaign_config(settings_or_exit())
 
-    async def _go(sessions: SessionFactory) -> int:
+    async def _go(sessions: SessionFactory) -> int | None:
         async with sessions() as session:
-            campaign = await service.create_campaign(
-                session, year, config, theme=theme, kit_url=kit_url, actor="cli"
-            )
+            try:
+                campaign = await service.create_campaign(
+                    session, year, config, theme=theme, kit_url=kit_url, actor="cli", now=utcnow()
+                )
+            except DayPassed:
+                return None
             return len(campaign.steps)
 
     steps = run_campaign_action(_go)
+    if steps is None:
+        fail(
+            _(
+                "The International Day of Educating Cities {year} ({day}) has passed: its "
+                "campaign could only send late, so it was not created. Create the campaign "
+                "of a coming year.",
+                year=year,
+                day=day_of(year).isoformat(),
+            )
+        )
     typer.echo(
         ngettext(
             "campaign {year} created with {n} step (see: aive campaign plan --year {year})",

@@ -8,11 +8,21 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from app.cli.context import console, fail, print_json, settings_or_exit, with_sessions
-from app.cli.i18n import N_, _, ngettext
+from app.cli.context import (
+    console,
+    fail,
+    print_json,
+    print_table,
+    settings_or_exit,
+    with_sessions,
+)
+from app.cli.i18n import N_, _, cli_language, ngettext
 from bot.engagement.consultations import export, invitations, lifecycle, reports
 from bot.engagement.consultations.errors import ConsultationError, DefinitionError
 from bot.engagement.consultations.results import Results
+from bot.engagement.consultations.schema import localized
+from storage import consultation_queries as q
+from storage.base import utcnow
 from storage.consultations import ConsultationStatus
 from storage.engine import SessionFactory
 from storage.errors import NotFound
@@ -21,6 +31,7 @@ app = typer.Typer(help=N_("Consultations that member cities answer in chat."), n
 
 ID = Annotated[int, typer.Argument(help=N_("The consultation id (printed by create)."))]
 JSON = Annotated[bool, typer.Option("--json", help=N_("Print one JSON document."))]
+LIST_LIMIT = 500  # the newest; older ones stay in the database and their exports
 
 
 @app.command(
@@ -38,7 +49,9 @@ def create(
 
     async def _create(sessions: SessionFactory) -> tuple[int, str]:
         async with sessions() as session:
-            consultation = await lifecycle.create_consultation(session, source, actor="cli")
+            consultation = await lifecycle.create_consultation(
+                session, source, actor="cli", now=utcnow()
+            )
             return consultation.id, consultation.slug
 
     try:
@@ -52,6 +65,38 @@ def create(
         print_json({"ok": True, "id": consultation_id, "slug": slug})
     else:
         typer.echo(consultation_id)
+
+
+@app.command("list", help=N_("Consultations, newest first: status, dates and responses."))
+def list_(as_json: JSON = False) -> None:
+    settings = settings_or_exit()
+
+    async def _go(sessions: SessionFactory) -> list[q.ConsultationLine]:
+        async with sessions() as session:
+            return await q.consultation_lines(session, limit=LIST_LIMIT)
+
+    lines = with_sessions(settings, _go)
+    language = cli_language()
+    rows = [
+        {
+            "id": line.id,
+            "slug": line.slug,
+            "title": localized(line.titles, language) or line.slug,
+            "status": line.status.value,
+            "opens_at": line.opens_at.astimezone(settings.zone).isoformat(timespec="minutes"),
+            "closes_at": line.closes_at.astimezone(settings.zone).isoformat(timespec="minutes"),
+            "submitted": line.submitted,
+        }
+        for line in lines
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    print_table(
+        _("Consultations"),
+        [_("id"), _("slug"), _("title"), _("status"), _("opens"), _("closes"), _("responses")],
+        [list(row.values()) for row in rows],
+    )
 
 
 def _set_status(consultation_id: int, status: ConsultationStatus) -> None:

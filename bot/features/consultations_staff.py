@@ -27,6 +27,7 @@ from bot.i18n import FeatureCatalog
 from bot.staff_files import MESSAGE_LIMIT, refuse_file, yaml_document
 from bot.staff_only import refuse_buttons_to_non_staff
 from storage import consultation_queries as q
+from storage.base import utcnow
 from storage.consultations import ConsultationStatus
 from storage.errors import NotFound
 from storage.people import Person
@@ -157,7 +158,7 @@ def build_router() -> Router:
             return
         try:
             created = await lifecycle.create_consultation(
-                session, source, actor=f"telegram:{person.telegram_id}"
+                session, source, actor=f"telegram:{person.telegram_id}", now=utcnow()
             )
         except DefinitionError as exc:
             await refuse_file(

@@ -39,6 +39,7 @@ from newsletter.subscriptions.web_site import (
     client_key,
     csrf_ok,
     csrf_refused,
+    form_lang,
     form_page,
     form_string,
     form_strings,
@@ -96,7 +97,8 @@ async def subscribe_form(request: web.Request) -> web.Response:
 
 async def subscribe_submit(request: web.Request) -> web.Response:
     site = request.app[SITE]
-    lang = visitor_lang(request)
+    form = await request.post()
+    lang = form_lang(request, form)
     visitor = client_key(request, site.trusted_proxy)
     if not site.limiter.hit(visitor, site.monotonic()):
         minutes = max(1, round(site.limiter.retry_after(visitor, site.monotonic()) / 60))
@@ -108,7 +110,6 @@ async def subscribe_submit(request: web.Request) -> web.Response:
         )
         response.headers["Retry-After"] = str(minutes * 60)
         return response
-    form = await request.post()
     if not csrf_ok(request, form):
         return csrf_refused(lang)
     values: dict[str, object] = {

@@ -5,10 +5,10 @@ path with a control character leads nowhere (404); a query or form value with on
 we cannot decode (bytes that are not in its charset, an unknown charset, a missing or broken
 multipart boundary), is refused (400). No route, and no database, ever sees such text (PostgreSQL
 refuses NUL in text). After: an error status a route raised without a body of its own (aiohttp's
-"404: Not Found") becomes a page in the reader's language. Every response, files and redirects
-included, says `X-Content-Type-Options: nosniff`; every HTML page carries a content security
-policy that forbids framing (unless its route set a stricter one); with `hsts`, every response
-carries `Strict-Transport-Security`.
+"404: Not Found") becomes a page in the reader's language, and so does a failure (500, logged).
+Every response, files and redirects included, says `X-Content-Type-Options: nosniff`; every HTML
+page carries a content security policy that forbids framing (unless its route set a stricter
+one); with `hsts`, every response carries `Strict-Transport-Security`.
 
 Install with `setup_web_edge(app, EdgeConfig(...))`; the language defaults to the subscription
 site's when it is mounted, else English.
@@ -17,6 +17,7 @@ site's when it is mounted, else English.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ from aiohttp.typedefs import Handler
 from newsletter.subscriptions.i18n import choose_language, gettext
 from newsletter.subscriptions.web_site import SITE, message
 
+log = logging.getLogger(__name__)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 # C0 controls but tab, CR and LF (a textarea may hold those), and DEL
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -72,6 +74,9 @@ async def web_edge(request: web.Request, handler: Handler) -> web.StreamResponse
         if exc.status < 400 or exc.text != f"{exc.status}: {exc.reason}":
             raise  # a redirect, or an answer the route worded itself
         return error_page(request, exc.status)
+    except Exception:  # a failure: logged for us, a page for the reader, never the details
+        log.exception("web: %s %s failed", request.method, request.path)
+        return error_page(request, 500)
 
 
 async def _refused_body(request: web.Request) -> bool:
@@ -112,6 +117,11 @@ def error_page(request: web.Request, status: int) -> web.Response:
     elif status == 408:
         title = gettext(lang, "This request took too long")
         reason = gettext(lang, "Your connection sent it too slowly. Please try again.")
+    elif status == 500:
+        title = gettext(lang, "Something went wrong on our side")
+        reason = gettext(
+            lang, "We could not show this page. Nothing has been lost: please try again later."
+        )
     elif status == 413:
         title = gettext(lang, "This request is too large")
         reason = gettext(lang, "Please send less at once.")

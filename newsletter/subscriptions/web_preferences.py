@@ -72,6 +72,7 @@ async def unsubscribe_page(request: web.Request) -> web.Response:
         lang,
         "unsubscribe.html",
         title=gettext(lang, "Unsubscribe"),
+        switch_url=request.path,
         email=subscriber.email,
         action=f"{request.path}?lang={lang}",
         preferences_link=preferences_url(site.settings, subscriber),

@@ -17,7 +17,7 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from newsletter.subscriptions import service
-from newsletter.subscriptions.i18n import choose_language, gettext, render
+from newsletter.subscriptions.i18n import LANGUAGES, choose_language, gettext, render
 from newsletter.subscriptions.mailer import Mailer
 from newsletter.subscriptions.ratelimit import SlidingWindowLimiter
 from newsletter.subscriptions.tokens import TokenSettings, csrf_form_token, csrf_valid
@@ -101,6 +101,13 @@ def visitor_lang(request: web.Request, known: str | None = None) -> str:
         site.default_language,
         known_preference=known,
     )
+
+
+def form_lang(request: web.Request, form: MultiDictProxy[Any]) -> str:
+    """The language the submitted form was shown in (its hidden `page_lang` field), else the
+    visitor's: a form answers in the language the reader was reading."""
+    shown = form.get("page_lang")
+    return shown if isinstance(shown, str) and shown in LANGUAGES else visitor_lang(request)
 
 
 def client_key(request: web.Request, trusted_proxy: bool) -> str:

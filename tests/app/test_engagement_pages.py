@@ -152,12 +152,13 @@ async def test_the_link_in_a_bulletin_opens_the_consultation_page(
     config = bulletins.BulletinConfig(public_url=PUBLIC)
     async with sessions() as session:
         await build_world(session)
-        edition = await bulletins.compose_draft(session, "global", "en", utcnow(), config=config)
+        edition = await bulletins.compose_draft(session, "global", "fr", utcnow(), config=config)
     links = re.findall(rf'href="{re.escape(PUBLIC)}(/consultations/[^"]+)"', edition.html or "")
     assert links, "the bulletin lists the open consultation"
-    response = await client.get(links[0])
+    assert links[0].endswith("?lang=fr")  # the reader's language travels with the link
+    response = await client.get(links[0], headers={"Accept-Language": "en-US,en"})
     assert response.status == 200
-    assert "Declaration 2026" in await response.text()
+    assert '<html lang="fr">' in await response.text()
 
 
 # Cafés -------------------------------------------------------------------------------------
@@ -206,9 +207,10 @@ async def test_bulletins_announce_upcoming_cafes_and_the_link_opens_their_page(
         edition = await bulletins.compose_draft(session, "global", "fr", utcnow(), config=config)
     html = edition.html or ""
     assert "Rues scolaires" in html
-    assert f'href="{PUBLIC}/cafes/school-streets"' in html
-    response = await client.get("/cafes/school-streets?lang=pt")
-    assert response.status == 200 and "Ruas escolares" in await response.text()
+    assert f'href="{PUBLIC}/cafes/school-streets?lang=fr"' in html
+    # a French reader whose browser is set to English lands on the French page
+    response = await client.get("/cafes/school-streets?lang=fr", headers={"Accept-Language": "en"})
+    assert response.status == 200 and "Rues scolaires" in await response.text()
 
 
 async def test_staff_only_and_far_away_cafes_stay_out_of_bulletins(

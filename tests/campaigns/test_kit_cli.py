@@ -23,12 +23,12 @@ def test_kit_command_writes_a_checked_kit_and_its_zip(
     cli_seeded_database: str, tmp_path: Path
 ) -> None:
     created = runner.invoke(
-        app, ["campaign", "create", "--year", "2026", "--theme", "Cities that listen"]
+        app, ["campaign", "create", "--year", "2027", "--theme", "Cities that listen"]
     )
     assert created.exit_code == 0, created.output
-    out = tmp_path / "kit-2026"
+    out = tmp_path / "kit-2027"
 
-    result = runner.invoke(app, ["campaign", "kit", "--year", "2026", "--out", str(out), "--json"])
+    result = runner.invoke(app, ["campaign", "kit", "--year", "2027", "--out", str(out), "--json"])
 
     assert result.exit_code == 0, result.output
     manifest = json.loads(result.stdout)
@@ -58,36 +58,36 @@ async def test_the_kit_is_published_where_the_link_in_the_messages_points(
     monkeypatch.setenv("AIVE_KIT_DIR", str(kits))
     monkeypatch.setenv("AIVE_PUBLIC_URL", "https://aive.example.org")
     # the commands run their own event loop: off this test's loop
-    created = await asyncio.to_thread(runner.invoke, app, ["campaign", "create", "--year", "2026"])
+    created = await asyncio.to_thread(runner.invoke, app, ["campaign", "create", "--year", "2027"])
     assert created.exit_code == 0, created.output
-    kit_command = ["campaign", "kit", "--year", "2026", "--json"]  # no --out
+    kit_command = ["campaign", "kit", "--year", "2027", "--json"]  # no --out
     result = await asyncio.to_thread(runner.invoke, app, kit_command)
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["out"] == str(kits / "2026")
-    index_html = (kits / "2026" / "index.html").read_text(encoding="utf-8")
-    assert "https://aive.example.org/campaigns/2026/kit/" in index_html
+    assert json.loads(result.stdout)["out"] == str(kits / "2027")
+    index_html = (kits / "2027" / "index.html").read_text(encoding="utf-8")
+    assert "https://aive.example.org/campaigns/2027/kit/" in index_html
 
     settings = load_settings(kit_dir=kits)
     site = build_web_app(AppContext(settings, engine, sessions))
     async with TestClient(TestServer(site)) as client:
-        index = await client.get("/campaigns/2026/kit/")
+        index = await client.get("/campaigns/2027/kit/")
         assert index.status == 200 and index.content_type == "text/html"
         assert await index.text() == index_html
-        redirect = await client.get("/campaigns/2026/kit", allow_redirects=False)
-        assert redirect.status == 308 and redirect.headers["Location"] == "/campaigns/2026/kit/"
-        card = next(p for p in (kits / "2026" / "fr").iterdir() if p.suffix == ".png")
-        image = await client.get(f"/campaigns/2026/kit/fr/{card.name}")
+        redirect = await client.get("/campaigns/2027/kit", allow_redirects=False)
+        assert redirect.status == 308 and redirect.headers["Location"] == "/campaigns/2027/kit/"
+        card = next(p for p in (kits / "2027" / "fr").iterdir() if p.suffix == ".png")
+        image = await client.get(f"/campaigns/2027/kit/fr/{card.name}")
         assert image.status == 200 and image.content_type == "image/png"
         assert await image.read() == card.read_bytes()
-        whole = await client.get("/campaigns/2026/kit.zip")
-        assert whole.status == 200 and await whole.read() == (kits / "2026.zip").read_bytes()
+        whole = await client.get("/campaigns/2027/kit.zip")
+        assert whole.status == 200 and await whole.read() == (kits / "2027.zip").read_bytes()
         (kits / "secret.txt").write_text("not for the public")
         for bad in (
-            "/campaigns/2026/kit/../secret.txt",
-            "/campaigns/2026/kit/%2E%2E/secret.txt",
-            "/campaigns/2026/kit/fr/nothing.png",
-            "/campaigns/2027/kit/",
-            "/campaigns/2027/kit.zip",
+            "/campaigns/2027/kit/../secret.txt",
+            "/campaigns/2027/kit/%2E%2E/secret.txt",
+            "/campaigns/2027/kit/fr/nothing.png",
+            "/campaigns/2028/kit/",
+            "/campaigns/2028/kit.zip",
         ):
             response = await client.get(bad)
             assert response.status == 404, bad

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from app.cli.main import app as cli
 from campaigns import timeline
 from campaigns.report import Activity, Reach, build_report, chart_png
+from storage.base import utcnow
 
 runner = CliRunner()
 
@@ -85,3 +86,17 @@ async def test_staff_mistakes_get_one_sentence_and_a_failing_exit(
     )
     assert code in (0, 1)  # the kit builder may not be merged yet; never a traceback
     assert "Traceback" not in out
+
+
+def test_a_campaign_for_a_year_whose_day_has_passed_is_refused_clearly(
+    cli_seeded_database: str,
+) -> None:
+    last_year = utcnow().year - 1
+    result = CliRunner().invoke(cli, ["campaign", "create", "--year", str(last_year)])
+    assert result.exit_code == 1
+    assert f"The International Day of Educating Cities {last_year} ({last_year}-11-30)" in (
+        result.stderr
+    )
+    assert "has passed" in result.stderr
+    listed = CliRunner().invoke(cli, ["campaign", "plan", "--year", str(last_year)])
+    assert listed.exit_code == 1 and f"no campaign for {last_year}" in listed.output

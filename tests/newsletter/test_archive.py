@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import feedparser
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from babel.messages.extract import extract_from_file
 from jinja2.ext import babel_extract
@@ -18,6 +19,7 @@ from app.web import build_web_app
 from newsletter import bulletins
 from newsletter.archive import negotiate_language
 from newsletter.render import CATALOG_LANGUAGES, LOCALE_DIR, TEMPLATE_DIR
+from storage.bulletins import Edition, EditionStatus
 from storage.engine import SessionFactory
 from tests.newsletter.bulletin_samples import NOW, build_world
 
@@ -103,14 +105,21 @@ async def test_series_page_lists_published_editions_newest_first_without_drafts(
     assert "Édition du 10 mars 2026" in french
 
 
-async def test_an_edition_page_is_the_web_version_and_drafts_are_not_public(
+async def test_an_edition_page_is_a_page_of_the_archive_not_the_email_as_sent(
     client: TestClient, editions: dict[str, int]
 ) -> None:
     page = await client.get(f"/archive/global/{editions['newer']}")
     assert page.status == 200
     html = await page.text()
-    assert f"{PUBLIC}/unsubscribe" in html and f"{PUBLIC}/preferences" in html
-    assert "-aive_" not in html  # no per-recipient token left
+    assert '<html lang="en">' in html and "<h1>March news</h1>" in html
+    assert "Edition of March 10, 2026" in html and "News from the cities" in html
+    assert 'href="/subscribe?lang=en"' in html  # a subscribe call
+    assert 'href="/archive/global/?lang=fr" hreflang="fr"' in html  # the switcher
+    for email_only in ("View in your browser", "Hello", "You receive this bulletin because"):
+        assert email_only not in html
+    assert "-aive_" not in html and "/unsubscribe" not in html  # no per-recipient part left
+    french = await (await client.get(f"/archive/global/{editions['french']}?lang=en")).text()
+    assert '<html lang="fr">' in french and "Bonjour" not in french  # the edition's language
     assert (await client.get(f"/archive/global/{editions['draft']}")).status == 404
     assert (await client.get("/archive/global/99999")).status == 404
     assert (await client.get("/archive/nope/")).status == 404
@@ -181,3 +190,67 @@ def test_archive_catalogs_cover_every_template_string() -> None:
         for message in used:
             strings = known[message]
             assert all(strings if isinstance(strings, tuple) else (strings,)), message
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"),
+    [
+        ("en", "We could not find this page"),
+        ("fr", "Nous ne trouvons pas cette page"),
+        ("es", "No encontramos esta página"),
+        ("pt", "Não encontramos esta página"),
+        ("ca", "No trobem aquesta pàgina"),
+    ],
+)
+async def test_an_unknown_address_gets_a_page_in_the_readers_language_with_a_way_back(
+    client: TestClient, lang: str, heading: str
+) -> None:
+    for path in ("/no/such/page", "/archive/nope/", "/consultations/nope"):
+        page = await client.get(path, headers={"Accept-Language": lang})
+        html = await page.text()
+        assert page.status == 404 and page.content_type == "text/html"
+        assert f'<html lang="{lang}">' in html and f"<h1>{heading}</h1>" in html
+        assert f'href="/archive/?lang={lang}"' in html
+        assert "404: Not Found" not in html
+
+
+async def test_a_failure_gets_a_page_in_the_readers_language_and_is_logged(
+    sessions: SessionFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(request: web.Request) -> web.Response:
+        raise RuntimeError("database went away")
+
+    app = build_web_app(AppContext(load_settings(public_url=PUBLIC), sessions.kw["bind"], sessions))
+    app.router.add_get("/broken", broken)
+    async with TestClient(TestServer(app)) as c:
+        page = await c.get("/broken?lang=ca")
+        html = await page.text()
+    assert page.status == 500 and '<html lang="ca">' in html
+    assert "Alguna cosa ha fallat per part nostra" in html and "database went away" not in html
+    assert 'href="/archive/?lang=ca"' in html
+    assert "database went away" in caplog.text
+
+
+async def test_an_entrys_dates_are_fixed_when_published_and_apart_within_a_second(
+    client: TestClient, sessions: SessionFactory
+) -> None:
+    async with sessions() as s:
+        await build_world(s)
+        english = await bulletins.compose_draft(s, "global", "en", NOW, config=CONFIG)
+        await bulletins.approve(s, english.id, "ana", now=NOW + timedelta(milliseconds=200))
+        french = await bulletins.compose_draft(s, "global", "fr", NOW, config=CONFIG)
+        await bulletins.approve(s, french.id, "ana", now=NOW + timedelta(milliseconds=700))
+
+    async def dates() -> dict[str, tuple[str, str]]:
+        xml = await (await client.get("/archive/global/feed.atom")).text()
+        feed = feedparser.parse(xml)
+        return {e.link: (e.published, e.updated) for e in feed.entries}
+
+    before = await dates()
+    assert len({updated for _, updated in before.values()}) == 2  # same second, apart
+    async with sessions() as s:  # sending it, an hour later, changes neither date
+        sent = await s.get(Edition, english.id)
+        assert sent is not None
+        sent.status, sent.sent_at = EditionStatus.sent, NOW + timedelta(hours=1)
+        await s.commit()
+    assert await dates() == before

@@ -82,7 +82,7 @@ async def test_open_consultations_are_listed_with_their_title_in_the_edition_lan
     kinds = [section["kind"] for section in edition.content["sections"]]
     assert "consultations" in kinds
     assert "Déclaration 2026" in (edition.html or "")
-    assert "https://bulletin.example.org/consultations/day-2026" in (edition.html or "")
+    assert "https://bulletin.example.org/consultations/day-2026?lang=fr" in (edition.html or "")
 
 
 async def test_period_starts_where_the_last_published_edition_ended(

@@ -496,3 +496,40 @@ async def test_the_subscribe_limit_is_a_setting(engine: AsyncEngine, tmp_path: P
         assert statuses == [200, 200, 429]
         assert "Aguarde 3 minutos" in await response.text()
         await app[SITE].emails_sent()
+
+
+async def form_shown_in(site: Site, lang: str, browser: str) -> str:
+    page = await site.client.get(f"/subscribe?lang={lang}", headers={"Accept-Language": browser})
+    html = await page.text()
+    assert f'<html lang="{lang}">' in html
+    return csrf_of(html)
+
+
+async def test_a_form_answers_in_the_language_it_was_shown_in(site: Site) -> None:
+    # a Catalan form sent without a network: the reasons come back in Catalan
+    token = await form_shown_in(site, "ca", "en-US,en;q=0.9")
+    response = await site.client.post(
+        "/subscribe",
+        data={"csrf_token": token, "page_lang": "ca", "email": "m@example.cat", "language": "ca"},
+        headers={"Accept-Language": "en-US,en;q=0.9"},
+    )
+    html = await response.text()
+    assert response.status == 400 and '<html lang="ca">' in html
+    assert "Please choose" not in html
+    # a Portuguese sign-up from a browser set to en-US: "check your inbox" in Portuguese
+    token = await form_shown_in(site, "pt", "en-US,en;q=0.9")
+    response = await site.client.post(
+        "/subscribe",
+        data={
+            "csrf_token": token,
+            "page_lang": "pt",
+            "email": "joao@example.pt",
+            "language": "pt",
+            "networks": "portugal",
+        },
+        headers={"Accept-Language": "en-US,en;q=0.9"},
+    )
+    html = await response.text()
+    assert response.status == 200 and '<html lang="pt">' in html
+    assert "Check your inbox" not in html
+    await site.pages.emails_sent()

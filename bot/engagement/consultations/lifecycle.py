@@ -19,9 +19,22 @@ from storage.base import utcnow
 from storage.consultations import Consultation, ConsultationStatus
 
 
-async def create_consultation(session: AsyncSession, source: str, *, actor: str) -> Consultation:
-    """Check the YAML and store it as a draft; DefinitionError lists every problem."""
+async def create_consultation(
+    session: AsyncSession, source: str, *, actor: str, now: datetime | None = None
+) -> Consultation:
+    """Check the YAML and store it as a draft; DefinitionError lists every problem. Given `now`,
+    a closing time already past is one too (such a consultation could never be opened)."""
     definition = load_definition(source, await q.all_network_slugs(session))
+    if now is not None and definition.closes_at <= now:
+        raise DefinitionError(
+            [
+                Problem(
+                    "closes_at",
+                    N_("{when} has already passed: give a closing date in the future"),
+                    {"when": definition.closes_at.isoformat(timespec="minutes")},
+                )
+            ]
+        )
     consultation = Consultation(
         slug=definition.slug,
         definition=definition.to_json(),

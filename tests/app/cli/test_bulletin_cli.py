@@ -189,3 +189,51 @@ def test_approve_schedule_cancel_and_list(items: dict[str, int]) -> None:
     assert table.exit_code == 0 and "scheduled" in table.stdout
     missing = runner.invoke(app, ["bulletin", "preview", "999", "--out", "x.html"])
     assert missing.exit_code == 1 and "no edition 999" in missing.stderr
+
+
+@pytest.fixture
+def no_news(cli_sqlite_database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample world, its news a year old: nothing new for this week's edition."""
+    monkeypatch.setenv("AIVE_PUBLIC_URL", PUBLIC)
+
+    async def _world(s: AsyncSession) -> None:
+        await build_world(s, now=utcnow() - timedelta(days=365))
+
+    run_in_session(cli_sqlite_database, _world)
+
+
+def test_composing_without_news_says_so_and_makes_no_draft(no_news: None) -> None:
+    result = runner.invoke(app, ["bulletin", "compose", "global"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "global (fr): no news since the last edition, so no draft was made" in result.stderr
+    assert json.loads(runner.invoke(app, ["bulletin", "list", "--json"]).stdout) == []
+    asked = runner.invoke(app, ["bulletin", "compose", "global", "--lang", "fr", "--allow-empty"])
+    assert asked.exit_code == 0 and asked.stdout.strip().isdigit()
+
+
+def editorial_only(tmp_path: Path) -> int:
+    """A draft without news, with only an editorial (as staff may send one on purpose)."""
+    made = runner.invoke(app, ["bulletin", "compose", "global", "--lang", "en", "--allow-empty"])
+    edition = int(made.stdout.strip())
+    editorial = tmp_path / "editorial.txt"
+    editorial.write_text("Dear cities,\n\nA quiet week.\n", encoding="utf-8")
+    edited = runner.invoke(
+        app, ["bulletin", "edit", str(edition), "--editorial-file", str(editorial)]
+    )
+    assert edited.exit_code == 0, edited.output
+    return edition
+
+
+def test_approving_an_edition_without_news_asks_first(no_news: None, tmp_path: Path) -> None:
+    edition = editorial_only(tmp_path)
+    refused = runner.invoke(app, ["bulletin", "approve", str(edition)], input="n\n")
+    assert refused.exit_code == 1 and "has no news item. Approve it anyway?" in refused.output
+    assert listed(edition)["status"] == "draft"
+    confirmed = runner.invoke(app, ["bulletin", "approve", str(edition)], input="y\n")
+    assert confirmed.exit_code == 0 and listed(edition)["status"] == "approved"
+
+
+def test_approving_without_news_with_yes_does_not_ask(no_news: None, tmp_path: Path) -> None:
+    edition = editorial_only(tmp_path)
+    result = runner.invoke(app, ["bulletin", "approve", str(edition), "--yes"])
+    assert result.exit_code == 0 and "Approve it anyway" not in result.output

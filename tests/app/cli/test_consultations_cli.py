@@ -142,12 +142,29 @@ def test_unknown_consultation_fails(db: str) -> None:
         assert "99" in result.stderr
 
 
-def test_cannot_open_after_closing_time(db: str, tmp_path: Path) -> None:
+def test_a_past_closing_date_is_refused_at_creation_with_a_clear_line(
+    db: str, tmp_path: Path
+) -> None:
     past = SAMPLE.replace("slug: sample", "slug: past").replace("2026-11-", "2020-11-")
     path = tmp_path / "past.yaml"
     path.write_text(past, encoding="utf-8")
-    created = runner.invoke(app, ["consultations", "create", "--json", str(path)])
-    assert created.exit_code == 0
+    created = runner.invoke(app, ["consultations", "create", str(path)])
+    assert created.exit_code == 1
+    assert "closes_at: 2020-11-20T22:59+00:00 has already passed" in created.stderr
+    listed = runner.invoke(app, ["consultations", "list", "--json"])
+    assert json.loads(listed.stdout) == []  # nothing stored
+
+
+def test_list_shows_each_consultation_with_its_status_and_dates(db: str, tmp_path: Path) -> None:
+    created = runner.invoke(
+        app, ["consultations", "create", "--json", str(current_sample(tmp_path))]
+    )
     cid = json.loads(created.stdout)["id"]
-    result = runner.invoke(app, ["consultations", "open", str(cid)])
-    assert result.exit_code == 1 and "cannot be opened" in result.stderr
+    assert runner.invoke(app, ["consultations", "open", str(cid)]).exit_code == 0
+    listed = runner.invoke(app, ["consultations", "list", "--json"])
+    assert listed.exit_code == 0
+    [row] = json.loads(listed.stdout)
+    assert row["id"] == cid and row["slug"] == "sample" and row["status"] == "open"
+    assert row["submitted"] == 0 and row["closes_at"] > row["opens_at"]
+    table = runner.invoke(app, ["consultations", "list"])
+    assert table.exit_code == 0 and "sample" in table.stdout and "open" in table.stdout

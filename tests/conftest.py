@@ -144,3 +144,10 @@ async def engine(database_url: str, sqlite_template: Path) -> AsyncIterator[Asyn
 @pytest.fixture
 def sessions(engine: AsyncEngine) -> SessionFactory:
     return create_session_factory(engine)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `slow` (a minute or more: processes killed, a wheel built) run first, so
+    that pytest-xdist starts them on every worker at once instead of leaving one of them for
+    the end, with the other worker idle."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

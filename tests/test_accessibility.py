@@ -31,9 +31,13 @@ AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "var" / "screenshots"
 CHROMIUM = find_chromium()
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (make browser, or apt-get install chromium)"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="chromium is not installed (make browser, or apt-get install chromium)",
+    ),
+]
 
 
 class Keys:

@@ -20,6 +20,8 @@ import pytest
 from app.runtime import SHUTDOWN_SECONDS
 from tests.conftest import PG_URL
 
+pytestmark = pytest.mark.slow  # started first (tests/conftest.py)
+
 AIVE = [str(Path(sys.executable).with_name("aive"))]
 HANG = 300  # seconds: a process that takes longer than this to start is stuck
 

@@ -18,6 +18,8 @@ import pytest
 
 from tests.fakes.telegram import FakeTelegram
 
+pytestmark = pytest.mark.slow  # started first (tests/conftest.py)
+
 AIVE = str(Path(sys.executable).with_name("aive"))
 HANG = 300  # seconds: a start that takes longer than this is stuck
 # the lines a process logs while it stops (app/runtime.py), before its refusal

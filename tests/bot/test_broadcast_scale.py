@@ -7,6 +7,7 @@ saves a minute of the suite.
 
 from __future__ import annotations
 
+import pytest
 from aiogram import Bot
 
 from bot.broadcast import BroadcastSender, RateLimiter, audience_recipients, enqueue_broadcast
@@ -21,6 +22,8 @@ from tests.bot.broadcast_support import (
     states,
 )
 from tests.fakes.telegram import FakeTelegram
+
+pytestmark = pytest.mark.slow  # started first (tests/conftest.py)
 
 CHATS = {"postgresql": 10_000, "sqlite": 2_000}
 

@@ -28,6 +28,8 @@ from alembic.script import ScriptDirectory
 from storage.migrate import alembic_config
 from storage.seed import SEED_DIR
 
+pytestmark = pytest.mark.slow  # started first (tests/conftest.py)
+
 KILLS = 20
 AIVE = str(Path(sys.executable).with_name("aive"))
 _SCRIPT = ScriptDirectory.from_config(alembic_config())

@@ -13,6 +13,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from storage.base import utcnow
@@ -21,6 +22,8 @@ from storage.delivery_queue import enqueue_edition
 from storage.engine import SessionFactory
 from tests.fakes.sendgrid import FakeSendGrid
 from tests.newsletter.delivery.world import add_subscribers, make_edition
+
+pytestmark = pytest.mark.slow  # started first (tests/conftest.py)
 
 RECIPIENTS = 20_000
 KILLS = 20

@@ -142,16 +142,8 @@ async def queue_notices(
         groups[name].append(Recipient(chat, pid, lang or default_language))
     for timezone, recipients in sorted(groups.items()):
         content = payload(cafe, kind, timezone)
-        validate_payload(BroadcastKind.text, content)
-        broadcast = Broadcast(
-            kind=BroadcastKind.text,
-            payload=content,
-            audience=f"cafe:{cafe.id}:{kind.value}",
-            created_by=created_by,
-        )
-        session.add(broadcast)
-        await session.flush()
-        await add_recipients(session, broadcast.id, recipients)
+        audience = f"cafe:{cafe.id}:{kind.value}"
+        await _broadcast(session, BroadcastKind.text, content, audience, created_by, recipients)
     await session.commit()
     return sum(len(r) for r in groups.values())
 
@@ -199,17 +191,25 @@ async def queue_moved(
             "caption": {language: messages.moved(cafe, language, zone(timezone, "UTC"))},
             "file": {"data": ics, "filename": f"{cafe.slug}.ics"},
         }
-        validate_payload(BroadcastKind.document, content)
-        broadcast = Broadcast(
-            kind=BroadcastKind.document,
-            payload=content,
-            audience=f"cafe:{cafe.id}:{NoticeKind.moved.value}",
-            created_by=created_by,
-        )
-        session.add(broadcast)
-        await session.flush()
-        await add_recipients(session, broadcast.id, recipients)
+        audience = f"cafe:{cafe.id}:{NoticeKind.moved.value}"
+        await _broadcast(session, BroadcastKind.document, content, audience, created_by, recipients)
     return sum(len(r) for r in groups.values())
+
+
+async def _broadcast(
+    session: AsyncSession,
+    kind: BroadcastKind,
+    content: dict[str, Any],
+    audience: str,
+    created_by: str,
+    recipients: Sequence[Recipient],
+) -> None:
+    """Queue `content` for `recipients` as one broadcast of the chat outbox (no commit)."""
+    validate_payload(kind, content)
+    broadcast = Broadcast(kind=kind, payload=content, audience=audience, created_by=created_by)
+    session.add(broadcast)
+    await session.flush()
+    await add_recipients(session, broadcast.id, recipients)
 
 
 async def _claim_moved(

@@ -90,6 +90,24 @@ async def claim_notices(
     now: datetime,
 ) -> list[int]:
     """Insert the notice rows that do not exist yet; the people who had none (no commit)."""
+    insert = _notice_rows(session, cafe, kind, person_ids, now)
+    if insert is None:
+        return []
+    statement = insert.on_conflict_do_nothing(index_elements=NOTICE_KEY).returning(
+        NOTICES.c.person_id
+    )
+    return sorted((await session.execute(statement)).scalars().all())
+
+
+NOTICES = CafeNotice.metadata.tables[CafeNotice.__tablename__]
+NOTICE_KEY = ["cafe_id", "person_id", "kind"]
+
+
+def _notice_rows(
+    session: AsyncSession, cafe: Cafe, kind: NoticeKind, person_ids: Iterable[int], now: datetime
+) -> Any:
+    """An INSERT of one notice row per person for the café's current start, in the session's
+    dialect (its ON CONFLICT clause is the caller's); None when there is nobody."""
     rows = [
         {
             "cafe_id": cafe.id,
@@ -101,16 +119,9 @@ async def claim_notices(
         for p in dict.fromkeys(person_ids)
     ]
     if not rows:
-        return []
+        return None
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    table = CafeNotice.metadata.tables[CafeNotice.__tablename__]
-    statement = (
-        insert(table)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["cafe_id", "person_id", "kind"])
-        .returning(table.c.person_id)
-    )
-    return sorted((await session.execute(statement)).scalars().all())
+    return insert(NOTICES).values(rows)
 
 
 async def queue_notices(
@@ -216,24 +227,12 @@ async def _claim_moved(
     session: AsyncSession, cafe: Cafe, person_ids: Iterable[int], *, now: datetime
 ) -> list[int]:
     """The people not yet told of the café's current start (an upsert on the notice row)."""
-    rows = [
-        {
-            "cafe_id": cafe.id,
-            "person_id": p,
-            "kind": NoticeKind.moved.value,
-            "for_start": cafe.starts_at,
-            "queued_at": now,
-        }
-        for p in dict.fromkeys(person_ids)
-    ]
-    if not rows:
+    upsert = _notice_rows(session, cafe, NoticeKind.moved, person_ids, now)
+    if upsert is None:
         return []
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    table = CafeNotice.metadata.tables[CafeNotice.__tablename__]
-    upsert = insert(table).values(rows)
     statement = upsert.on_conflict_do_update(
-        index_elements=["cafe_id", "person_id", "kind"],
+        index_elements=NOTICE_KEY,
         set_={"for_start": upsert.excluded.for_start, "queued_at": upsert.excluded.queued_at},
-        where=table.c.for_start != upsert.excluded.for_start,
-    ).returning(table.c.person_id)
+        where=NOTICES.c.for_start != upsert.excluded.for_start,
+    ).returning(NOTICES.c.person_id)
     return sorted((await session.execute(statement)).scalars().all())

@@ -44,14 +44,14 @@ from pathlib import Path
 
 import feedparser
 from aiohttp import web
-from sqlalchemy import func, select, text
+from scratch_database import migrated_engine
+from sqlalchemy import func, select
 
 from newsletter.feeds import parse_feed, workers
 from newsletter.feeds.fetch import Fetcher, FetchLimits
 from newsletter.feeds.ingest import fetch_due
 from newsletter.language import detector_for
-from storage import migrate
-from storage.engine import SessionFactory, create_engine, create_session_factory
+from storage.engine import SessionFactory, create_session_factory
 from storage.feeds import Item, Source
 from storage.models import metadata
 
@@ -108,12 +108,7 @@ def serve(bodies: list[bytes]) -> web.Application:
 
 
 async def fresh_database(url: str) -> SessionFactory:
-    engine = create_engine(url)
-    if engine.dialect.name == "postgresql":
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-    await migrate.upgrade(engine)
+    engine = await migrated_engine(url)
     assert metadata.tables  # models registered
     return create_session_factory(engine)
 

@@ -31,18 +31,18 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, select, text
+from scratch_database import migrated_engine
+from sqlalchemy import insert, select
 
 from newsletter.delivery.backend import OutgoingBatch, OutgoingRecipient
 from newsletter.delivery.limits import plan_batch
 from newsletter.delivery.recipients import CachedLinks
 from newsletter.delivery.sender import Sender
 from newsletter.delivery.sendgrid_backend import SendGridBackend, build_body
-from storage import migrate
 from storage.base import utcnow
 from storage.deliveries import Delivery
 from storage.delivery_queue import enqueue_edition
-from storage.engine import create_engine, create_session_factory
+from storage.engine import create_session_factory
 from storage.subscribers import Subscriber
 from tests.newsletter.delivery.world import HTML, TEXT, add_subscribers, make_edition
 
@@ -72,12 +72,7 @@ class _Settings:
 
 
 async def prepare(url: str, recipients: int) -> tuple[Any, Any, list[int]]:
-    engine = create_engine(url)
-    if engine.dialect.name == "postgresql":
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-    await migrate.upgrade(engine)
+    engine = await migrated_engine(url)
     sessions = create_session_factory(engine)
     per = recipients // len(LANGUAGES)
     for i, lang in enumerate(LANGUAGES):

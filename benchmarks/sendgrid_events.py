@@ -16,11 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import text
+
+from scratch_database import migrated_engine
 
 from newsletter.delivery.events import parse_events, record_events
-from storage import migrate
-from storage.engine import create_engine, create_session_factory
+from storage.engine import create_session_factory
 
 EVENTS = 20_000
 KINDS = ("delivered", "open", "click", "open", "delivered", "bounce", "open", "delivered")
@@ -42,12 +42,7 @@ def payload() -> list[dict[str, object]]:
 
 
 async def run(url: str) -> float:
-    engine = create_engine(url)
-    if engine.dialect.name == "postgresql":
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-    await migrate.upgrade(engine)
+    engine = await migrated_engine(url)
     sessions = create_session_factory(engine)
     events = parse_events(payload())
     started = time.perf_counter()

@@ -24,7 +24,7 @@ from newsletter.editions.service import approve, compose_draft, get_series
 from newsletter.feeds.ingest import run_fetch
 from newsletter.feeds.opml import parse_opml
 from newsletter.feeds.sources import add_source
-from storage import consultation_queries as q
+from storage import consultations_queries as q
 from storage.base import utcnow
 from storage.consultations import ConsultationStatus
 from storage.engine import SessionFactory

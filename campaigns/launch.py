@@ -38,9 +38,9 @@ from engagement.consultations.errors import DefinitionError
 from outbox import Recipient, enqueue_broadcast
 from storage.broadcasts import Broadcast, BroadcastKind
 from storage.bulletins import Edition, EditionStatus, Series
+from storage.bulletins_queries import enqueue_edition
 from storage.campaigns import Campaign, CampaignStep, StepStatus
 from storage.consultations import Consultation, ConsultationStatus
-from storage.delivery_queue import enqueue_edition
 
 log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaigns.report import Activity, CampaignReport, Reach, build_report
 from engagement.consultations import reports
-from storage import consultation_queries as q
+from storage import consultations_queries as q
 from storage.broadcasts import BroadcastMessage, MessageState
 from storage.campaigns import Campaign
 from storage.deliveries import Delivery, DeliveryEvent, DeliveryState

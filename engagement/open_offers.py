@@ -15,7 +15,7 @@ from engagement.cafes import service as cafes
 from engagement.consultations.response_access import may_answer
 from engagement.polls.service import broadcast_payload, poll_key
 from outbox import Recipient, audience_recipients, enqueue_broadcast
-from storage import consultation_queries, poll_queries
+from storage import consultations_queries, polls_queries
 from storage.broadcasts import BroadcastKind, BroadcastMessage
 from storage.cafes import Cafe
 from storage.people import Person
@@ -37,7 +37,7 @@ async def open_for(session: AsyncSession, person: Person, *, now: datetime) -> O
         return OpenOffers([], [], [])
     consultations = [
         c.id
-        for c in await consultation_queries.open_consultations(session)
+        for c in await consultations_queries.open_consultations(session)
         if await may_answer(session, c, person, now)
     ]
     upcoming = await session.scalars(
@@ -66,7 +66,7 @@ async def _polls_for(session: AsyncSession, person: Person, now: datetime) -> li
         audience = {r.person_id for r in await audience_recipients(session, poll.audience)}
         if person.id not in audience:
             continue
-        if poll.networks and person.id not in await poll_queries.people_in_networks(
+        if poll.networks and person.id not in await polls_queries.people_in_networks(
             session, poll.networks
         ):
             continue

@@ -13,10 +13,9 @@ from app.cli.i18n import N_, _, ngettext
 from app.delivery import make_sender
 from storage.base import utcnow
 from storage.bulletins import Edition
+from storage.bulletins_queries import QueueError, enqueue_edition
 from storage.deliveries import Delivery, DeliveryState
-from storage.delivery_claims import CLAIMABLE
-from storage.delivery_queue import QueueError, enqueue_edition
-from storage.delivery_stats import EditionStats, edition_stats
+from storage.deliveries_queries import CLAIMABLE, EditionStats, edition_stats
 from storage.engine import SessionFactory
 
 # The labels of `aive bulletin stats`' rows: every delivery state, then the engagement counts.

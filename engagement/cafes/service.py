@@ -21,10 +21,10 @@ from engagement.cafes.definition import CafeDefinition, evaluation_document
 from engagement.consultations import lifecycle
 from engagement.consultations.definition_check import load_definition
 from storage import audit
-from storage import cafe_seats as seats
-from storage import consultation_queries as q
-from storage.cafe_seats import SeatChange
+from storage import cafes_queries as seats
+from storage import consultations_queries as q
 from storage.cafes import Cafe, CafeSeat, SeatState
+from storage.cafes_queries import SeatChange
 from storage.consultations import Consultation, ConsultationStatus
 from storage.errors import NotFound
 from storage.networks import Network, city_networks

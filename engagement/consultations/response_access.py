@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from engagement.consultations import flow
 from engagement.consultations.errors import Refusal, ResponseRefused
 from engagement.consultations.schema import Definition, Question
-from storage import consultation_queries as q
+from storage import consultations_queries as q
 from storage.base import utcnow
 from storage.consultations import (
     Consultation,

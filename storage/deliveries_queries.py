@@ -1,5 +1,6 @@
-"""Claiming queued deliveries in SQL: take a batch under a lease, extend the lease, record each
-row's outcome, and make `uncertain` the rows whose sender died.
+"""Deliveries in SQL: claiming queued deliveries (take a batch under a lease, extend the lease,
+record each row's outcome, and make `uncertain` the rows whose sender died), and an
+edition's sending figures.
 
 Claiming is safe with several workers: candidates are read by keyset (`id > after`, on
 PostgreSQL `FOR UPDATE SKIP LOCKED`), then taken by an UPDATE guarded on their state, so a row
@@ -11,15 +12,15 @@ rows still `sending` are the one in-flight batch, and `recover_stale` makes them
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Integer, and_, any_, cast, select, update
+from sqlalchemy import ColumnElement, Integer, and_, any_, cast, distinct, func, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.bulletins import Edition, EditionStatus
-from storage.deliveries import Delivery, DeliveryState
+from storage.deliveries import Delivery, DeliveryEvent, DeliveryState
 from storage.subscribers import Subscriber, SubscriberStatus
 
 CLAIMABLE = (DeliveryState.queued, DeliveryState.uncertain)
@@ -264,3 +265,68 @@ async def record_outcome(
 def lease_from(now: datetime, seconds: float) -> datetime:
     """When a lease taken at `now` for `seconds` runs out."""
     return now + timedelta(seconds=seconds)
+
+
+# Event Webhook event → the stats figure it counts (distinct subscribers)
+EVENT_FIGURES = {
+    "delivered": "delivered",
+    "bounce": "bounced",
+    "dropped": "bounced",
+    "spamreport": "complained",
+    "open": "opened",
+    "click": "clicked",
+    "unsubscribe": "unsubscribed",
+    "group_unsubscribe": "unsubscribed",
+}
+
+
+@dataclass(slots=True)
+class EditionStats:
+    edition_id: int
+    status: str
+    queued: int = 0
+    sending: int = 0
+    accepted: int = 0
+    failed: int = 0
+    uncertain: int = 0
+    skipped: int = 0
+    delivered: int = 0
+    bounced: int = 0
+    complained: int = 0
+    opened: int = 0
+    clicked: int = 0
+    unsubscribed: int = 0
+    # the provider's or our own error line → how many deliveries it failed
+    errors: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+async def edition_stats(session: AsyncSession, edition_id: int, status: str) -> EditionStats:
+    stats = EditionStats(edition_id, status)
+    states = await session.execute(
+        select(Delivery.state, func.count())
+        .where(Delivery.edition_id == edition_id)
+        .group_by(Delivery.state)
+    )
+    for state, count in states.all():
+        setattr(stats, DeliveryState(state).value, int(count))
+    events = await session.execute(
+        select(DeliveryEvent.event, func.count(distinct(DeliveryEvent.subscriber_id)))
+        .where(DeliveryEvent.edition_id == edition_id)
+        .group_by(DeliveryEvent.event)
+    )
+    for event, count in events.all():
+        figure = EVENT_FIGURES.get(event)
+        if figure:
+            setattr(stats, figure, getattr(stats, figure) + int(count))
+    errors = await session.execute(
+        select(Delivery.last_error, func.count())
+        .where(Delivery.edition_id == edition_id, Delivery.state == DeliveryState.failed)
+        .group_by(Delivery.last_error)
+        .order_by(func.count().desc())
+        .limit(10)
+    )
+    stats.errors = {str(line): int(count) for line, count in errors.all()}
+    return stats

@@ -3,7 +3,7 @@ and mark an edition sent once all its rows are done (and some went out).
 
 Enqueueing adds one `queued` delivery per confirmed, unpaused subscriber of the edition's series
 networks and language; the rows are then claimed, leased and given their outcome in
-`storage.delivery_claims`.
+`storage.deliveries_queries`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.bulletins import Edition, EditionStatus
 from storage.deliveries import Delivery, DeliveryState
-from storage.delivery_claims import CLAIMABLE, rows_changed
+from storage.deliveries_queries import CLAIMABLE, rows_changed
 from storage.subscribers import Subscriber, SubscriberStatus
 
 UNFINISHED = (DeliveryState.queued, DeliveryState.sending, DeliveryState.uncertain)

@@ -204,3 +204,14 @@ async def finish_broadcasts(session: AsyncSession, *, now: datetime) -> int:
     )
     await session.commit()
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def has_message_to(session: AsyncSession, broadcast_id: int, chat_id: int) -> bool:
+    """Whether the broadcast has a message row for this chat (in any state)."""
+    row = await session.scalar(
+        select(BroadcastMessage.id).where(
+            BroadcastMessage.broadcast_id == broadcast_id,
+            BroadcastMessage.chat_id == chat_id,
+        )
+    )
+    return row is not None

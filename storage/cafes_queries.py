@@ -1,20 +1,27 @@
-"""Seats of a café, safe when many people press Join or Leave at once.
+"""SQL for cafés. Seats of a café, safe when many people press Join or Leave at once.
 
 A seat is taken only by `UPDATE cafes SET seats_taken = seats_taken + 1 WHERE seats_taken <
 capacity`: on PostgreSQL the second of two concurrent updates waits for the first one's row
 lock, then re-checks the condition against the committed count; SQLite has one writer at a
-time. Whoever's update touched no row goes to the waiting list. The caller commits.
+time. Whoever's update touched no row goes to the waiting list. Then the cafés, their
+audience, report figures and notice rows (one per café, person and kind). The caller commits.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.cafes import Cafe, CafeSeat, SeatState
+from storage.cafes import Cafe, CafeNotice, CafeSeat, NoticeKind, SeatState
+from storage.networks import City, Network, city_networks
+from storage.people import Person, PersonRole, Role
 
 
 @dataclass(frozen=True)
@@ -145,3 +152,164 @@ async def attendees(session: AsyncSession, cafe_id: int) -> list[int]:
         )
     )
     return sorted(rows.all())
+
+
+async def cafe_by_slug(session: AsyncSession, slug: str) -> Cafe | None:
+    return await session.scalar(select(Cafe).where(Cafe.slug == slug))
+
+
+def _audience(role: Role | None, networks: Sequence[str]) -> Select[int]:
+    query = select(Person.id).where(Person.active.is_(True), Person.telegram_id.is_not(None))
+    if role is not None:
+        query = query.where(
+            Person.id.in_(select(PersonRole.person_id).where(PersonRole.role == role))
+        )
+    if networks:
+        in_networks = (
+            select(PersonRole.person_id)
+            .join(city_networks, city_networks.c.city_id == PersonRole.city_id)
+            .join(Network, Network.id == city_networks.c.network_id)
+            .where(Network.slug.in_(networks))
+        )
+        query = query.where(Person.id.in_(in_networks))
+    return query
+
+
+async def audience_people(
+    session: AsyncSession, role: Role | None, networks: Sequence[str]
+) -> list[int]:
+    """Active people with a chat holding `role` (anyone: None) in a city of one of `networks`
+    (anywhere: empty), by id."""
+    return list(await session.scalars(_audience(role, networks).order_by(Person.id)))
+
+
+async def in_audience(
+    session: AsyncSession, role: Role | None, networks: Sequence[str], person_id: int
+) -> bool:
+    """Whether the person is among `audience_people(role, networks)`."""
+    query = _audience(role, networks).where(Person.id == person_id).limit(1)
+    return await session.scalar(query) is not None
+
+
+async def cafes_starting_between(
+    session: AsyncSession, earliest: datetime, latest: datetime
+) -> list[Cafe]:
+    """Cafés starting from `earliest` to `latest` (both included), soonest first."""
+    query = select(Cafe).where(Cafe.starts_at <= latest, Cafe.starts_at >= earliest)
+    return list(await session.scalars(query.order_by(Cafe.starts_at, Cafe.id)))
+
+
+async def cafes_starting_after(session: AsyncSession, after: datetime) -> list[Cafe]:
+    """Cafés starting after `after`, soonest first."""
+    query = select(Cafe).where(Cafe.starts_at > after).order_by(Cafe.starts_at, Cafe.id)
+    return list(await session.scalars(query))
+
+
+async def latest_cafes(session: AsyncSession, limit: int) -> list[Cafe]:
+    return list(await session.scalars(select(Cafe).order_by(Cafe.starts_at.desc()).limit(limit)))
+
+
+async def seat_counts(session: AsyncSession, cafe_id: int) -> dict[SeatState, int]:
+    """How many seats of the café are in each state (states with none are left out)."""
+    rows = await session.execute(
+        select(CafeSeat.state, func.count())
+        .where(CafeSeat.cafe_id == cafe_id)
+        .group_by(CafeSeat.state)
+    )
+    return {SeatState(state): int(count) for state, count in rows.all()}
+
+
+async def checked_in_count(session: AsyncSession, cafe_id: int) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(CafeSeat)
+        .where(CafeSeat.cafe_id == cafe_id, CafeSeat.checked_in_at.is_not(None))
+    )
+    return int(count or 0)
+
+
+def _registered(cafe_id: int) -> Select[int]:
+    return select(CafeSeat.person_id).where(
+        CafeSeat.cafe_id == cafe_id, CafeSeat.state == SeatState.registered
+    )
+
+
+async def _values_per_person(session: AsyncSession, pairs: Select[int, str]) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = {}
+    for person_id, value in (await session.execute(pairs)).all():
+        found.setdefault(person_id, set()).add(value)
+    return found
+
+
+async def registered_countries(session: AsyncSession, cafe_id: int) -> dict[int, set[str]]:
+    """Per registered person with a city: the countries of the cities they represent."""
+    pairs = (
+        select(PersonRole.person_id, City.country)
+        .join(City, City.id == PersonRole.city_id)
+        .where(PersonRole.person_id.in_(_registered(cafe_id)))
+    )
+    return await _values_per_person(session, pairs)
+
+
+async def registered_networks(session: AsyncSession, cafe_id: int) -> dict[int, set[str]]:
+    """Per registered person with a city: the slugs of their cities' networks."""
+    pairs = (
+        select(PersonRole.person_id, Network.slug)
+        .join(city_networks, city_networks.c.city_id == PersonRole.city_id)
+        .join(Network, Network.id == city_networks.c.network_id)
+        .where(PersonRole.person_id.in_(_registered(cafe_id)))
+    )
+    return await _values_per_person(session, pairs)
+
+
+NOTICES = CafeNotice.metadata.tables[CafeNotice.__tablename__]
+NOTICE_KEY = ["cafe_id", "person_id", "kind"]
+
+
+def _notice_rows(
+    session: AsyncSession, cafe: Cafe, kind: NoticeKind, person_ids: Iterable[int], now: datetime
+) -> Any:
+    """An INSERT of one notice row per person for the café's current start, in the session's
+    dialect (its ON CONFLICT clause is the caller's); None when there is nobody."""
+    rows = [
+        {
+            "cafe_id": cafe.id,
+            "person_id": p,
+            "kind": kind.value,
+            "for_start": cafe.starts_at,
+            "queued_at": now,
+        }
+        for p in dict.fromkeys(person_ids)
+    ]
+    if not rows:
+        return None
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return insert(NOTICES).values(rows)
+
+
+async def new_notices(
+    session: AsyncSession, cafe: Cafe, kind: NoticeKind, person_ids: Iterable[int], now: datetime
+) -> list[int]:
+    """Insert the notice rows that do not exist yet; the people who had none (no commit)."""
+    insert = _notice_rows(session, cafe, kind, person_ids, now)
+    if insert is None:
+        return []
+    statement = insert.on_conflict_do_nothing(index_elements=NOTICE_KEY).returning(
+        NOTICES.c.person_id
+    )
+    return sorted((await session.execute(statement)).scalars().all())
+
+
+async def new_moved_notices(
+    session: AsyncSession, cafe: Cafe, person_ids: Iterable[int], now: datetime
+) -> list[int]:
+    """The people not yet told of the café's current start (an upsert on the notice row)."""
+    upsert = _notice_rows(session, cafe, NoticeKind.moved, person_ids, now)
+    if upsert is None:
+        return []
+    statement = upsert.on_conflict_do_update(
+        index_elements=NOTICE_KEY,
+        set_={"for_start": upsert.excluded.for_start, "queued_at": upsert.excluded.queued_at},
+        where=NOTICES.c.for_start != upsert.excluded.for_start,
+    ).returning(NOTICES.c.person_id)
+    return sorted((await session.execute(statement)).scalars().all())

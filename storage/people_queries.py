@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.networks import City
-from storage.people import Person, PersonRole
+from storage.people import Person, PersonRole, Role
 
 
 async def timezone_facts(
@@ -30,3 +30,26 @@ async def timezone_facts(
     for pid, own, country in rows.all():
         facts.setdefault(pid, (own, country))
     return facts
+
+
+async def staff_with_chats(session: AsyncSession) -> list[Person]:
+    """People with the staff role and a Telegram chat."""
+    rows = await session.scalars(
+        select(Person)
+        .join(PersonRole)
+        .where(PersonRole.role == Role.staff, Person.telegram_id.is_not(None))
+        .distinct()
+    )
+    return list(rows.all())
+
+
+async def reachable(
+    session: AsyncSession, person_ids: Sequence[int]
+) -> list[tuple[int, int, str | None]]:
+    """(id, chat id, language) of those people who are active and have a Telegram chat."""
+    rows = await session.execute(
+        select(Person.id, Person.telegram_id, Person.language).where(
+            Person.id.in_(person_ids), Person.active.is_(True), Person.telegram_id.is_not(None)
+        )
+    )
+    return [(pid, chat, lang) for pid, chat, lang in rows.all() if chat is not None]

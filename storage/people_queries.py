@@ -53,3 +53,42 @@ async def reachable(
         )
     )
     return [(pid, chat, lang) for pid, chat, lang in rows.all() if chat is not None]
+
+
+async def with_chats(session: AsyncSession, role: Role | None) -> list[tuple[int, int, str | None]]:
+    """(id, chat id, language) of active people with a Telegram chat holding `role` (None:
+    everyone), by id."""
+    query = select(Person.id, Person.telegram_id, Person.language).where(
+        Person.active.is_(True), Person.telegram_id.is_not(None)
+    )
+    if role is not None:
+        query = query.where(
+            Person.id.in_(select(PersonRole.person_id).where(PersonRole.role == role))
+        )
+    rows = (await session.execute(query.order_by(Person.id))).all()
+    return [(pid, chat, lang) for pid, chat, lang in rows if chat is not None]
+
+
+async def people_by_chat(
+    session: AsyncSession, chat_ids: Sequence[int], *, chunk: int = 1000
+) -> dict[int, tuple[int, str | None]]:
+    """Chat id → (person id, language) for the chats that are known people."""
+    known: dict[int, tuple[int, str | None]] = {}
+    for start in range(0, len(chat_ids), chunk):
+        rows = await session.execute(
+            select(Person.telegram_id, Person.id, Person.language).where(
+                Person.telegram_id.in_(chat_ids[start : start + chunk])
+            )
+        )
+        known.update({chat: (pid, lang) for chat, pid, lang in rows.all() if chat is not None})
+    return known
+
+
+async def names_by_chat(session: AsyncSession, person_ids: Sequence[int]) -> dict[int, str]:
+    """Chat id → display name of those people who have a chat."""
+    if not person_ids:
+        return {}
+    rows = await session.execute(
+        select(Person.telegram_id, Person.display_name).where(Person.id.in_(person_ids))
+    )
+    return {int(t): n for t, n in rows.all() if t is not None}

@@ -313,3 +313,15 @@ async def new_moved_notices(
         where=NOTICES.c.for_start != upsert.excluded.for_start,
     ).returning(NOTICES.c.person_id)
     return sorted((await session.execute(statement)).scalars().all())
+
+
+async def cafes_starting_within(
+    session: AsyncSession, after: datetime, until: datetime, audiences: Sequence[str]
+) -> list[Cafe]:
+    """Cafés for one of `audiences` starting after `after` and by `until`, soonest first."""
+    rows = await session.scalars(
+        select(Cafe)
+        .where(Cafe.starts_at > after, Cafe.starts_at <= until, Cafe.audience.in_(audiences))
+        .order_by(Cafe.starts_at, Cafe.id)
+    )
+    return list(rows.all())

@@ -343,3 +343,17 @@ async def consultation_lines(session: AsyncSession, limit: int = 20) -> list[Con
 
 async def consultation_by_slug(session: AsyncSession, slug: str) -> Consultation | None:
     return await session.scalar(select(Consultation).where(Consultation.slug == slug))
+
+
+async def consultations_open_at(session: AsyncSession, now: datetime) -> list[Consultation]:
+    """Open consultations whose answering window includes `now`, closing first."""
+    rows = await session.scalars(
+        select(Consultation)
+        .where(
+            Consultation.status == ConsultationStatus.open,
+            Consultation.opens_at <= now,
+            Consultation.closes_at > now,
+        )
+        .order_by(Consultation.closes_at, Consultation.id)
+    )
+    return list(rows.all())

@@ -16,12 +16,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Integer, and_, any_, cast, distinct, func, select, update
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.bulletins import Edition, EditionStatus
 from storage.deliveries import Delivery, DeliveryEvent, DeliveryState
-from storage.subscribers import Subscriber, SubscriberStatus
+from storage.subscribers import Subscriber
 
 CLAIMABLE = (DeliveryState.queued, DeliveryState.uncertain)
 
@@ -128,6 +128,7 @@ async def select_batch(
             Subscriber.name,
             Subscriber.status,
             Subscriber.paused,
+            Subscriber.receives_bulletins,
             Delivery.attempts,
         )
         .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
@@ -146,9 +147,8 @@ async def select_batch(
         return None
     gone: dict[int, str] = {}
     wanted: list[ClaimedRecipient] = []
-    confirmed = SubscriberStatus.confirmed
-    for id_, subscriber_id, email, email_key, name, status, paused, attempts in rows:
-        if status != confirmed or paused:
+    for id_, subscriber_id, email, email_key, name, status, paused, receives, attempts in rows:
+        if not receives:
             gone[id_] = f"subscriber is {'paused' if paused else status.value}"
         else:
             wanted.append(
@@ -330,3 +330,44 @@ async def edition_stats(session: AsyncSession, edition_id: int, status: str) -> 
     )
     stats.errors = {str(line): int(count) for line, count in errors.all()}
     return stats
+
+
+async def state_totals(session: AsyncSession, edition_ids: Sequence[int]) -> dict[str, int]:
+    """State → how many deliveries of these editions, all together, are in it."""
+    rows = await session.execute(
+        select(Delivery.state, func.count())
+        .where(Delivery.edition_id.in_(edition_ids))
+        .group_by(Delivery.state)
+    )
+    return {DeliveryState(s).value: int(n) for s, n in rows.all()}
+
+
+async def deliveries_opened(session: AsyncSession, edition_ids: Sequence[int]) -> int:
+    """How many deliveries of these editions were opened (an `open` event)."""
+    count = await session.scalar(
+        select(func.count(distinct(DeliveryEvent.delivery_id))).where(
+            DeliveryEvent.edition_id.in_(edition_ids), DeliveryEvent.event == "open"
+        )
+    )
+    return int(count or 0)
+
+
+async def add_events(session: AsyncSession, rows: Sequence[dict[str, object]]) -> set[str]:
+    """Insert Event Webhook events, skipping those already stored (by `sg_event_id`); the ids
+    of those inserted now. Safe against a concurrent delivery of the same events."""
+    dialect = postgresql if _is_postgres(session) else sqlite
+    statement = (
+        dialect.insert(DeliveryEvent)
+        .on_conflict_do_nothing(index_elements=["sg_event_id"])
+        .returning(DeliveryEvent.sg_event_id)
+    )
+    inserted = await session.scalars(statement, list(rows))
+    return set(inserted.all())
+
+
+async def claimable_count(session: AsyncSession, edition_id: int) -> int:
+    """How many deliveries of the edition are still to send (queued or uncertain)."""
+    count = await session.scalar(
+        select(func.count()).where(Delivery.edition_id == edition_id, Delivery.state.in_(CLAIMABLE))
+    )
+    return int(count or 0)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.networks import City
@@ -92,3 +95,29 @@ async def names_by_chat(session: AsyncSession, person_ids: Sequence[int]) -> dic
         select(Person.telegram_id, Person.display_name).where(Person.id.in_(person_ids))
     )
     return {int(t): n for t, n in rows.all() if t is not None}
+
+
+async def person_by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | None:
+    return await session.scalar(select(Person).where(Person.telegram_id == telegram_id))
+
+
+async def ensure_staff(session: AsyncSession, telegram_id: int, now: datetime) -> bool:
+    """Make the Telegram user a person with the staff role; False when they already had it.
+
+    Two upserts, so that processes starting together never collide on a fresh database."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(Person)
+        .values(telegram_id=telegram_id, display_name="", active=True, created_at=now)
+        .on_conflict_do_nothing(index_elements=["telegram_id"])
+    )
+    person_id = await session.scalar(select(Person.id).where(Person.telegram_id == telegram_id))
+    granted = await session.scalar(
+        insert(PersonRole)
+        .values(person_id=person_id, role=Role.staff, city_id=None, granted_at=now)
+        .on_conflict_do_nothing(
+            index_elements=["person_id", "role"], index_where=PersonRole.city_id.is_(None)
+        )
+        .returning(PersonRole.id)
+    )
+    return granted is not None

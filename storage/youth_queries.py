@@ -1,13 +1,16 @@
-"""SQL for youth voice: submissions of the last day, one-time staff decisions, the pending list
-and erasure. The rules live in engagement.youth; the caller commits."""
+"""SQL for youth voice: submissions of the last day, one-time staff decisions, the pending list,
+erasure, and the approved ones a bulletin or a kit publishes. The rules live in engagement.youth;
+the caller commits."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.networks import City
 from storage.youth import SubmissionStatus, YouthProfile, YouthSubmission
 
 
@@ -78,3 +81,36 @@ async def erase_youth(session: AsyncSession, person_id: int) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(getattr(deleted, "rowcount", 0) or 0)
+
+
+async def approved_between(
+    session: AsyncSession, since: datetime, until: datetime
+) -> list[tuple[YouthSubmission, City | None, YouthProfile | None]]:
+    """Submissions approved in [since, until) with their city and author's profile (either
+    may be None), oldest decision first."""
+    rows = await session.execute(
+        select(YouthSubmission, City, YouthProfile)
+        .outerjoin(City, City.id == YouthSubmission.city_id)
+        .outerjoin(YouthProfile, YouthProfile.person_id == YouthSubmission.person_id)
+        .where(
+            YouthSubmission.status == SubmissionStatus.approved,
+            YouthSubmission.decided_at >= since,
+            YouthSubmission.decided_at < until,
+        )
+        .order_by(YouthSubmission.decided_at, YouthSubmission.id)
+    )
+    return [(idea, city, profile) for idea, city, profile in rows.all()]
+
+
+async def mark_published(session: AsyncSession, submission_ids: Sequence[int]) -> int:
+    """Mark these approved submissions published; how many were. No commit."""
+    result = await session.execute(
+        update(YouthSubmission)
+        .where(
+            YouthSubmission.id.in_(submission_ids),
+            YouthSubmission.status == SubmissionStatus.approved,
+        )
+        .values(published=True)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -13,10 +13,8 @@ import socket
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select
-
-from storage import deliveries_queries
-from storage.bulletins import Edition, EditionStatus
+from storage import bulletins_queries, deliveries_queries
+from storage.bulletins import EditionStatus
 
 HOST = socket.gethostname()
 
@@ -44,7 +42,7 @@ def holder_alive(worker_id: str) -> bool:
 async def still_sending(session: object, edition_id: int) -> bool:
     """Whether the edition is being sent (nothing of it is claimed otherwise)."""
     assert hasattr(session, "scalar")
-    status = await session.scalar(select(Edition.status).where(Edition.id == edition_id))
+    status = await bulletins_queries.edition_status(session, edition_id)  # type: ignore[arg-type]
     return bool(status == EditionStatus.sending)
 
 

@@ -20,10 +20,6 @@ log = logging.getLogger(__name__)
 SCHEDULER_LOCK_KEY = 0x41495645  # "AIVE"
 
 
-class LeadershipLost(Exception):
-    """The connection holding the leader lock went away."""
-
-
 @asynccontextmanager
 async def leadership(
     engine: AsyncEngine,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.cities_csv import CityFile, parse_cities_csv
+from storage import networks_queries
 from storage.networks import City, Network
 
 
@@ -14,7 +14,7 @@ async def import_cities_text(session: AsyncSession, text: str) -> tuple[CityFile
 
     The caller commits.
     """
-    networks = {n.slug: n for n in (await session.scalars(select(Network))).all()}
+    networks = {n.slug: n for n in await networks_queries.networks(session)}
     parsed = parse_cities_csv(text, networks.keys())
     added, updated = await _store(session, parsed, networks)
     return parsed, added, updated
@@ -25,9 +25,7 @@ async def _store(
 ) -> tuple[int, int]:
     added = updated = 0
     for row in parsed.rows:
-        city = await session.scalar(
-            select(City).where(City.name == row.name, City.country == row.country)
-        )
+        city = await networks_queries.city_named_in(session, row.name, row.country)
         if city is None:
             city = City(name=row.name, country=row.country, networks=[])
             session.add(city)

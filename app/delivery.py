@@ -11,7 +11,7 @@ from newsletter.delivery.outbox_backend import OutboxBackend
 from newsletter.delivery.recipients import CachedLinks
 from newsletter.delivery.sender import Sender, SenderConfig
 from newsletter.delivery.sendgrid_backend import SendGridBackend
-from storage import delivery_queue
+from storage import bulletins_queries
 from storage.base import utcnow
 from storage.engine import SessionFactory
 
@@ -38,8 +38,8 @@ async def drain_deliveries(ctx: AppContext) -> int:
     """One batch of any edition being sent (scheduled editions that are due are queued first);
     returns the deliveries handled."""
     async with ctx.sessions() as session:
-        for edition_id in await delivery_queue.due_scheduled_editions(session, utcnow()):
-            result = await delivery_queue.enqueue_edition(session, edition_id, utcnow())
+        for edition_id in await bulletins_queries.due_scheduled_editions(session, utcnow()):
+            result = await bulletins_queries.enqueue_edition(session, edition_id, utcnow())
             log.info("edition %s is due: %d deliveries queued", edition_id, result.added)
         await session.commit()
     sender = make_sender(ctx.settings, ctx.sessions)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import yaml
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bulletin_config import bulletin_config
@@ -24,11 +23,11 @@ from newsletter.editions.service import approve, compose_draft, get_series
 from newsletter.feeds.ingest import run_fetch
 from newsletter.feeds.opml import parse_opml
 from newsletter.feeds.sources import add_source
-from storage import consultation_queries as q
+from storage import consultations_queries as q
+from storage import feeds_queries
 from storage.base import utcnow
 from storage.consultations import ConsultationStatus
 from storage.engine import SessionFactory
-from storage.feeds import Item, Source
 from web.public.demo_images import DEMO_IMAGES, EXAMPLES, demo_image_url
 
 
@@ -46,7 +45,7 @@ class DemoReport:
 async def load_demo(settings: Settings, sessions: SessionFactory) -> DemoReport:
     """Load the example cities and feeds and fetch them, unless sources already exist."""
     async with sessions() as session:
-        if await session.scalar(select(func.count()).select_from(Source)):
+        if await feeds_queries.source_count(session):
             return DemoReport(loaded=False)
         parsed, _, _ = await import_cities_text(
             session, (EXAMPLES / "cities.csv").read_text("utf-8")
@@ -83,7 +82,7 @@ async def load_demo(settings: Settings, sessions: SessionFactory) -> DemoReport:
 
 async def _served_pictures(session: AsyncSession, public_url: str) -> None:
     """Point the example items' pictures at the copies the web app serves (see demo_images)."""
-    for item in await session.scalars(select(Item).where(Item.image_url.is_not(None))):
+    for item in await feeds_queries.items_with_pictures(session):
         served = demo_image_url(item.image_url or "", DEMO_IMAGES, public_url)
         if served:
             item.image_url = served

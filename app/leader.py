@@ -12,15 +12,12 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from storage.engine import advisory_unlock, ping, try_advisory_lock
 
 log = logging.getLogger(__name__)
 SCHEDULER_LOCK_KEY = 0x41495645  # "AIVE"
-
-
-class LeadershipLost(Exception):
-    """The connection holding the leader lock went away."""
 
 
 @asynccontextmanager
@@ -37,7 +34,7 @@ async def leadership(
     while not stop.is_set():
         conn = await engine.connect()
         try:
-            got = await conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": key})
+            got = await try_advisory_lock(conn, key)
             await conn.commit()
         except Exception:
             await conn.close()
@@ -48,7 +45,7 @@ async def leadership(
                 yield conn
             finally:
                 try:
-                    await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    await advisory_unlock(conn, key)
                     await conn.commit()
                 except Exception:  # the connection may be gone; the lock went with it
                     log.debug("leader lock already released")
@@ -68,7 +65,7 @@ async def still_leader(conn: AsyncConnection | None) -> bool:
     if conn is None:
         return True
     try:
-        await conn.execute(text("SELECT 1"))
+        await ping(conn)
         await conn.commit()
         return True
     except Exception:

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import people_queries
 from storage.audit import record
 from storage.base import utcnow
-from storage.people import Person, PersonRole, Role
+from storage.people import Person
 
 
 async def person_by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | None:
-    return await session.scalar(select(Person).where(Person.telegram_id == telegram_id))
+    return await people_queries.person_by_telegram_id(session, telegram_id)
 
 
 async def grant_staff(session: AsyncSession, telegram_id: int, actor: str) -> bool:
@@ -23,22 +21,7 @@ async def grant_staff(session: AsyncSession, telegram_id: int, actor: str) -> bo
 
     Two upserts, so that processes starting together (scheduler, worker and bot, each granting
     AIVE_STAFF_TELEGRAM_IDS) never collide on a fresh database."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    await session.execute(
-        insert(Person)
-        .values(telegram_id=telegram_id, display_name="", active=True, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["telegram_id"])
-    )
-    person_id = await session.scalar(select(Person.id).where(Person.telegram_id == telegram_id))
-    granted = await session.scalar(
-        insert(PersonRole)
-        .values(person_id=person_id, role=Role.staff, city_id=None, granted_at=utcnow())
-        .on_conflict_do_nothing(
-            index_elements=["person_id", "role"], index_where=PersonRole.city_id.is_(None)
-        )
-        .returning(PersonRole.id)
-    )
-    if granted is None:
+    if not await people_queries.ensure_staff(session, telegram_id, utcnow()):
         return False
     record(session, actor, "staff.granted", f"telegram:{telegram_id}")
     return True

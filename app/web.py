@@ -7,7 +7,6 @@ import logging
 import os
 
 from aiohttp import web
-from sqlalchemy import text
 
 from app.bulletin_config import archive_config
 from app.context import AppContext
@@ -16,6 +15,7 @@ from app.runtime import CannotListen
 from bot.identity import BotUsername
 from bot.webhook import setup_webhook_routes
 from newsletter.subscriptions.ratelimit import SlidingWindowLimiter
+from storage.engine import ping
 from web.public.archive import setup_archive_routes
 from web.public.demo_images import DEMO_IMAGES, setup_demo_images
 from web.public.draft_preview import setup_preview_routes
@@ -34,7 +34,7 @@ async def healthz(request: web.Request) -> web.Response:
     ctx = request.app[CONTEXT]
     try:
         async with asyncio.timeout(5), ctx.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+            await ping(conn)
         database = "ok"
     except Exception as exc:  # any database failure is reported, not raised
         log.warning("health check: database unavailable: %s", type(exc).__name__)

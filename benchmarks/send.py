@@ -40,8 +40,8 @@ from newsletter.delivery.recipients import CachedLinks
 from newsletter.delivery.sender import Sender
 from newsletter.delivery.sendgrid_backend import SendGridBackend, build_body
 from storage.base import utcnow
+from storage.bulletins_queries import enqueue_edition
 from storage.deliveries import Delivery
-from storage.delivery_queue import enqueue_edition
 from storage.engine import create_session_factory
 from storage.subscribers import Subscriber
 from tests.newsletter.delivery.world import HTML, TEXT, add_subscribers, make_edition

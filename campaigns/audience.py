@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaigns.timeline import StepSpec
 from outbox import Recipient, audience_recipients
-from storage.people import Person
-from storage.subscribers import Subscriber, SubscriberStatus
+from storage import people_queries, subscribers_queries
 
 
 @dataclass(frozen=True)
@@ -35,13 +33,10 @@ class StepAudience:
 
 
 async def email_readers(session: AsyncSession) -> list[EmailReader]:
-    """Confirmed subscribers who have not paused their mail (the campaign goes to all)."""
-    rows = await session.execute(
-        select(Subscriber.id, Subscriber.email, Subscriber.language)
-        .where(Subscriber.status == SubscriberStatus.confirmed, Subscriber.paused.is_(False))
-        .order_by(Subscriber.id)
-    )
-    return [EmailReader(i, e, lang or "en") for i, e, lang in rows.all()]
+    """Subscribers who receive bulletins, in every language and network (the campaign goes to
+    all)."""
+    rows = await subscribers_queries.bulletin_readers(session)
+    return [EmailReader(i, e, lang or "en") for i, e, lang in rows]
 
 
 async def step_audience(
@@ -51,10 +46,5 @@ async def step_audience(
         session, spec.chat_audience, default_language=default_language
     )
     ids = [c.person_id for c in chats if c.person_id is not None]
-    names = {}
-    if ids:
-        rows = await session.execute(
-            select(Person.telegram_id, Person.display_name).where(Person.id.in_(ids))
-        )
-        names = {int(t): n for t, n in rows.all() if t is not None}
+    names = await people_queries.names_by_chat(session, ids)
     return StepAudience(tuple(await email_readers(session)), tuple(chats), names)

@@ -7,14 +7,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import select
-
 from campaigns import timeline
 from campaigns.config import CampaignConfig
 from campaigns.errors import CampaignError
 from campaigns.launch import launch_step
 from engagement.consultations import lifecycle
-from storage.campaigns import Campaign, CampaignStatus, StepStatus
+from storage import campaigns_queries
+from storage.campaigns import CampaignStatus, StepStatus
 from storage.consultations import Consultation, ConsultationStatus
 from storage.engine import SessionFactory
 
@@ -27,9 +26,7 @@ async def run_due_steps(
     """Launch every due step of active campaigns; returns "year:key" of those launched."""
     launched: list[str] = []
     async with sessions() as session:
-        campaigns = (
-            await session.scalars(select(Campaign).where(Campaign.status == CampaignStatus.active))
-        ).all()
+        campaigns = await campaigns_queries.campaigns(session, CampaignStatus.active)
         due = [
             (c.year, s.key)
             for c in campaigns
@@ -38,7 +35,7 @@ async def run_due_steps(
         ]
     for year, key in sorted(due, key=lambda d: (d[0], timeline.STEP_KEYS.index(d[1]))):
         async with sessions() as session:
-            campaign = await session.scalar(select(Campaign).where(Campaign.year == year))
+            campaign = await campaigns_queries.campaign_of_year(session, year)
             assert campaign is not None
             try:
                 outcome = await launch_step(
@@ -57,7 +54,7 @@ async def close_finished_consultations(sessions: SessionFactory, now: datetime) 
     """Close the campaign consultations past their closing time; their steps are done."""
     closed = 0
     async with sessions() as session:
-        campaigns = (await session.scalars(select(Campaign))).all()
+        campaigns = await campaigns_queries.campaigns(session)
         steps = [s for c in campaigns for s in c.steps if s.status == StepStatus.launched]
         for step in steps:
             consultation = (

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaigns import report, report_data, timeline
@@ -36,11 +35,12 @@ from campaigns.messages import (
 from engagement.consultations import invitations, lifecycle
 from engagement.consultations.errors import DefinitionError
 from outbox import Recipient, enqueue_broadcast
-from storage.broadcasts import Broadcast, BroadcastKind
+from storage import broadcasts_queries, bulletins_queries, campaigns_queries, consultations_queries
+from storage.broadcasts import BroadcastKind
 from storage.bulletins import Edition, EditionStatus, Series
+from storage.bulletins_queries import enqueue_edition
 from storage.campaigns import Campaign, CampaignStep, StepStatus
 from storage.consultations import Consultation, ConsultationStatus
-from storage.delivery_queue import enqueue_edition
 
 log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -78,7 +78,7 @@ async def _consultation(
     """The step's consultation (created once, from campaigns/templates), open."""
     assert spec.consultation is not None and spec.closes_with is not None
     slug = f"day-{campaign.year}-{spec.consultation}"
-    consultation = await session.scalar(select(Consultation).where(Consultation.slug == slug))
+    consultation = await consultations_queries.consultation_by_slug(session, slug)
     if consultation is None:
         closing = campaign.step(spec.closes_with)
         closes = closing.due_at if closing else now + timedelta(days=14)
@@ -98,7 +98,7 @@ async def _consultation(
 
 async def _series(session: AsyncSession, year: int) -> Series:
     slug = series_slug(year)
-    series = await session.scalar(select(Series).where(Series.slug == slug))
+    series = await bulletins_queries.series_by_slug(session, slug)
     if series is None:
         # no languages: the bulletin scheduler never composes drafts for this series
         titles = {lang: f"International Day {year}" for lang in LANGUAGES}
@@ -121,13 +121,7 @@ async def _send_email(
     day = timeline.nominal_day(campaign.year, key)
     ids, queued = [], {}
     for lang in languages:
-        edition = await session.scalar(
-            select(Edition).where(
-                Edition.series_id == series.id,
-                Edition.period_start == day,
-                Edition.language == lang,
-            )
-        )
+        edition = await bulletins_queries.edition_of(session, series.id, day, lang)
         if edition is None:
             rendered = render_email(texts[lang], lang)
             edition = Edition(
@@ -238,13 +232,8 @@ async def launch_step(
             now=now,
         )
         invite_key = f"consultation:{consultation.id}:invite"
-        broadcast_ids += (
-            await session.scalars(  # one invitation per reader timezone: `…:invite@<zone>`
-                select(Broadcast.id)
-                .where((Broadcast.key == invite_key) | Broadcast.key.startswith(invite_key + "@"))
-                .order_by(Broadcast.id)
-            )
-        ).all()
+        # one invitation per reader timezone: `…:invite@<zone>`
+        broadcast_ids += await broadcasts_queries.broadcast_ids_keyed(session, invite_key)
     texts = await step_texts(session, campaign, spec.key, _languages(audience), config)
     email_languages = sorted(audience.email_languages())
     edition_ids, outcome.emails = await _send_email(
@@ -323,8 +312,6 @@ def _step(campaign: Campaign, key: str) -> CampaignStep:
 
 async def _reload(session: AsyncSession, year: int) -> Campaign:
     """The campaign again (helpers commit, which expires loaded rows)."""
-    found = await session.scalar(
-        select(Campaign).where(Campaign.year == year).execution_options(populate_existing=True)
-    )
+    found = await campaigns_queries.campaign_of_year(session, year, fresh=True)
     assert found is not None
     return found

@@ -3,15 +3,13 @@ answered, email deliveries and chat messages of every step. Aggregation is campa
 
 from __future__ import annotations
 
-from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaigns.report import Activity, CampaignReport, Reach, build_report
 from engagement.consultations import reports
-from storage import consultation_queries as q
-from storage.broadcasts import BroadcastMessage, MessageState
+from storage import broadcasts_queries, deliveries_queries
+from storage import consultations_queries as q
 from storage.campaigns import Campaign
-from storage.deliveries import Delivery, DeliveryEvent, DeliveryState
 from storage.networks import City
 
 
@@ -53,38 +51,13 @@ async def reach(session: AsyncSession, campaign: Campaign) -> Reach:
     mail: dict[str, int] = {}
     opened = 0
     if editions:
-        rows = await session.execute(
-            select(Delivery.state, func.count())
-            .where(Delivery.edition_id.in_(editions))
-            .group_by(Delivery.state)
-        )
-        mail = {DeliveryState(s).value: int(n) for s, n in rows.all()}
-        opened = int(
-            await session.scalar(
-                select(func.count(distinct(DeliveryEvent.delivery_id))).where(
-                    DeliveryEvent.edition_id.in_(editions), DeliveryEvent.event == "open"
-                )
-            )
-            or 0
-        )
+        mail = await deliveries_queries.state_totals(session, editions)
+        opened = await deliveries_queries.deliveries_opened(session, editions)
     chat: dict[str, int] = {}
     people = 0
     if broadcasts:
-        rows = await session.execute(
-            select(BroadcastMessage.state, func.count())
-            .where(BroadcastMessage.broadcast_id.in_(broadcasts))
-            .group_by(BroadcastMessage.state)
-        )
-        chat = {MessageState(s).value: int(n) for s, n in rows.all()}
-        people = int(
-            await session.scalar(
-                select(func.count(distinct(BroadcastMessage.chat_id))).where(
-                    BroadcastMessage.broadcast_id.in_(broadcasts),
-                    BroadcastMessage.state == MessageState.sent,
-                )
-            )
-            or 0
-        )
+        chat = await broadcasts_queries.state_totals(session, broadcasts)
+        people = await broadcasts_queries.chats_reached(session, broadcasts)
     return Reach(
         emails_accepted=mail.get("accepted", 0),
         emails_opened=opened,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,7 +12,7 @@ from campaigns import timeline
 from campaigns.config import CampaignConfig
 from campaigns.errors import CampaignError, DayPassed
 from campaigns.messages import LANGUAGES
-from storage import audit
+from storage import audit, campaigns_queries
 from storage.campaigns import Campaign, CampaignStatus, CampaignStep, StepStatus
 
 
@@ -50,7 +49,7 @@ async def create_campaign(
 
 
 async def get_campaign(session: AsyncSession, year: int) -> Campaign:
-    campaign = await session.scalar(select(Campaign).where(Campaign.year == year))
+    campaign = await campaigns_queries.campaign_of_year(session, year)
     if campaign is None:
         raise CampaignError(
             f"no campaign for {year}: create it with `aive campaign create --year {year}`"

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from itsdangerous import Signer
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import representatives_queries as q
 from storage.audit import record
 from storage.base import utcnow
 from storage.networks import City
@@ -99,23 +99,9 @@ async def redeem_invite(
     nonce = nonce_from_token(token, key)
     if nonce is None:
         return InviteProblem.forged
-    claimed = await session.execute(
-        update(CityInvite)
-        .where(
-            CityInvite.nonce == nonce,
-            CityInvite.used_at.is_(None),
-            CityInvite.expires_at > now,
-        )
-        .values(used_at=now, used_by_person_id=person.id)
-        .execution_options(synchronize_session=False)
-    )
-    invite = await session.scalar(
-        select(CityInvite)
-        .where(CityInvite.nonce == nonce)
-        .execution_options(populate_existing=True)
-    )
+    claimed, invite = await q.claim_invite(session, nonce, person.id, now)
     if invite is None:
         return InviteProblem.forged  # signed with our key but never stored: treat as forged
-    if getattr(claimed, "rowcount", 0) == 1 or invite.used_by_person_id == person.id:
+    if claimed or invite.used_by_person_id == person.id:
         return Redeemed(invite, invite.city)
     return InviteProblem.used if invite.used_at is not None else InviteProblem.expired

@@ -8,18 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from engagement.cafes import service as cafes
 from engagement.consultations.response_access import may_answer
 from engagement.polls.service import broadcast_payload, poll_key
 from outbox import Recipient, audience_recipients, enqueue_broadcast
-from storage import consultation_queries, poll_queries
-from storage.broadcasts import BroadcastKind, BroadcastMessage
+from storage import broadcasts_queries, cafes_queries, consultations_queries, polls_queries
+from storage.broadcasts import BroadcastKind
 from storage.cafes import Cafe
 from storage.people import Person
-from storage.polls import Poll, PollStatus
+from storage.polls import Poll
 
 LONGEST_CAFE = timedelta(days=1)  # cafés last hours: one that started earlier is over
 
@@ -37,15 +36,13 @@ async def open_for(session: AsyncSession, person: Person, *, now: datetime) -> O
         return OpenOffers([], [], [])
     consultations = [
         c.id
-        for c in await consultation_queries.open_consultations(session)
+        for c in await consultations_queries.open_consultations(session)
         if await may_answer(session, c, person, now)
     ]
-    upcoming = await session.scalars(
-        select(Cafe).where(Cafe.starts_at > now - LONGEST_CAFE).order_by(Cafe.starts_at, Cafe.id)
-    )
+    upcoming = await cafes_queries.cafes_starting_after(session, now - LONGEST_CAFE)
     open_cafes = [
         cafe
-        for cafe in upcoming.all()
+        for cafe in upcoming
         if cafe.ends_at > now
         and await cafes.in_audience(session, cafe, person.id)
         and await cafes.seat_of(session, cafe.id, person.id) is None
@@ -54,19 +51,15 @@ async def open_for(session: AsyncSession, person: Person, *, now: datetime) -> O
 
 
 async def _polls_for(session: AsyncSession, person: Person, now: datetime) -> list[Poll]:
-    polls = await session.scalars(
-        select(Poll)
-        .where(Poll.status == PollStatus.open, Poll.closes_at > now)
-        .order_by(Poll.closes_at, Poll.id)
-    )
+    polls = await polls_queries.open_polls(session, now)
     found = []
-    for poll in polls.all():
+    for poll in polls:
         if poll.broadcast_id is None or await _sent(session, poll.broadcast_id, person):
             continue
         audience = {r.person_id for r in await audience_recipients(session, poll.audience)}
         if person.id not in audience:
             continue
-        if poll.networks and person.id not in await poll_queries.people_in_networks(
+        if poll.networks and person.id not in await polls_queries.people_in_networks(
             session, poll.networks
         ):
             continue
@@ -75,13 +68,8 @@ async def _polls_for(session: AsyncSession, person: Person, now: datetime) -> li
 
 
 async def _sent(session: AsyncSession, broadcast_id: int, person: Person) -> bool:
-    row = await session.scalar(
-        select(BroadcastMessage.id).where(
-            BroadcastMessage.broadcast_id == broadcast_id,
-            BroadcastMessage.chat_id == person.telegram_id,
-        )
-    )
-    return row is not None
+    assert person.telegram_id is not None  # open_for checked
+    return await broadcasts_queries.has_message_to(session, broadcast_id, person.telegram_id)
 
 
 async def queue_polls(

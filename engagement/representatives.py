@@ -7,9 +7,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import networks_queries, people_queries
+from storage import representatives_queries as q
 from storage.audit import record
 from storage.base import utcnow
 from storage.networks import City
@@ -51,21 +52,14 @@ def match_cities(query: str, cities: Sequence[City], limit: int = 8) -> list[Cit
 
 
 async def find_cities(session: AsyncSession, query: str) -> list[City]:
-    cities = (await session.scalars(select(City).order_by(City.name))).all()
-    return match_cities(query, cities)
+    return match_cities(query, await networks_queries.cities_by_name(session))
 
 
 async def request_representation(
     session: AsyncSession, person: Person, city: City
 ) -> RepresentativeRequest:
     """A pending request (the existing one when the person already asked for this city)."""
-    existing = await session.scalar(
-        select(RepresentativeRequest).where(
-            RepresentativeRequest.person_id == person.id,
-            RepresentativeRequest.city_id == city.id,
-            RepresentativeRequest.status == RequestStatus.pending,
-        )
-    )
+    existing = await q.pending_request(session, person.id, city.id)
     if existing is not None:
         return existing
     request = RepresentativeRequest(person_id=person.id, city_id=city.id, city=city)
@@ -93,24 +87,13 @@ async def decide_request(
 ) -> Decision:
     """Approve or reject a pending request, once: a second press by anyone changes nothing."""
     status = RequestStatus.approved if approve else RequestStatus.rejected
-    changed = await session.execute(
-        update(RepresentativeRequest)
-        .where(
-            RepresentativeRequest.id == request_id,
-            RepresentativeRequest.status == RequestStatus.pending,
-        )
-        .values(status=status, decided_at=utcnow(), decided_by_person_id=staff.id)
-        .execution_options(synchronize_session=False)
-    )
-    request = await session.scalar(
-        select(RepresentativeRequest)
-        .where(RepresentativeRequest.id == request_id)
-        .execution_options(populate_existing=True)
+    decided, request = await q.decide_pending_request(
+        session, request_id, status=status, staff_id=staff.id, now=utcnow()
     )
     if request is None:
         return Decision(DecisionOutcome.gone)
     person = await session.get(Person, request.person_id)
-    if getattr(changed, "rowcount", 0) != 1:
+    if not decided:
         return Decision(DecisionOutcome.already_decided, request, person)
     if approve and person is not None:
         grant_representative(session, person, request.city, f"person:{staff.id}")
@@ -119,19 +102,8 @@ async def decide_request(
 
 
 async def pending_requests(session: AsyncSession) -> list[RepresentativeRequest]:
-    rows = await session.scalars(
-        select(RepresentativeRequest)
-        .where(RepresentativeRequest.status == RequestStatus.pending)
-        .order_by(RepresentativeRequest.created_at)
-    )
-    return list(rows.all())
+    return await q.pending_requests(session)
 
 
 async def staff_people(session: AsyncSession) -> list[Person]:
-    rows = await session.scalars(
-        select(Person)
-        .join(PersonRole)
-        .where(PersonRole.role == Role.staff, Person.telegram_id.is_not(None))
-        .distinct()
-    )
-    return list(rows.all())
+    return await people_queries.staff_with_chats(session)

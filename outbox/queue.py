@@ -7,22 +7,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from outbox.content import validate_payload
+from storage import broadcasts_queries as q
+from storage import people_queries
 from storage.base import utcnow
 from storage.broadcasts import (
     Broadcast,
     BroadcastKind,
-    BroadcastMessage,
     BroadcastStatus,
     MessageState,
 )
 from storage.errors import NotFound
-from storage.people import Person, PersonRole, Role
+from storage.people import Role
 
 AUDIENCES = ("everyone", "staff", "city_representatives", "youth")
 _ROLE_OF = {
@@ -46,19 +44,8 @@ async def audience_recipients(
     """Active people with a Telegram chat in `audience` (one of AUDIENCES); ValueError else."""
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
-    query = select(Person.id, Person.telegram_id, Person.language).where(
-        Person.active.is_(True), Person.telegram_id.is_not(None)
-    )
-    if audience in _ROLE_OF:
-        query = query.where(
-            Person.id.in_(select(PersonRole.person_id).where(PersonRole.role == _ROLE_OF[audience]))
-        )
-    rows = (await session.execute(query.order_by(Person.id))).all()
-    return [
-        Recipient(chat, pid, lang or default_language)
-        for pid, chat, lang in rows
-        if chat is not None
-    ]
+    rows = await people_queries.with_chats(session, _ROLE_OF.get(audience))
+    return [Recipient(chat, pid, lang or default_language) for pid, chat, lang in rows]
 
 
 async def recipients_for_chats(
@@ -66,14 +53,7 @@ async def recipients_for_chats(
 ) -> list[Recipient]:
     """Explicit chats; a chat that is a known person gets their id and language."""
     wanted = list(dict.fromkeys(chat_ids))
-    known: dict[int, tuple[int, str | None]] = {}
-    for start in range(0, len(wanted), _INSERT_CHUNK):
-        rows = await session.execute(
-            select(Person.telegram_id, Person.id, Person.language).where(
-                Person.telegram_id.in_(wanted[start : start + _INSERT_CHUNK])
-            )
-        )
-        known.update({chat: (pid, lang) for chat, pid, lang in rows.all() if chat is not None})
+    known = await people_queries.people_by_chat(session, wanted, chunk=_INSERT_CHUNK)
     return [
         Recipient(c, known[c][0], known[c][1] or default_language)
         if c in known
@@ -102,7 +82,7 @@ async def enqueue_broadcast(
     validate_payload(kind, payload)
     broadcast = None
     if key is not None:
-        broadcast = await session.scalar(select(Broadcast).where(Broadcast.key == key))
+        broadcast = await q.broadcast_by_key(session, key)
     if broadcast is None:
         broadcast = Broadcast(
             key=key, kind=kind, payload=dict(payload), audience=audience, created_by=created_by
@@ -110,22 +90,10 @@ async def enqueue_broadcast(
         session.add(broadcast)
         await session.flush()
     await add_recipients(session, broadcast.id, recipients)
-    if broadcast.status == BroadcastStatus.done and await _has_queued(session, broadcast.id):
+    if broadcast.status == BroadcastStatus.done and await q.has_queued_rows(session, broadcast.id):
         broadcast.status, broadcast.finished_at = BroadcastStatus.sending, None
     await session.commit()
     return broadcast
-
-
-async def _has_queued(session: AsyncSession, broadcast_id: int) -> bool:
-    queued = await session.scalar(
-        select(BroadcastMessage.id)
-        .where(
-            BroadcastMessage.broadcast_id == broadcast_id,
-            BroadcastMessage.state == MessageState.queued,
-        )
-        .limit(1)
-    )
-    return queued is not None
 
 
 async def add_recipients(
@@ -143,11 +111,7 @@ async def add_recipients(
         }
         for r in {r.chat_id: r for r in recipients}.values()
     ]
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    table = BroadcastMessage.metadata.tables[BroadcastMessage.__tablename__]
-    for start in range(0, len(rows), _INSERT_CHUNK):
-        statement = insert(table).on_conflict_do_nothing(index_elements=["broadcast_id", "chat_id"])
-        await session.execute(statement, rows[start : start + _INSERT_CHUNK])
+    await q.add_messages(session, rows, chunk=_INSERT_CHUNK)
 
 
 async def _broadcast(session: AsyncSession, broadcast_id: int) -> Broadcast:
@@ -163,17 +127,11 @@ async def cancel_broadcast(session: AsyncSession, broadcast_id: int) -> int:
     if broadcast.status != BroadcastStatus.done:
         broadcast.status = BroadcastStatus.cancelled
         broadcast.finished_at = broadcast.finished_at or utcnow()
-    result = await session.execute(
-        update(BroadcastMessage)
-        .where(
-            BroadcastMessage.broadcast_id == broadcast_id,
-            BroadcastMessage.state == MessageState.queued,
-        )
-        .values(state=MessageState.cancelled)
-        .execution_options(synchronize_session=False)
+    cancelled = await q.move_messages(
+        session, broadcast_id, MessageState.queued, MessageState.cancelled
     )
     await session.commit()
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return cancelled
 
 
 async def pause_broadcast(session: AsyncSession, broadcast_id: int, *, paused: bool) -> Broadcast:
@@ -189,19 +147,13 @@ async def pause_broadcast(session: AsyncSession, broadcast_id: int, *, paused: b
 async def requeue_uncertain(session: AsyncSession, broadcast_id: int) -> int:
     """Staff decide to resend the rows whose delivery is unknown (a chat may get it twice)."""
     broadcast = await _broadcast(session, broadcast_id)
-    result = await session.execute(
-        update(BroadcastMessage)
-        .where(
-            BroadcastMessage.broadcast_id == broadcast_id,
-            BroadcastMessage.state == MessageState.uncertain,
-        )
-        .values(state=MessageState.queued, claimed_by=None)
-        .execution_options(synchronize_session=False)
+    requeued = await q.move_messages(
+        session, broadcast_id, MessageState.uncertain, MessageState.queued
     )
-    if result.rowcount and broadcast.status == BroadcastStatus.done:  # type: ignore[attr-defined]
+    if requeued and broadcast.status == BroadcastStatus.done:
         broadcast.status, broadcast.finished_at = BroadcastStatus.sending, None
     await session.commit()
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return requeued
 
 
 @dataclass(frozen=True)
@@ -259,28 +211,10 @@ async def broadcast_status(
     if broadcast_id is not None:
         broadcasts: Sequence[Broadcast] = [await _broadcast(session, broadcast_id)]
     else:
-        broadcasts = (
-            await session.scalars(select(Broadcast).order_by(Broadcast.id.desc()).limit(latest))
-        ).all()
+        broadcasts = await q.latest_broadcasts(session, latest)
     ids = [b.id for b in broadcasts]
-    counts: dict[int, dict[str, int]] = {i: {} for i in ids}
-    rows = await session.execute(
-        select(BroadcastMessage.broadcast_id, BroadcastMessage.state, func.count())
-        .where(BroadcastMessage.broadcast_id.in_(ids))
-        .group_by(BroadcastMessage.broadcast_id, BroadcastMessage.state)
-    )
-    for bid, state, n in rows.all():
-        counts[bid][MessageState(state).value] = n
-    times = await session.execute(
-        select(
-            BroadcastMessage.broadcast_id,
-            func.min(BroadcastMessage.sent_at),
-            func.max(BroadcastMessage.sent_at),
-        )
-        .where(BroadcastMessage.broadcast_id.in_(ids))
-        .group_by(BroadcastMessage.broadcast_id)
-    )
-    spans = {bid: (first, last) for bid, first, last in times.all()}
+    counts = await q.message_counts(session, ids)
+    spans = await q.sent_spans(session, ids)
     return [
         BroadcastSummary(
             b.id,

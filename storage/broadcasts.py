@@ -43,11 +43,6 @@ class MessageState(enum.StrEnum):
     uncertain = "uncertain"
 
 
-FINAL_STATES = frozenset(
-    {MessageState.sent, MessageState.failed, MessageState.blocked, MessageState.cancelled}
-)
-
-
 class Broadcast(Base):
     """One message (text, photo, document or poll) to many chats, in each reader's language.
 

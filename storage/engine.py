@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -51,3 +52,19 @@ def create_session_factory(engine: AsyncEngine) -> SessionFactory:
 
 def is_postgres(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+async def ping(conn: AsyncConnection) -> None:
+    """Ask the database for nothing: raises when it does not answer."""
+    await conn.execute(text("SELECT 1"))
+
+
+async def try_advisory_lock(conn: AsyncConnection, key: int) -> bool:
+    """PostgreSQL: take the session-level advisory lock `key` on this connection, without
+    waiting; whether it was taken."""
+    return bool(await conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}))
+
+
+async def advisory_unlock(conn: AsyncConnection, key: int) -> None:
+    """PostgreSQL: release the advisory lock `key` this connection holds."""
+    await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})

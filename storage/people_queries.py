@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.networks import City
-from storage.people import Person, PersonRole
+from storage.people import Person, PersonRole, Role
 
 
 async def timezone_facts(
@@ -30,3 +33,91 @@ async def timezone_facts(
     for pid, own, country in rows.all():
         facts.setdefault(pid, (own, country))
     return facts
+
+
+async def staff_with_chats(session: AsyncSession) -> list[Person]:
+    """People with the staff role and a Telegram chat."""
+    rows = await session.scalars(
+        select(Person)
+        .join(PersonRole)
+        .where(PersonRole.role == Role.staff, Person.telegram_id.is_not(None))
+        .distinct()
+    )
+    return list(rows.all())
+
+
+async def reachable(
+    session: AsyncSession, person_ids: Sequence[int]
+) -> list[tuple[int, int, str | None]]:
+    """(id, chat id, language) of those people who are active and have a Telegram chat."""
+    rows = await session.execute(
+        select(Person.id, Person.telegram_id, Person.language).where(
+            Person.id.in_(person_ids), Person.active.is_(True), Person.telegram_id.is_not(None)
+        )
+    )
+    return [(pid, chat, lang) for pid, chat, lang in rows.all() if chat is not None]
+
+
+async def with_chats(session: AsyncSession, role: Role | None) -> list[tuple[int, int, str | None]]:
+    """(id, chat id, language) of active people with a Telegram chat holding `role` (None:
+    everyone), by id."""
+    query = select(Person.id, Person.telegram_id, Person.language).where(
+        Person.active.is_(True), Person.telegram_id.is_not(None)
+    )
+    if role is not None:
+        query = query.where(
+            Person.id.in_(select(PersonRole.person_id).where(PersonRole.role == role))
+        )
+    rows = (await session.execute(query.order_by(Person.id))).all()
+    return [(pid, chat, lang) for pid, chat, lang in rows if chat is not None]
+
+
+async def people_by_chat(
+    session: AsyncSession, chat_ids: Sequence[int], *, chunk: int = 1000
+) -> dict[int, tuple[int, str | None]]:
+    """Chat id → (person id, language) for the chats that are known people."""
+    known: dict[int, tuple[int, str | None]] = {}
+    for start in range(0, len(chat_ids), chunk):
+        rows = await session.execute(
+            select(Person.telegram_id, Person.id, Person.language).where(
+                Person.telegram_id.in_(chat_ids[start : start + chunk])
+            )
+        )
+        known.update({chat: (pid, lang) for chat, pid, lang in rows.all() if chat is not None})
+    return known
+
+
+async def names_by_chat(session: AsyncSession, person_ids: Sequence[int]) -> dict[int, str]:
+    """Chat id → display name of those people who have a chat."""
+    if not person_ids:
+        return {}
+    rows = await session.execute(
+        select(Person.telegram_id, Person.display_name).where(Person.id.in_(person_ids))
+    )
+    return {int(t): n for t, n in rows.all() if t is not None}
+
+
+async def person_by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | None:
+    return await session.scalar(select(Person).where(Person.telegram_id == telegram_id))
+
+
+async def ensure_staff(session: AsyncSession, telegram_id: int, now: datetime) -> bool:
+    """Make the Telegram user a person with the staff role; False when they already had it.
+
+    Two upserts, so that processes starting together never collide on a fresh database."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(Person)
+        .values(telegram_id=telegram_id, display_name="", active=True, created_at=now)
+        .on_conflict_do_nothing(index_elements=["telegram_id"])
+    )
+    person_id = await session.scalar(select(Person.id).where(Person.telegram_id == telegram_id))
+    granted = await session.scalar(
+        insert(PersonRole)
+        .values(person_id=person_id, role=Role.staff, city_id=None, granted_at=now)
+        .on_conflict_do_nothing(
+            index_elements=["person_id", "role"], index_where=PersonRole.city_id.is_(None)
+        )
+        .returning(PersonRole.id)
+    )
+    return granted is not None

@@ -5,7 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, Integer, String
+from sqlalchemy import ColumnElement, Enum, Integer, String, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from storage.base import Base, JsonValue, utcnow
@@ -43,3 +44,15 @@ class Subscriber(Base):
     def _keep_key(self, _key: str, email: str) -> str:
         self.email_key = email.strip().lower()
         return email.strip()
+
+    @hybrid_property
+    def receives_bulletins(self) -> bool:
+        """Who receives bulletins, the one definition: confirmed and not paused (never a
+        pending, unsubscribed, bounced or complained subscriber). Also an SQL condition
+        (`Subscriber.receives_bulletins`), used by delivery, campaigns and counts."""
+        return self.status is SubscriberStatus.confirmed and not self.paused
+
+    @receives_bulletins.inplace.expression
+    @classmethod
+    def _receives_bulletins_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.status == SubscriberStatus.confirmed, cls.paused.is_(False))

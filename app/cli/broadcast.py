@@ -24,10 +24,10 @@ from outbox import (
     recipients_for_chats,
     requeue_uncertain,
 )
-from storage.consultation_queries import all_network_slugs
+from storage.consultations_queries import all_network_slugs
 from storage.engine import SessionFactory
 from storage.errors import NotFound
-from storage.poll_queries import people_in_networks
+from storage.polls_queries import people_in_networks
 
 app = typer.Typer(help=N_("Chat broadcasts through the rate-limited outbox."), no_args_is_help=True)
 

@@ -14,7 +14,6 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
 
 from app.bulletin_config import bulletin_config
 from app.cli.context import fail, print_json, settings_or_exit, with_sessions
@@ -24,10 +23,10 @@ from newsletter.editions.cadence import CadenceError
 from newsletter.editions.errors import BulletinError, NoNews
 from newsletter.editions.render import RenderError
 from newsletter.editions.values import CompositionError
+from storage import feeds_queries
 from storage.base import utcnow
 from storage.bulletins import Edition
 from storage.engine import SessionFactory
-from storage.feeds import Item
 
 app = typer.Typer(
     help=N_("Bulletin editions: compose, edit, preview, approve."), no_args_is_help=True
@@ -122,9 +121,7 @@ async def edition_summary(session: Any, edition: Edition) -> dict[str, Any]:
     spread."""
     content = edition.content or {}
     ids = [i for s in content.get("sections", []) for i in section_item_ids(s)]
-    titles = dict(
-        (await session.execute(select(Item.id, Item.title).where(Item.id.in_(ids)))).all()
-    )
+    titles = await feeds_queries.item_titles(session, ids)
     return {
         "id": edition.id,
         "series": edition.series.slug,

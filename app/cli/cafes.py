@@ -16,7 +16,7 @@ from engagement.cafes import jobs, report, service
 from engagement.cafes.definition import CafeDefinitionError
 from engagement.cafes.schema import load_cafe
 from engagement.reader_time import staff_time
-from storage import consultation_queries as q
+from storage import consultations_queries as q
 from storage.base import utcnow
 from storage.engine import SessionFactory
 from storage.errors import NotFound

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from sqlalchemy import func, select
 
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, ngettext
+from storage import networks_queries
 from storage.audit import record
 from storage.networks import City
 
@@ -88,7 +88,7 @@ def list_cities(
 ) -> None:
     async def _go(sessions: SessionFactory) -> list[dict[str, object]]:
         async with sessions() as session:
-            cities = (await session.scalars(select(City).order_by(City.country, City.name))).all()
+            cities = await networks_queries.cities_by_country(session)
             return [
                 {
                     "id": c.id,
@@ -251,8 +251,7 @@ async def _cities_named(session: AsyncSession, name_or_id: str) -> list[City]:
     if name_or_id.isdigit():
         by_id = await session.get(City, int(name_or_id))
         return [by_id] if by_id else []
-    rows = await session.scalars(select(City).where(func.lower(City.name) == name_or_id.lower()))
-    return list(rows.all())
+    return await networks_queries.cities_named(session, name_or_id)
 
 
 def _bot_username(settings: Settings) -> str:

@@ -6,17 +6,16 @@ from typing import Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import func, select
 
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, ngettext
 from app.delivery import make_sender
+from storage import deliveries_queries
 from storage.base import utcnow
 from storage.bulletins import Edition
-from storage.deliveries import Delivery, DeliveryState
-from storage.delivery_claims import CLAIMABLE
-from storage.delivery_queue import QueueError, enqueue_edition
-from storage.delivery_stats import EditionStats, edition_stats
+from storage.bulletins_queries import QueueError, enqueue_edition
+from storage.deliveries import DeliveryState
+from storage.deliveries_queries import EditionStats, edition_stats
 from storage.engine import SessionFactory
 
 # The labels of `aive bulletin stats`' rows: every delivery state, then the engagement counts.
@@ -47,11 +46,7 @@ def send(edition: int, as_json: bool = False, queue_only: bool = False) -> None:
             except QueueError as exc:
                 fail(str(exc), 1)
             await session.commit()
-            todo = await session.scalar(
-                select(func.count()).where(
-                    Delivery.edition_id == edition, Delivery.state.in_(CLAIMABLE)
-                )
-            )
+            todo = await deliveries_queries.claimable_count(session, edition)
         summary: dict[str, Any] = {"edition": edition, "queued": queued.added}
         summary["requeued"] = queued.requeued
         if not queue_only:

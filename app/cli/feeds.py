@@ -6,14 +6,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
-from sqlalchemy import select
 
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, ngettext
 from newsletter.feeds.opml import OpmlError, parse_opml
 from newsletter.feeds.sources import SourceError, SourceStatusRow, add_source, source_status
+from storage import feeds_queries
 from storage.engine import SessionFactory
-from storage.feeds import Item, ItemSource, Source
 
 app = typer.Typer(help=N_("Activity feeds of cities and networks."), no_args_is_help=True)
 items_app = typer.Typer(help=N_("Items collected from the feeds."), no_args_is_help=True)
@@ -172,20 +171,20 @@ def list_items(
     as_json: bool = typer.Option(False, "--json", help=N_("One JSON document.")),
 ) -> None:
     async def _go(sessions: SessionFactory) -> list[dict[str, object]]:
-        query = select(Item).order_by(Item.published_at.desc(), Item.id.desc()).limit(limit)
-        if lang:
-            query = query.where(Item.language == lang.lower())
-        if since:
-            start = datetime.combine(since.date(), datetime.min.time(), tzinfo=UTC)
-            query = query.where(Item.published_at >= start)
+        start = datetime.combine(since.date(), datetime.min.time(), tzinfo=UTC) if since else None
         async with sessions() as session:
+            wanted = None
             if network:
                 # few hundred sources: pick those of the network here, portable across databases
-                sources = (await session.scalars(select(Source))).all()
+                sources = await feeds_queries.all_sources(session)
                 wanted = [s.id for s in sources if network in s.networks]
-                linked = select(ItemSource.item_id).where(ItemSource.source_id.in_(wanted))
-                query = query.where(Item.id.in_(linked))
-            items = (await session.scalars(query)).all()
+            items = await feeds_queries.newest_items(
+                session,
+                limit,
+                language=lang.lower() if lang else None,
+                since=start,
+                source_ids=wanted,
+            )
             result = []
             for item in items:
                 networks = sorted({n for link in item.links for n in link.source.networks})

@@ -15,7 +15,7 @@ from engagement.polls import service
 from engagement.polls.errors import PollDefinitionError
 from engagement.polls.results import PollResults
 from engagement.reader_time import staff_time
-from storage import poll_queries as q
+from storage import polls_queries as q
 from storage.engine import SessionFactory
 from storage.errors import NotFound
 

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
-from sqlalchemy import select
 
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, cli_language, ngettext
@@ -21,6 +20,7 @@ from newsletter.subscriptions.i18n import gettext as subscription_gettext
 from newsletter.subscriptions.mailer import MailerError
 from newsletter.subscriptions.names import subscriber_name
 from newsletter.subscriptions.subscribers_csv import RejectedRow, parse_subscribers_csv
+from storage import subscribers_queries
 from storage.audit import record
 from storage.engine import SessionFactory
 from storage.subscribers import Subscriber, SubscriberStatus
@@ -289,9 +289,6 @@ def list_subscribers(
 ) -> None:
 
     async def _go(sessions: SessionFactory) -> list[dict[str, object]]:
-        query = select(Subscriber).order_by(Subscriber.id)
-        if status is not None:
-            query = query.where(Subscriber.status == status)
         async with sessions() as session:
             return [
                 {
@@ -307,7 +304,7 @@ def list_subscribers(
                     "confirmed_at": s.confirmed_at.isoformat() if s.confirmed_at else None,
                     "created_at": s.created_at.isoformat(),
                 }
-                for s in (await session.scalars(query)).all()
+                for s in await subscribers_queries.subscribers_by_id(session, status)
             ]
 
     rows = with_sessions(settings_or_exit(), _go)

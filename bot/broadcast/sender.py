@@ -51,10 +51,10 @@ from aiogram.types import (
 
 from bot.broadcast.limiter import RateLimiter
 from outbox.content import Content, ContentError, content_for
-from storage import broadcast_outbox as outbox
+from storage import broadcasts_queries as outbox
 from storage.base import utcnow
-from storage.broadcast_outbox import Candidate, Outcome
 from storage.broadcasts import Broadcast, BroadcastKind, MessageState
+from storage.broadcasts_queries import Candidate, Outcome
 from storage.engine import SessionFactory
 
 log = logging.getLogger(__name__)

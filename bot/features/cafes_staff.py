@@ -22,7 +22,7 @@ from engagement.cafes import jobs, messages, report, service
 from engagement.cafes.definition import CafeDefinitionError
 from engagement.cafes.schema import load_cafe
 from engagement.reader_time import local_time, zone
-from storage import consultation_queries as q
+from storage import consultations_queries as q
 from storage.base import utcnow
 from storage.errors import NotFound
 from storage.people import Person

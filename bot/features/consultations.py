@@ -34,7 +34,7 @@ from engagement.consultations.messages import explain_answer, explain_refusal
 from engagement.consultations.response_access import ResponseView
 from engagement.consultations.schema import QuestionType
 from engagement.reader_time import zone_of
-from storage import consultation_queries as q
+from storage import consultations_queries as q
 from storage.base import utcnow
 from storage.errors import NotFound
 from storage.networks import City

@@ -26,7 +26,7 @@ from engagement.consultations import invitations, lifecycle, reports
 from engagement.consultations.errors import ConsultationError, DefinitionError
 from engagement.consultations.results import Results
 from engagement.consultations.schema import localized
-from storage import consultation_queries as q
+from storage import consultations_queries as q
 from storage.base import utcnow
 from storage.consultations import ConsultationStatus
 from storage.errors import NotFound

@@ -39,7 +39,7 @@ from engagement.polls.chart import results_chart
 from engagement.polls.errors import PollDefinitionError
 from engagement.polls.results import PollResults
 from engagement.reader_time import staff_time
-from storage import poll_queries as q
+from storage import polls_queries as q
 from storage.errors import NotFound
 from storage.people import Person
 from storage.polls import Poll, PollStatus

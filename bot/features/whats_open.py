@@ -18,7 +18,7 @@ from engagement.cafes import notices
 from engagement.consultations import invitations
 from engagement.reader_time import zone_of
 from outbox.content import content_for
-from storage import consultation_queries
+from storage import consultations_queries
 from storage.base import utcnow
 from storage.broadcasts import BroadcastKind
 from storage.cafes import NoticeKind
@@ -38,7 +38,7 @@ async def show_what_is_open(
     tz = await zone_of(session, person.id, config.timezone)
     payloads = [
         invitations.payload(
-            await consultation_queries.get_consultation(session, consultation_id),
+            await consultations_queries.get_consultation(session, consultation_id),
             invitations.INVITE,
             tz,
         )

@@ -14,16 +14,13 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaigns.kit.content import KIT_LANGUAGES, Activity, DayItem, KitInput
 from campaigns.kit.day_items import FIRST_ANNOUNCEMENT_MONTH, announces_day, day_window
 from newsletter.editions.values import YouthSubmission
 from newsletter.editions.youth import anonymous_author, approved_youth_for_bulletin
-from storage.consultations import Consultation, ConsultationResponse, ResponseStatus
-from storage.feeds import Item, ItemSource, Source
-from storage.networks import City
+from storage import consultations_queries, feeds_queries
 
 ACTIVITY_QUESTIONS = ("title", "date", "place", "audience", "link")
 MAX_FEED_ITEMS = 2000  # candidates examined; the Day's window holds far fewer
@@ -74,22 +71,12 @@ def _per_language(value: Mapping[str, str] | str | None) -> dict[str, str]:
 
 
 async def declared_activities(session: AsyncSession, year: int) -> list[Activity]:
-    consultation = await session.scalar(
-        select(Consultation).where(Consultation.slug == activities_slug(year))
-    )
+    consultation = await consultations_queries.consultation_by_slug(session, activities_slug(year))
     if consultation is None:
         return []
-    rows = await session.execute(
-        select(ConsultationResponse, City)
-        .outerjoin(City, City.id == ConsultationResponse.city_id)
-        .where(
-            ConsultationResponse.consultation_id == consultation.id,
-            ConsultationResponse.status == ResponseStatus.submitted,
-        )
-        .order_by(ConsultationResponse.submitted_at, ConsultationResponse.id)
-    )
+    rows = await consultations_queries.export_rows(session, consultation.id)
     activities = []
-    for response, city in rows.all():
+    for response, city in rows:
         answers = {q: _answer(response.answers, q) for q in ACTIVITY_QUESTIONS}
         if not answers["title"]:
             continue
@@ -173,16 +160,11 @@ async def day_feed_items(session: AsyncSession, year: int) -> list[DayItem]:
     window_start = datetime(first.year, first.month, first.day, tzinfo=UTC)
     window_end = datetime(last.year, last.month, last.day, 23, 59, 59, tzinfo=UTC)
     announced_from = datetime(year, FIRST_ANNOUNCEMENT_MONTH, 1, tzinfo=UTC)
-    items = await session.scalars(
-        select(Item)
-        .where(
-            or_(
-                Item.published_at.between(announced_from, window_end),
-                Item.event_at.between(window_start, window_end),
-            )
-        )
-        .order_by(Item.published_at, Item.id)
-        .limit(MAX_FEED_ITEMS)
+    items = await feeds_queries.items_published_or_happening(
+        session,
+        published=(announced_from, window_end),
+        happening=(window_start, window_end),
+        limit=MAX_FEED_ITEMS,
     )
     found = []
     for item in items:
@@ -192,7 +174,7 @@ async def day_feed_items(session: AsyncSession, year: int) -> list[DayItem]:
             item.title, text, year=year, published_at=item.published_at, event_date=event_date
         ):
             continue
-        city = await _item_city(session, item.id)
+        city = await feeds_queries.item_city(session, item.id)
         found.append(
             DayItem(
                 title=item.title,
@@ -206,14 +188,3 @@ async def day_feed_items(session: AsyncSession, year: int) -> list[DayItem]:
             )
         )
     return found
-
-
-async def _item_city(session: AsyncSession, item_id: int) -> City | None:
-    return await session.scalar(
-        select(City)
-        .join(Source, Source.city_id == City.id)
-        .join(ItemSource, ItemSource.source_id == Source.id)
-        .where(ItemSource.item_id == item_id)
-        .order_by(ItemSource.first_seen_at, ItemSource.id)
-        .limit(1)
-    )

@@ -63,7 +63,6 @@ RULES: dict[Platform, PlatformRules] = {
     Platform.facebook: PlatformRules("Facebook", 2000, long_form=True),
     Platform.linkedin: PlatformRules("LinkedIn", 3000, long_form=True),
 }
-PLATFORM_HARD_LIMITS = {Platform.facebook: 63206}
 
 
 def hashtags_for(language: str) -> tuple[str, ...]:

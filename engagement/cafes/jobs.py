@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from engagement.cafes import notices, service
 from engagement.consultations import invitations, lifecycle
-from storage import cafe_seats as seats
+from storage import cafes_queries as seats
 from storage.base import utcnow
 from storage.cafes import Cafe, NoticeKind, SeatState
 from storage.consultations import Consultation, ConsultationStatus

@@ -13,9 +13,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import SUPPORTED_LANGUAGES
@@ -24,9 +21,9 @@ from engagement.cafes.calendar import CalendarEvent, calendar_file
 from engagement.reader_time import reader_zones, zone
 from outbox.content import validate_payload
 from outbox.queue import Recipient, add_recipients
+from storage import cafes_queries, people_queries
 from storage.broadcasts import Broadcast, BroadcastKind
-from storage.cafes import Cafe, CafeNotice, NoticeKind
-from storage.people import Person
+from storage.cafes import Cafe, NoticeKind
 
 DAY_BEFORE = timedelta(hours=24)
 HOUR_BEFORE = timedelta(hours=1)
@@ -90,38 +87,7 @@ async def claim_notices(
     now: datetime,
 ) -> list[int]:
     """Insert the notice rows that do not exist yet; the people who had none (no commit)."""
-    insert = _notice_rows(session, cafe, kind, person_ids, now)
-    if insert is None:
-        return []
-    statement = insert.on_conflict_do_nothing(index_elements=NOTICE_KEY).returning(
-        NOTICES.c.person_id
-    )
-    return sorted((await session.execute(statement)).scalars().all())
-
-
-NOTICES = CafeNotice.metadata.tables[CafeNotice.__tablename__]
-NOTICE_KEY = ["cafe_id", "person_id", "kind"]
-
-
-def _notice_rows(
-    session: AsyncSession, cafe: Cafe, kind: NoticeKind, person_ids: Iterable[int], now: datetime
-) -> Any:
-    """An INSERT of one notice row per person for the café's current start, in the session's
-    dialect (its ON CONFLICT clause is the caller's); None when there is nobody."""
-    rows = [
-        {
-            "cafe_id": cafe.id,
-            "person_id": p,
-            "kind": kind.value,
-            "for_start": cafe.starts_at,
-            "queued_at": now,
-        }
-        for p in dict.fromkeys(person_ids)
-    ]
-    if not rows:
-        return None
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    return insert(NOTICES).values(rows)
+    return await cafes_queries.new_notices(session, cafe, kind, person_ids, now)
 
 
 async def queue_notices(
@@ -138,17 +104,10 @@ async def queue_notices(
     """Queue `kind` for these people, once each ever; one broadcast per reader timezone.
     Commits; returns how many were queued."""
     fresh = await claim_notices(session, cafe, kind, person_ids, now=now)
-    rows = (
-        await session.execute(
-            select(Person.id, Person.telegram_id, Person.language).where(
-                Person.id.in_(fresh), Person.active.is_(True), Person.telegram_id.is_not(None)
-            )
-        )
-    ).all()
+    rows = await people_queries.reachable(session, fresh)
     zones = await reader_zones(session, [pid for pid, _chat, _lang in rows], default_timezone)
     groups: dict[str, list[Recipient]] = defaultdict(list)
     for pid, chat, lang in rows:
-        assert chat is not None  # filtered above
         name = zones[pid].key
         groups[name].append(Recipient(chat, pid, lang or default_language))
     for timezone, recipients in sorted(groups.items()):
@@ -175,17 +134,10 @@ async def queue_moved(
     timezone and language. Once per person and start time, also if called again; the caller
     commits (with the move itself). Returns how many were queued."""
     fresh = await _claim_moved(session, cafe, person_ids, now=now)
-    rows = (
-        await session.execute(
-            select(Person.id, Person.telegram_id, Person.language).where(
-                Person.id.in_(fresh), Person.active.is_(True), Person.telegram_id.is_not(None)
-            )
-        )
-    ).all()
+    rows = await people_queries.reachable(session, fresh)
     zones = await reader_zones(session, [pid for pid, _, _ in rows], default_timezone)
     groups: dict[tuple[str, str], list[Recipient]] = defaultdict(list)
     for pid, chat, lang in rows:
-        assert chat is not None  # filtered above
         language = lang or default_language
         groups[(zones[pid].key, language)].append(Recipient(chat, pid, language))
     event = CalendarEvent(
@@ -227,12 +179,4 @@ async def _claim_moved(
     session: AsyncSession, cafe: Cafe, person_ids: Iterable[int], *, now: datetime
 ) -> list[int]:
     """The people not yet told of the café's current start (an upsert on the notice row)."""
-    upsert = _notice_rows(session, cafe, NoticeKind.moved, person_ids, now)
-    if upsert is None:
-        return []
-    statement = upsert.on_conflict_do_update(
-        index_elements=NOTICE_KEY,
-        set_={"for_start": upsert.excluded.for_start, "queued_at": upsert.excluded.queued_at},
-        where=NOTICES.c.for_start != upsert.excluded.for_start,
-    ).returning(NOTICES.c.person_id)
-    return sorted((await session.execute(statement)).scalars().all())
+    return await cafes_queries.new_moved_notices(session, cafe, person_ids, now)

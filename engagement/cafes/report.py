@@ -9,15 +9,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from engagement.cafes.service import get_cafe
 from engagement.consultations import reports
 from outbox.content import localized
-from storage.cafes import CafeSeat, SeatState
-from storage.networks import City, Network, city_networks
-from storage.people import PersonRole
+from storage import cafes_queries
+from storage.cafes import SeatState
 
 NOT_STATED = "not stated"
 
@@ -71,39 +69,12 @@ def speaker_balance(speakers: Sequence[Mapping[str, Any]]) -> tuple[dict[str, in
 async def cafe_report(session: AsyncSession, cafe_id: int, *, lang: str = "en") -> CafeReport:
     """NotFound when there is no such café."""
     cafe = await get_cafe(session, cafe_id)
-    states = dict(
-        (
-            await session.execute(
-                select(CafeSeat.state, func.count())
-                .where(CafeSeat.cafe_id == cafe_id)
-                .group_by(CafeSeat.state)
-            )
-        ).all()
-    )
-    attended = await session.scalar(
-        select(func.count())
-        .select_from(CafeSeat)
-        .where(CafeSeat.cafe_id == cafe_id, CafeSeat.checked_in_at.is_not(None))
-    )
+    states = await cafes_queries.seat_counts(session, cafe_id)
+    attended = await cafes_queries.checked_in_count(session, cafe_id)
     registered = int(states.get(SeatState.registered, 0))
-    participants = select(CafeSeat.person_id).where(
-        CafeSeat.cafe_id == cafe_id, CafeSeat.state == SeatState.registered
-    )
-    countries = await _per_person(
-        session,
-        select(PersonRole.person_id, City.country)
-        .join(City, City.id == PersonRole.city_id)
-        .where(PersonRole.person_id.in_(participants)),
-        participants,
-    )
-    networks = await _per_person(
-        session,
-        select(PersonRole.person_id, Network.slug)
-        .join(city_networks, city_networks.c.city_id == PersonRole.city_id)
-        .join(Network, Network.id == city_networks.c.network_id)
-        .where(PersonRole.person_id.in_(participants)),
-        participants,
-    )
+    participants = await cafes_queries.people_in(session, cafe_id, SeatState.registered)
+    countries = await cafes_queries.registered_countries(session, cafe_id)
+    networks = await cafes_queries.registered_networks(session, cafe_id)
     averages, submitted = [], 0
     if cafe.evaluation_id is not None:
         results = await reports.consultation_results(session, cafe.evaluation_id, lang=lang)
@@ -123,25 +94,21 @@ async def cafe_report(session: AsyncSession, cafe_id: int, *, lang: str = "en") 
         registered=registered,
         waiting=int(states.get(SeatState.waiting, 0)),
         left=int(states.get(SeatState.left, 0)),
-        attended=int(attended or 0),
-        attendance_rate=round(100.0 * int(attended or 0) / registered, 1) if registered else 0.0,
+        attended=attended,
+        attendance_rate=round(100.0 * attended / registered, 1) if registered else 0.0,
         evaluation_id=cafe.evaluation_id,
         evaluations_submitted=submitted,
         averages=averages,
-        countries=countries,
-        networks=networks,
+        countries=_per_person(countries, participants),
+        networks=_per_person(networks, participants),
         speakers=len(cafe.speakers),
         speaker_genders=genders,
         speaker_countries=speaker_countries,
     )
 
 
-async def _per_person(session: AsyncSession, pairs: Any, people: Any) -> dict[str, int]:
+def _per_person(found: Mapping[int, set[str]], everyone: Iterable[int]) -> dict[str, int]:
     """Each participant counted once per distinct value; those without one: "not stated"."""
-    found: dict[int, set[str]] = {}
-    for person_id, value in (await session.execute(pairs)).all():
-        found.setdefault(person_id, set()).add(value)
-    everyone = list(await session.scalars(people))
     values: list[str | None] = []
     for person_id in everyone:
         values.extend(sorted(found.get(person_id, set())) or [None])

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import yaml
-from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,14 +20,13 @@ from engagement.cafes.definition import CafeDefinition, evaluation_document
 from engagement.consultations import lifecycle
 from engagement.consultations.definition_check import load_definition
 from storage import audit
-from storage import cafe_seats as seats
-from storage import consultation_queries as q
-from storage.cafe_seats import SeatChange
+from storage import cafes_queries as seats
+from storage import consultations_queries as q
 from storage.cafes import Cafe, CafeSeat, SeatState
+from storage.cafes_queries import SeatChange
 from storage.consultations import Consultation, ConsultationStatus
 from storage.errors import NotFound
-from storage.networks import Network, city_networks
-from storage.people import Person, PersonRole, Role
+from storage.people import Role
 
 CHECK_IN_EARLY = timedelta(minutes=10)  # the Check-in button works this long before the start
 _ROLE_OF = {"city_representatives": Role.city_representative, "youth": Role.youth}
@@ -74,7 +72,7 @@ async def schedule(
     Updating keeps the seats: a larger capacity moves people up from the waiting list, a
     smaller one takes nobody's seat. A new start time re-arms the reminders not yet due.
     """
-    cafe = await session.scalar(select(Cafe).where(Cafe.slug == definition.slug))
+    cafe = await seats.cafe_by_slug(session, definition.slug)
     created = cafe is None
     if cafe is None:
         cafe = Cafe(slug=definition.slug, seats_taken=0, sequence=0, created_by=actor)
@@ -110,9 +108,7 @@ async def _store_evaluation(
     source = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
     existing = await session.get(Consultation, cafe.evaluation_id) if cafe.evaluation_id else None
     if existing is None:
-        existing = await session.scalar(
-            select(Consultation).where(Consultation.slug == document["slug"])
-        )
+        existing = await q.consultation_by_slug(session, document["slug"])
     if existing is None:
         await session.commit()  # create_consultation commits on its own session state
         consultation = await lifecycle.create_consultation(
@@ -227,42 +223,23 @@ async def check_in(
 
 async def audience_people(session: AsyncSession, cafe: Cafe) -> list[int]:
     """Active people with a chat in the café's audience (and, if named, its networks)."""
-    return list(await session.scalars(_audience(cafe).order_by(Person.id)))
+    return await seats.audience_people(session, _ROLE_OF.get(cafe.audience), cafe.networks)
 
 
 async def in_audience(session: AsyncSession, cafe: Cafe, person_id: int) -> bool:
     """Whether the café is for this person (its audience and, if named, its networks)."""
-    found = await session.scalar(_audience(cafe).where(Person.id == person_id).limit(1))
-    return found is not None
-
-
-def _audience(cafe: Cafe) -> Select[int]:
-    query = select(Person.id).where(Person.active.is_(True), Person.telegram_id.is_not(None))
-    if (role := _ROLE_OF.get(cafe.audience)) is not None:
-        query = query.where(
-            Person.id.in_(select(PersonRole.person_id).where(PersonRole.role == role))
-        )
-    if cafe.networks:
-        in_networks = (
-            select(PersonRole.person_id)
-            .join(city_networks, city_networks.c.city_id == PersonRole.city_id)
-            .join(Network, Network.id == city_networks.c.network_id)
-            .where(Network.slug.in_(cafe.networks))
-        )
-        query = query.where(Person.id.in_(in_networks))
-    return query
+    return await seats.in_audience(session, _ROLE_OF.get(cafe.audience), cafe.networks, person_id)
 
 
 async def cafes_around(session: AsyncSession, now: datetime, *, days: int = 30) -> list[Cafe]:
     """Cafés starting within a day, or ended within `days` (what the jobs look at)."""
-    query = select(Cafe).where(
-        Cafe.starts_at <= now + timedelta(days=1), Cafe.starts_at >= now - timedelta(days=days)
+    return await seats.cafes_starting_between(
+        session, now - timedelta(days=days), now + timedelta(days=1)
     )
-    return list(await session.scalars(query.order_by(Cafe.starts_at, Cafe.id)))
 
 
 async def latest_cafes(session: AsyncSession, limit: int = 10) -> list[Cafe]:
-    return list(await session.scalars(select(Cafe).order_by(Cafe.starts_at.desc()).limit(limit)))
+    return await seats.latest_cafes(session, limit)
 
 
 async def seat_of(session: AsyncSession, cafe_id: int, person_id: int) -> CafeSeat | None:

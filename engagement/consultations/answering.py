@@ -34,7 +34,7 @@ from engagement.consultations.response_access import (
 )
 from engagement.consultations.schema import Definition, Question
 from storage import audit
-from storage import consultation_queries as q
+from storage import consultations_queries as q
 from storage.base import utcnow
 from storage.consultations import Consultation, ConsultationResponse
 from storage.consultations import ResponseStatus as Status

@@ -24,7 +24,7 @@ from engagement.consultations.messages import translate
 from engagement.consultations.schema import localized
 from engagement.reader_time import local_time, reader_zones
 from outbox import Recipient, enqueue_broadcast
-from storage import consultation_queries as q
+from storage import consultations_queries as q
 from storage.base import utcnow
 from storage.broadcasts import BroadcastKind
 from storage.consultations import Consultation, ConsultationInvitation, InvitationKind

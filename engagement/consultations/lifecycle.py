@@ -14,7 +14,7 @@ from engagement.consultations.definition_check import load_definition
 from engagement.consultations.errors import ConsultationError, DefinitionError
 from engagement.problems import N_, Problem
 from storage import audit
-from storage import consultation_queries as q
+from storage import consultations_queries as q
 from storage.base import utcnow
 from storage.consultations import Consultation, ConsultationStatus
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from engagement.consultations import export, reminders, results
 from engagement.consultations.response_access import definition_of
-from storage import consultation_queries as q
+from storage import consultations_queries as q
 from storage.base import utcnow
 from storage.consultations import Consultation, InvitationKind
 from storage.people import Role

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from engagement.consultations import flow
 from engagement.consultations.errors import Refusal, ResponseRefused
 from engagement.consultations.schema import Definition, Question
-from storage import consultation_queries as q
+from storage import consultations_queries as q
 from storage.base import utcnow
 from storage.consultations import (
     Consultation,
@@ -28,7 +27,6 @@ from storage.consultations import (
 )
 from storage.consultations import ResponseStatus as Status
 from storage.errors import NotFound
-from storage.networks import City
 from storage.people import Person, Role
 
 
@@ -202,14 +200,7 @@ async def open_response(
 
     Raises NotFound for an unknown response, ResponseRefused when it takes no answers or the
     person may not answer it (the same rules as `start_or_resume`)."""
-    query = (
-        select(ConsultationResponse, Consultation, City.name)
-        .join(Consultation, Consultation.id == ConsultationResponse.consultation_id)
-        .outerjoin(City, City.id == ConsultationResponse.city_id)
-        .where(ConsultationResponse.id == response_id)
-        .with_for_update(of=ConsultationResponse)
-    )
-    row = (await session.execute(query)).first()
+    row = await q.response_for_update(session, response_id)
     if row is None:
         raise NotFound(f"response {response_id} does not exist")
     response, consultation, city_name = row

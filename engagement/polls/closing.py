@@ -31,7 +31,7 @@ from aiogram.exceptions import (
 
 from bot.broadcast.limiter import Limits, RateLimiter
 from bot.broadcast.sender import Clock, RealClock
-from storage import poll_queries as q
+from storage import polls_queries as q
 from storage.engine import SessionFactory
 from storage.polls import Poll
 

@@ -28,7 +28,7 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
 # Shared with consultations: identifiers, slugs, {lang: text} mappings, error paths, fallback.
-from engagement.consultations.schema import Audience, Identifier, LocalizedText, Slug, localized
+from engagement.consultations.schema import Audience, Identifier, LocalizedText, Slug
 from engagement.consultations.validation_problems import format_errors
 from engagement.networks_check import unknown_network_errors
 from engagement.polls.errors import PollDefinitionError
@@ -87,10 +87,6 @@ def reader_language(languages: Iterable[str], reader: str) -> str:
         (lang for lang in (reader, reader.split("-")[0], "en") if lang in given),
         given[0] if given else reader,
     )
-
-
-def option_text(option: Mapping[str, Any], lang: str) -> str:
-    return localized(option.get("text"), lang)
 
 
 def load_poll(

@@ -17,10 +17,10 @@ from engagement.polls.schema import PollDefinition, load_poll, reader_language
 from engagement.problems import N_, Problem
 from outbox import audience_recipients, enqueue_broadcast
 from storage import audit
-from storage import poll_queries as q
+from storage import polls_queries as q
 from storage.base import utcnow
 from storage.broadcasts import Broadcast, BroadcastKind
-from storage.consultation_queries import all_network_slugs, network_slugs_by_city
+from storage.consultations_queries import all_network_slugs, network_slugs_by_city
 from storage.people import Person
 from storage.polls import Poll, PollStatus
 

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from engagement.youth.rules import DAY, ProfileFacts, first_name_only
 from newsletter.feeds.language import UNDETERMINED, detect_language
+from storage import youth_queries as q
 from storage.audit import record
 from storage.people import Person
 from storage.youth import (
@@ -63,12 +63,7 @@ def set_publish_as(profile: YouthProfile, choice: PublishAs, telegram_first_name
 
 async def submission_times(session: AsyncSession, person: Person, now: datetime) -> list[datetime]:
     """When the person's ideas of the last day were sent (for the daily limit)."""
-    rows = await session.scalars(
-        select(YouthSubmission.created_at).where(
-            YouthSubmission.person_id == person.id, YouthSubmission.created_at > now - DAY
-        )
-    )
-    return list(rows.all())
+    return await q.submission_times_since(session, person.id, now - DAY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,24 +127,13 @@ async def decide(
 ) -> Decision:
     """Decide a pending submission once: a later press, by anyone, changes nothing."""
     assert status is not SubmissionStatus.pending
-    changed = await session.execute(
-        update(YouthSubmission)
-        .where(
-            YouthSubmission.id == submission_id,
-            YouthSubmission.status == SubmissionStatus.pending,
-        )
-        .values(status=status, reason=reason, decided_by=staff.id, decided_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    submission = await session.scalar(
-        select(YouthSubmission)
-        .where(YouthSubmission.id == submission_id)
-        .execution_options(populate_existing=True)
+    decided, submission = await q.decide_pending(
+        session, submission_id, status=status, reason=reason, staff_id=staff.id, now=now
     )
     if submission is None:
         return Decision(Outcome.gone)
     author = await session.get(Person, submission.person_id) if submission.person_id else None
-    if getattr(changed, "rowcount", 0) != 1:
+    if not decided:
         return Decision(Outcome.already_decided, submission, author)
     record(session, f"person:{staff.id}", f"youth.{status}", f"youth_submission:{submission_id}")
     return Decision(Outcome.done, submission, author)
@@ -160,29 +144,11 @@ async def get_submission(session: AsyncSession, submission_id: int) -> YouthSubm
 
 
 async def pending_submissions(session: AsyncSession, limit: int = 20) -> list[YouthSubmission]:
-    rows = await session.scalars(
-        select(YouthSubmission)
-        .where(YouthSubmission.status == SubmissionStatus.pending)
-        .order_by(YouthSubmission.created_at)
-        .limit(limit)
-    )
-    return list(rows.all())
+    return await q.pending_submissions(session, limit)
 
 
 async def forget_youth(session: AsyncSession, person_id: int) -> int:
     """Erase a young person's data: the profile and every unpublished submission go; published
     ones stay, without their author (so they are signed anonymously from then on).
     Returns how many submissions were deleted."""
-    await session.execute(delete(YouthProfile).where(YouthProfile.person_id == person_id))
-    deleted = await session.execute(
-        delete(YouthSubmission).where(
-            YouthSubmission.person_id == person_id, YouthSubmission.published.is_(False)
-        )
-    )
-    await session.execute(
-        update(YouthSubmission)
-        .where(YouthSubmission.person_id == person_id)
-        .values(person_id=None)
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(deleted, "rowcount", 0) or 0)
+    return await q.erase_youth(session, person_id)

@@ -13,10 +13,8 @@ import socket
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select
-
-from storage import delivery_claims
-from storage.bulletins import Edition, EditionStatus
+from storage import bulletins_queries, deliveries_queries
+from storage.bulletins import EditionStatus
 
 HOST = socket.gethostname()
 
@@ -44,7 +42,7 @@ def holder_alive(worker_id: str) -> bool:
 async def still_sending(session: object, edition_id: int) -> bool:
     """Whether the edition is being sent (nothing of it is claimed otherwise)."""
     assert hasattr(session, "scalar")
-    status = await session.scalar(select(Edition.status).where(Edition.id == edition_id))
+    status = await bulletins_queries.edition_status(session, edition_id)  # type: ignore[arg-type]
     return bool(status == EditionStatus.sending)
 
 
@@ -66,11 +64,13 @@ class BatchClaimer:
         self._cursor: dict[int, int] = {}
         self._batches = 0
 
-    async def select(self, session: object, edition_id: int) -> delivery_claims.Candidates | None:
+    async def select(
+        self, session: object, edition_id: int
+    ) -> deliveries_queries.Candidates | None:
         """The next claimable rows after this sender's cursor (from the start once past the
         end: rows that became uncertain or were released behind it)."""
         for after in (self._cursor.get(edition_id, 0), 0):
-            candidates = await delivery_claims.select_batch(
+            candidates = await deliveries_queries.select_batch(
                 session,  # type: ignore[arg-type]
                 edition_id,
                 size=self.batch_size,
@@ -85,24 +85,24 @@ class BatchClaimer:
         return None
 
     async def take(
-        self, session: object, candidates: delivery_claims.Candidates
-    ) -> delivery_claims.Claim:
+        self, session: object, candidates: deliveries_queries.Candidates
+    ) -> deliveries_queries.Claim:
         """Take the candidates as one batch under this worker's id and a fresh lease."""
         self._batches += 1
         batch_id = f"{self.worker_id.rsplit(':', 1)[-1]}-{self._batches}-{secrets.token_hex(3)}"
-        return await delivery_claims.take_batch(
+        return await deliveries_queries.take_batch(
             session,  # type: ignore[arg-type]
             candidates,
             worker_id=self.worker_id,
             batch_id=batch_id,
-            lease_until=delivery_claims.lease_from(self._clock(), self.lease_seconds),
+            lease_until=deliveries_queries.lease_from(self._clock(), self.lease_seconds),
         )
 
     async def renew_lease(
-        self, session: object, claim: delivery_claims.Claim, taken_at: datetime
+        self, session: object, claim: deliveries_queries.Claim, taken_at: datetime
     ) -> None:
         """A lease taken before a long wait (retries) must still be whole once committed."""
         now = self._clock()
         if (now - taken_at).total_seconds() > self.lease_seconds / 4:
-            until = delivery_claims.lease_from(now, self.lease_seconds)
-            await delivery_claims.extend_lease(session, claim.batch_id, until)  # type: ignore[arg-type]
+            until = deliveries_queries.lease_from(now, self.lease_seconds)
+            await deliveries_queries.extend_lease(session, claim.batch_id, until)  # type: ignore[arg-type]

@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import deliveries_queries, subscribers_queries
 from storage.audit import record_many
-from storage.deliveries import DeliveryEvent
-from storage.subscribers import Subscriber, SubscriberStatus
+from storage.subscribers import SubscriberStatus
 
 SUPPRESSING = {
     "bounce": SubscriberStatus.bounced,
@@ -107,14 +105,7 @@ async def record_events(session: AsyncSession, events: Sequence[Event], now: dat
     unique = list({event.sg_event_id: event for event in reversed(events)}.values())[::-1]
     if not unique:
         return 0
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(DeliveryEvent)
-        .on_conflict_do_nothing(index_elements=["sg_event_id"])
-        .returning(DeliveryEvent.sg_event_id)
-    )
-    inserted = await session.scalars(statement, [_row(event, now) for event in unique])
-    new_ids = set(inserted.all())
+    new_ids = await deliveries_queries.add_events(session, [_row(event, now) for event in unique])
     await _suppress_all(session, [e for e in unique if e.sg_event_id in new_ids], now)
     return len(new_ids)
 
@@ -147,23 +138,26 @@ async def _suppress_all(session: AsyncSession, events: Sequence[Event], now: dat
         keys = sorted(
             {e.email.strip().lower() for e in members if e.subscriber_id is None and e.email}
         )
-        matches = [Subscriber.id.in_(ids[i : i + CHUNK]) for i in range(0, len(ids), CHUNK)]
-        matches += [
-            Subscriber.email_key.in_(keys[i : i + CHUNK]) for i in range(0, len(keys), CHUNK)
+        matches: list[tuple[list[int], list[str]]] = [
+            (ids[i : i + CHUNK], []) for i in range(0, len(ids), CHUNK)
         ]
-        for who in matches:
-            suppressed = await session.scalars(
-                update(Subscriber)
-                .where(who, Subscriber.status.in_(STILL_SUBSCRIBED))
-                .values(status=status, status_reason=reason or kind, updated_at=now)
-                .returning(Subscriber.id)
+        matches += [([], keys[i : i + CHUNK]) for i in range(0, len(keys), CHUNK)]
+        for by_id, by_key in matches:
+            suppressed = await subscribers_queries.suppress(
+                session,
+                ids=by_id,
+                email_keys=by_key,
+                still=STILL_SUBSCRIBED,
+                status=status,
+                reason=reason or kind,
+                now=now,
             )
             details = {"event": kind, "reason": reason, "edition_id": edition_id}
             await record_many(
                 session,
                 "sendgrid",
                 f"subscriber.{status.value}",
-                [(f"subscriber:{i}", details) for i in suppressed.all()],
+                [(f"subscriber:{i}", details) for i in suppressed],
             )
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from newsletter.delivery.backend import BatchResult
 from newsletter.delivery.errors import DeliveryError
 from newsletter.delivery.retry import Action
-from storage import delivery_claims
+from storage import deliveries_queries
 from storage.deliveries import DeliveryState
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ Outcome = BatchResult | tuple[DeliveryError, Action]
 
 async def write_outcome(
     session: AsyncSession,
-    claim: delivery_claims.Claim,
+    claim: deliveries_queries.Claim,
     outcome: Outcome,
     report: BatchReport,
     *,
@@ -62,7 +62,7 @@ async def write_outcome(
 
 async def _record(
     session: AsyncSession,
-    claim: delivery_claims.Claim,
+    claim: deliveries_queries.Claim,
     result: BatchResult,
     report: BatchReport,
     now: datetime,
@@ -71,15 +71,15 @@ async def _record(
     skipped = {s.delivery_id: s.reason for s in result.skipped}
     told = accepted | skipped.keys()
     untold = [r.delivery_id for r in claim.recipients if r.delivery_id not in told]
-    await delivery_claims.record_outcome(
+    await deliveries_queries.record_outcome(
         session, sorted(accepted), DeliveryState.accepted, now=now, message_id=result.message_id
     )
     for reason in set(skipped.values()):
         ids = [d for d, why in skipped.items() if why == reason]
-        await delivery_claims.record_outcome(
+        await deliveries_queries.record_outcome(
             session, ids, DeliveryState.skipped, now=now, error=reason
         )
-    await delivery_claims.record_outcome(
+    await deliveries_queries.record_outcome(
         session, untold, DeliveryState.failed, now=now, error="not taken by the backend"
     )
     report.accepted += len(accepted)
@@ -89,7 +89,7 @@ async def _record(
 
 async def _give_up(
     session: AsyncSession,
-    claim: delivery_claims.Claim,
+    claim: deliveries_queries.Claim,
     exc: DeliveryError,
     action: Action,
     report: BatchReport,
@@ -102,10 +102,10 @@ async def _give_up(
         worn = [r.delivery_id for r in claim.recipients if r.attempts >= max_attempts]
         worn_ids = set(worn)
         again = [i for i in ids if i not in worn_ids]
-        await delivery_claims.record_outcome(
+        await deliveries_queries.record_outcome(
             session, again, DeliveryState.uncertain, now=now, error=error
         )
-        await delivery_claims.record_outcome(
+        await deliveries_queries.record_outcome(
             session,
             worn,
             DeliveryState.failed,
@@ -121,7 +121,7 @@ async def _give_up(
             len(again),
         )
     else:
-        await delivery_claims.record_outcome(
+        await deliveries_queries.record_outcome(
             session, ids, DeliveryState.failed, now=now, error=error
         )
         report.failed += len(ids)

@@ -31,7 +31,7 @@ from newsletter.delivery.claims import BatchClaimer, holder_alive, make_worker_i
 from newsletter.delivery.errors import DeliveryError, RateLimited
 from newsletter.delivery.outcomes import BatchReport, Outcome, write_outcome
 from newsletter.delivery.retry import Action, RetryPolicy
-from storage import delivery_claims, delivery_queue
+from storage import bulletins_queries, deliveries_queries
 from storage.base import utcnow
 from storage.bulletins import Edition
 from storage.engine import SessionFactory
@@ -53,11 +53,11 @@ class _Step:
     its links were signed ahead, while the previous batch was in flight."""
 
     report: BatchReport
-    claim: delivery_claims.Claim | None = None
+    claim: deliveries_queries.Claim | None = None
     batch: OutgoingBatch | None = None
 
     @classmethod
-    def of(cls, claim: delivery_claims.Claim, batch: OutgoingBatch | None = None) -> _Step:
+    def of(cls, claim: deliveries_queries.Claim, batch: OutgoingBatch | None = None) -> _Step:
         report = BatchReport(claim.edition_id, claimed=len(claim.recipients), skipped=claim.skipped)
         return cls(report, claim, batch)
 
@@ -100,7 +100,7 @@ class Sender:
     async def recover(self) -> int:
         """Make the rows of dead senders' in-flight batches `uncertain`; return how many."""
         async with self.sessions() as session:
-            count = await delivery_claims.recover_stale(session, self._clock(), self._alive)
+            count = await deliveries_queries.recover_stale(session, self._clock(), self._alive)
             await session.commit()
         if count:
             log.warning("%d deliveries were in flight when a sender stopped: resending", count)
@@ -138,10 +138,10 @@ class Sender:
         """
         if edition_id is None:
             async with self.sessions() as session:
-                edition_id = await delivery_queue.next_edition(session)
+                edition_id = await bulletins_queries.next_edition(session)
                 if edition_id is None:
                     # nothing left to claim anywhere: close the editions that are done
-                    if await delivery_queue.finish_sent_editions(session, self._clock()):
+                    if await bulletins_queries.finish_sent_editions(session, self._clock()):
                         await session.commit()
                     return None
         step = await self._open(edition_id)
@@ -162,7 +162,7 @@ class Sender:
                 return None
             candidates = await self._claims.select(session, edition_id)
             if candidates is None:
-                done = await delivery_queue.finish_edition(session, edition_id, self._clock())
+                done = await bulletins_queries.finish_edition(session, edition_id, self._clock())
                 await session.commit()
                 return _Step(BatchReport(edition_id, finished=True)) if done else None
             claim = await self._claims.take(session, candidates)
@@ -206,13 +206,13 @@ class Sender:
         return _Step.of(following, batch)
 
     async def _take_and_build(
-        self, session: AsyncSession, candidates: delivery_claims.Candidates
-    ) -> tuple[delivery_claims.Claim | None, OutgoingBatch | None]:
+        self, session: AsyncSession, candidates: deliveries_queries.Candidates
+    ) -> tuple[deliveries_queries.Claim | None, OutgoingBatch | None]:
         """Sign the candidates' links and prepare their request in a thread while, where that
         blocks nobody, the database takes the rows (uncommitted until the outcome is in)."""
         message = await self._message(session, candidates.edition_id)
         take = None
-        if delivery_claims.locks_rows_only(session):
+        if deliveries_queries.locks_rows_only(session):
             take = asyncio.create_task(self._claims.take(session, candidates))
         batch = None
         try:
@@ -276,15 +276,15 @@ class Sender:
                 await self._sleep(decision.delay)
 
     async def _hold(self, batch_id: str, delay: float) -> None:
-        until = delivery_claims.lease_from(self._clock(), delay + self.config.lease_seconds)
+        until = deliveries_queries.lease_from(self._clock(), delay + self.config.lease_seconds)
         async with self.sessions() as session:
-            await delivery_claims.extend_lease(session, batch_id, until)
+            await deliveries_queries.extend_lease(session, batch_id, until)
             await session.commit()
 
     async def _write_outcome(
         self,
         session: AsyncSession,
-        claim: delivery_claims.Claim,
+        claim: deliveries_queries.Claim,
         outcome: Outcome,
         report: BatchReport,
     ) -> None:

@@ -13,13 +13,12 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, or_, select
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from newsletter.editions.values import CandidateItem, OpenConsultation, Period, UpcomingCafe
-from storage.cafes import Cafe
-from storage.consultations import Consultation, ConsultationStatus
-from storage.feeds import Item, ItemSource, Source
+from storage import cafes_queries, consultations_queries, feeds_queries
+from storage.feeds import Source
 
 # How far ahead an edition announces cafés, and which audiences a public bulletin may show.
 CAFE_HORIZON = timedelta(days=60)
@@ -58,43 +57,17 @@ async def load_candidates(
 ) -> list[CandidateItem]:
     """Items published in `period` by sources of the series' networks, plus `include_ids`
     (pinned items, wherever they come from)."""
-    sources = {s.id: s for s in (await session.scalars(select(Source))).all()}
+    sources = {s.id: s for s in await feeds_queries.all_sources(session)}
     wanted = [i for i, s in sources.items() if source_in_networks(s, series_networks)]
-    in_period = (
-        ItemSource.source_id.in_(wanted)
-        & (Item.published_at >= period.start)
-        & (Item.published_at < period.end)
+    rows = await feeds_queries.candidate_rows(
+        session, wanted, period.start, period.end, include_ids
     )
-    condition = or_(in_period, Item.id.in_(list(include_ids))) if include_ids else in_period
-    # plain rows, not entities: no relationship loading for thousands of items
-    rows = (
-        await session.execute(
-            select(*ITEM_COLUMNS, ItemSource.source_id)
-            .join(ItemSource, ItemSource.item_id == Item.id)
-            .where(Item.id.in_(select(Item.id).join(ItemSource).where(condition)))
-            .order_by(Item.id, ItemSource.id)
-        )
-    ).all()
     carried: dict[int, tuple[Any, list[Source]]] = {}
     for row in rows:
         entry = carried.setdefault(row.id, (row, []))
         entry[1].append(sources[row.source_id])
     zone = ZoneInfo(timezone)
     return [candidate_of(row, links, zone) for row, links in carried.values()]
-
-
-ITEM_COLUMNS = (
-    Item.id,
-    Item.title,
-    Item.url,
-    Item.published_at,
-    Item.language,
-    Item.summary_text,
-    Item.summary_html,
-    Item.image_url,
-    Item.categories,
-    Item.event_at,
-)
 
 
 def candidate_of(item: Row[Any], sources: list[Source], zone: ZoneInfo) -> CandidateItem:
@@ -143,17 +116,7 @@ async def load_open_consultations(
 ) -> list[OpenConsultation]:
     """Consultations open at `now` for the series' networks; `link` is a template with
     `{id}` and `{slug}`."""
-    rows = (
-        await session.scalars(
-            select(Consultation)
-            .where(
-                Consultation.status == ConsultationStatus.open,
-                Consultation.opens_at <= now,
-                Consultation.closes_at > now,
-            )
-            .order_by(Consultation.closes_at, Consultation.id)
-        )
-    ).all()
+    rows = await consultations_queries.consultations_open_at(session, now)
     return [
         OpenConsultation(
             id=c.id,
@@ -176,17 +139,9 @@ async def load_upcoming_cafes(
 ) -> list[UpcomingCafe]:
     """Cafés starting after `now` and within CAFE_HORIZON, for the series' networks, except
     staff-only ones; `link` is a template with `{id}` and `{slug}`."""
-    rows = (
-        await session.scalars(
-            select(Cafe)
-            .where(
-                Cafe.starts_at > now,
-                Cafe.starts_at <= now + CAFE_HORIZON,
-                Cafe.audience.in_(PUBLIC_CAFE_AUDIENCES),
-            )
-            .order_by(Cafe.starts_at, Cafe.id)
-        )
-    ).all()
+    rows = await cafes_queries.cafes_starting_within(
+        session, now, now + CAFE_HORIZON, PUBLIC_CAFE_AUDIENCES
+    )
     return [
         UpcomingCafe(
             id=c.id,

@@ -15,7 +15,6 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from newsletter.editions import service as bulletins
@@ -24,6 +23,7 @@ from newsletter.editions.errors import BulletinError
 from newsletter.editions.render import RenderError
 from newsletter.editions.service import BulletinConfig
 from newsletter.editions.values import CompositionError, Period
+from storage import bulletins_queries
 from storage.bulletins import Edition, Series
 from storage.engine import SessionFactory
 
@@ -42,7 +42,7 @@ async def compose_scheduled_drafts(
     """Compose the drafts whose cadence fired in (now - grace, now]; returns the new drafts."""
     composed: list[Edition] = []
     async with sessions() as session:
-        every = (await session.scalars(select(Series).order_by(Series.slug))).all()
+        every = await bulletins_queries.all_series(session)
     for series in every:
         try:
             fired = last_fire(series.cadence, config.timezone, now)
@@ -100,13 +100,4 @@ async def _compose_for_fire(
 
 async def _covered(session: AsyncSession, series: Series, language: str, fired: datetime) -> bool:
     """An edition (in any status, cancelled too) already reaches the fire time."""
-    found = await session.scalar(
-        select(
-            exists().where(
-                Edition.series_id == series.id,
-                Edition.language == language,
-                Edition.period_end >= fired,
-            )
-        )
-    )
-    return bool(found)
+    return await bulletins_queries.edition_reaches(session, series.id, language, fired)

@@ -11,14 +11,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from newsletter.editions import service as bulletins
 from newsletter.editions.errors import EditsError
 from newsletter.editions.service import BulletinConfig
-from storage.bulletins import Edition, EditionStatus
-from storage.feeds import Item
+from storage import bulletins_queries, feeds_queries
+from storage.bulletins import Edition
 
 EDITORIAL_LIMIT = 3000  # characters: a few paragraphs opening the bulletin
 DRAFTS_SHOWN = 10
@@ -26,13 +25,7 @@ DRAFTS_SHOWN = 10
 
 async def drafts_waiting(session: AsyncSession, limit: int = DRAFTS_SHOWN) -> list[Edition]:
     """The newest drafts first."""
-    query = (
-        select(Edition)
-        .where(Edition.status == EditionStatus.draft)
-        .order_by(Edition.period_end.desc(), Edition.id.desc())
-        .limit(limit)
-    )
-    return list((await session.scalars(query)).all())
+    return await bulletins_queries.newest_drafts(session, limit)
 
 
 def shown_item_ids(content: dict[str, Any]) -> list[int]:
@@ -49,11 +42,7 @@ def item_count(edition: Edition) -> int:
 
 
 async def item_titles(session: AsyncSession, ids: Iterable[int]) -> dict[int, str]:
-    wanted = list(ids)
-    if not wanted:
-        return {}
-    rows = await session.execute(select(Item.id, Item.title).where(Item.id.in_(wanted)))
-    return {item_id: title for item_id, title in rows.all()}
+    return await feeds_queries.item_titles(session, list(ids))
 
 
 async def review_items(session: AsyncSession, edition: Edition) -> list[tuple[int, str, bool]]:

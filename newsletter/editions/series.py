@@ -7,16 +7,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from newsletter.editions.cadence import CadenceError, trigger
 from newsletter.editions.errors import BulletinError
 from newsletter.editions.render import CATALOG_LANGUAGES
-from storage import audit
+from storage import audit, bulletins_queries, networks_queries
 from storage.bulletins import Series
-from storage.networks import Network
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -34,7 +32,7 @@ class SeriesExists(SeriesError):
 
 
 async def list_series(session: AsyncSession) -> list[Series]:
-    return list((await session.scalars(select(Series).order_by(Series.slug))).all())
+    return await bulletins_queries.all_series(session)
 
 
 async def add_series(
@@ -51,7 +49,7 @@ async def add_series(
     """Check and store a new series; SeriesError names the first wrong field."""
     if not SLUG.match(slug):
         raise SeriesError("slug", "lowercase letters, digits and -, at most 63, e.g. portugal")
-    known = set(await session.scalars(select(Network.slug)))
+    known = await networks_queries.network_slugs(session)
     unknown = [n for n in networks if n not in known]
     if not networks or unknown:
         raise SeriesError(

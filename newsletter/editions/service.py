@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -44,10 +43,9 @@ from newsletter.editions.values import (
     require_aware,
 )
 from newsletter.editions.youth import approved_youth_for_bulletin, mark_published
-from storage import audit
+from storage import audit, bulletins_queries, feeds_queries
 from storage.base import utcnow
 from storage.bulletins import Edition, EditionStatus, Series
-from storage.feeds import Item
 
 PUBLISHED = (
     EditionStatus.approved,
@@ -85,7 +83,7 @@ class Extras:
 
 
 async def get_series(session: AsyncSession, slug: str) -> Series:
-    series = await session.scalar(select(Series).where(Series.slug == slug))
+    series = await bulletins_queries.series_by_slug(session, slug)
     if series is None:
         raise NotFoundError(f"no series {slug!r}")
     return series
@@ -100,10 +98,7 @@ async def get_edition(session: AsyncSession, edition_id: int) -> Edition:
 
 async def list_editions(session: AsyncSession, series_slug: str | None = None) -> list[Edition]:
     """Editions, newest period first (then language)."""
-    query = select(Edition).join(Series).order_by(Edition.period_end.desc(), Edition.language)
-    if series_slug:
-        query = query.where(Series.slug == series_slug)
-    return list((await session.scalars(query)).all())
+    return await bulletins_queries.editions_newest_first(session, series_slug)
 
 
 async def period_start(
@@ -158,13 +153,7 @@ async def compose_draft(
         if start >= now:
             raise BulletinError(f"nothing to compose: the last edition covers until {start}")
         period = Period(start, now)
-    edition = await session.scalar(
-        select(Edition).where(
-            Edition.series_id == series.id,
-            Edition.period_start == period.start,
-            Edition.language == language,
-        )
-    )
+    edition = await bulletins_queries.edition_of(session, series.id, period.start, language)
     if edition is not None and edition.status not in REPLACEABLE:
         raise EditionLocked(
             f"edition {edition.id} for this period is {edition.status.value}: "
@@ -305,16 +294,7 @@ async def _latest(
     statuses: Sequence[EditionStatus],
     column: InstrumentedAttribute[datetime],
 ) -> Edition | None:
-    return await session.scalar(
-        select(Edition)
-        .where(
-            Edition.series_id == series.id,
-            Edition.language == language,
-            Edition.status.in_(statuses),
-        )
-        .order_by(column.desc())
-        .limit(1)
-    )
+    return await bulletins_queries.latest_edition(session, series.id, language, statuses, column)
 
 
 async def _check_items_exist(session: AsyncSession, edits: Edits) -> None:
@@ -322,7 +302,7 @@ async def _check_items_exist(session: AsyncSession, edits: Edits) -> None:
         ids = set(getattr(edits, name))
         if not ids:
             continue
-        known = set((await session.scalars(select(Item.id).where(Item.id.in_(ids)))).all())
+        known = await feeds_queries.existing_item_ids(session, ids)
         missing = sorted(ids - known)
         if missing:
             raise EditsError(name, f"no item with id {', '.join(map(str, missing))}")

@@ -16,12 +16,11 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from newsletter.editions.values import YouthSubmission, base_language, require_aware
 from storage import youth as stored
-from storage.networks import City
+from storage import youth_queries
 
 LOCALE_DIR = Path(__file__).parents[1] / "locales"
 DOMAIN = "youth"
@@ -59,20 +58,7 @@ async def approved_youth_for_bulletin(
     """
     require_aware(since, "since")
     require_aware(until, "until")
-    rows = await session.execute(
-        select(stored.YouthSubmission, City, stored.YouthProfile)
-        .outerjoin(City, City.id == stored.YouthSubmission.city_id)
-        .outerjoin(
-            stored.YouthProfile,
-            stored.YouthProfile.person_id == stored.YouthSubmission.person_id,
-        )
-        .where(
-            stored.YouthSubmission.status == stored.SubmissionStatus.approved,
-            stored.YouthSubmission.decided_at >= since,
-            stored.YouthSubmission.decided_at < until,
-        )
-        .order_by(stored.YouthSubmission.decided_at, stored.YouthSubmission.id)
-    )
+    rows = await youth_queries.approved_between(session, since, until)
     return [
         YouthSubmission(
             id=idea.id,
@@ -98,13 +84,4 @@ async def mark_published(session: AsyncSession, submission_ids: Iterable[int]) -
     ids = list(submission_ids)
     if not ids:
         return 0
-    result = await session.execute(
-        update(stored.YouthSubmission)
-        .where(
-            stored.YouthSubmission.id.in_(ids),
-            stored.YouthSubmission.status == stored.SubmissionStatus.approved,
-        )
-        .values(published=True)
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return await youth_queries.mark_published(session, ids)

@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import lazyload
 
@@ -24,6 +23,7 @@ from newsletter.feeds.backoff import next_attempt
 from newsletter.feeds.fetch import Fetcher, FetchLimits, FetchRequest, FetchResult, FetchStatus
 from newsletter.feeds.parse import ParsedFeed, parse_feed
 from newsletter.feeds.upsert import MAX_URL, upsert_entries
+from storage import feeds_queries
 from storage.base import utcnow
 from storage.engine import SessionFactory
 from storage.feeds import Source, SourceStatus
@@ -68,13 +68,7 @@ class SourceReport:
 
 async def due_sources(session: AsyncSession, now: datetime) -> list[Source]:
     """Active sources whose next fetch time has come (or that were never fetched)."""
-    query = (
-        select(Source)
-        .where(Source.status == SourceStatus.active)
-        .where(or_(Source.next_fetch_at.is_(None), Source.next_fetch_at <= now))
-        .order_by(Source.id)
-    )
-    return list((await session.scalars(query)).all())
+    return await feeds_queries.active_sources(session, due_at=now)
 
 
 async def fetch_due(
@@ -92,8 +86,7 @@ async def fetch_due(
         if only_due:
             sources = await due_sources(session, now)
         else:
-            query = select(Source).where(Source.status == SourceStatus.active).order_by(Source.id)
-            sources = list((await session.scalars(query)).all())
+            sources = await feeds_queries.active_sources(session)
         requests = [(s.id, FetchRequest(s.url, s.etag, s.last_modified)) for s in sources]
     reports: list[SourceReport] = []
     batches = [requests[start : start + BATCH] for start in range(0, len(requests), BATCH)]
@@ -166,15 +159,13 @@ async def _store_not_modified(
     try:
         async with sessions() as session:
             wanted = [source_id for source_id, _ in unchanged]
-            rows = await session.execute(select(Source.id, Source.url).where(Source.id.in_(wanted)))
-            urls = dict(rows.tuples().all())
+            urls = await feeds_queries.source_urls(session, wanted)
             values = [
                 {"id": source_id, **_success_values(result, now, interval)}
                 for source_id, result in unchanged
                 if source_id in urls
             ]
-            if values:
-                await session.execute(update(Source), values)
+            await feeds_queries.update_sources(session, values)
             await session.commit()
     except Exception:
         log.exception("feed sources: recording %d unchanged feeds together failed", len(unchanged))
@@ -303,7 +294,7 @@ async def _follow_move(session: AsyncSession, source: Source, result: FetchResul
     target = result.moved_to
     if not target or target == source.url or len(target) > MAX_URL:
         return None
-    taken = await session.scalar(select(Source.id).where(Source.url == target))
+    taken = await feeds_queries.source_id_by_url(session, target)
     if taken is not None:
         log.warning("feed source %s moved to %s, already source %s", source.id, target, taken)
         return None

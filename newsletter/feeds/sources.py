@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import feeds_queries, networks_queries
 from storage.audit import record
-from storage.feeds import ItemSource, Source
-from storage.networks import City, Network
+from storage.feeds import Source
+from storage.networks import City
 
 
 class SourceError(ValueError):
@@ -52,7 +52,7 @@ async def add_source(
 ) -> tuple[Source, bool]:
     """Add a source, or update the one with that URL; returns (source, created)."""
     url = normalize_source_url(url)
-    known = set((await session.scalars(select(Network.slug))).all())
+    known = await networks_queries.network_slugs(session)
     unknown = [n for n in networks if n not in known]
     if unknown:
         raise SourceError(
@@ -60,16 +60,14 @@ async def add_source(
         )
     city_row: City | None = None
     if city:
-        matches = (
-            await session.scalars(select(City).where(func.lower(City.name) == city.lower()))
-        ).all()
+        matches = await networks_queries.cities_named(session, city)
         if not matches:
             raise SourceError(f"city: no member city named {city!r} (see aive cities list)")
         if len(matches) > 1:
             raise SourceError(f"city: {city!r} names {len(matches)} cities; rename one of them")
         city_row = matches[0]
     code = _language_code(language)
-    source = await session.scalar(select(Source).where(Source.url == url))
+    source = await feeds_queries.source_by_url(session, url)
     created = source is None
     if source is None:
         source = Source(url=url)
@@ -101,14 +99,8 @@ class SourceStatusRow:
 
 
 async def source_status(session: AsyncSession) -> list[SourceStatusRow]:
-    counts = dict(
-        (
-            await session.execute(
-                select(ItemSource.source_id, func.count()).group_by(ItemSource.source_id)
-            )
-        ).all()
-    )
-    sources = (await session.scalars(select(Source).order_by(Source.id))).all()
+    counts = await feeds_queries.item_counts(session)
+    sources = await feeds_queries.sources_by_id(session)
     return [
         SourceStatusRow(
             id=s.id,

@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from newsletter.feeds.language import UNDETERMINED, Guess, detector_for
 from newsletter.feeds.parse import FeedEntry, ParsedFeed
+from storage import feeds_queries
 from storage.base import utcnow
-from storage.feeds import Item, ItemSource, Source
+from storage.feeds import Source
 
 log = logging.getLogger(__name__)
 
@@ -54,28 +54,18 @@ async def upsert_entries(session: AsyncSession, source: Source, parsed: ParsedFe
     if not entries:
         return Counts()
     urls = [item_url(e, source.url) for e in entries]
-    known = select(Item.id, Item.url, Item.content_hash)
-    by_url = {
-        row.url: _Known(*row) for row in await session.execute(known.where(Item.url.in_(urls)))
-    }
+    by_url = {row[1]: _Known(*row) for row in await feeds_queries.item_versions(session, urls=urls)}
     by_id = {k.id: k for k in by_url.values()}
     guids = [e.guid for e in entries]
-    links = (
-        await session.execute(
-            select(ItemSource.id, ItemSource.item_id, ItemSource.guid).where(
-                ItemSource.source_id == source.id,
-                or_(ItemSource.guid.in_(guids), ItemSource.item_id.in_(list(by_id))),
-            )
-        )
-    ).all()
+    links = await feeds_queries.source_links(session, source.id, guids, list(by_id))
     link_by_guid = {link.guid: link for link in links}
     link_by_item = {link.item_id: link for link in links}
     missing = {link.item_id for link in links} - by_id.keys()
     if missing:
-        rows = await session.execute(known.where(Item.id.in_(missing)))
-        by_id.update({row.id: _Known(*row) for row in rows})
+        rows = await feeds_queries.item_versions(session, ids=missing)
+        by_id.update({row[0]: _Known(*row) for row in rows})
 
-    owner = await _first_sources(session, list(by_id))
+    owner = await feeds_queries.first_sources(session, list(by_id))
     plan = []
     for entry, url in zip(entries, urls, strict=True):
         link = link_by_guid.get(entry.guid)
@@ -115,34 +105,20 @@ async def upsert_entries(session: AsyncSession, source: Source, parsed: ParsedFe
             rekeyed.append({"id": link.id, "guid": entry.guid})
 
     if inserts:
-        rows = await session.execute(insert(Item).returning(Item.id, Item.url), inserts)
-        new_ids = {row.url: row.id for row in rows}
+        new_ids = await feeds_queries.insert_items(session, inserts)
         link_rows += [
             {"item_id": new_ids[url], "source_id": source.id, "guid": guid}
             for url, guid in new_links
         ]
     if updates:
-        await session.execute(update(Item), updates)
+        await feeds_queries.update_items(session, updates)
     if rekeyed:
-        await session.execute(update(ItemSource), rekeyed)
+        await feeds_queries.rekey_links(session, rekeyed)
     if link_rows:
-        await session.execute(
-            insert(ItemSource), [{**row, "first_seen_at": now} for row in link_rows]
+        await feeds_queries.insert_links(
+            session, [{**row, "first_seen_at": now} for row in link_rows]
         )
     return Counts(len(inserts), len(updates), len(plan) - len(inserts) - len(updates))
-
-
-async def _first_sources(session: AsyncSession, item_ids: list[int]) -> dict[int, int]:
-    """The source that first carried each item (its earliest link)."""
-    first: dict[int, int] = {}
-    if item_ids:
-        rows = await session.execute(
-            select(ItemSource.item_id, ItemSource.source_id)
-            .where(ItemSource.item_id.in_(item_ids))
-            .order_by(ItemSource.id.desc())
-        )
-        first = {row.item_id: row.source_id for row in rows}  # the earliest one wins
-    return first
 
 
 def unique_entries(entries: Sequence[FeedEntry], source_url: str) -> list[FeedEntry]:

@@ -10,15 +10,13 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
 
-from sqlalchemy import ColumnElement, Table, and_, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from newsletter.subscriptions.addresses import address_key
 from newsletter.subscriptions.tokens import TokenClaim
-from storage.audit import AuditEvent, record, record_many
-from storage.networks import Network
+from storage import audit_queries, networks_queries, subscribers_queries
+from storage.audit import record, record_many
 from storage.subscribers import Subscriber, SubscriberStatus
 
 RESEND_INTERVAL = timedelta(hours=1)
@@ -33,32 +31,21 @@ class SubscriptionError(ValueError):
 
 
 BULK_CHUNK = 1000  # addresses per lookup: well under the databases' parameter limits
-SUBSCRIBERS = cast(Table, Subscriber.__table__)
 
 
 def subject_of(subscriber: Subscriber) -> str:
     return f"subscriber:{subscriber.id}"
 
 
-def receives_bulletins(subscriber: Subscriber) -> bool:
-    """Only confirmed, unpaused subscribers get bulletins (never pending ones)."""
-    return subscriber.status is SubscriberStatus.confirmed and not subscriber.paused
-
-
-def deliverable() -> ColumnElement[bool]:
-    """SQL condition matching `receives_bulletins`, for the delivery engine's queries."""
-    return and_(Subscriber.status == SubscriberStatus.confirmed, Subscriber.paused.is_(False))
-
-
 async def network_names(session: AsyncSession, lang: str) -> list[tuple[str, str]]:
     """(slug, name in `lang`) of every network, `global` first then by name."""
-    networks = (await session.scalars(select(Network))).all()
+    networks = await networks_queries.networks(session)
     pairs = [(n.slug, n.name(lang)) for n in networks]
     return sorted(pairs, key=lambda p: (p[0] != DEFAULT_NETWORK, p[1].casefold()))
 
 
 async def known_network_slugs(session: AsyncSession) -> set[str]:
-    return set((await session.scalars(select(Network.slug))).all())
+    return await networks_queries.network_slugs(session)
 
 
 def _networks_or_default(networks: Sequence[str], known: set[str]) -> list[str]:
@@ -69,9 +56,7 @@ def _networks_or_default(networks: Sequence[str], known: set[str]) -> list[str]:
 
 
 async def find_by_address(session: AsyncSession, email: str) -> Subscriber | None:
-    return await session.scalar(
-        select(Subscriber).where(Subscriber.email_key == address_key(email))
-    )
+    return await subscribers_queries.subscriber_by_key(session, address_key(email))
 
 
 async def find_by_claim(session: AsyncSession, claim: TokenClaim) -> Subscriber | None:
@@ -89,14 +74,8 @@ class SubscribeResult:
 
 
 async def _last_confirmation_sent(session: AsyncSession, subscriber: Subscriber) -> datetime | None:
-    return await session.scalar(
-        select(AuditEvent.at)
-        .where(
-            AuditEvent.action == "subscribers.confirmation_sent",
-            AuditEvent.subject == subject_of(subscriber),
-        )
-        .order_by(AuditEvent.at.desc())
-        .limit(1)
+    return await audit_queries.last_at(
+        session, "subscribers.confirmation_sent", subject_of(subscriber)
     )
 
 
@@ -311,15 +290,8 @@ async def add_subscribers(
     thousand addresses, not several per address. Returns, for each of `people` in order, the new
     subscriber's id or why it was refused (an address already known is left unchanged)."""
     known = await known_network_slugs(session)
-    status_of: dict[str, SubscriberStatus] = {}
     keys = [address_key(p.email) for p in people]
-    for start in range(0, len(keys), BULK_CHUNK):
-        rows = await session.execute(
-            select(Subscriber.email_key, Subscriber.status).where(
-                Subscriber.email_key.in_(keys[start : start + BULK_CHUNK])
-            )
-        )
-        status_of.update({row.email_key: row.status for row in rows})
+    status_of = await subscribers_queries.statuses_by_key(session, keys, chunk=BULK_CHUNK)
     outcome: list[int | str] = []
     values: list[dict[str, object]] = []
     for person, key in zip(people, keys, strict=True):
@@ -352,18 +324,8 @@ async def add_subscribers(
             )
     ids: list[int] = []
     if values:
-        # the table, not the mapped class, and no RETURNING: one executemany round trip (the
-        # ORM's per-row work and a fetch per returned row were most of a large import's time)
-        await session.execute(insert(SUBSCRIBERS), values)
-        id_of: dict[str, int] = {}
+        id_of = await subscribers_queries.insert_subscribers(session, values, chunk=BULK_CHUNK)
         new_keys = [str(v["email_key"]) for v in values]
-        for start in range(0, len(new_keys), BULK_CHUNK):
-            rows = await session.execute(
-                select(Subscriber.email_key, Subscriber.id).where(
-                    Subscriber.email_key.in_(new_keys[start : start + BULK_CHUNK])
-                )
-            )
-            id_of.update({row.email_key: row.id for row in rows})
         ids = [id_of[key] for key in new_keys]
     await record_many(
         session,

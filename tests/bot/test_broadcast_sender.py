@@ -25,7 +25,7 @@ from outbox import (
     requeue_uncertain,
 )
 from outbox.queue import broadcast_status
-from storage import broadcast_outbox
+from storage import broadcasts_queries
 from storage.base import utcnow
 from storage.broadcasts import BroadcastKind, BroadcastMessage
 from storage.engine import SessionFactory
@@ -169,7 +169,7 @@ async def test_rows_a_crashed_worker_left_sending_become_uncertain_and_are_not_r
     broadcast_id = await queue_text(sessions, [u.id for u in users])
     # A worker claims three rows, commits `sending`, and dies before recording anything.
     async with sessions() as session:
-        held = await broadcast_outbox.claim(
+        held = await broadcasts_queries.claim(
             session, "dead-worker", lambda c: list(c[:3]), now=utcnow() - timedelta(hours=1)
         )
     assert len(held) == 3
@@ -197,7 +197,7 @@ async def test_a_worker_still_within_its_lease_is_left_alone(
     users = [fake_telegram.make_user(f"U{i}") for i in range(4)]
     broadcast_id = await queue_text(sessions, [u.id for u in users])
     async with sessions() as session:
-        await broadcast_outbox.claim(session, "busy", lambda c: list(c[:1]), now=utcnow())
+        await broadcasts_queries.claim(session, "busy", lambda c: list(c[:1]), now=utcnow())
 
     await sender_for(sessions, telegram_bot, JumpingClock()).drain()
 

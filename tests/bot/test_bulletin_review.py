@@ -17,7 +17,7 @@ from newsletter.editions.review import EDITORIAL_LIMIT, shown_item_ids
 from newsletter.editions.service import BulletinConfig
 from storage.base import utcnow
 from storage.bulletins import Edition, EditionStatus
-from storage.delivery_queue import due_scheduled_editions
+from storage.bulletins_queries import due_scheduled_editions
 from tests.bot.conftest import SIGNING_KEY, Harness, button_data
 from tests.bot.consultation_support import callback_answer
 from tests.fakes.telegram_objects import FakeMessage, FakeUser

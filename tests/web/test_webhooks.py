@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.event import listen, remove
 
 from storage.deliveries import DeliveryEvent
-from storage.delivery_stats import edition_stats
+from storage.deliveries_queries import edition_stats
 from storage.engine import SessionFactory
 from storage.subscribers import Subscriber
 from tests.newsletter.delivery.world import add_subscribers

@@ -19,7 +19,6 @@ from aiohttp import web
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from newsletter.archive.feed import FeedEntry, FeedHeader, atom_feed
@@ -33,6 +32,7 @@ from newsletter.editions.render import (
 )
 from newsletter.editions.values import base_language
 from newsletter.subscriptions.i18n import LANGUAGE_NAMES
+from storage import bulletins_queries
 from storage.bulletins import Edition, EditionStatus, Series
 from storage.engine import SessionFactory
 
@@ -98,7 +98,7 @@ def negotiate_language(
 async def series_list(request: web.Request) -> web.Response:
     lang = visitor_language(request)
     async with request.app[SESSIONS]() as session:
-        rows = (await session.scalars(select(Series).order_by(Series.slug))).all()
+        rows = await bulletins_queries.all_series(session)
     series = [{"slug": s.slug, "title": s.title(lang)} for s in rows]
     return render_page("series_list.html.j2", lang, request.path, series=series)
 
@@ -216,16 +216,7 @@ async def published_editions(
     session: AsyncSession, series: Series, language: str | None, limit: int | None = None
 ) -> list[Edition]:
     """Public editions of `series` (in `language`, or all), newest first."""
-    query = (
-        select(Edition)
-        .where(Edition.series_id == series.id, Edition.status.in_(PUBLIC))
-        .order_by(Edition.period_end.desc(), Edition.id.desc())
-    )
-    if language:
-        query = query.where(Edition.language == language)
-    if limit:
-        query = query.limit(limit)
-    return list((await session.scalars(query)).all())
+    return await bulletins_queries.editions_in(session, series.id, PUBLIC, language, limit)
 
 
 async def _home(request: web.Request) -> web.Response:
@@ -240,7 +231,7 @@ async def redirect_to_slash(request: web.Request) -> web.Response:
 
 
 async def _series(session: AsyncSession, slug: str) -> Series:
-    series = await session.scalar(select(Series).where(Series.slug == slug))
+    series = await bulletins_queries.series_by_slug(session, slug)
     if series is None:
         raise web.HTTPNotFound()
     return series

@@ -15,7 +15,6 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
-from sqlalchemy import select
 
 from engagement.cafes.messages import language_name
 from engagement.consultations.response_access import definition_of
@@ -23,6 +22,7 @@ from engagement.consultations.schema import Definition, QuestionType, localized
 from engagement.invites import invite_link
 from engagement.reader_time import local_time
 from newsletter.editions.candidates import PUBLIC_CAFE_AUDIENCES
+from storage import cafes_queries, consultations_queries
 from storage.base import utcnow
 from storage.cafes import Cafe
 from storage.consultations import Consultation, ConsultationStatus
@@ -101,8 +101,8 @@ def public_view(
 async def consultation_page(request: web.Request) -> web.Response:
     lang = visitor_language(request)
     async with request.app[SESSIONS]() as session:
-        consultation = await session.scalar(
-            select(Consultation).where(Consultation.slug == request.match_info["slug"])
+        consultation = await consultations_queries.consultation_by_slug(
+            session, request.match_info["slug"]
         )
     if consultation is None or consultation.status == ConsultationStatus.draft:
         raise web.HTTPNotFound()
@@ -151,7 +151,7 @@ def public_cafe(cafe: Cafe, lang: str, now: datetime, timezone: str) -> PublicCa
 async def cafe_page(request: web.Request) -> web.Response:
     lang = visitor_language(request)
     async with request.app[SESSIONS]() as session:
-        cafe = await session.scalar(select(Cafe).where(Cafe.slug == request.match_info["slug"]))
+        cafe = await cafes_queries.cafe_by_slug(session, request.match_info["slug"])
     if cafe is None or cafe.audience not in PUBLIC_CAFE_AUDIENCES:
         raise web.HTTPNotFound()
     view = public_cafe(cafe, lang, utcnow(), request.app[CONFIG].timezone)

@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import select
 
 from storage.base import utcnow
+from storage.bulletins_queries import enqueue_edition
 from storage.deliveries import Delivery, DeliveryState
-from storage.delivery_queue import enqueue_edition
 from storage.engine import SessionFactory
 from tests.fakes.sendgrid import FakeSendGrid
 from tests.newsletter.delivery.world import add_subscribers, make_edition

@@ -22,9 +22,9 @@ from newsletter.delivery.sender import Sender, SenderConfig
 from newsletter.delivery.sendgrid_backend import SendGridBackend
 from storage.base import utcnow
 from storage.bulletins import Edition, EditionStatus
+from storage.bulletins_queries import QueueError, enqueue_edition
 from storage.deliveries import Delivery, DeliveryState
-from storage.delivery_queue import QueueError, enqueue_edition
-from storage.delivery_stats import edition_stats
+from storage.deliveries_queries import edition_stats
 from storage.engine import SessionFactory
 from storage.subscribers import Subscriber, SubscriberStatus
 from tests.fakes.sendgrid import Failure, FakeSendGrid

@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, select, update
+from sqlalchemy import and_, bindparam, distinct, exists, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.broadcasts import Broadcast, BroadcastMessage, BroadcastStatus, MessageState
@@ -204,3 +207,130 @@ async def finish_broadcasts(session: AsyncSession, *, now: datetime) -> int:
     )
     await session.commit()
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def has_message_to(session: AsyncSession, broadcast_id: int, chat_id: int) -> bool:
+    """Whether the broadcast has a message row for this chat (in any state)."""
+    row = await session.scalar(
+        select(BroadcastMessage.id).where(
+            BroadcastMessage.broadcast_id == broadcast_id,
+            BroadcastMessage.chat_id == chat_id,
+        )
+    )
+    return row is not None
+
+
+async def broadcast_by_key(session: AsyncSession, key: str) -> Broadcast | None:
+    return await session.scalar(select(Broadcast).where(Broadcast.key == key))
+
+
+async def latest_broadcasts(session: AsyncSession, limit: int) -> list[Broadcast]:
+    """The last `limit` broadcasts, newest first."""
+    rows = await session.scalars(select(Broadcast).order_by(Broadcast.id.desc()).limit(limit))
+    return list(rows.all())
+
+
+async def has_queued_rows(session: AsyncSession, broadcast_id: int) -> bool:
+    """Whether this broadcast has queued rows, whatever its status."""
+    queued = await session.scalar(
+        select(BroadcastMessage.id)
+        .where(
+            BroadcastMessage.broadcast_id == broadcast_id,
+            BroadcastMessage.state == MessageState.queued,
+        )
+        .limit(1)
+    )
+    return queued is not None
+
+
+async def add_messages(
+    session: AsyncSession, rows: Sequence[dict[str, Any]], *, chunk: int = 1000
+) -> None:
+    """Insert message rows, skipping chats the broadcast already has (no commit)."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = BroadcastMessage.metadata.tables[BroadcastMessage.__tablename__]
+    for start in range(0, len(rows), chunk):
+        statement = insert(table).on_conflict_do_nothing(index_elements=["broadcast_id", "chat_id"])
+        await session.execute(statement, rows[start : start + chunk])
+
+
+async def move_messages(
+    session: AsyncSession,
+    broadcast_id: int,
+    from_state: MessageState,
+    to_state: MessageState,
+) -> int:
+    """Move the broadcast's rows in `from_state` to `to_state` (releasing their claim when
+    requeued); how many moved. No commit."""
+    values: dict[str, Any] = {"state": to_state}
+    if to_state == MessageState.queued:
+        values["claimed_by"] = None
+    result = await session.execute(
+        update(BroadcastMessage)
+        .where(
+            BroadcastMessage.broadcast_id == broadcast_id,
+            BroadcastMessage.state == from_state,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def message_counts(session: AsyncSession, ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Per broadcast (each of `ids`): state → how many of its rows are in it."""
+    counts: dict[int, dict[str, int]] = {i: {} for i in ids}
+    rows = await session.execute(
+        select(BroadcastMessage.broadcast_id, BroadcastMessage.state, func.count())
+        .where(BroadcastMessage.broadcast_id.in_(ids))
+        .group_by(BroadcastMessage.broadcast_id, BroadcastMessage.state)
+    )
+    for bid, state, n in rows.all():
+        counts[bid][MessageState(state).value] = n
+    return counts
+
+
+async def sent_spans(session: AsyncSession, ids: Sequence[int]) -> dict[int, tuple[Any, Any]]:
+    """Per broadcast with rows: when its first and last messages were sent (as the database
+    returns them: SQLite gives naive strings)."""
+    times = await session.execute(
+        select(
+            BroadcastMessage.broadcast_id,
+            func.min(BroadcastMessage.sent_at),
+            func.max(BroadcastMessage.sent_at),
+        )
+        .where(BroadcastMessage.broadcast_id.in_(ids))
+        .group_by(BroadcastMessage.broadcast_id)
+    )
+    return {bid: (first, last) for bid, first, last in times.all()}
+
+
+async def broadcast_ids_keyed(session: AsyncSession, key: str) -> list[int]:
+    """Ids of the broadcast stored under `key` and of those under `key@…`, oldest first."""
+    rows = await session.scalars(
+        select(Broadcast.id)
+        .where((Broadcast.key == key) | Broadcast.key.startswith(key + "@"))
+        .order_by(Broadcast.id)
+    )
+    return list(rows.all())
+
+
+async def state_totals(session: AsyncSession, ids: Sequence[int]) -> dict[str, int]:
+    """State → how many rows of these broadcasts, all together, are in it."""
+    rows = await session.execute(
+        select(BroadcastMessage.state, func.count())
+        .where(BroadcastMessage.broadcast_id.in_(ids))
+        .group_by(BroadcastMessage.state)
+    )
+    return {MessageState(s).value: int(n) for s, n in rows.all()}
+
+
+async def chats_reached(session: AsyncSession, ids: Sequence[int]) -> int:
+    """How many distinct chats one of these broadcasts was sent to."""
+    count = await session.scalar(
+        select(func.count(distinct(BroadcastMessage.chat_id))).where(
+            BroadcastMessage.broadcast_id.in_(ids),
+            BroadcastMessage.state == MessageState.sent,
+        )
+    )
+    return int(count or 0)

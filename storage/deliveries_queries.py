@@ -1,5 +1,6 @@
-"""Claiming queued deliveries in SQL: take a batch under a lease, extend the lease, record each
-row's outcome, and make `uncertain` the rows whose sender died.
+"""Deliveries in SQL: claiming queued deliveries (take a batch under a lease, extend the lease,
+record each row's outcome, and make `uncertain` the rows whose sender died), and an
+edition's sending figures.
 
 Claiming is safe with several workers: candidates are read by keyset (`id > after`, on
 PostgreSQL `FOR UPDATE SKIP LOCKED`), then taken by an UPDATE guarded on their state, so a row
@@ -11,16 +12,16 @@ rows still `sending` are the one in-flight batch, and `recover_stale` makes them
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Integer, and_, any_, cast, select, update
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import ColumnElement, Integer, and_, any_, cast, distinct, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.bulletins import Edition, EditionStatus
-from storage.deliveries import Delivery, DeliveryState
-from storage.subscribers import Subscriber, SubscriberStatus
+from storage.deliveries import Delivery, DeliveryEvent, DeliveryState
+from storage.subscribers import Subscriber
 
 CLAIMABLE = (DeliveryState.queued, DeliveryState.uncertain)
 
@@ -127,6 +128,7 @@ async def select_batch(
             Subscriber.name,
             Subscriber.status,
             Subscriber.paused,
+            Subscriber.receives_bulletins,
             Delivery.attempts,
         )
         .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
@@ -145,9 +147,8 @@ async def select_batch(
         return None
     gone: dict[int, str] = {}
     wanted: list[ClaimedRecipient] = []
-    confirmed = SubscriberStatus.confirmed
-    for id_, subscriber_id, email, email_key, name, status, paused, attempts in rows:
-        if status != confirmed or paused:
+    for id_, subscriber_id, email, email_key, name, status, paused, receives, attempts in rows:
+        if not receives:
             gone[id_] = f"subscriber is {'paused' if paused else status.value}"
         else:
             wanted.append(
@@ -264,3 +265,109 @@ async def record_outcome(
 def lease_from(now: datetime, seconds: float) -> datetime:
     """When a lease taken at `now` for `seconds` runs out."""
     return now + timedelta(seconds=seconds)
+
+
+# Event Webhook event → the stats figure it counts (distinct subscribers)
+EVENT_FIGURES = {
+    "delivered": "delivered",
+    "bounce": "bounced",
+    "dropped": "bounced",
+    "spamreport": "complained",
+    "open": "opened",
+    "click": "clicked",
+    "unsubscribe": "unsubscribed",
+    "group_unsubscribe": "unsubscribed",
+}
+
+
+@dataclass(slots=True)
+class EditionStats:
+    edition_id: int
+    status: str
+    queued: int = 0
+    sending: int = 0
+    accepted: int = 0
+    failed: int = 0
+    uncertain: int = 0
+    skipped: int = 0
+    delivered: int = 0
+    bounced: int = 0
+    complained: int = 0
+    opened: int = 0
+    clicked: int = 0
+    unsubscribed: int = 0
+    # the provider's or our own error line → how many deliveries it failed
+    errors: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+async def edition_stats(session: AsyncSession, edition_id: int, status: str) -> EditionStats:
+    stats = EditionStats(edition_id, status)
+    states = await session.execute(
+        select(Delivery.state, func.count())
+        .where(Delivery.edition_id == edition_id)
+        .group_by(Delivery.state)
+    )
+    for state, count in states.all():
+        setattr(stats, DeliveryState(state).value, int(count))
+    events = await session.execute(
+        select(DeliveryEvent.event, func.count(distinct(DeliveryEvent.subscriber_id)))
+        .where(DeliveryEvent.edition_id == edition_id)
+        .group_by(DeliveryEvent.event)
+    )
+    for event, count in events.all():
+        figure = EVENT_FIGURES.get(event)
+        if figure:
+            setattr(stats, figure, getattr(stats, figure) + int(count))
+    errors = await session.execute(
+        select(Delivery.last_error, func.count())
+        .where(Delivery.edition_id == edition_id, Delivery.state == DeliveryState.failed)
+        .group_by(Delivery.last_error)
+        .order_by(func.count().desc())
+        .limit(10)
+    )
+    stats.errors = {str(line): int(count) for line, count in errors.all()}
+    return stats
+
+
+async def state_totals(session: AsyncSession, edition_ids: Sequence[int]) -> dict[str, int]:
+    """State → how many deliveries of these editions, all together, are in it."""
+    rows = await session.execute(
+        select(Delivery.state, func.count())
+        .where(Delivery.edition_id.in_(edition_ids))
+        .group_by(Delivery.state)
+    )
+    return {DeliveryState(s).value: int(n) for s, n in rows.all()}
+
+
+async def deliveries_opened(session: AsyncSession, edition_ids: Sequence[int]) -> int:
+    """How many deliveries of these editions were opened (an `open` event)."""
+    count = await session.scalar(
+        select(func.count(distinct(DeliveryEvent.delivery_id))).where(
+            DeliveryEvent.edition_id.in_(edition_ids), DeliveryEvent.event == "open"
+        )
+    )
+    return int(count or 0)
+
+
+async def add_events(session: AsyncSession, rows: Sequence[dict[str, object]]) -> set[str]:
+    """Insert Event Webhook events, skipping those already stored (by `sg_event_id`); the ids
+    of those inserted now. Safe against a concurrent delivery of the same events."""
+    dialect = postgresql if _is_postgres(session) else sqlite
+    statement = (
+        dialect.insert(DeliveryEvent)
+        .on_conflict_do_nothing(index_elements=["sg_event_id"])
+        .returning(DeliveryEvent.sg_event_id)
+    )
+    inserted = await session.scalars(statement, list(rows))
+    return set(inserted.all())
+
+
+async def claimable_count(session: AsyncSession, edition_id: int) -> int:
+    """How many deliveries of the edition are still to send (queued or uncertain)."""
+    count = await session.scalar(
+        select(func.count()).where(Delivery.edition_id == edition_id, Delivery.state.in_(CLAIMABLE))
+    )
+    return int(count or 0)

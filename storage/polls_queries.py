@@ -239,3 +239,13 @@ async def poll_counts(session: AsyncSession, poll: Poll) -> PollCounts:
         sent=int(sent or 0),
         stopped=int(stopped or 0),
     )
+
+
+async def open_polls(session: AsyncSession, now: datetime) -> list[Poll]:
+    """Polls open and not yet past their closing time, closing first."""
+    polls = await session.scalars(
+        select(Poll)
+        .where(Poll.status == PollStatus.open, Poll.closes_at > now)
+        .order_by(Poll.closes_at, Poll.id)
+    )
+    return list(polls.all())

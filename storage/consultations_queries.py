@@ -39,6 +39,22 @@ async def get_response(session: AsyncSession, response_id: int) -> ConsultationR
     return response
 
 
+async def response_for_update(
+    session: AsyncSession, response_id: int
+) -> tuple[ConsultationResponse, Consultation, str | None] | None:
+    """The response, its consultation and its city's name (None without a city) in one query,
+    the response locked for update on PostgreSQL; None for an unknown response."""
+    query = (
+        select(ConsultationResponse, Consultation, City.name)
+        .join(Consultation, Consultation.id == ConsultationResponse.consultation_id)
+        .outerjoin(City, City.id == ConsultationResponse.city_id)
+        .where(ConsultationResponse.id == response_id)
+        .with_for_update(of=ConsultationResponse)
+    )
+    row = (await session.execute(query)).first()
+    return None if row is None else (row[0], row[1], row[2])
+
+
 async def find_response(
     session: AsyncSession, consultation: Consultation, *, city_id: int | None, person_id: int
 ) -> ConsultationResponse | None:
@@ -323,3 +339,21 @@ async def consultation_lines(session: AsyncSession, limit: int = 20) -> list[Con
         )
         for c, n in (await session.execute(query)).all()
     ]
+
+
+async def consultation_by_slug(session: AsyncSession, slug: str) -> Consultation | None:
+    return await session.scalar(select(Consultation).where(Consultation.slug == slug))
+
+
+async def consultations_open_at(session: AsyncSession, now: datetime) -> list[Consultation]:
+    """Open consultations whose answering window includes `now`, closing first."""
+    rows = await session.scalars(
+        select(Consultation)
+        .where(
+            Consultation.status == ConsultationStatus.open,
+            Consultation.opens_at <= now,
+            Consultation.closes_at > now,
+        )
+        .order_by(Consultation.closes_at, Consultation.id)
+    )
+    return list(rows.all())

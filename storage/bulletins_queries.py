@@ -1,9 +1,10 @@
 """The delivery queue of an edition in SQL: enqueue it, find the editions due or with rows left,
 and mark an edition sent once all its rows are done (and some went out).
 
-Enqueueing adds one `queued` delivery per confirmed, unpaused subscriber of the edition's series
-networks and language; the rows are then claimed, leased and given their outcome in
-`storage.delivery_claims`.
+Enqueueing adds one `queued` delivery per subscriber who receives bulletins (see
+`Subscriber.receives_bulletins`) in the edition's language and series networks; the rows are
+then claimed, leased and given their outcome in
+`storage.deliveries_queries`.
 """
 
 from __future__ import annotations
@@ -13,24 +14,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import (
-    Boolean,
-    ColumnElement,
     and_,
     exists,
     insert,
     literal,
-    literal_column,
     select,
-    true,
     update,
 )
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
-from storage.bulletins import Edition, EditionStatus
+from storage.bulletins import Edition, EditionStatus, Series
 from storage.deliveries import Delivery, DeliveryState
-from storage.delivery_claims import CLAIMABLE, rows_changed
-from storage.subscribers import Subscriber, SubscriberStatus
+from storage.deliveries_queries import CLAIMABLE, rows_changed
+from storage.subscribers import Subscriber
+from storage.subscribers_queries import bulletin_readers_where
 
 UNFINISHED = (DeliveryState.queued, DeliveryState.sending, DeliveryState.uncertain)
 SENDABLE_EDITION = (
@@ -67,10 +65,9 @@ async def enqueue_edition(session: AsyncSession, edition_id: int, now: datetime)
     if not (edition.html and edition.text and edition.subject):
         raise QueueError(f"edition {edition_id} has no rendered subject, HTML and text yet")
     eligible = and_(
-        Subscriber.status == SubscriberStatus.confirmed,
-        Subscriber.paused.is_(False),
-        Subscriber.language == edition.language,
-        _in_networks(session, edition.series.networks),
+        bulletin_readers_where(
+            session, language=edition.language, networks=edition.series.networks
+        ),
         ~exists().where(Delivery.edition_id == edition_id, Delivery.subscriber_id == Subscriber.id),
     )
     rows = select(
@@ -91,21 +88,6 @@ async def enqueue_edition(session: AsyncSession, edition_id: int, now: datetime)
     edition.status = EditionStatus.sending
     edition.sent_at = None
     return EnqueueResult(rows_changed(added), rows_changed(requeued))
-
-
-def _in_networks(session: AsyncSession, networks: Sequence[str]) -> ColumnElement[bool]:
-    """Subscribers sharing a network with the series (every subscriber when it lists none)."""
-    if not networks:
-        return true()
-    if session.get_bind().dialect.name == "postgresql":
-        return Subscriber.networks.op("?|")(postgresql.array(list(networks)))
-    wanted = ", ".join(f"'{_sql_quote(n)}'" for n in networks)
-    sql = f"EXISTS (SELECT 1 FROM json_each(subscribers.networks) WHERE value IN ({wanted}))"
-    return literal_column(sql, Boolean)
-
-
-def _sql_quote(value: str) -> str:
-    return value.replace("'", "''")
 
 
 async def next_edition(session: AsyncSession) -> int | None:
@@ -172,4 +154,106 @@ async def due_scheduled_editions(session: AsyncSession, now: datetime) -> list[i
     query = select(Edition.id).where(
         Edition.status == EditionStatus.scheduled, Edition.send_at <= now
     )
+    return list((await session.scalars(query)).all())
+
+
+async def series_by_slug(session: AsyncSession, slug: str) -> Series | None:
+    return await session.scalar(select(Series).where(Series.slug == slug))
+
+
+async def edition_of(
+    session: AsyncSession, series_id: int, period_start: datetime, language: str
+) -> Edition | None:
+    """The series' edition for the period starting on `period_start`, in `language`."""
+    return await session.scalar(
+        select(Edition).where(
+            Edition.series_id == series_id,
+            Edition.period_start == period_start,
+            Edition.language == language,
+        )
+    )
+
+
+async def editions_newest_first(session: AsyncSession, series_slug: str | None) -> list[Edition]:
+    """Editions (of the series `series_slug`, or all), newest period first, then language."""
+    query = select(Edition).join(Series).order_by(Edition.period_end.desc(), Edition.language)
+    if series_slug:
+        query = query.where(Series.slug == series_slug)
+    return list((await session.scalars(query)).all())
+
+
+async def latest_edition(
+    session: AsyncSession,
+    series_id: int,
+    language: str,
+    statuses: Sequence[EditionStatus],
+    newest_by: InstrumentedAttribute[datetime],
+) -> Edition | None:
+    """The series' edition in `language` and one of `statuses` with the latest `newest_by`."""
+    return await session.scalar(
+        select(Edition)
+        .where(
+            Edition.series_id == series_id,
+            Edition.language == language,
+            Edition.status.in_(statuses),
+        )
+        .order_by(newest_by.desc())
+        .limit(1)
+    )
+
+
+async def all_series(session: AsyncSession) -> list[Series]:
+    """Every series, by slug."""
+    return list((await session.scalars(select(Series).order_by(Series.slug))).all())
+
+
+async def edition_reaches(
+    session: AsyncSession, series_id: int, language: str, moment: datetime
+) -> bool:
+    """Whether an edition of the series in `language` (any status, cancelled too) covers a
+    period ending at or after `moment`."""
+    found = await session.scalar(
+        select(
+            exists().where(
+                Edition.series_id == series_id,
+                Edition.language == language,
+                Edition.period_end >= moment,
+            )
+        )
+    )
+    return bool(found)
+
+
+async def newest_drafts(session: AsyncSession, limit: int) -> list[Edition]:
+    """Draft editions, newest period first."""
+    query = (
+        select(Edition)
+        .where(Edition.status == EditionStatus.draft)
+        .order_by(Edition.period_end.desc(), Edition.id.desc())
+        .limit(limit)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def edition_status(session: AsyncSession, edition_id: int) -> EditionStatus | None:
+    return await session.scalar(select(Edition.status).where(Edition.id == edition_id))
+
+
+async def editions_in(
+    session: AsyncSession,
+    series_id: int,
+    statuses: Sequence[EditionStatus],
+    language: str | None,
+    limit: int | None = None,
+) -> list[Edition]:
+    """The series' editions in one of `statuses` (in `language`, or all), newest first."""
+    query = (
+        select(Edition)
+        .where(Edition.series_id == series_id, Edition.status.in_(statuses))
+        .order_by(Edition.period_end.desc(), Edition.id.desc())
+    )
+    if language:
+        query = query.where(Edition.language == language)
+    if limit:
+        query = query.limit(limit)
     return list((await session.scalars(query)).all())

@@ -4,7 +4,6 @@ the staff member's language for the bot (catalog domain `definitions`)."""
 from __future__ import annotations
 
 import string
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -152,10 +151,8 @@ LOADERS: dict[str, tuple[Callable[[str], object], str]] = {
 @pytest.mark.parametrize("kind", sorted(LOADERS))
 def test_an_alias_bomb_is_refused_at_once_with_where_and_why(kind: str) -> None:
     load, key = LOADERS[kind]
-    started = time.perf_counter()
-    with pytest.raises(ProblemsError) as caught:
+    with pytest.raises(ProblemsError) as caught:  # at the first alias, before expanding any
         load(alias_bomb(9, key))
-    assert time.perf_counter() - started < 1.0
     [problem] = caught.value.problems
     assert str(problem) == (
         "yaml: line 2, column 10: aliases (*a0) are not allowed: write the value out"
@@ -168,10 +165,8 @@ def test_an_alias_bomb_is_refused_at_once_with_where_and_why(kind: str) -> None:
 @pytest.mark.parametrize("kind", sorted(LOADERS))
 def test_deep_nesting_is_refused_without_a_recursion_error(kind: str) -> None:
     load, key = LOADERS[kind]
-    started = time.perf_counter()
-    with pytest.raises(ProblemsError) as caught:
+    with pytest.raises(ProblemsError) as caught:  # at level 51, not after reading the rest
         load(f"{key}: " + "[" * 100_000 + "]" * 100_000 + "\n")  # a file the bot takes
-    assert time.perf_counter() - started < 3.0
     [problem] = caught.value.problems
     assert str(problem) == f"yaml: line 1, column {len(key) + 52}: nested deeper than 50 levels"
     assert problem.translated(gettext("es")).endswith("anidado a más de 50 niveles")

@@ -24,6 +24,7 @@ from newsletter.subscriptions.ratelimit import SlidingWindowLimiter
 from newsletter.subscriptions.web import SubscriptionSite, setup_subscription_routes
 from newsletter.subscriptions.web_edge import EdgeConfig, setup_web_edge
 from newsletter.webhooks import setup_sendgrid_webhook
+from web.console import ConsoleConfig, setup_console
 
 log = logging.getLogger(__name__)
 CONTEXT = web.AppKey("context", AppContext)
@@ -65,7 +66,24 @@ def build_web_app(ctx: AppContext) -> web.Application:
     setup_sendgrid_webhook(
         app, ctx.settings.sendgrid_webhook_public_key, lambda request: request.app[CONTEXT].sessions
     )
+    setup_console(app, console_config(ctx))
     return app
+
+
+def console_config(ctx: AppContext) -> ConsoleConfig:
+    settings = ctx.settings
+    token = settings.telegram_token
+    return ConsoleConfig(
+        sessions=ctx.sessions,
+        mailer=transactional_mailer(settings),
+        public_url=settings.public_url,
+        signing_key=settings.signing_key(),
+        zone=settings.zone,
+        default_language=settings.default_language,
+        telegram_token=token.get_secret_value() if token else None,
+        bot_username=bot_username(ctx).get,
+        trusted_proxy=settings.trusted_proxy,
+    )
 
 
 def bot_username(ctx: AppContext) -> BotUsername:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit import record
@@ -230,3 +230,12 @@ async def live_sessions(
             .order_by(StaffSession.last_seen_at.desc())
         )
     ).all()
+
+
+async def active_owner_count(session: AsyncSession) -> int:
+    found = await session.scalar(
+        select(func.count())
+        .select_from(StaffMember)
+        .where(StaffMember.role == StaffRole.owner, StaffMember.active.is_(True))
+    )
+    return int(found or 0)

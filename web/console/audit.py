@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.engagement.spreadsheet import csv_text
+from engagement.spreadsheet import csv_text
 from storage import audit_queries, staff_queries
 from storage.audit import FACES
 from storage.audit_queries import AuditFilter

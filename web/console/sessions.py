@@ -9,12 +9,12 @@ from datetime import timedelta
 
 from aiohttp import web
 
-from newsletter.subscriptions.web_site import client_key
 from storage import staff_queries
 from storage.base import utcnow
 from web.console.access import ConsoleStaff, current_staff
 from web.console.config import ConsoleConfig, console_config
 from web.console.magic_links import digest
+from web.public.site import client_key
 
 SESSION_COOKIE = "aive_console"
 TOUCH_EVERY = timedelta(minutes=1)  # last_seen is written at most this often

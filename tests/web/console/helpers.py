@@ -13,7 +13,6 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from newsletter.subscriptions.mailer import OutboxMailer
-from newsletter.subscriptions.web_edge import EdgeConfig, setup_web_edge
 from storage import staff_queries
 from storage.base import utcnow
 from storage.engine import SessionFactory
@@ -21,6 +20,7 @@ from storage.staff import StaffMember, StaffRole
 from web.console import ConsoleConfig, setup_console
 from web.console.magic_links import digest
 from web.console.sessions import SESSION_COOKIE
+from web.public.edge import EdgeConfig, setup_web_edge
 
 PUBLIC_URL = "http://aive.test"
 KEY = "console-test-key"

@@ -23,6 +23,7 @@ CONSOLE_MODULES: tuple[str, ...] = (
     "web.console.dashboard",
     "web.console.staff",
     "web.console.audit",
+    "web.console.account",
     "web.console.static",
 )
 

@@ -62,6 +62,7 @@ def test_the_installed_wheel_migrates_loads_the_demo_and_composes_a_french_bulle
     # the staff console: its catalogs, templates and the vendored htmx with its license
     for console_file in (
         "web/locales/fr/LC_MESSAGES/console.mo",
+        "web/locales/fr/LC_MESSAGES/console_core.mo",
         "web/console/templates/base.html",
         "web/console/static/htmx.min.js",
         "web/console/static/htmx.LICENSE.txt",

@@ -13,6 +13,7 @@ from storage import (
     people,
     polls,
     representatives,
+    staff,
     subscribers,
     youth,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "people",
     "polls",
     "representatives",
+    "staff",
     "subscribers",
     "youth",
 ]

@@ -25,10 +25,10 @@ from app.catalog_plurals import (
     states_plural_forms,
     with_plurals_of,
 )
+from i18n.languages import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "newsletter", "campaigns", "app")
-LANGUAGES = ("en", "fr", "es", "pt", "ca")
 UPDATE = "python -m app.catalogs update"
 
 

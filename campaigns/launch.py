@@ -28,13 +28,13 @@ from campaigns.errors import CampaignError
 from campaigns.messages import (
     DERIVED_DECLARATION,
     DERIVED_EMPTY,
-    LANGUAGES,
     StepText,
     step_text,
     translate,
 )
 from engagement.consultations import invitations, lifecycle
 from engagement.consultations.errors import DefinitionError
+from i18n.languages import LANGUAGES
 from outbox import Recipient, enqueue_broadcast
 from storage.broadcasts import Broadcast, BroadcastKind
 from storage.bulletins import Edition, EditionStatus, Series

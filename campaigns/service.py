@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from campaigns import timeline
 from campaigns.config import CampaignConfig
 from campaigns.errors import CampaignError, DayPassed
-from campaigns.messages import LANGUAGES
+from i18n.languages import LANGUAGES
 from storage import audit
 from storage.campaigns import Campaign, CampaignStatus, CampaignStep, StepStatus
 

@@ -15,7 +15,7 @@ from app.settings import Settings
 from engagement.cafes import jobs, report, service
 from engagement.cafes.definition import CafeDefinitionError
 from engagement.cafes.schema import load_cafe
-from engagement.reader_time import staff_time
+from i18n.times import staff_time
 from storage import consultation_queries as q
 from storage.base import utcnow
 from storage.engine import SessionFactory

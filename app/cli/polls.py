@@ -14,7 +14,7 @@ from app.cli.i18n import N_, _, ngettext
 from engagement.polls import service
 from engagement.polls.errors import PollDefinitionError
 from engagement.polls.results import PollResults
-from engagement.reader_time import staff_time
+from i18n.times import staff_time
 from storage import poll_queries as q
 from storage.engine import SessionFactory
 from storage.errors import NotFound

@@ -21,7 +21,7 @@ from bot.staff_only import refuse_buttons_to_non_staff
 from engagement.cafes import jobs, messages, report, service
 from engagement.cafes.definition import CafeDefinitionError
 from engagement.cafes.schema import load_cafe
-from engagement.reader_time import local_time, zone
+from i18n.times import local_time, zone
 from storage import consultation_queries as q
 from storage.base import utcnow
 from storage.errors import NotFound

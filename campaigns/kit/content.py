@@ -2,7 +2,7 @@
 
 `KitInput` is everything the builder needs (no database, no I/O); `kit_texts` gives the
 wording of one language from the `kit` gettext domain (compile the catalogs first with
-`python -m app.catalogs compile`; a missing catalog raises `KitError`).
+`python -m app.catalogs compile`; a missing catalog reads English, see i18n.catalogs).
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import cache
 from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date
 
+from i18n.catalogs import translations as catalog_translations
 from newsletter.editions.values import YouthSubmission
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -114,16 +114,6 @@ def in_language(texts: Mapping[str, str], language: str) -> str:
     return next((t.strip() for t in texts.values() if t.strip()), "")
 
 
-@cache
-def translations(language: str) -> gettext.NullTranslations:
-    try:
-        return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language])
-    except FileNotFoundError as error:
-        raise KitError(
-            f"no compiled kit catalog for {language!r}: run `python -m app.catalogs compile`"
-        ) from error
-
-
 @dataclass(frozen=True, slots=True)
 class KitTexts:
     """The wording of one language's kit; values are plain text (escape where they go)."""
@@ -169,7 +159,7 @@ class KitTexts:
 
 def kit_texts(kit: KitInput, language: str) -> KitTexts:
     """All the wording of `language`'s kit."""
-    t = translations(language)
+    t = catalog_translations(LOCALE_DIR, DOMAIN, language)
     _ = t.gettext
     locale = Locale.parse(language)
     day_name = _("International Day of Educating Cities")

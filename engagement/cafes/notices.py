@@ -21,7 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import SUPPORTED_LANGUAGES
 from engagement.cafes import messages
 from engagement.cafes.calendar import CalendarEvent, calendar_file
-from engagement.reader_time import reader_zones, zone
+from engagement.reader_time import reader_zones
+from i18n.times import zone
 from outbox.content import validate_payload
 from outbox.queue import Recipient, add_recipients
 from storage.broadcasts import Broadcast, BroadcastKind

@@ -22,7 +22,8 @@ from bot.config import SUPPORTED_LANGUAGES
 from engagement.consultations import reports
 from engagement.consultations.messages import translate
 from engagement.consultations.schema import localized
-from engagement.reader_time import local_time, reader_zones
+from engagement.reader_time import reader_zones
+from i18n.times import local_time
 from outbox import Recipient, enqueue_broadcast
 from storage import consultation_queries as q
 from storage.base import utcnow

@@ -156,12 +156,16 @@ def test_a_language_without_catalog_reads_in_english() -> None:
     assert "Read more" in rendered.html and "10. März 2026" in rendered.html
 
 
-def test_a_missing_compiled_catalog_is_reported_clearly(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+def test_a_missing_compiled_catalog_renders_in_english_and_is_logged(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    (tmp_path / "fr" / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "fr" / "LC_MESSAGES" / "newsletter.po").write_text("# not compiled\n")
     monkeypatch.setattr(render, "LOCALE_DIR", tmp_path)
-    with pytest.raises(RenderError, match=r"python -m app.catalogs compile"):
-        render.translations("fr")
+    monkeypatch.setattr(render, "_environment", render._environment.__wrapped__)
+    rendered = render_edition(sample_edition("fr"), sample_context())
+    assert "Read more" in rendered.html
+    assert "python -m app.catalogs compile" in caplog.text
 
 
 def test_broken_mjml_is_reported_as_a_render_error() -> None:

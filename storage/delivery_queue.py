@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.bulletins import Edition, EditionStatus
 from storage.deliveries import Delivery, DeliveryState
 from storage.delivery_claims import CLAIMABLE, rows_changed
+from storage.errors import StorageError
 from storage.subscribers import Subscriber, SubscriberStatus
 
 UNFINISHED = (DeliveryState.queued, DeliveryState.sending, DeliveryState.uncertain)
@@ -41,7 +42,7 @@ SENDABLE_EDITION = (
 )
 
 
-class QueueError(Exception):
+class QueueError(StorageError):
     """The edition cannot be sent (unknown, a draft, cancelled); one line for the user."""
 
 

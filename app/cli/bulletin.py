@@ -27,6 +27,7 @@ from newsletter.editions.values import CompositionError
 from storage.base import utcnow
 from storage.bulletins import Edition
 from storage.engine import SessionFactory
+from storage.errors import NotFound
 from storage.feeds import Item
 
 app = typer.Typer(
@@ -36,7 +37,7 @@ report = Console(stderr=True)  # tables go to stderr: stdout carries ids or the 
 
 EDITION = Annotated[int, typer.Argument(help=N_("The edition id (printed by compose)."))]
 JSON = Annotated[bool, typer.Option("--json", help=N_("Print one JSON document."))]
-SERVICE_ERRORS = (BulletinError, CompositionError, RenderError, CadenceError)
+SERVICE_ERRORS = (BulletinError, NotFound, CompositionError, RenderError, CadenceError)
 SPREAD_ROWS = {  # the spread's keys, and their labels in the table
     "countries": N_("countries"),
     "cities": N_("cities"),

@@ -17,6 +17,7 @@ from pathlib import Path
 from babel import Locale
 from babel.dates import format_date
 
+from campaigns.errors import CampaignError
 from i18n.catalogs import translations as catalog_translations
 from newsletter.editions.values import YouthSubmission
 
@@ -26,7 +27,7 @@ KIT_LANGUAGES: tuple[str, ...] = ("fr", "es", "en", "pt", "ca")
 DAY_MONTH, DAY_OF_MONTH = 11, 30
 
 
-class KitError(ValueError):
+class KitError(CampaignError, ValueError):
     """The kit cannot be built; the message says why in one sentence."""
 
 

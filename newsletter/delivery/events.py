@@ -17,6 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from newsletter.errors import NewsletterError
 from storage.audit import record_many
 from storage.deliveries import DeliveryEvent
 from storage.subscribers import Subscriber, SubscriberStatus
@@ -32,7 +33,7 @@ STILL_SUBSCRIBED = (SubscriberStatus.pending, SubscriberStatus.confirmed)
 CHUNK = 1000  # subscribers per UPDATE: well under SQLite's and asyncpg's parameter limits
 
 
-class EventError(ValueError):
+class EventError(NewsletterError, ValueError):
     """The webhook body is not a list of SendGrid events."""
 
 

@@ -32,6 +32,7 @@ from i18n.formatting import babel_locale
 from i18n.templates import environment
 from newsletter.delivery.placeholders import Part, Slot, StandIns, defuse, fill, substitutions
 from newsletter.editions.values import ComposedEdition, SectionKind, base_language
+from newsletter.errors import NewsletterError
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
@@ -41,7 +42,7 @@ DOMAIN = "newsletter"
 SECTIONS_START, SECTIONS_END = "<!--aive:sections-->", "<!--/aive:sections-->"
 
 
-class RenderError(Exception):
+class RenderError(NewsletterError):
     """The edition cannot be rendered; the message says why in one sentence."""
 
 

@@ -31,7 +31,6 @@ from newsletter.editions.errors import (
     EditsError,
     EmptyEdition,
     NoNews,
-    NotFoundError,
 )
 from newsletter.editions.render import RenderContext, render_edition
 from newsletter.editions.values import (
@@ -47,6 +46,7 @@ from newsletter.editions.youth import approved_youth_for_bulletin, mark_publishe
 from storage import audit
 from storage.base import utcnow
 from storage.bulletins import Edition, EditionStatus, Series
+from storage.errors import NotFound
 from storage.feeds import Item
 
 PUBLISHED = (
@@ -87,14 +87,14 @@ class Extras:
 async def get_series(session: AsyncSession, slug: str) -> Series:
     series = await session.scalar(select(Series).where(Series.slug == slug))
     if series is None:
-        raise NotFoundError(f"no series {slug!r}")
+        raise NotFound(f"no series {slug!r}")
     return series
 
 
 async def get_edition(session: AsyncSession, edition_id: int) -> Edition:
     edition = await session.get(Edition, edition_id)
     if edition is None:
-        raise NotFoundError(f"no edition {edition_id}")
+        raise NotFound(f"no edition {edition_id}")
     return edition
 
 
@@ -139,7 +139,7 @@ async def compose_draft(
 ) -> Edition:
     """Compose, render and store the draft of `series_slug` in `language`, and commit.
 
-    Raises `NotFoundError` (series), `BulletinError` (language not in the series, empty
+    Raises `storage.errors.NotFound` (series), `BulletinError` (language not in the series, empty
     period), `EditionLocked` (the period's edition is already approved), `NoNews` (the period
     brought no news item and not `allow_empty`: nothing is stored), and the composition and
     render errors.

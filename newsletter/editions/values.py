@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from newsletter.errors import NewsletterError
 
-class CompositionError(ValueError):
+
+class CompositionError(NewsletterError, ValueError):
     """The inputs of a composition are inconsistent (e.g. a naive datetime, an empty period)."""
 
 

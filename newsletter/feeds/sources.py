@@ -10,12 +10,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from newsletter.errors import NewsletterError
 from storage.audit import record
 from storage.feeds import ItemSource, Source
 from storage.networks import City, Network
 
 
-class SourceError(ValueError):
+class SourceError(NewsletterError, ValueError):
     """A source cannot be registered as given (one line saying which field and why)."""
 
 

@@ -15,6 +15,7 @@ from typing import cast
 from sqlalchemy import ColumnElement, Table, and_, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from newsletter.errors import NewsletterError
 from newsletter.subscriptions.addresses import address_key
 from newsletter.subscriptions.tokens import TokenClaim
 from storage.audit import AuditEvent, record, record_many
@@ -28,7 +29,7 @@ WEB_CONSENT = "web form, double opt-in"
 _GONE = (SubscriberStatus.unsubscribed, SubscriberStatus.bounced, SubscriberStatus.complained)
 
 
-class SubscriptionError(ValueError):
+class SubscriptionError(NewsletterError, ValueError):
     """A staff request cannot be done as given (one line, English)."""
 
 

@@ -12,11 +12,11 @@ from app.cli.context import (
     console,
     fail,
     print_json,
-    print_table,
     settings_or_exit,
     with_sessions,
 )
 from app.cli.i18n import N_, _, cli_language, ngettext
+from app.cli.output import load, print_rows, read_staff_file, refuse_file, show_report
 from engagement.consultations import export, invitations, lifecycle, reports
 from engagement.consultations.errors import ConsultationError, DefinitionError
 from engagement.consultations.results import Results
@@ -41,10 +41,7 @@ def create(
     file: Annotated[Path, typer.Argument(help=N_("The consultation YAML file."))],
     as_json: JSON = False,
 ) -> None:
-    try:
-        source = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(_("cannot read {file}: {error}", file=file, error=exc), 2)
+    source = read_staff_file(file)
     settings = settings_or_exit()
 
     async def _create(sessions: SessionFactory) -> tuple[int, str]:
@@ -57,10 +54,7 @@ def create(
     try:
         consultation_id, slug = with_sessions(settings, _create)
     except DefinitionError as exc:
-        if as_json:
-            print_json({"ok": False, "errors": exc.errors})
-            raise typer.Exit(1) from None
-        fail("\n".join([_("{file}: invalid consultation", file=file), *exc.errors]))
+        refuse_file(exc.errors, _("{file}: invalid consultation", file=file), as_json)
     if as_json:
         print_json({"ok": True, "id": consultation_id, "slug": slug})
     else:
@@ -71,11 +65,11 @@ def create(
 def list_(as_json: JSON = False) -> None:
     settings = settings_or_exit()
 
-    async def _go(sessions: SessionFactory) -> list[q.ConsultationLine]:
+    async def _lines(sessions: SessionFactory) -> list[q.ConsultationLine]:
         async with sessions() as session:
             return await q.consultation_lines(session, limit=LIST_LIMIT)
 
-    lines = with_sessions(settings, _go)
+    lines = load(_lines)
     language = cli_language()
     rows = [
         {
@@ -89,14 +83,8 @@ def list_(as_json: JSON = False) -> None:
         }
         for line in lines
     ]
-    if as_json:
-        print_json(rows)
-        return
-    print_table(
-        _("Consultations"),
-        [_("id"), _("slug"), _("title"), _("status"), _("opens"), _("closes"), _("responses")],
-        [list(row.values()) for row in rows],
-    )
+    columns = [_("id"), _("slug"), _("title"), _("status"), _("opens"), _("closes")]
+    print_rows(rows, as_json, _("Consultations"), [*columns, _("responses")])
 
 
 def _set_status(consultation_id: int, status: ConsultationStatus) -> None:
@@ -155,22 +143,14 @@ def results(
     lang: Annotated[str, typer.Option(help=N_("Language of the texts."))] = "en",
     latest: Annotated[int, typer.Option(help=N_("How many recent free-text answers."))] = 5,
 ) -> None:
-    settings = settings_or_exit()
 
-    async def _go(sessions: SessionFactory) -> Results:
+    async def _results(sessions: SessionFactory) -> Results:
         async with sessions() as session:
             return await reports.consultation_results(
                 session, consultation_id, lang=lang, latest=latest
             )
 
-    try:
-        found = with_sessions(settings, _go)
-    except NotFound as exc:
-        fail(str(exc))
-    if as_json:
-        print_json(found.to_json())
-        return
-    _print_results(found)
+    show_report(_results, as_json, _print_results)
 
 
 def _print_results(found: Results) -> None:
@@ -229,16 +209,12 @@ def export_(
     consultation_id: ID,
     out: Annotated[Path, typer.Option("--out", help=N_("The CSV file to write."))],
 ) -> None:
-    settings = settings_or_exit()
 
-    async def _go(sessions: SessionFactory) -> list[list[str]]:
+    async def _table(sessions: SessionFactory) -> list[list[str]]:
         async with sessions() as session:
             return await reports.export_table(session, consultation_id)
 
-    try:
-        lines = with_sessions(settings, _go)
-    except NotFound as exc:
-        fail(str(exc))
+    lines = load(_table)
     try:
         with out.open("w", encoding="utf-8", newline="") as handle:
             export.write_csv(lines, handle)

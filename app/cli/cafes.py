@@ -44,18 +44,15 @@ def create(
     async def _go(sessions: SessionFactory) -> dict[str, object]:
         async with sessions() as session:
             definition = load_cafe(source, file.parent, await q.all_network_slugs(session))
-            now = utcnow()
-            done = await service.schedule(session, definition, actor="cli", now=now)
-            invited = 0
-            if invite:
-                invited = await jobs.invite_audience(
-                    session,
-                    done.cafe,
-                    now=now,
-                    default_timezone=settings.timezone,
-                    default_language=settings.default_language,
-                    created_by="cli",
-                )
+            done, invited = await jobs.schedule_and_invite(
+                session,
+                definition,
+                invite=invite,
+                actor="cli",
+                now=utcnow(),
+                default_timezone=settings.timezone,
+                default_language=settings.default_language,
+            )
             return {
                 "ok": True,
                 "id": done.cafe.id,

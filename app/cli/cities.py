@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, ngettext
+from app.cli.output import read_csv_file
 from storage.audit import record
 from storage.networks import City
 
@@ -36,19 +37,7 @@ def import_cities(
     ),
     as_json: bool = typer.Option(False, "--json", help=N_("One JSON report.")),
 ) -> None:
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        fail(_("{file}: no such file", file=file), 2)
-    except UnicodeDecodeError as exc:
-        fail(
-            _(
-                "{file}: not UTF-8 text (byte {byte}); save the CSV as UTF-8",
-                file=file,
-                byte=exc.start,
-            ),
-            2,
-        )
+    text = read_csv_file(file)
 
     from app.cities import import_cities_text  # validation loads Babel: only when importing
 

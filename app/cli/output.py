@@ -40,6 +40,23 @@ def read_staff_file(file: Path) -> str:
         fail(_("cannot read {file}: {error}", file=file, error=exc), 2)
 
 
+def read_csv_file(file: Path) -> str:
+    """The text of a CSV file staff give (UTF-8), or one line on stderr and exit 2."""
+    try:
+        return file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        fail(_("{file}: no such file", file=file), 2)
+    except UnicodeDecodeError as exc:
+        fail(
+            _(
+                "{file}: not UTF-8 text (byte {byte}); save the CSV as UTF-8",
+                file=file,
+                byte=exc.start,
+            ),
+            2,
+        )
+
+
 def refuse_file(errors: Sequence[str], heading: str, as_json: bool) -> NoReturn:
     """A staff file with problems: `{"ok": false, "errors": [...]}` with --json, else the
     heading and one problem a line on stderr; exit 1 either way."""

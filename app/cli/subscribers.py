@@ -10,7 +10,7 @@ import typer
 
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, cli_language, ngettext
-from app.cli.output import load, print_rows
+from app.cli.output import load, print_rows, read_csv_file
 from app.mail import transactional_mailer
 from app.settings import SUPPORTED_LANGUAGES, Settings
 from newsletter.subscriptions import importing, service
@@ -129,19 +129,7 @@ def import_subscribers(
     ),
     as_json: bool = typer.Option(False, "--json", help=N_("One JSON report.")),
 ) -> None:
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        fail(_("{file}: no such file", file=file), 2)
-    except UnicodeDecodeError as exc:
-        fail(
-            _(
-                "{file}: not UTF-8 text (byte {byte}); save the CSV as UTF-8",
-                file=file,
-                byte=exc.start,
-            ),
-            2,
-        )
+    text = read_csv_file(file)
     if importing.lacks_consent_source(text, confirmed, consent_source):
         fail(
             _(

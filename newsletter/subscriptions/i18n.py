@@ -12,7 +12,7 @@ from babel.core import negotiate_locale
 from jinja2 import Environment, select_autoescape
 
 from i18n.catalogs import Catalog
-from i18n.languages import LANGUAGE_NAMES, LANGUAGES
+from i18n.languages import LANGUAGE_NAMES, LANGUAGES, accepted_languages
 from i18n.templates import environment as jinja_environment
 
 DOMAIN = "subscriptions"
@@ -42,22 +42,6 @@ def render(lang: str, template: str, **context: object) -> str:
     return environment(lang).get_template(template).render(**context)
 
 
-def _accepted(header: str) -> list[str]:
-    """Accept-Language values, most wanted first (q=0 left out)."""
-    weighted: list[tuple[float, int, str]] = []
-    for index, part in enumerate(header.split(",")):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        if tag and tag != "*" and quality > 0:
-            weighted.append((-quality, index, tag.strip()))
-    return [tag for _, _, tag in sorted(weighted)]
-
-
 def choose_language(
     asked: str | None,
     accept_language: str | None,
@@ -72,7 +56,7 @@ def choose_language(
         code = (candidate or "").strip().lower().replace("_", "-").split("-")[0]
         if code in offered:
             return code
-    wanted = _accepted(accept_language or "")
+    wanted = accepted_languages(accept_language)
     # negotiate_locale matches whole tags; offer base languages for regional ones (pt-BR → pt)
     wanted += [w.split("-")[0] for w in wanted]
     chosen = negotiate_locale(wanted, offered, sep="-") if wanted else None

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from i18n.catalogs import translations
 from i18n.formatting import long_date
-from i18n.languages import LANGUAGE_NAMES, LANGUAGES, base_language
+from i18n.languages import LANGUAGE_NAMES, LANGUAGES, accepted_languages, base_language
 from i18n.templates import environment
 from newsletter.archive.feed import FeedEntry, FeedHeader, atom_feed
 from newsletter.editions.render import (
@@ -75,20 +75,9 @@ def negotiate_language(
     """`?lang=` if supported, else the best Accept-Language match (by q), else `default`."""
     if asked and base_language(asked) in supported:
         return base_language(asked)
-    ranked: list[tuple[float, int, str]] = []
-    for index, part in enumerate((accept_language or "").split(",")):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        if tag and quality > 0:
-            ranked.append((-quality, index, base_language(tag)))
-    for _, _, code in sorted(ranked):
-        if code in supported:
-            return code
+    for tag in accepted_languages(accept_language):
+        if base_language(tag) in supported:
+            return base_language(tag)
     return default
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gettext
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -195,12 +195,39 @@ def kit_texts(kit: KitInput, language: str) -> KitTexts:
             date=date_label, day=day_name
         ),
         email_subject=_("{day}: {date}").format(day=day_name, date=date_label),
-        email_greeting=_("Hello,"),
-        email_button=_("Discover the Day"),
-        press_kicker=_("Press release"),
         press_headline=_("Educating cities celebrate their International Day on {date}").format(
             date=date_label
         ),
+        declaration_heading=_("Declaration of the Day {year}").format(year=kit.year),
+        declaration_text=declaration or _("The declaration of the Day has not been published yet."),
+        labels=_file_labels(_),
+        **_headings(_),
+    )
+
+
+def _file_labels(_: Callable[[str], str]) -> dict[str, str]:
+    """How the kit's index names each kind of file."""
+    return {
+        "email_html": _("Announcement email (HTML)"),
+        "email_mjml": _("Announcement email (MJML source)"),
+        "press_html": _("Press release (HTML)"),
+        "press_md": _("Press release (Markdown)"),
+        "post": _("Post for {platform}"),
+        "card_square": _("Social card, square (1080×1080)"),
+        "card_wide": _("Social card, wide (1200×630)"),
+        "calendar": _("Calendar (.ics)"),
+        "activities_csv": _("Activities (CSV)"),
+        "declaration": _("Declaration of the Day"),
+        "youth": _("Ideas from young people"),
+    }
+
+
+def _headings(_: Callable[[str], str]) -> dict[str, str]:
+    """The kit's fixed wording: headings, buttons, short sentences."""
+    return dict(
+        email_greeting=_("Hello,"),
+        email_button=_("Discover the Day"),
+        press_kicker=_("Press release"),
         about_heading=_("About the International Association of Educating Cities"),
         about_text=_(
             "The International Association of Educating Cities is a non-profit network of local "
@@ -212,8 +239,6 @@ def kit_texts(kit: KitInput, language: str) -> KitTexts:
         youth_heading=_("Ideas from young people"),
         no_youth=_("No idea from young people has been approved yet."),
         anonymous=_("A young person"),
-        declaration_heading=_("Declaration of the Day {year}").format(year=kit.year),
-        declaration_text=declaration or _("The declaration of the Day has not been published yet."),
         news_heading=_("News announcing the Day"),
         languages_label=_("Languages"),
         contents_heading=_("Contents"),
@@ -221,19 +246,6 @@ def kit_texts(kit: KitInput, language: str) -> KitTexts:
         cards_heading=_("Social cards"),
         posts_heading=_("Posts for social networks"),
         other_languages=_("The kit in other languages"),
-        labels={
-            "email_html": _("Announcement email (HTML)"),
-            "email_mjml": _("Announcement email (MJML source)"),
-            "press_html": _("Press release (HTML)"),
-            "press_md": _("Press release (Markdown)"),
-            "post": _("Post for {platform}"),
-            "card_square": _("Social card, square (1080×1080)"),
-            "card_wide": _("Social card, wide (1200×630)"),
-            "calendar": _("Calendar (.ics)"),
-            "activities_csv": _("Activities (CSV)"),
-            "declaration": _("Declaration of the Day"),
-            "youth": _("Ideas from young people"),
-        },
     )
 
 

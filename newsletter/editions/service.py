@@ -187,6 +187,42 @@ async def compose_draft(
     return edition
 
 
+async def compose_drafts(
+    session: AsyncSession,
+    series_slug: str,
+    languages: Sequence[str] | None,
+    now: datetime,
+    *,
+    config: BulletinConfig,
+    actor: str,
+    allow_empty: bool,
+    default_language: str,
+) -> tuple[list[Edition], list[str]]:
+    """The drafts of `series_slug` in `languages` (default: the series' own, else
+    `default_language`), each composed by `compose_draft` and committed; (the drafts, the
+    languages whose period brought no news, for which no draft was made). Raises what
+    `compose_draft` raises, but `NoNews`."""
+    series = await get_series(session, series_slug)
+    drafts: list[Edition] = []
+    without_news: list[str] = []
+    for language in languages or list(series.languages or [default_language]):
+        try:
+            drafts.append(
+                await compose_draft(
+                    session,
+                    series_slug,
+                    language,
+                    now,
+                    config=config,
+                    actor=actor,
+                    allow_empty=allow_empty,
+                )
+            )
+        except NoNews:
+            without_news.append(language)
+    return drafts, without_news
+
+
 def news_count(content: dict[str, Any] | None) -> int:
     """How many news items (news from the cities, mayors' voice) an edition's content shows."""
     return sum(

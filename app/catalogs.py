@@ -29,6 +29,8 @@ from i18n.languages import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "newsletter", "campaigns", "app")
+# packages whose messages are in another package's catalogs (they moved out of it): checked too
+GUESTS: dict[str, tuple[str, ...]] = {"bot": ("engagement",), "newsletter": ("web",)}
 UPDATE = "python -m app.catalogs update"
 
 
@@ -138,7 +140,8 @@ def untranslated_marked(package: str, language: str) -> list[str]:
             if m.id and _translated(m.string, catalog.num_plurals) and not m.fuzzy:
                 # a plural message is known by its singular id
                 translated.add(str(m.id[0] if isinstance(m.id, tuple | list) else m.id))
-    return sorted(m for m in marked_messages(package) if m not in translated)
+    marked = marked_messages(package).union(*(marked_messages(g) for g in GUESTS.get(package, ())))
+    return sorted(m for m in marked if m not in translated)
 
 
 def _translated(string: str | tuple[str, ...] | list[str] | None, forms: int = 1) -> bool:

@@ -6,17 +6,24 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from app.cli.context import (
-    console,
     fail,
     print_json,
+    print_table,
     settings_or_exit,
     with_sessions,
 )
 from app.cli.i18n import N_, _, cli_language, ngettext
-from app.cli.output import load, print_rows, read_staff_file, refuse_file, show_report
+from app.cli.output import (
+    load,
+    print_headline,
+    print_options,
+    print_rows,
+    read_staff_file,
+    refuse_file,
+    show_report,
+)
 from engagement.consultations import export, invitations, lifecycle, reports
 from engagement.consultations.errors import ConsultationError, DefinitionError
 from engagement.consultations.results import Results
@@ -154,7 +161,7 @@ def results(
 
 
 def _print_results(found: Results) -> None:
-    console().print(
+    print_headline(
         ngettext(
             "[bold]{title}[/bold] ({slug}): {n} submitted;"
             " response rate {responded}/{eligible} = {rate}%",
@@ -166,16 +173,14 @@ def _print_results(found: Results) -> None:
             responded=found.responded,
             eligible=found.eligible,
             rate=found.rate,
-        ),
-        highlight=False,
+        )
     )
     if found.networks:
-        table = Table(title=_("Response rate per network"))
-        for column in (_("network"), _("responded"), _("eligible"), _("rate %")):
-            table.add_column(column)
-        for n in found.networks:
-            table.add_row(n.network, str(n.responded), str(n.eligible), f"{n.rate}")
-        console().print(table)
+        print_table(
+            _("Response rate per network"),
+            [_("network"), _("responded"), _("eligible"), _("rate %")],
+            [(n.network, n.responded, n.eligible, n.rate) for n in found.networks],
+        )
     for question in found.questions:
         title = ngettext(
             "{id}: {text} ({n} answer)",
@@ -184,21 +189,14 @@ def _print_results(found: Results) -> None:
             id=question.id,
             text=question.text,
         )
-        table = Table(title=title)
         if question.options:
-            for column in (_("option"), _("text"), _("count"), "%"):
-                table.add_column(column)
-            for o in question.options:
-                table.add_row(o.id, o.text, str(o.count), f"{o.percent}")
+            rows = [(o.id, o.text, o.count, f"{o.percent}") for o in question.options]
+            print_options(title, rows)
         elif question.average is not None:
-            for column in (_("average"), _("min"), _("max")):
-                table.add_column(column)
-            table.add_row(str(question.average), str(question.minimum), str(question.maximum))
+            numbers = (question.average, question.minimum, question.maximum)
+            print_table(title, [_("average"), _("min"), _("max")], [numbers])
         else:
-            table.add_column(_("latest answers"))
-            for text in question.latest_texts:
-                table.add_row(text)
-        console().print(table)
+            print_table(title, [_("latest answers")], [(t,) for t in question.latest_texts])
 
 
 @app.command(

@@ -8,13 +8,20 @@ exactly one JSON document on stdout and nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeVar
 
 import typer
 
-from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
+from app.cli.context import (
+    console,
+    fail,
+    print_json,
+    print_table,
+    settings_or_exit,
+    with_sessions,
+)
 from app.cli.i18n import _
 from storage.errors import NotFound
 
@@ -80,6 +87,16 @@ def print_rows(
         print_json(list(rows))
         return
     print_table(title, columns, [list(shown(r) if shown else r.values()) for r in rows])
+
+
+def print_headline(text: str) -> None:
+    """A report's first line (rich markup such as [bold] kept, numbers not highlighted)."""
+    console().print(text, highlight=False)
+
+
+def print_options(title: str, options: Iterable[tuple[str, str, int, str]]) -> None:
+    """A question's options as a table: id, text, count and percentage."""
+    print_table(title, [_("option"), _("text"), _("count"), "%"], list(options))
 
 
 def load(action: Callable[[SessionFactory], Awaitable[T]]) -> T:

@@ -11,7 +11,16 @@ from rich.table import Table
 
 from app.cli.context import console, print_json, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, ngettext
-from app.cli.output import Row, load, print_rows, read_staff_file, refuse_file, show_report
+from app.cli.output import (
+    Row,
+    load,
+    print_headline,
+    print_options,
+    print_rows,
+    read_staff_file,
+    refuse_file,
+    show_report,
+)
 from engagement.polls import service
 from engagement.polls.errors import PollDefinitionError
 from engagement.polls.results import PollResults
@@ -115,7 +124,7 @@ def results(
 
 
 def _print_results(found: PollResults) -> None:
-    console().print(
+    print_headline(
         ngettext(
             "[bold]{question}[/bold] (#{id} {slug}, {status}): {n} answered; "
             "sent {sent}, stopped {stopped}",
@@ -128,15 +137,9 @@ def _print_results(found: PollResults) -> None:
             status=found.status,
             sent=found.sent,
             stopped=found.stopped,
-        ),
-        highlight=False,
+        )
     )
-    table = Table(title=_("Options"))
-    for column in (_("option"), _("text"), _("count"), "%"):
-        table.add_column(column)
-    for o in found.options:
-        table.add_row(o.id, o.text, str(o.count), f"{o.percent:g}")
-    console().print(table)
+    print_options(_("Options"), [(o.id, o.text, o.count, f"{o.percent:g}") for o in found.options])
     if found.networks:
         table = Table(title=_("Per network"))
         table.add_column(_("network"))

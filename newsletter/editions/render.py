@@ -29,9 +29,10 @@ from mjml import mjml2html
 
 from i18n import catalogs
 from i18n.formatting import babel_locale
+from i18n.languages import base_language
 from i18n.templates import environment
 from newsletter.delivery.placeholders import Part, Slot, StandIns, defuse, fill, substitutions
-from newsletter.editions.values import ComposedEdition, SectionKind, base_language
+from newsletter.editions.values import ComposedEdition, SectionKind
 from newsletter.errors import NewsletterError
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]

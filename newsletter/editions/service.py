@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from i18n.languages import base_language
 from newsletter.editions.cadence import CadenceError, last_fires
 from newsletter.editions.candidates import (
     load_candidates,
@@ -39,7 +40,6 @@ from newsletter.editions.values import (
     StaffEdits,
     UpcomingCafe,
     YouthSubmission,
-    base_language,
     require_aware,
 )
 from newsletter.editions.youth import approved_youth_for_bulletin, mark_published

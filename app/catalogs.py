@@ -25,10 +25,15 @@ from app.catalog_plurals import (
     states_plural_forms,
     with_plurals_of,
 )
+from i18n.languages import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "newsletter", "campaigns", "app", "web")
-LANGUAGES = ("en", "fr", "es", "pt", "ca")
+# packages whose messages are in another package's catalogs (they moved out of it): checked too
+GUESTS: dict[str, tuple[str, ...]] = {"bot": ("engagement",)}
+# packages whose messages may also be translated by another package's catalogs: web/public's
+# pages still use newsletter's (subscriptions, archive); the console and web answers, web's own
+ALSO_TRANSLATED_BY: dict[str, tuple[str, ...]] = {"web": ("newsletter",)}
 UPDATE = "python -m app.catalogs update"
 
 
@@ -114,20 +119,13 @@ METHODS = [
 ]
 
 
-# The part of a package whose messages its own catalogs translate: web/locales holds the
-# console's domain; web/public's pages still use newsletter's catalogs (subscriptions, archive).
-CHECKED_PARTS = {"web": ("console",)}
-
-
 def marked_messages(package: str) -> set[str]:
     """Every message id marked for translation in a package's code and templates."""
     from babel.messages.extract import extract_from_dir
 
     found: set[str] = set()
     options = {"**/templates/**": {"extensions": "jinja2.ext.i18n"}}
-    for root in (ROOT / package / part for part in CHECKED_PARTS.get(package, ("",))):
-        if not root.is_dir():
-            continue
+    for root in [ROOT / package]:
         for _file, _line, message, _comments, _context in extract_from_dir(
             str(root), method_map=METHODS, keywords=KEYWORDS, options_map=options
         ):
@@ -138,7 +136,9 @@ def marked_messages(package: str) -> set[str]:
 def untranslated_marked(package: str, language: str) -> list[str]:
     """Messages marked in `package` that none of its catalogs translate into `language`."""
     translated: set[str] = set()
-    for po in sorted((ROOT / package / "locales" / language / "LC_MESSAGES").glob("*.po")):
+    hosts = (package, *ALSO_TRANSLATED_BY.get(package, ()))
+    folders = [ROOT / host / "locales" / language / "LC_MESSAGES" for host in hosts]
+    for po in sorted(po for folder in folders for po in folder.glob("*.po")):
         catalog = load(po)
         if plural_mismatch(catalog, language) is not None:
             continue  # written for another plural rule: none of its plurals is complete
@@ -146,7 +146,8 @@ def untranslated_marked(package: str, language: str) -> list[str]:
             if m.id and _translated(m.string, catalog.num_plurals) and not m.fuzzy:
                 # a plural message is known by its singular id
                 translated.add(str(m.id[0] if isinstance(m.id, tuple | list) else m.id))
-    return sorted(m for m in marked_messages(package) if m not in translated)
+    marked = marked_messages(package).union(*(marked_messages(g) for g in GUESTS.get(package, ())))
+    return sorted(m for m in marked if m not in translated)
 
 
 def _translated(string: str | tuple[str, ...] | list[str] | None, forms: int = 1) -> bool:

@@ -6,12 +6,12 @@ Columns: `name`, `country` (ISO 3166-1 alpha-2) required; `region`, `networks`
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from babel import Locale
+
+from newsletter.staff_csv import UnreadableRow, read_csv, split_list
 
 # Babel's territories are CLDR's: two-letter ones are ISO 3166-1 alpha-2 codes, except these
 # CLDR groupings and placeholders
@@ -49,27 +49,22 @@ class CityFile:
     errors: list[RowError] = field(default_factory=list)
 
 
-def _split(value: str | None) -> tuple[str, ...]:
-    parts = (p.strip() for p in (value or "").split(";"))
-    return tuple(dict.fromkeys(p for p in parts if p))
-
-
 def parse_cities_csv(text: str, known_networks: Collection[str]) -> CityFile:
     """Validate every row; valid rows are kept, each bad one is reported with line and column."""
     result = CityFile()
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED if c not in header]
+    found = read_csv(text)
+    missing = [c for c in REQUIRED if c not in found.header]
     if missing:
         result.errors.append(
             RowError(1, ",".join(missing), "missing column in the header row (name,country,…)")
         )
         return result
-    reader.fieldnames = header
     seen: dict[tuple[str, str], int] = {}
-    for record in reader:
-        line = reader.line_num
-        cells = {k: (v or "").strip() for k, v in record.items() if k is not None}
+    for read in found.rows:
+        if isinstance(read, UnreadableRow):
+            result.errors.append(RowError(read.start, "", f"unreadable row: {read.problem}"))
+            continue
+        line, cells = read.end, read.cells
         errors = _row_errors(line, cells, known_networks)
         key = (cells.get("name", "").casefold(), cells.get("country", "").upper())
         if not errors and key in seen:
@@ -84,8 +79,8 @@ def parse_cities_csv(text: str, known_networks: Collection[str]) -> CityFile:
                 name=cells["name"],
                 country=cells["country"].upper(),
                 region=cells.get("region") or None,
-                networks=_split(cells.get("networks")),
-                languages=tuple(x.lower() for x in _split(cells.get("languages"))),
+                networks=split_list(cells.get("networks")),
+                languages=tuple(x.lower() for x in split_list(cells.get("languages"))),
             )
         )
     return result
@@ -106,7 +101,7 @@ def _row_errors(
         errors.append(
             RowError(line, "country", f"{cells['country']!r} is not an ISO 3166-1 alpha-2 code")
         )
-    unknown = [n for n in _split(cells.get("networks")) if n not in known_networks]
+    unknown = [n for n in split_list(cells.get("networks")) if n not in known_networks]
     if unknown:
         errors.append(
             RowError(
@@ -115,7 +110,7 @@ def _row_errors(
                 f"unknown network {', '.join(unknown)}; known: {', '.join(sorted(known_networks))}",
             )
         )
-    bad_langs = [x for x in _split(cells.get("languages")) if x.lower() not in KNOWN_LANGUAGES]
+    bad_langs = [x for x in split_list(cells.get("languages")) if x.lower() not in KNOWN_LANGUAGES]
     if bad_langs:
         errors.append(
             RowError(line, "languages", f"{', '.join(bad_langs)} is not an ISO 639-1 code")

@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "pt", "ca")
+from i18n.languages import LANGUAGES
+
+SUPPORTED_LANGUAGES: tuple[str, ...] = LANGUAGES
 SECRET_FIELDS = frozenset(
     {"telegram_token", "telegram_webhook_secret", "sendgrid_api_key", "secret_key"}
 )

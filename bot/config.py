@@ -7,7 +7,9 @@ from typing import Protocol
 
 from pydantic import SecretStr
 
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "pt", "ca")
+from i18n.languages import LANGUAGES
+
+SUPPORTED_LANGUAGES: tuple[str, ...] = LANGUAGES
 
 
 class BotSettings(Protocol):

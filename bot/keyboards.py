@@ -9,7 +9,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.i18n import LANGUAGE_NAMES
+from i18n.languages import LANGUAGE_NAMES
 from storage.networks import City
 
 
@@ -45,7 +45,7 @@ def languages(onboarding: bool) -> InlineKeyboardMarkup:
             InlineKeyboardButton(
                 text=name, callback_data=LanguageChoice(code=code, onboarding=onboarding).pack()
             )
-            for code, name in LANGUAGE_NAMES.items()
+            for code, name in sorted(LANGUAGE_NAMES.items())  # by code: ca, en, es, fr, pt
         ]
     )
 

@@ -20,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from bot.flood import FloodGuard, Verdict
-from bot.i18n import choose_language, supported
+from bot.i18n import choose_language
 from bot.personal_data import keeps_name, remember_name
+from i18n.languages import supported
 from storage.engine import SessionFactory
 from storage.people import Person
 

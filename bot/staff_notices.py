@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import FeatureCatalog
+from i18n.languages import LANGUAGES
 from outbox.queue import audience_recipients, enqueue_broadcast
 from storage.broadcasts import BroadcastKind
 from storage.bulletins import Edition
 
 catalog = FeatureCatalog("staff_notices")
 _ = catalog.text
-LANGUAGES = ("en", "fr", "es", "pt", "ca")
 
 
 def draft_notice(editions: Sequence[Edition], lang: str) -> str:

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 
 from campaigns.messages import FOOTER, PREFERENCES, UNSUBSCRIBE, StepText, _, translate
+from i18n.templates import environment
 from newsletter.delivery.placeholders import Part, Slot, token
 from newsletter.editions.render import mjml_to_html, paragraphs, safe_url
 
@@ -30,13 +31,7 @@ class RenderedEmail:
 
 @cache
 def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return environment(TEMPLATES, strict=True)
 
 
 def render_email(content: StepText, lang: str) -> RenderedEmail:

@@ -1,4 +1,5 @@
-"""The campaign package's errors: one sentence each, for staff."""
+"""The campaign package's errors: one sentence each, for staff. `CampaignError` is the root
+(the kit's `KitError` and the timeline's `TimelineError` derive from it too)."""
 
 from __future__ import annotations
 

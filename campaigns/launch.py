@@ -27,13 +27,13 @@ from campaigns.errors import CampaignError
 from campaigns.messages import (
     DERIVED_DECLARATION,
     DERIVED_EMPTY,
-    LANGUAGES,
     StepText,
     step_text,
     translate,
 )
 from engagement.consultations import invitations, lifecycle
 from engagement.consultations.errors import DefinitionError
+from i18n.languages import LANGUAGES
 from outbox import Recipient, enqueue_broadcast
 from storage import broadcasts_queries, bulletins_queries, campaigns_queries, consultations_queries
 from storage.broadcasts import BroadcastKind
@@ -221,37 +221,18 @@ async def launch_step(
     audience = await step_audience(session, spec, default_language=config.default_language)
     broadcast_ids: list[int] = []
     if spec.consultation:
-        consultation = await _consultation(session, campaign, spec, now, actor)
-        outcome.consultation_id = step.consultation_id = consultation.id
-        outcome.invitations = await invitations.invite_audience(
-            session,
-            consultation.id,
-            default_language=config.default_language,
-            default_timezone=config.timezone,
-            created_by=actor,
-            now=now,
+        broadcast_ids += await _launch_consultation(
+            session, campaign, spec, step, outcome, config, now, actor
         )
-        invite_key = f"consultation:{consultation.id}:invite"
-        # one invitation per reader timezone: `…:invite@<zone>`
-        broadcast_ids += await broadcasts_queries.broadcast_ids_keyed(session, invite_key)
     texts = await step_texts(session, campaign, spec.key, _languages(audience), config)
     email_languages = sorted(audience.email_languages())
     edition_ids, outcome.emails = await _send_email(
         session, campaign, spec.key, texts, email_languages, now, actor
     )
     if not spec.consultation and audience.chats:
-        for lang, chats in _chat_groups(spec.key, audience.chats):
-            kind, payload = await _chat_payload(session, campaign, spec.key, texts, config, lang)
-            broadcast = await enqueue_broadcast(
-                session,
-                kind,
-                payload,
-                chats,
-                audience=f"campaign:{campaign.year}:{spec.key}",
-                created_by=actor,
-                key=f"campaign:{campaign.year}:{spec.key}" + (f":{lang}" if lang else ""),
-            )
-            broadcast_ids.append(broadcast.id)
+        broadcast_ids += await _queue_chats(
+            session, campaign, spec.key, texts, config, audience.chats, actor
+        )
         outcome.chats = len(audience.chats)
     step = _step(await _reload(session, campaign.year), spec.key)
     step.broadcast_ids = sorted(set(step.broadcast_ids) | set(broadcast_ids))
@@ -262,6 +243,58 @@ async def launch_step(
     await session.commit()
     log.info("campaign %s: step %s launched by %s", campaign.year, spec.key, actor)
     return outcome
+
+
+async def _launch_consultation(
+    session: AsyncSession,
+    campaign: Campaign,
+    spec: timeline.StepSpec,
+    step: CampaignStep,
+    outcome: LaunchOutcome,
+    config: CampaignConfig,
+    now: datetime,
+    actor: str,
+) -> list[int]:
+    """Create the step's consultation and invite its audience; the invitations' broadcasts."""
+    consultation = await _consultation(session, campaign, spec, now, actor)
+    outcome.consultation_id = step.consultation_id = consultation.id
+    outcome.invitations = await invitations.invite_audience(
+        session,
+        consultation.id,
+        default_language=config.default_language,
+        default_timezone=config.timezone,
+        created_by=actor,
+        now=now,
+    )
+    invite_key = f"consultation:{consultation.id}:invite"
+    # one invitation per reader timezone: `…:invite@<zone>`
+    return await broadcasts_queries.broadcast_ids_keyed(session, invite_key)
+
+
+async def _queue_chats(
+    session: AsyncSession,
+    campaign: Campaign,
+    key: str,
+    texts: dict[str, StepText],
+    config: CampaignConfig,
+    chats: Sequence[Recipient],
+    actor: str,
+) -> list[int]:
+    """Queue the step's chat message(s) to `chats`; the broadcasts' ids."""
+    broadcast_ids = []
+    for lang, group in _chat_groups(key, chats):
+        kind, payload = await _chat_payload(session, campaign, key, texts, config, lang)
+        broadcast = await enqueue_broadcast(
+            session,
+            kind,
+            payload,
+            group,
+            audience=f"campaign:{campaign.year}:{key}",
+            created_by=actor,
+            key=f"campaign:{campaign.year}:{key}" + (f":{lang}" if lang else ""),
+        )
+        broadcast_ids.append(broadcast.id)
+    return broadcast_ids
 
 
 def _chat_groups(key: str, chats: Sequence[Recipient]) -> list[tuple[str | None, list[Recipient]]]:

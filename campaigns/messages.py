@@ -6,18 +6,17 @@ campaign.po); a language we have no catalog for reads English.
 
 from __future__ import annotations
 
-import gettext
 from dataclasses import dataclass
-from functools import cache
 from html import escape
 from pathlib import Path
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
+from i18n.catalogs import Catalog
+from i18n.formatting import long_date, number
+from i18n.languages import base_language
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 DOMAIN = "campaign"
-LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "pt", "ca")
+catalog = Catalog(LOCALES, DOMAIN)
 
 
 def _(message: str) -> str:
@@ -25,27 +24,12 @@ def _(message: str) -> str:
     return message
 
 
-@cache
-def _translations(lang: str) -> gettext.NullTranslations:
-    if lang not in LANGUAGES:
-        return gettext.NullTranslations()
-    try:
-        return gettext.translation(DOMAIN, localedir=LOCALES, languages=[lang])
-    except FileNotFoundError:
-        if (LOCALES / lang / "LC_MESSAGES" / f"{DOMAIN}.po").exists():
-            raise RuntimeError(
-                f"catalog {DOMAIN} ({lang}) is not compiled: run `python -m app.catalogs compile`"
-            ) from None
-        return gettext.NullTranslations()
-
-
 def base(lang: str | None) -> str:
-    return (lang or "en").split("-")[0].split("_")[0].lower()
+    return base_language(lang or "en")
 
 
 def translate(message: str, lang: str, **values: object) -> str:
-    text = _translations(base(lang)).gettext(message)
-    return text % values if values else text
+    return catalog.text(message, lang, **values)
 
 
 @dataclass(frozen=True)
@@ -126,9 +110,9 @@ def step_text(
     """The subject and paragraphs of step `key` for a reader of `lang`."""
     values: dict[str, object] = {"year": year}
     if closes_at is not None:
-        values["closes"] = format_date(closes_at, "long", locale=_locale(lang))  # type: ignore[arg-type]
-    for name, number in (figures or {}).items():
-        values[name] = format_decimal(number, locale=_locale(lang))
+        values["closes"] = long_date(closes_at, lang, ours_only=True)  # type: ignore[arg-type]
+    for name, figure in (figures or {}).items():
+        values[name] = number(figure, lang, ours_only=True)
     body = translate(BODIES[key], lang, **_needed(BODIES[key], values))
     paragraphs = [body]
     if theme and key in ("d-45", "d-10", "d"):
@@ -145,7 +129,3 @@ def step_text(
 
 def _needed(message: str, values: dict[str, object]) -> dict[str, object]:
     return {k: v for k, v in values.items() if f"%({k})s" in message}
-
-
-def _locale(lang: str) -> str:
-    return base(lang) if base(lang) in LANGUAGES else "en"

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from campaigns import timeline
 from campaigns.config import CampaignConfig
 from campaigns.errors import CampaignError, DayPassed
-from campaigns.messages import LANGUAGES
+from i18n.languages import LANGUAGES
 from storage import audit, campaigns_queries
 from storage.campaigns import Campaign, CampaignStatus, CampaignStep, StepStatus
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from campaigns.errors import CampaignError
+
 DAY_MONTH, DAY_OF_MONTH = 11, 30
 SEND_TIME = time(9, 0)
 # a step found due later than this (the scheduler was down) waits for staff to launch it,
@@ -41,7 +43,7 @@ STEP_KEYS: tuple[str, ...] = tuple(s.key for s in STEPS)
 CHANNELS = ("email", "chat")
 
 
-class TimelineError(ValueError):
+class TimelineError(CampaignError, ValueError):
     """A step key or a date that does not fit the timeline; one sentence for the user."""
 
 

@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from engagement.errors import EngagementError
+
 
 def N_(message: str) -> str:  # gettext's name for "mark now, translate when shown"
     return message
@@ -55,7 +57,7 @@ def yaml_problem(exc: yaml.YAMLError, where: str = "yaml") -> Problem:
     return Problem(f"{where}: {at}", getattr(exc, "problem", None) or str(exc), None)
 
 
-class ProblemsError(Exception):
+class ProblemsError(EngagementError):
     """A file with problems: `problems` (to translate), `errors` (their English lines)."""
 
     def __init__(self, problems: Sequence[Problem | str]) -> None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+from engagement.errors import EngagementError
 from engagement.problems import N_
 
 MAX_BYTES = 1024 * 1024
 
 
-class StaffFileError(ValueError):
+class StaffFileError(EngagementError, ValueError):
     """Why a named file is not read; `reason` is a message id (with `{file}`, `{limit}`)."""
 
     def __init__(self, reason: str) -> None:

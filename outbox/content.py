@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from outbox.errors import OutboxError
 from storage.broadcasts import BroadcastKind
 
 FALLBACK_LANGUAGE = "en"
 MAX_CALLBACK_BYTES = 64  # Telegram's limit on an inline button's callback_data
 
 
-class ContentError(ValueError):
+class ContentError(OutboxError, ValueError):
     """The payload does not fit its kind; the message says what is missing."""
 
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from storage.bulletins import Edition, EditionStatus, Series
 from storage.deliveries import Delivery, DeliveryState
 from storage.deliveries_queries import CLAIMABLE, rows_changed
+from storage.errors import StorageError
 from storage.subscribers import Subscriber
 from storage.subscribers_queries import bulletin_readers_where
 
@@ -39,7 +40,7 @@ SENDABLE_EDITION = (
 )
 
 
-class QueueError(Exception):
+class QueueError(StorageError):
     """The edition cannot be sent (unknown, a draft, cancelled); one line for the user."""
 
 

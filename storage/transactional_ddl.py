@@ -17,8 +17,10 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
+from storage.errors import StorageError
 
-class BrokenReferencesError(RuntimeError):
+
+class BrokenReferencesError(StorageError, RuntimeError):
     """A migration left rows whose foreign keys point nowhere."""
 
 

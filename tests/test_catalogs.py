@@ -201,3 +201,26 @@ def test_a_catalog_that_does_not_name_its_plural_rule_is_reported_and_update_nam
     count, expr = get_plural("es")[:2]
     assert f'"Plural-Forms: nplurals={count}; plural={expr};\\n"' in po.read_text()
     assert catalogs.main(["check"]) == 0
+
+
+def test_a_message_of_a_package_that_moved_out_is_checked_in_its_old_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    import app.catalogs
+
+    (tmp_path / "engagement").mkdir()
+    (tmp_path / "engagement" / "cafes.py").write_text('_("The café is full.", lang)\n')
+    messages = tmp_path / "bot" / "locales" / "fr" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    monkeypatch.setattr(app.catalogs, "ROOT", tmp_path)
+    catalog = Catalog(locale="fr")
+    with (messages / "cafes.po").open("wb") as handle:
+        write_po(handle, catalog)
+    assert untranslated_marked("bot", "fr") == ["The café is full."]
+    catalog.add("The café is full.", "Le café est complet.")
+    with (messages / "cafes.po").open("wb") as handle:
+        write_po(handle, catalog)
+    assert untranslated_marked("bot", "fr") == []

@@ -11,23 +11,21 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from app.cli.context import database as open_database
 from app.cli.context import fail, print_json, print_table, run, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, ngettext
+from app.cli.output import load, read_staff_file, refuse_file
 from bot.broadcast.limiter import Limits, RateLimiter
 from engagement.broadcast_definition import BroadcastFileError, parse_definition
+from engagement.broadcasts import QueuedBroadcast, queue_broadcast
 from engagement.problems import ProblemsError, load_yaml
 from outbox import (
     BroadcastSummary,
-    audience_recipients,
     broadcast_status,
     cancel_broadcast,
-    enqueue_broadcast,
     pause_broadcast,
-    recipients_for_chats,
     requeue_uncertain,
 )
 from storage.consultations_queries import all_network_slugs
 from storage.engine import SessionFactory
 from storage.errors import NotFound
-from storage.polls_queries import people_in_networks
 
 app = typer.Typer(help=N_("Chat broadcasts through the rate-limited outbox."), no_args_is_help=True)
 
@@ -43,13 +41,10 @@ def create(
     as_json: JSON = False,
 ) -> None:
     try:
-        data = load_yaml(file.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(_("cannot read {file}: {error}", file=file, error=exc), 2)
+        data = load_yaml(read_staff_file(file))
     except ProblemsError as exc:  # not YAML we read: a syntax error, an alias, too deep
         fail(f"{file}: {exc}", 2)
     settings = settings_or_exit()
-    language = settings.default_language
 
     async def _networks(sessions: SessionFactory) -> list[str]:
         async with sessions() as session:
@@ -58,42 +53,20 @@ def create(
     try:
         definition = parse_definition(data, file.parent, with_sessions(settings, _networks))
     except BroadcastFileError as exc:
-        if as_json:
-            print_json({"ok": False, "errors": exc.errors})
-            raise typer.Exit(1) from None
-        fail("\n".join([_("{file}: invalid broadcast", file=file), *exc.errors]))
+        refuse_file(exc.errors, _("{file}: invalid broadcast", file=file), as_json)
 
-    async def _create(sessions: SessionFactory) -> tuple[int, int]:
+    async def _queue(sessions: SessionFactory) -> QueuedBroadcast:
         async with sessions() as session:
-            if definition.audience is not None:
-                recipients = await audience_recipients(
-                    session, definition.audience, default_language=language
-                )
-                if definition.networks:
-                    members = await people_in_networks(session, definition.networks)
-                    recipients = [r for r in recipients if r.person_id in members]
-            else:
-                recipients = await recipients_for_chats(
-                    session, definition.chats, default_language=language
-                )
-            broadcast = await enqueue_broadcast(
-                session,
-                definition.kind,
-                definition.payload,
-                recipients,
-                audience=definition.audience or "chats",
-                created_by="cli",
-                key=definition.key,
+            return await queue_broadcast(
+                session, definition, created_by="cli", default_language=settings.default_language
             )
-            (summary,) = await broadcast_status(session, broadcast.id)
-            return broadcast.id, summary.total
 
-    broadcast_id, chats = with_sessions(settings, _create)
+    queued = with_sessions(settings, _queue)
     if as_json:
-        print_json({"id": broadcast_id, "chats": chats})
+        print_json({"id": queued.id, "chats": queued.chats})
     else:
         typer.echo(
-            ngettext("{id}\t{n} chat queued", "{id}\t{n} chats queued", chats, id=broadcast_id)
+            ngettext("{id}\t{n} chat queued", "{id}\t{n} chats queued", queued.chats, id=queued.id)
         )
 
 
@@ -106,16 +79,12 @@ def status(
     ] = None,
     as_json: JSON = False,
 ) -> None:
-    settings = settings_or_exit()
 
-    async def _go(sessions: SessionFactory) -> list[BroadcastSummary]:
+    async def _summaries(sessions: SessionFactory) -> list[BroadcastSummary]:
         async with sessions() as session:
             return await broadcast_status(session, broadcast_id)
 
-    try:
-        found = with_sessions(settings, _go)
-    except NotFound as exc:
-        fail(str(exc))
+    found = load(_summaries)
     if as_json:
         documents = [s.to_json() for s in found]
         print_json(documents[0] if broadcast_id is not None else documents)

@@ -20,13 +20,14 @@ from app.cli.context import fail, print_json, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, ngettext
 from newsletter.editions import service as bulletins
 from newsletter.editions.cadence import CadenceError
-from newsletter.editions.errors import BulletinError, NoNews
+from newsletter.editions.errors import BulletinError
 from newsletter.editions.render import RenderError
 from newsletter.editions.values import CompositionError
 from storage import feeds_queries
 from storage.base import utcnow
 from storage.bulletins import Edition
 from storage.engine import SessionFactory
+from storage.errors import NotFound
 
 app = typer.Typer(
     help=N_("Bulletin editions: compose, edit, preview, approve."), no_args_is_help=True
@@ -35,7 +36,7 @@ report = Console(stderr=True)  # tables go to stderr: stdout carries ids or the 
 
 EDITION = Annotated[int, typer.Argument(help=N_("The edition id (printed by compose)."))]
 JSON = Annotated[bool, typer.Option("--json", help=N_("Print one JSON document."))]
-SERVICE_ERRORS = (BulletinError, CompositionError, RenderError, CadenceError)
+SERVICE_ERRORS = (BulletinError, NotFound, CompositionError, RenderError, CadenceError)
 SPREAD_ROWS = {  # the spread's keys, and their labels in the table
     "countries": N_("countries"),
     "cities": N_("cities"),
@@ -67,33 +68,23 @@ def compose(
 ) -> None:
     settings = settings_or_exit()
     config = bulletin_config(settings)
-    without_news: list[str] = []
 
-    async def _go(sessions: SessionFactory) -> list[dict[str, Any]]:
+    async def _go(sessions: SessionFactory) -> tuple[list[dict[str, Any]], list[str]]:
         async with sessions() as session:
-            found = await bulletins.get_series(session, series)
-            languages = [lang] if lang else list(found.languages or [settings.default_language])
-            now = utcnow()
-            summaries = []
-            for language in languages:
-                try:
-                    edition = await bulletins.compose_draft(
-                        session,
-                        series,
-                        language,
-                        now,
-                        config=config,
-                        actor=actor(),
-                        allow_empty=allow_empty,
-                    )
-                except NoNews:
-                    without_news.append(language)
-                    continue
-                summaries.append(await edition_summary(session, edition))
-            return summaries
+            drafts, without_news = await bulletins.compose_drafts(
+                session,
+                series,
+                [lang] if lang else None,
+                utcnow(),
+                config=config,
+                actor=actor(),
+                allow_empty=allow_empty,
+                default_language=settings.default_language,
+            )
+            return [await edition_summary(session, e) for e in drafts], without_news
 
     try:
-        summaries = with_sessions(settings, _go)
+        summaries, without_news = with_sessions(settings, _go)
     except SERVICE_ERRORS as exc:
         fail(f"bulletin compose: {exc}")
     for language in without_news:

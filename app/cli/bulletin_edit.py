@@ -25,6 +25,7 @@ from newsletter.editions.edits import Edits, dump_edits, parse_edits
 from newsletter.editions.errors import BulletinError
 from newsletter.editions.render import web_version
 from storage.engine import SessionFactory
+from storage.errors import NotFound
 
 
 def register(bulletin_app: typer.Typer) -> None:
@@ -157,7 +158,7 @@ def _edit_in_editor(edition_id: int, current: Edits, header: list[str]) -> Edits
         return None
     try:
         edits = parse_edits(edited)
-    except BulletinError as exc:
+    except (BulletinError, NotFound) as exc:
         fail(
             _(
                 "edition {id}: {error}; nothing changed (your text is kept in {path})",
@@ -182,7 +183,7 @@ def preview(
 
     try:
         html = with_sessions(settings, _go)
-    except BulletinError as exc:
+    except (BulletinError, NotFound) as exc:
         fail(f"bulletin preview: {exc}")
     if not html:
         fail(_("edition {id} has not been rendered; compose it again", id=edition_id))

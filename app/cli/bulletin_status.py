@@ -18,6 +18,7 @@ from newsletter.editions import service as bulletins
 from newsletter.editions.errors import BulletinError
 from storage.bulletins import Edition
 from storage.engine import SessionFactory
+from storage.errors import NotFound
 
 
 def register(bulletin_app: typer.Typer) -> None:
@@ -59,7 +60,7 @@ def approve(
 
     try:
         without_news = with_sessions(settings, _news) == 0
-    except BulletinError as exc:
+    except (BulletinError, NotFound) as exc:
         fail(f"bulletin approve: {exc}")
     if without_news and not yes:
         question = _("Edition {id} has no news item. Approve it anyway?", id=edition_id)
@@ -76,7 +77,7 @@ def approve(
 
     try:
         typer.echo(with_sessions(settings, _go))
-    except BulletinError as exc:
+    except (BulletinError, NotFound) as exc:
         fail(f"bulletin approve: {exc}")
 
 
@@ -89,7 +90,7 @@ def cancel(edition_id: EDITION) -> None:
 
     try:
         with_sessions(settings, _go)
-    except BulletinError as exc:
+    except (BulletinError, NotFound) as exc:
         fail(f"bulletin cancel: {exc}")
     typer.echo(_("edition {id}: cancelled", id=edition_id))
 

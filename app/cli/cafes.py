@@ -11,11 +11,12 @@ import typer
 
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, ngettext
+from app.cli.output import Row, load, print_rows, read_staff_file, refuse_file, show_report
 from app.settings import Settings
 from engagement.cafes import jobs, report, service
 from engagement.cafes.definition import CafeDefinitionError
 from engagement.cafes.schema import load_cafe
-from engagement.reader_time import staff_time
+from i18n.times import staff_time
 from storage import consultations_queries as q
 from storage.base import utcnow
 from storage.engine import SessionFactory
@@ -37,27 +38,21 @@ def create(
         bool, typer.Option("--invite/--no-invite", help=N_("Invite the audience now."))
     ] = True,
 ) -> None:
-    try:
-        source = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(_("cannot read {file}: {error}", file=file, error=exc), 2)
+    source = read_staff_file(file)
     settings = settings_or_exit()
 
     async def _go(sessions: SessionFactory) -> dict[str, object]:
         async with sessions() as session:
             definition = load_cafe(source, file.parent, await q.all_network_slugs(session))
-            now = utcnow()
-            done = await service.schedule(session, definition, actor="cli", now=now)
-            invited = 0
-            if invite:
-                invited = await jobs.invite_audience(
-                    session,
-                    done.cafe,
-                    now=now,
-                    default_timezone=settings.timezone,
-                    default_language=settings.default_language,
-                    created_by="cli",
-                )
+            done, invited = await jobs.schedule_and_invite(
+                session,
+                definition,
+                invite=invite,
+                actor="cli",
+                now=utcnow(),
+                default_timezone=settings.timezone,
+                default_language=settings.default_language,
+            )
             return {
                 "ok": True,
                 "id": done.cafe.id,
@@ -71,10 +66,7 @@ def create(
     try:
         result = with_sessions(settings, _go)
     except CafeDefinitionError as exc:
-        if as_json:
-            print_json({"ok": False, "errors": exc.errors})
-            raise typer.Exit(1) from None
-        fail("\n".join([_("{file}: invalid café", file=file), *exc.errors]))
+        refuse_file(exc.errors, _("{file}: invalid café", file=file), as_json)
     if as_json:
         print_json(result)
         return
@@ -150,7 +142,7 @@ def reschedule(
 def list_(as_json: JSON = False) -> None:
     settings = settings_or_exit()
 
-    async def _go(sessions: SessionFactory) -> list[dict[str, object]]:
+    async def _cafes(sessions: SessionFactory) -> list[dict[str, object]]:
         async with sessions() as session:
             return [
                 {
@@ -163,15 +155,12 @@ def list_(as_json: JSON = False) -> None:
                 for c in await service.latest_cafes(session, limit=50)
             ]
 
-    rows = with_sessions(settings, _go)
-    if as_json:
-        print_json(rows)
-        return
-    keys = ["id", "slug", "starts_at", "capacity", "registered"]
+    def shown(row: Row) -> list[object]:  # staff read the secretariat's time, named; JSON: UTC
+        starts = staff_time(datetime.fromisoformat(str(row["starts_at"])), settings.zone)
+        return [row["id"], row["slug"], starts, row["capacity"], row["registered"]]
+
     columns = [_("id"), _("slug"), _("starts at"), _("capacity"), _("registered")]
-    for row in rows:  # staff read the secretariat's time, named; JSON keeps UTC
-        row["starts_at"] = staff_time(datetime.fromisoformat(str(row["starts_at"])), settings.zone)
-    print_table(_("Cafés"), columns, [[r[k] for k in keys] for r in rows])
+    print_rows(load(_cafes), as_json, _("Cafés"), columns, shown)
 
 
 @app.command(
@@ -188,18 +177,11 @@ def report_(
 ) -> None:
     settings = settings_or_exit()
 
-    async def _go(sessions: SessionFactory) -> report.CafeReport:
+    async def _report(sessions: SessionFactory) -> report.CafeReport:
         async with sessions() as session:
             return await report.cafe_report(session, cafe_id, lang=lang)
 
-    try:
-        found = with_sessions(settings, _go)
-    except NotFound as exc:
-        fail(str(exc))
-    if as_json:
-        print_json(found.to_json())
-        return
-    _print(found, settings)
+    show_report(_report, as_json, lambda found: _print(found, settings))
 
 
 def _print(found: report.CafeReport, settings: Settings) -> None:

@@ -120,9 +120,9 @@ def kit(
     ] = None,
     as_json: JSON = False,
 ) -> None:
-    from campaigns.kit import KitError, build_kit, check_kit, load_kit_inputs
+    from campaigns.kit import KitError
+    from campaigns.kit.publish import publish_kit
     from newsletter.editions.render import RenderError
-    from newsletter.editions.youth import mark_published
     from web.public.kit import published_kit
 
     config = campaign_config(settings_or_exit())
@@ -130,20 +130,7 @@ def kit(
 
     async def _go(sessions: SessionFactory) -> Any:
         async with sessions() as session:
-            campaign = await service.get_campaign(session, year)
-            inputs = await load_kit_inputs(
-                session,
-                year,
-                theme=campaign.theme,
-                declaration=campaign.declaration or None,
-                url=campaign.kit_url or config.kit_url(year),
-            )
-            manifest = build_kit(inputs, out, zip_path=out.with_suffix(".zip"))
-            problems = check_kit(out)
-            if not problems:
-                await mark_published(session, manifest.youth_ids)
-                await session.commit()
-            return manifest, problems
+            return await publish_kit(session, year, out, default_url=config.kit_url(year))
 
     try:
         manifest, problems = run_campaign_action(_go)

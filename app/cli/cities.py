@@ -10,6 +10,7 @@ import typer
 
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, ngettext
+from app.cli.output import read_csv_file
 from storage import networks_queries
 from storage.audit import record
 from storage.networks import City
@@ -36,19 +37,7 @@ def import_cities(
     ),
     as_json: bool = typer.Option(False, "--json", help=N_("One JSON report.")),
 ) -> None:
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        fail(_("{file}: no such file", file=file), 2)
-    except UnicodeDecodeError as exc:
-        fail(
-            _(
-                "{file}: not UTF-8 text (byte {byte}); save the CSV as UTF-8",
-                file=file,
-                byte=exc.start,
-            ),
-            2,
-        )
+    text = read_csv_file(file)
 
     from app.cities import import_cities_text  # validation loads Babel: only when importing
 
@@ -148,19 +137,10 @@ def invite(
 ) -> None:
     from datetime import timedelta
 
-    from bot.config import SUPPORTED_LANGUAGES
     from engagement.invites import create_invite, invite_link
-    from newsletter.subscriptions.addresses import AddressError, normalize_address
 
     settings = settings_or_exit()
-    if lang is not None and lang not in SUPPORTED_LANGUAGES:
-        fail(_("--lang must be one of {languages}", languages=", ".join(SUPPORTED_LANGUAGES)), 2)
-    address = None
-    if email is not None:
-        try:
-            address = normalize_address(email)
-        except AddressError as exc:
-            fail(_("--email: {problem}", problem=exc), 2)
+    address = _invite_options(lang, email)
     username = bot_username.lstrip("@") if bot_username else _bot_username(settings)
 
     async def _go(sessions: SessionFactory) -> tuple[City, str, datetime] | list[City]:
@@ -179,20 +159,7 @@ def invite(
             await session.commit()
             return found[0], token, invite.expires_at
 
-    result = with_sessions(settings, _go)
-    if isinstance(result, list):
-        if not result:
-            fail(_("no city {city}: see `aive cities list`", city=repr(city)), 1)
-        names = ", ".join(f"{c.id}: {c.name} ({c.country})" for c in result)
-        fail(
-            _(
-                "several cities are called {city} ({names}); give the id",
-                city=repr(city),
-                names=names,
-            ),
-            2,
-        )
-    found_city, token, expires_at = result
+    found_city, token, expires_at = _one_city(city, with_sessions(settings, _go))
     link = invite_link(username, token)
     if address is not None:
         greeting = lang or next(iter(found_city.languages or ()), settings.default_language)
@@ -211,6 +178,40 @@ def invite(
         typer.echo(link)
         if address is not None:
             typer.echo(_("emailed to {address}", address=address), err=True)
+
+
+def _invite_options(lang: str | None, email: str | None) -> str | None:
+    """Check --lang and --email (exit 2 when wrong); the address to email, normalized."""
+    from i18n.languages import LANGUAGES
+    from newsletter.subscriptions.addresses import AddressError, normalize_address
+
+    if lang is not None and lang not in LANGUAGES:
+        fail(_("--lang must be one of {languages}", languages=", ".join(LANGUAGES)), 2)
+    if email is None:
+        return None
+    try:
+        return normalize_address(email)
+    except AddressError as exc:
+        fail(_("--email: {problem}", problem=exc), 2)
+
+
+def _one_city(
+    asked: str, result: tuple[City, str, datetime] | list[City]
+) -> tuple[City, str, datetime]:
+    """The invitation made for the one city named `asked`; else exit: none (1) or several (2)."""
+    if not isinstance(result, list):
+        return result
+    if not result:
+        fail(_("no city {city}: see `aive cities list`", city=repr(asked)), 1)
+    names = ", ".join(f"{c.id}: {c.name} ({c.country})" for c in result)
+    fail(
+        _(
+            "several cities are called {city} ({names}); give the id",
+            city=repr(asked),
+            names=names,
+        ),
+        2,
+    )
 
 
 def _email_invitation(

@@ -6,10 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from app.cli.context import (
-    console,
     fail,
     print_json,
     print_table,
@@ -17,6 +15,15 @@ from app.cli.context import (
     with_sessions,
 )
 from app.cli.i18n import N_, _, cli_language, ngettext
+from app.cli.output import (
+    load,
+    print_headline,
+    print_options,
+    print_rows,
+    read_staff_file,
+    refuse_file,
+    show_report,
+)
 from engagement.consultations import export, invitations, lifecycle, reports
 from engagement.consultations.errors import ConsultationError, DefinitionError
 from engagement.consultations.results import Results
@@ -41,10 +48,7 @@ def create(
     file: Annotated[Path, typer.Argument(help=N_("The consultation YAML file."))],
     as_json: JSON = False,
 ) -> None:
-    try:
-        source = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(_("cannot read {file}: {error}", file=file, error=exc), 2)
+    source = read_staff_file(file)
     settings = settings_or_exit()
 
     async def _create(sessions: SessionFactory) -> tuple[int, str]:
@@ -57,10 +61,7 @@ def create(
     try:
         consultation_id, slug = with_sessions(settings, _create)
     except DefinitionError as exc:
-        if as_json:
-            print_json({"ok": False, "errors": exc.errors})
-            raise typer.Exit(1) from None
-        fail("\n".join([_("{file}: invalid consultation", file=file), *exc.errors]))
+        refuse_file(exc.errors, _("{file}: invalid consultation", file=file), as_json)
     if as_json:
         print_json({"ok": True, "id": consultation_id, "slug": slug})
     else:
@@ -71,11 +72,11 @@ def create(
 def list_(as_json: JSON = False) -> None:
     settings = settings_or_exit()
 
-    async def _go(sessions: SessionFactory) -> list[q.ConsultationLine]:
+    async def _lines(sessions: SessionFactory) -> list[q.ConsultationLine]:
         async with sessions() as session:
             return await q.consultation_lines(session, limit=LIST_LIMIT)
 
-    lines = with_sessions(settings, _go)
+    lines = load(_lines)
     language = cli_language()
     rows = [
         {
@@ -89,14 +90,8 @@ def list_(as_json: JSON = False) -> None:
         }
         for line in lines
     ]
-    if as_json:
-        print_json(rows)
-        return
-    print_table(
-        _("Consultations"),
-        [_("id"), _("slug"), _("title"), _("status"), _("opens"), _("closes"), _("responses")],
-        [list(row.values()) for row in rows],
-    )
+    columns = [_("id"), _("slug"), _("title"), _("status"), _("opens"), _("closes")]
+    print_rows(rows, as_json, _("Consultations"), [*columns, _("responses")])
 
 
 def _set_status(consultation_id: int, status: ConsultationStatus) -> None:
@@ -155,26 +150,18 @@ def results(
     lang: Annotated[str, typer.Option(help=N_("Language of the texts."))] = "en",
     latest: Annotated[int, typer.Option(help=N_("How many recent free-text answers."))] = 5,
 ) -> None:
-    settings = settings_or_exit()
 
-    async def _go(sessions: SessionFactory) -> Results:
+    async def _results(sessions: SessionFactory) -> Results:
         async with sessions() as session:
             return await reports.consultation_results(
                 session, consultation_id, lang=lang, latest=latest
             )
 
-    try:
-        found = with_sessions(settings, _go)
-    except NotFound as exc:
-        fail(str(exc))
-    if as_json:
-        print_json(found.to_json())
-        return
-    _print_results(found)
+    show_report(_results, as_json, _print_results)
 
 
 def _print_results(found: Results) -> None:
-    console().print(
+    print_headline(
         ngettext(
             "[bold]{title}[/bold] ({slug}): {n} submitted;"
             " response rate {responded}/{eligible} = {rate}%",
@@ -186,16 +173,14 @@ def _print_results(found: Results) -> None:
             responded=found.responded,
             eligible=found.eligible,
             rate=found.rate,
-        ),
-        highlight=False,
+        )
     )
     if found.networks:
-        table = Table(title=_("Response rate per network"))
-        for column in (_("network"), _("responded"), _("eligible"), _("rate %")):
-            table.add_column(column)
-        for n in found.networks:
-            table.add_row(n.network, str(n.responded), str(n.eligible), f"{n.rate}")
-        console().print(table)
+        print_table(
+            _("Response rate per network"),
+            [_("network"), _("responded"), _("eligible"), _("rate %")],
+            [(n.network, n.responded, n.eligible, n.rate) for n in found.networks],
+        )
     for question in found.questions:
         title = ngettext(
             "{id}: {text} ({n} answer)",
@@ -204,21 +189,14 @@ def _print_results(found: Results) -> None:
             id=question.id,
             text=question.text,
         )
-        table = Table(title=title)
         if question.options:
-            for column in (_("option"), _("text"), _("count"), "%"):
-                table.add_column(column)
-            for o in question.options:
-                table.add_row(o.id, o.text, str(o.count), f"{o.percent}")
+            rows = [(o.id, o.text, o.count, f"{o.percent}") for o in question.options]
+            print_options(title, rows)
         elif question.average is not None:
-            for column in (_("average"), _("min"), _("max")):
-                table.add_column(column)
-            table.add_row(str(question.average), str(question.minimum), str(question.maximum))
+            numbers = (question.average, question.minimum, question.maximum)
+            print_table(title, [_("average"), _("min"), _("max")], [numbers])
         else:
-            table.add_column(_("latest answers"))
-            for text in question.latest_texts:
-                table.add_row(text)
-        console().print(table)
+            print_table(title, [_("latest answers")], [(t,) for t in question.latest_texts])
 
 
 @app.command(
@@ -229,16 +207,12 @@ def export_(
     consultation_id: ID,
     out: Annotated[Path, typer.Option("--out", help=N_("The CSV file to write."))],
 ) -> None:
-    settings = settings_or_exit()
 
-    async def _go(sessions: SessionFactory) -> list[list[str]]:
+    async def _table(sessions: SessionFactory) -> list[list[str]]:
         async with sessions() as session:
             return await reports.export_table(session, consultation_id)
 
-    try:
-        lines = with_sessions(settings, _go)
-    except NotFound as exc:
-        fail(str(exc))
+    lines = load(_table)
     try:
         with out.open("w", encoding="utf-8", newline="") as handle:
             export.write_csv(lines, handle)

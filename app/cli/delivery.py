@@ -73,30 +73,34 @@ def send(edition: int, as_json: bool = False, queue_only: bool = False) -> None:
         return summary
 
     summary = with_sessions(settings, _go)
-    stats = summary["stats"]
     if as_json:
         print_json(summary)
     else:
-        typer.echo(
-            _(
-                "edition {edition}: {queued} queued, {accepted} accepted, {failed} failed, "
-                "{uncertain} uncertain, {pending} still to send; status {status}",
-                edition=edition,
-                queued=summary["queued"],
-                accepted=stats["accepted"],
-                failed=stats["failed"],
-                uncertain=stats["uncertain"],
-                pending=stats["queued"] + stats["sending"],
-                status=stats["status"],
-            )
-        )
-        for line, count in stats["errors"].items():
-            typer.echo(
-                "  " + ngettext("{n} failed: {error}", "{n} failed: {error}", count, error=line),
-                err=True,
-            )
-    if stats["failed"] and not queue_only:
+        _print_sent(summary)
+    if summary["stats"]["failed"] and not queue_only:
         raise typer.Exit(1)
+
+
+def _print_sent(summary: dict[str, Any]) -> None:
+    stats = summary["stats"]
+    typer.echo(
+        _(
+            "edition {edition}: {queued} queued, {accepted} accepted, {failed} failed, "
+            "{uncertain} uncertain, {pending} still to send; status {status}",
+            edition=summary["edition"],
+            queued=summary["queued"],
+            accepted=stats["accepted"],
+            failed=stats["failed"],
+            uncertain=stats["uncertain"],
+            pending=stats["queued"] + stats["sending"],
+            status=stats["status"],
+        )
+    )
+    for line, count in stats["errors"].items():
+        typer.echo(
+            "  " + ngettext("{n} failed: {error}", "{n} failed: {error}", count, error=line),
+            err=True,
+        )
 
 
 async def _stats(session: Any, edition: int) -> EditionStats:

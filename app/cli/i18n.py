@@ -15,15 +15,16 @@ group loads (app/cli/lazy_group.py). The catalog check
 
 from __future__ import annotations
 
-import functools
 import gettext
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from i18n.catalogs import chained
+from i18n.languages import LANGUAGES
+
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
-SUPPORTED = ("en", "fr", "es", "pt", "ca")
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 
@@ -37,25 +38,17 @@ def cli_language(environ: dict[str, str] | None = None) -> str:
             continue
         for candidate in value.split(":"):
             code = candidate.split(".")[0].split("_")[0].split("-")[0].lower()
-            if code in SUPPORTED:
+            if code in LANGUAGES:
                 return code
         if variable != "LANGUAGE":  # the first set one of LC_ALL, LC_MESSAGES, LANG decides
             break
     default = env.get("AIVE_DEFAULT_LANGUAGE", "").lower()
-    return default if default in SUPPORTED else "en"
+    return default if default in LANGUAGES else "en"
 
 
-@functools.cache
 def translations(lang: str) -> gettext.NullTranslations:
     """Every compiled CLI domain of `lang`, chained (English needs none: it is the source)."""
-    chain = gettext.NullTranslations()
-    folder = LOCALES / lang / "LC_MESSAGES"
-    for mo in sorted(folder.glob("cli_*.mo")):
-        with mo.open("rb") as handle:
-            domain = gettext.GNUTranslations(handle)
-        domain.add_fallback(chain)
-        chain = domain
-    return chain
+    return chained(LOCALES, "cli_*.mo", lang)
 
 
 def _(message: str, **values: Any) -> str:

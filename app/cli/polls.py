@@ -9,15 +9,24 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from app.cli.context import console, fail, print_json, settings_or_exit, with_sessions
+from app.cli.context import console, print_json, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, ngettext
+from app.cli.output import (
+    Row,
+    load,
+    print_headline,
+    print_options,
+    print_rows,
+    read_staff_file,
+    refuse_file,
+    show_report,
+)
 from engagement.polls import service
 from engagement.polls.errors import PollDefinitionError
 from engagement.polls.results import PollResults
-from engagement.reader_time import staff_time
+from i18n.times import staff_time
 from storage import polls_queries as q
 from storage.engine import SessionFactory
-from storage.errors import NotFound
 
 app = typer.Typer(help=N_("Native Telegram polls sent to an audience."), no_args_is_help=True)
 
@@ -34,10 +43,7 @@ def create(
     file: Annotated[Path, typer.Argument(help=N_("The poll YAML file."))],
     as_json: JSON = False,
 ) -> None:
-    try:
-        source = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(_("cannot read {file}: {error}", file=file, error=exc), 2)
+    source = read_staff_file(file)
     settings = settings_or_exit()
 
     async def _create(sessions: SessionFactory) -> service.CreatedPoll:
@@ -49,10 +55,7 @@ def create(
     try:
         created = with_sessions(settings, _create)
     except PollDefinitionError as exc:
-        if as_json:
-            print_json({"ok": False, "errors": exc.errors})
-            raise typer.Exit(1) from None
-        fail("\n".join([_("{file}: invalid poll", file=file), *exc.errors]))
+        refuse_file(exc.errors, _("{file}: invalid poll", file=file), as_json)
     if as_json:
         print_json(
             {
@@ -82,7 +85,7 @@ def create(
 def list_(as_json: JSON = False) -> None:
     settings = settings_or_exit()
 
-    async def _go(sessions: SessionFactory) -> list[dict[str, object]]:
+    async def _polls(sessions: SessionFactory) -> list[dict[str, object]]:
         async with sessions() as session:
             return [
                 {
@@ -96,17 +99,12 @@ def list_(as_json: JSON = False) -> None:
                 for p in await q.latest_polls(session, limit=50)
             ]
 
-    rows = with_sessions(settings, _go)
-    if as_json:
-        print_json(rows)
-        return
-    table = Table(title=_("Polls"))
-    for column in (_("id"), _("slug"), _("status"), _("audience"), _("anonymous"), _("closes at")):
-        table.add_column(column)
-    for row in rows:  # staff read the secretariat's time, named; JSON keeps UTC
-        row["closes_at"] = staff_time(datetime.fromisoformat(str(row["closes_at"])), settings.zone)
-        table.add_row(*(str(v) for v in row.values()))
-    console().print(table)
+    def shown(row: Row) -> list[object]:  # staff read the secretariat's time, named; JSON: UTC
+        closes = staff_time(datetime.fromisoformat(str(row["closes_at"])), settings.zone)
+        return [*list(row.values())[:-1], closes]
+
+    columns = (_("id"), _("slug"), _("status"), _("audience"), _("anonymous"), _("closes at"))
+    print_rows(load(_polls), as_json, _("Polls"), columns, shown)
 
 
 @app.command(
@@ -117,20 +115,16 @@ def results(
     as_json: JSON = False,
     lang: Annotated[str, typer.Option(help=N_("Language of the texts."))] = "en",
 ) -> None:
-    settings = settings_or_exit()
 
-    async def _go(sessions: SessionFactory) -> PollResults:
+    async def _results(sessions: SessionFactory) -> PollResults:
         async with sessions() as session:
             return await service.poll_results(session, poll_id, lang=lang)
 
-    try:
-        found = with_sessions(settings, _go)
-    except NotFound as exc:
-        fail(str(exc))
-    if as_json:
-        print_json(found.to_json())
-        return
-    console().print(
+    show_report(_results, as_json, _print_results)
+
+
+def _print_results(found: PollResults) -> None:
+    print_headline(
         ngettext(
             "[bold]{question}[/bold] (#{id} {slug}, {status}): {n} answered; "
             "sent {sent}, stopped {stopped}",
@@ -143,15 +137,9 @@ def results(
             status=found.status,
             sent=found.sent,
             stopped=found.stopped,
-        ),
-        highlight=False,
+        )
     )
-    table = Table(title=_("Options"))
-    for column in (_("option"), _("text"), _("count"), "%"):
-        table.add_column(column)
-    for o in found.options:
-        table.add_row(o.id, o.text, str(o.count), f"{o.percent:g}")
-    console().print(table)
+    print_options(_("Options"), [(o.id, o.text, o.count, f"{o.percent:g}") for o in found.options])
     if found.networks:
         table = Table(title=_("Per network"))
         table.add_column(_("network"))

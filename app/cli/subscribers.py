@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import typer
 
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, cli_language, ngettext
+from app.cli.output import load, print_rows, read_csv_file
 from app.mail import transactional_mailer
 from app.settings import SUPPORTED_LANGUAGES, Settings
-from newsletter.subscriptions import service
+from newsletter.subscriptions import importing, service
 from newsletter.subscriptions.addresses import AddressError, normalize_address
 from newsletter.subscriptions.confirmation import confirmation_message
 from newsletter.subscriptions.i18n import gettext as subscription_gettext
-from newsletter.subscriptions.mailer import MailerError
 from newsletter.subscriptions.names import subscriber_name
-from newsletter.subscriptions.subscribers_csv import RejectedRow, parse_subscribers_csv
 from storage import subscribers_queries
-from storage.audit import record
 from storage.engine import SessionFactory
 from storage.subscribers import Subscriber, SubscriberStatus
 
@@ -29,26 +26,10 @@ app = typer.Typer(help=N_("Email subscribers of the bulletins."), no_args_is_hel
 STAFF_CONSENT = "added by staff with aive subscribers add --confirmed"
 
 
-async def _send_confirmations(
-    settings: Settings, sessions: SessionFactory, subscriber_ids: Sequence[int]
-) -> tuple[int, list[str]]:
-    """Send the double opt-in email to each pending subscriber; (sent, failures)."""
-    mailer = transactional_mailer(settings)
-    sent, failures = 0, list[str]()
-    async with sessions() as session:
-        for subscriber_id in subscriber_ids:
-            subscriber = await session.get(Subscriber, subscriber_id)
-            if subscriber is None:
-                continue
-            try:
-                await mailer.send(confirmation_message(settings, subscriber))
-            except MailerError as exc:
-                failures.append(f"{subscriber.email}: {exc}")
-                continue
-            service.confirmation_sent(session, subscriber, "cli", datetime.now(UTC))
-            sent += 1
-        await session.commit()
-    return sent, failures
+def _confirmations(settings: Settings) -> importing.Confirmations:
+    return importing.Confirmations(
+        transactional_mailer(settings), partial(confirmation_message, settings)
+    )
 
 
 def _language(settings: Settings, lang: str | None) -> str:
@@ -94,51 +75,36 @@ def add(
         fail(_("--consent-source goes with --confirmed"), 2)
     source = (consent_source or STAFF_CONSENT) if confirmed else "staff, double opt-in"
 
-    async def _go(sessions: SessionFactory) -> tuple[int, SubscriberStatus, int, list[str]]:
-        now = datetime.now(UTC)
-        async with sessions() as session:
-            try:
-                subscriber = await service.add_subscriber(
-                    session,
-                    address,
-                    name=name,
-                    language=language,
-                    networks=[n.strip().lower() for n in network],
-                    confirmed=confirmed,
-                    consent_source=source,
-                    consented_at=None,
-                    now=now,
-                )
-            except service.SubscriptionError as exc:
-                fail(f"{address}: {exc}", 1)
-            await session.commit()
-            subscriber_id, status = subscriber.id, subscriber.status
-        sent, failures = 0, list[str]()
-        if not confirmed:
-            sent, failures = await _send_confirmations(settings, sessions, [subscriber_id])
-        return subscriber_id, status, sent, failures
+    async def _add(sessions: SessionFactory) -> importing.AddedSubscriber:
+        return await importing.add_one(
+            sessions,
+            address,
+            name=name,
+            language=language,
+            networks=[n.strip().lower() for n in network],
+            confirmed=confirmed,
+            consent_source=source,
+            confirmations=_confirmations(settings),
+            actor="cli",
+            now=datetime.now(UTC),
+        )
 
-    subscriber_id, status, sent, failures = with_sessions(settings, _go)
+    try:
+        added = with_sessions(settings, _add)
+    except service.SubscriptionError as exc:
+        fail(f"{address}: {exc}", 1)
     typer.echo(
         _(
             "subscriber {id} added ({status}): {address}",
-            id=subscriber_id,
-            status=status.value,
+            id=added.id,
+            status=added.status.value,
             address=address,
         )
     )
-    if sent:
+    if added.confirmation_sent:
         typer.echo(_("confirmation email sent"))
-    for line in failures:
+    for line in added.mail_failures:
         fail(_("confirmation email not sent: {problem}", problem=line), 1)
-
-
-@dataclass
-class ImportReport:
-    added: int = 0
-    confirmations_sent: int = 0
-    rejected: list[RejectedRow] = field(default_factory=list)
-    mail_failures: list[str] = field(default_factory=list)
 
 
 @app.command(
@@ -163,21 +129,8 @@ def import_subscribers(
     ),
     as_json: bool = typer.Option(False, "--json", help=N_("One JSON report.")),
 ) -> None:
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        fail(_("{file}: no such file", file=file), 2)
-    except UnicodeDecodeError as exc:
-        fail(
-            _(
-                "{file}: not UTF-8 text (byte {byte}); save the CSV as UTF-8",
-                file=file,
-                byte=exc.start,
-            ),
-            2,
-        )
-    header = text.lstrip("\ufeff").split("\n", 1)[0].lower()
-    if confirmed and not consent_source and "consent_source" not in header:
+    text = read_csv_file(file)
+    if importing.lacks_consent_source(text, confirmed, consent_source):
         fail(
             _(
                 "--confirmed needs a consent source: add a consent_source column, or give "
@@ -189,61 +142,27 @@ def import_subscribers(
         fail(_("--consent-source goes with --confirmed"), 2)
     settings = settings_or_exit()
 
-    async def _go(sessions: SessionFactory) -> ImportReport:
-        now = datetime.now(UTC)
-        report = ImportReport()
-        pending: list[int] = []
-        async with sessions() as session:
-            known = await service.known_network_slugs(session)
-            parsed = parse_subscribers_csv(
-                text,
-                known,
-                SUPPORTED_LANGUAGES,
-                now,
-                confirmed=confirmed,
-                consent_source=consent_source,
-            )
-            report.rejected = list(parsed.rejected)
-            people = [
-                service.NewSubscriber(
-                    email=row.email,
-                    name=row.name,
-                    language=row.language or settings.default_language,
-                    networks=row.networks,
-                    consent_source=(row.consent_source or consent_source)
-                    if confirmed
-                    else (row.consent_source or f"import {file.name}, double opt-in"),
-                    consented_at=row.consented_at,
-                )
-                for row in parsed.rows
-            ]
-            outcomes = await service.add_subscribers(session, people, confirmed=confirmed, now=now)
-            for row, outcome in zip(parsed.rows, outcomes, strict=True):
-                if isinstance(outcome, str):
-                    report.rejected.append(RejectedRow(row.line, row.email, f"email: {outcome}"))
-                    continue
-                report.added += 1
-                if not confirmed:
-                    pending.append(outcome)
-            record(
-                session,
-                "cli",
-                "subscribers.imported",
-                file.name,
-                added=report.added,
-                rejected=len(report.rejected),
-                confirmed=confirmed,
-            )
-            await session.commit()
-        report.rejected.sort(key=lambda r: r.line)
-        if pending:
-            sent, failures = await _send_confirmations(settings, sessions, pending)
-            report.confirmations_sent, report.mail_failures = sent, failures
-        return report
+    async def _import(sessions: SessionFactory) -> importing.ImportReport:
+        return await importing.import_csv(
+            sessions,
+            text,
+            file_name=file.name,
+            languages=SUPPORTED_LANGUAGES,
+            default_language=settings.default_language,
+            confirmed=confirmed,
+            consent_source=consent_source,
+            confirmations=_confirmations(settings),
+            actor="cli",
+            now=datetime.now(UTC),
+        )
 
-    report = with_sessions(settings, _go)
+    _print_import(with_sessions(settings, _import), confirmed, as_json)
+
+
+def _print_import(report: importing.ImportReport, confirmed: bool, as_json: bool) -> None:
     rejected = [
-        {"line": r.line, "email": r.email, "reason": _problem(r.reason)} for r in report.rejected
+        {"line": r.line, "email": r.email, "reason": _problem(r.reason or "")}
+        for r in report.rejected
     ]
     if as_json:
         print_json(
@@ -288,53 +207,39 @@ def list_subscribers(
     as_json: bool = typer.Option(False, "--json", help=N_("One JSON document.")),
 ) -> None:
 
-    async def _go(sessions: SessionFactory) -> list[dict[str, object]]:
+    async def _rows(sessions: SessionFactory) -> list[dict[str, object]]:
         async with sessions() as session:
-            return [
-                {
-                    "id": s.id,
-                    "email": s.email,
-                    "name": s.name,
-                    "language": s.language,
-                    "networks": list(s.networks),
-                    "status": s.status.value,
-                    "paused": s.paused,
-                    "consent_source": s.consent_source,
-                    "consented_at": s.consented_at.isoformat() if s.consented_at else None,
-                    "confirmed_at": s.confirmed_at.isoformat() if s.confirmed_at else None,
-                    "created_at": s.created_at.isoformat(),
-                }
-                for s in await subscribers_queries.subscribers_by_id(session, status)
-            ]
+            return [_row(s) for s in await subscribers_queries.subscribers_by_id(session, status)]
 
-    rows = with_sessions(settings_or_exit(), _go)
-    if as_json:
-        print_json(rows)
-        return
-    print_table(
+    columns = [_("id"), _("email"), _("lang"), _("networks"), _("status"), _("paused")]
+    rows = load(_rows)
+    print_rows(
+        rows,
+        as_json,
         ngettext("{n} subscriber", "{n} subscribers", len(rows)),
-        [
-            _("id"),
-            _("email"),
-            _("lang"),
-            _("networks"),
-            _("status"),
-            _("paused"),
-            _("consent"),
-        ],
-        [
-            (
-                r["id"],
-                r["email"],
-                r["language"],
-                r["networks"],
-                r["status"],
-                _("yes") if r["paused"] else "",
-                r["consent_source"],
-            )
-            for r in rows
+        [*columns, _("consent")],
+        lambda r: [
+            *(r[k] for k in ("id", "email", "language", "networks", "status")),
+            _("yes") if r["paused"] else "",
+            r["consent_source"],
         ],
     )
+
+
+def _row(s: Subscriber) -> dict[str, object]:
+    return {
+        "id": s.id,
+        "email": s.email,
+        "name": s.name,
+        "language": s.language,
+        "networks": list(s.networks),
+        "status": s.status.value,
+        "paused": s.paused,
+        "consent_source": s.consent_source,
+        "consented_at": s.consented_at.isoformat() if s.consented_at else None,
+        "confirmed_at": s.confirmed_at.isoformat() if s.confirmed_at else None,
+        "created_at": s.created_at.isoformat(),
+    }
 
 
 def _problem(reason: str) -> str:

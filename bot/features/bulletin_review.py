@@ -31,6 +31,7 @@ from newsletter.editions.preview_links import preview_url
 from newsletter.editions.service import BulletinConfig
 from storage.base import utcnow
 from storage.bulletins import Edition
+from storage.errors import NotFound
 from storage.people import Person
 
 catalog = FeatureCatalog("bulletin_review")
@@ -214,7 +215,7 @@ def build_router() -> Router:
                 _config(config),
                 _actor(person),
             )
-        except BulletinError:
+        except (BulletinError, NotFound):
             await message.answer(_("This bulletin is no longer a draft.", lang))
             return
         await message.answer(
@@ -249,7 +250,7 @@ def build_router() -> Router:
                 show_alert=True,
             )
             return
-        except BulletinError as error:
+        except (BulletinError, NotFound) as error:
             await session.rollback()
             await query.answer(
                 _("This draft cannot be approved: %(reason)s", lang, reason=str(error)),
@@ -285,7 +286,7 @@ def build_router() -> Router:
         lang = i18n.current_locale
         try:
             edition = await bulletins.cancel(session, callback_data.e, _actor(person))
-        except BulletinError:  # already being sent, or sent
+        except (BulletinError, NotFound):  # already being sent, or sent
             await query.answer(_("Too late: the sending has started.", lang), show_alert=True)
             return
         await query.answer(_("Stopped.", lang))
@@ -306,7 +307,7 @@ async def _draft(
     """The edition if it is still a draft; otherwise the button is answered and None."""
     try:
         edition = await bulletins.get_edition(session, edition_id)
-    except BulletinError:
+    except (BulletinError, NotFound):
         edition = None
     if edition is None or edition.status.value != "draft":
         await query.answer(_("This bulletin is no longer a draft.", lang), show_alert=True)

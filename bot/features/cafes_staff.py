@@ -21,7 +21,7 @@ from bot.staff_only import refuse_buttons_to_non_staff
 from engagement.cafes import jobs, messages, report, service
 from engagement.cafes.definition import CafeDefinitionError
 from engagement.cafes.schema import load_cafe
-from engagement.reader_time import local_time, zone
+from i18n.times import local_time, zone
 from storage import consultations_queries as q
 from storage.base import utcnow
 from storage.errors import NotFound
@@ -93,16 +93,14 @@ def build_router() -> Router:
         except CafeDefinitionError as exc:
             await refuse_file(message, _("The café was not scheduled:", lang), exc.problems, lang)
             return
-        now = utcnow()
-        actor = f"telegram:{person.telegram_id}"
-        done = await service.schedule(session, definition, actor=actor, now=now)
-        invited = await jobs.invite_audience(
+        done, invited = await jobs.schedule_and_invite(
             session,
-            done.cafe,
-            now=now,
+            definition,
+            invite=True,
+            actor=f"telegram:{person.telegram_id}",
+            now=utcnow(),
             default_timezone=config.timezone,
             default_language=config.default_language,
-            created_by=actor,
         )
         tz = zone(person.timezone, config.timezone)
         await message.answer(

@@ -23,7 +23,7 @@ from engagement.consultations.invitations import OPEN_PREFIX
 from engagement.consultations.messages import SKIPPED, explain_answer, range_words, translate
 from engagement.consultations.response_access import ResponseView
 from engagement.consultations.schema import Question, QuestionType, localized
-from engagement.reader_time import local_time
+from i18n.times import local_time
 
 catalog = FeatureCatalog("consultations")
 _ = catalog.text

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards
 from bot.config import SUPPORTED_LANGUAGES
-from bot.i18n import LANGUAGE_NAMES
 from bot.keyboards import LanguageChoice
+from i18n.languages import LANGUAGE_NAMES
 from storage.people import Person
 
 

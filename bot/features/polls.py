@@ -38,7 +38,7 @@ from engagement.polls import service
 from engagement.polls.chart import results_chart
 from engagement.polls.errors import PollDefinitionError
 from engagement.polls.results import PollResults
-from engagement.reader_time import staff_time
+from i18n.times import staff_time
 from storage import polls_queries as q
 from storage.errors import NotFound
 from storage.people import Person

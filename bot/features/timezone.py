@@ -16,7 +16,8 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
-from engagement.reader_time import find_zone, zone_name, zone_of
+from engagement.reader_time import zone_of
+from i18n.times import find_zone, zone_name
 from storage.base import utcnow
 from storage.people import Person
 

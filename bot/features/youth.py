@@ -19,10 +19,11 @@ from bot.config import BotConfig
 from bot.features.youth_review import notify_staff_of_submission
 from bot.youth_keyboards import YouthAge, YouthCity, YouthGuardian, YouthPublish, YouthSkipMedia
 from bot.youth_keyboards import YouthTheme as ThemeChoice
-from engagement.reader_time import local_time, zone_of
+from engagement.reader_time import zone_of
 from engagement.representatives import find_cities, grant_role
 from engagement.youth import rules, service
 from engagement.youth.rules import MediaProblem, ProfileGap, TextProblem
+from i18n.times import local_time
 from storage.base import utcnow
 from storage.networks import City
 from storage.people import Person, Role

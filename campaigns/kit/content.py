@@ -2,22 +2,23 @@
 
 `KitInput` is everything the builder needs (no database, no I/O); `kit_texts` gives the
 wording of one language from the `kit` gettext domain (compile the catalogs first with
-`python -m app.catalogs compile`; a missing catalog raises `KitError`).
+`python -m app.catalogs compile`; a missing catalog reads English, see i18n.catalogs).
 """
 
 from __future__ import annotations
 
 import gettext
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import cache
 from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date
 
+from campaigns.errors import CampaignError
+from i18n.catalogs import translations as catalog_translations
 from newsletter.editions.values import YouthSubmission
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -26,7 +27,7 @@ KIT_LANGUAGES: tuple[str, ...] = ("fr", "es", "en", "pt", "ca")
 DAY_MONTH, DAY_OF_MONTH = 11, 30
 
 
-class KitError(ValueError):
+class KitError(CampaignError, ValueError):
     """The kit cannot be built; the message says why in one sentence."""
 
 
@@ -114,16 +115,6 @@ def in_language(texts: Mapping[str, str], language: str) -> str:
     return next((t.strip() for t in texts.values() if t.strip()), "")
 
 
-@cache
-def translations(language: str) -> gettext.NullTranslations:
-    try:
-        return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language])
-    except FileNotFoundError as error:
-        raise KitError(
-            f"no compiled kit catalog for {language!r}: run `python -m app.catalogs compile`"
-        ) from error
-
-
 @dataclass(frozen=True, slots=True)
 class KitTexts:
     """The wording of one language's kit; values are plain text (escape where they go)."""
@@ -169,7 +160,7 @@ class KitTexts:
 
 def kit_texts(kit: KitInput, language: str) -> KitTexts:
     """All the wording of `language`'s kit."""
-    t = translations(language)
+    t = catalog_translations(LOCALE_DIR, DOMAIN, language)
     _ = t.gettext
     locale = Locale.parse(language)
     day_name = _("International Day of Educating Cities")
@@ -204,12 +195,39 @@ def kit_texts(kit: KitInput, language: str) -> KitTexts:
             date=date_label, day=day_name
         ),
         email_subject=_("{day}: {date}").format(day=day_name, date=date_label),
-        email_greeting=_("Hello,"),
-        email_button=_("Discover the Day"),
-        press_kicker=_("Press release"),
         press_headline=_("Educating cities celebrate their International Day on {date}").format(
             date=date_label
         ),
+        declaration_heading=_("Declaration of the Day {year}").format(year=kit.year),
+        declaration_text=declaration or _("The declaration of the Day has not been published yet."),
+        labels=_file_labels(_),
+        **_headings(_),
+    )
+
+
+def _file_labels(_: Callable[[str], str]) -> dict[str, str]:
+    """How the kit's index names each kind of file."""
+    return {
+        "email_html": _("Announcement email (HTML)"),
+        "email_mjml": _("Announcement email (MJML source)"),
+        "press_html": _("Press release (HTML)"),
+        "press_md": _("Press release (Markdown)"),
+        "post": _("Post for {platform}"),
+        "card_square": _("Social card, square (1080×1080)"),
+        "card_wide": _("Social card, wide (1200×630)"),
+        "calendar": _("Calendar (.ics)"),
+        "activities_csv": _("Activities (CSV)"),
+        "declaration": _("Declaration of the Day"),
+        "youth": _("Ideas from young people"),
+    }
+
+
+def _headings(_: Callable[[str], str]) -> dict[str, str]:
+    """The kit's fixed wording: headings, buttons, short sentences."""
+    return dict(
+        email_greeting=_("Hello,"),
+        email_button=_("Discover the Day"),
+        press_kicker=_("Press release"),
         about_heading=_("About the International Association of Educating Cities"),
         about_text=_(
             "The International Association of Educating Cities is a non-profit network of local "
@@ -221,8 +239,6 @@ def kit_texts(kit: KitInput, language: str) -> KitTexts:
         youth_heading=_("Ideas from young people"),
         no_youth=_("No idea from young people has been approved yet."),
         anonymous=_("A young person"),
-        declaration_heading=_("Declaration of the Day {year}").format(year=kit.year),
-        declaration_text=declaration or _("The declaration of the Day has not been published yet."),
         news_heading=_("News announcing the Day"),
         languages_label=_("Languages"),
         contents_heading=_("Contents"),
@@ -230,19 +246,6 @@ def kit_texts(kit: KitInput, language: str) -> KitTexts:
         cards_heading=_("Social cards"),
         posts_heading=_("Posts for social networks"),
         other_languages=_("The kit in other languages"),
-        labels={
-            "email_html": _("Announcement email (HTML)"),
-            "email_mjml": _("Announcement email (MJML source)"),
-            "press_html": _("Press release (HTML)"),
-            "press_md": _("Press release (Markdown)"),
-            "post": _("Post for {platform}"),
-            "card_square": _("Social card, square (1080×1080)"),
-            "card_wide": _("Social card, wide (1200×630)"),
-            "calendar": _("Calendar (.ics)"),
-            "activities_csv": _("Activities (CSV)"),
-            "declaration": _("Declaration of the Day"),
-            "youth": _("Ideas from young people"),
-        },
     )
 
 

@@ -10,9 +10,10 @@ from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 
 from campaigns.kit.content import KitInput, KitTexts
+from i18n.templates import environment
 from newsletter.editions.render import mjml_to_html, safe_url
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "kit"
@@ -23,13 +24,7 @@ MAX_IDEAS = 3
 @cache
 def kit_templates() -> Environment:
     """The kit's templates (email, index.html): autoescaped, strict, with `safe_url`."""
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = environment(TEMPLATE_DIR, strict=True)
     env.filters["safe_url"] = safe_url
     return env
 

@@ -1,4 +1,4 @@
-"""A café's `.ics` file (pure); its time for a reader is engagement.reader_time.local_time."""
+"""A café's `.ics` file (pure); its time for a reader is i18n.times.local_time."""
 
 from __future__ import annotations
 

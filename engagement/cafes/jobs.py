@@ -14,6 +14,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from engagement.cafes import notices, service
+from engagement.cafes.definition import CafeDefinition
 from engagement.consultations import invitations, lifecycle
 from storage import cafes_queries as seats
 from storage.base import utcnow
@@ -58,6 +59,32 @@ async def invite_audience(
         default_language=default_language,
         created_by=created_by,
     )
+
+
+async def schedule_and_invite(
+    session: AsyncSession,
+    definition: CafeDefinition,
+    *,
+    invite: bool,
+    actor: str,
+    now: datetime,
+    default_timezone: str,
+    default_language: str,
+) -> tuple[service.Scheduled, int]:
+    """Schedule the café `definition` describes (the same slug updates it) and, with
+    `invite`, invite its audience; (what was scheduled, invitations queued). Commits."""
+    done = await service.schedule(session, definition, actor=actor, now=now)
+    invited = 0
+    if invite:
+        invited = await invite_audience(
+            session,
+            done.cafe,
+            now=now,
+            default_timezone=default_timezone,
+            default_language=default_language,
+            created_by=actor,
+        )
+    return done, invited
 
 
 async def reschedule_and_tell(

@@ -6,14 +6,16 @@ The texts live in the `cafes` gettext domain (bot/locales/<lang>/LC_MESSAGES/caf
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.i18n import LANGUAGE_NAMES, FeatureCatalog
-from engagement.reader_time import local_time
+from i18n.catalogs import Catalog
+from i18n.languages import LANGUAGE_NAMES
+from i18n.times import local_time
 from outbox.content import localized
 from storage.cafes import Cafe, NoticeKind
 
-catalog = FeatureCatalog("cafes")
+catalog = Catalog(Path(__file__).resolve().parents[2] / "bot" / "locales", "cafes")
 _ = catalog.text
 
 # callback data prefixes: Join, Leave, Check in (people); staff buttons have their own

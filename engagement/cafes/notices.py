@@ -15,10 +15,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import SUPPORTED_LANGUAGES
 from engagement.cafes import messages
 from engagement.cafes.calendar import CalendarEvent, calendar_file
-from engagement.reader_time import reader_zones, zone
+from engagement.reader_time import reader_zones
+from i18n.languages import LANGUAGES
+from i18n.times import zone
 from outbox.content import validate_payload
 from outbox.queue import Recipient, add_recipients
 from storage import cafes_queries, people_queries
@@ -54,7 +55,7 @@ def action_data(action: str, cafe_id: int) -> str:
 
 def _buttons(cafe: Cafe, kind: NoticeKind) -> list[list[dict[str, Any]]]:
     def button(action: str) -> dict[str, Any]:
-        label = {lang: messages.button_label(action, lang) for lang in SUPPORTED_LANGUAGES}
+        label = {lang: messages.button_label(action, lang) for lang in LANGUAGES}
         if action == "call":
             return {"text": label, "url": cafe.call_url}
         return {"text": label, "callback_data": action_data(action, cafe.id)}
@@ -72,9 +73,9 @@ def payload(cafe: Cafe, kind: NoticeKind, timezone: str) -> dict[str, Any]:
     """The outbox payload for readers in `timezone`: the text in each language, the buttons."""
     tz = zone(timezone, "UTC")
     if kind == NoticeKind.invite:
-        texts = {lang: messages.invitation(cafe, lang, tz) for lang in SUPPORTED_LANGUAGES}
+        texts = {lang: messages.invitation(cafe, lang, tz) for lang in LANGUAGES}
     else:
-        texts = {lang: messages.reminder(cafe, kind, lang, tz) for lang in SUPPORTED_LANGUAGES}
+        texts = {lang: messages.reminder(cafe, kind, lang, tz) for lang in LANGUAGES}
     return {"text": texts, "buttons": _buttons(cafe, kind)}
 
 

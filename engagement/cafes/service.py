@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from engagement.cafes.definition import CafeDefinition, evaluation_document
 from engagement.consultations import lifecycle
 from engagement.consultations.definition_check import load_definition
+from engagement.errors import EngagementError
 from storage import audit
 from storage import cafes_queries as seats
 from storage import consultations_queries as q
@@ -33,7 +34,7 @@ _ROLE_OF = {"city_representatives": Role.city_representative, "youth": Role.yout
 _ROLE_OF["staff"] = Role.staff
 
 
-class CafeError(Exception):
+class CafeError(EngagementError):
     """Base of every error about cafés."""
 
 

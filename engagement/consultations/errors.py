@@ -5,10 +5,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from engagement.errors import EngagementError
 from engagement.problems import ProblemsError
 
 
-class ConsultationError(Exception):
+class ConsultationError(EngagementError):
     """Base of every error about consultations."""
 
 

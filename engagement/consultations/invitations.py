@@ -18,11 +18,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import SUPPORTED_LANGUAGES
 from engagement.consultations import reports
 from engagement.consultations.messages import translate
 from engagement.consultations.schema import localized
-from engagement.reader_time import local_time, reader_zones
+from engagement.reader_time import reader_zones
+from i18n.languages import LANGUAGES
+from i18n.times import local_time
 from outbox import Recipient, enqueue_broadcast
 from storage import consultations_queries as q
 from storage.base import utcnow
@@ -63,9 +64,9 @@ def payload(consultation: Consultation, message: str, tz: ZoneInfo) -> dict[str,
             "title": html.escape(localized(consultation.titles, lang)),
             "closes": local_time(consultation.closes_at, tz, lang),
         }
-        for lang in SUPPORTED_LANGUAGES
+        for lang in LANGUAGES
     }
-    label = {lang: translate(ANSWER, lang) for lang in SUPPORTED_LANGUAGES}
+    label = {lang: translate(ANSWER, lang) for lang in LANGUAGES}
     return {
         "text": texts,
         "buttons": [[{"text": label, "callback_data": open_callback(consultation.id)}]],

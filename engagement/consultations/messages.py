@@ -5,11 +5,10 @@ The catalog is the gettext domain `consultations` in bot/locales/<lang>/LC_MESSA
 
 from __future__ import annotations
 
-import gettext
-from functools import cache
 from pathlib import Path
 
 from engagement.consultations.errors import AnswerError, InvalidAnswer, Refusal
+from i18n.catalogs import Catalog
 
 LOCALES = Path(__file__).resolve().parents[2] / "bot" / "locales"
 DOMAIN = "consultations"
@@ -47,13 +46,11 @@ REFUSAL_MESSAGES: dict[Refusal, str] = {
 }
 
 
-@cache
-def _translations(lang: str) -> gettext.NullTranslations:
-    return gettext.translation(DOMAIN, LOCALES, languages=[lang, "en"], fallback=True)
+catalog = Catalog(LOCALES, DOMAIN)
 
 
 def translate(message: str, lang: str) -> str:
-    return _translations(lang.split("-")[0]).gettext(message)
+    return catalog.translations(lang).gettext(message)
 
 
 def range_words(low: object, high: object) -> dict[str, str]:

@@ -11,10 +11,11 @@ from collections.abc import Mapping
 
 from pydantic import ValidationError
 
+from engagement.errors import EngagementError
 from engagement.problems import N_, Problem
 
 
-class InvalidValue(ValueError):
+class InvalidValue(EngagementError, ValueError):
     """A validator's reason: an N_-marked template and its values (`format_errors` makes it a
     Problem, so the bot can translate it)."""
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from engagement.errors import EngagementError
 from engagement.problems import ProblemsError
 
 
-class PollError(Exception):
+class PollError(EngagementError):
     """Base of every error about polls."""
 
 

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from newsletter.errors import NewsletterError
 
-class DeliveryError(Exception):
+
+class DeliveryError(NewsletterError):
     """Root of the delivery errors."""
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from newsletter.errors import NewsletterError
 from storage import deliveries_queries, subscribers_queries
 from storage.audit import record_many
 from storage.subscribers import SubscriberStatus
@@ -30,7 +31,7 @@ STILL_SUBSCRIBED = (SubscriberStatus.pending, SubscriberStatus.confirmed)
 CHUNK = 1000  # subscribers per UPDATE: well under SQLite's and asyncpg's parameter limits
 
 
-class EventError(ValueError):
+class EventError(NewsletterError, ValueError):
     """The webhook body is not a list of SendGrid events."""
 
 

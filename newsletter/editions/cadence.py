@@ -12,11 +12,13 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
+from newsletter.errors import NewsletterError
+
 WINDOWS = (timedelta(days=2), timedelta(days=16), timedelta(days=64), timedelta(days=400))
 MAX_STEPS = 5_000
 
 
-class CadenceError(ValueError):
+class CadenceError(NewsletterError, ValueError):
     """A series' cadence is not a valid five-field cron expression."""
 
 

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
+from i18n.languages import base_language
 from newsletter.editions.ranking import SpreadTracker, city_key, pick_diverse, rank
 from newsletter.editions.values import (
     SECTION_ORDER,
@@ -36,7 +37,6 @@ from newsletter.editions.values import (
     StaffEdits,
     UpcomingCafe,
     YouthSubmission,
-    base_language,
     is_other_language,
     require_aware,
 )

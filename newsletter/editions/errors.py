@@ -1,14 +1,13 @@
-"""The exception tree of the bulletin service; each message is one sentence for staff."""
+"""The exception tree of the bulletin service; each message is one sentence for staff.
+A series or an edition the caller named that does not exist is `storage.errors.NotFound`."""
 
 from __future__ import annotations
 
+from newsletter.errors import NewsletterError
 
-class BulletinError(Exception):
+
+class BulletinError(NewsletterError):
     """Base of every error of the bulletin service."""
-
-
-class NotFoundError(BulletinError):
-    """A series or an edition named by the caller does not exist."""
 
 
 class EditionLocked(BulletinError):

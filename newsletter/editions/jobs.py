@@ -26,6 +26,7 @@ from newsletter.editions.values import CompositionError, Period
 from storage import bulletins_queries
 from storage.bulletins import Edition, Series
 from storage.engine import SessionFactory
+from storage.errors import NotFound
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(days=3)  # a scheduler down longer than this does not compose stale drafts
@@ -82,7 +83,7 @@ async def _compose_for_fire(
                 config=config,
                 actor="scheduler",
             )
-        except (BulletinError, CompositionError, RenderError) as error:
+        except (BulletinError, NotFound, CompositionError, RenderError) as error:
             log.error("bulletin %s/%s: no draft composed: %s", series.slug, language, error)
             return None
     log.info(

@@ -21,27 +21,29 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import css_inline
-from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, format_time
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 from mjml import mjml2html
 
+from i18n import catalogs
+from i18n.formatting import babel_locale
+from i18n.languages import base_language
+from i18n.templates import environment
 from newsletter.delivery.placeholders import Part, Slot, StandIns, defuse, fill, substitutions
-from newsletter.editions.values import ComposedEdition, SectionKind, base_language
+from newsletter.editions.values import ComposedEdition, SectionKind
+from newsletter.errors import NewsletterError
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
 LOCALE_DIR = PACKAGE_DIR / "locales"
 DOMAIN = "newsletter"
-CATALOG_LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "pt", "ca")
-FALLBACK_LOCALE = "en"
 # edition.mjml.j2 marks where the sections start and end (see `web_sections`)
 SECTIONS_START, SECTIONS_END = "<!--aive:sections-->", "<!--/aive:sections-->"
 
 
-class RenderError(Exception):
+class RenderError(NewsletterError):
     """The edition cannot be rendered; the message says why in one sentence."""
 
 
@@ -147,31 +149,21 @@ def web_sections(document: str) -> tuple[str, str] | None:
 
 
 def translations(language: str) -> gettext.NullTranslations:
-    """The compiled catalog for `language`; English wording for a language we do not have."""
-    language = base_language(language)
-    if language not in CATALOG_LANGUAGES:
-        return gettext.NullTranslations()
-    try:
-        return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language])
-    except FileNotFoundError as error:
-        raise RenderError(
-            f"no compiled catalog for {language!r}: run `python -m app.catalogs compile`"
-        ) from error
+    """The compiled catalog for `language`; English wording for a language we do not have
+    (and for a catalog not compiled, with a warning: see i18n.catalogs)."""
+    return catalogs.translations(LOCALE_DIR, DOMAIN, language)
 
 
 @lru_cache(maxsize=16)
 def _environment(language: str) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
+    env = environment(
+        TEMPLATE_DIR,
+        translations(language),
         autoescape=lambda name: name is None or not name.endswith(".txt.j2"),
-        extensions=["jinja2.ext.i18n"],
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        strict=True,
         keep_trailing_newline=True,
         finalize=_defused,
     )
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
         base_language=base_language,
         safe_url=safe_url,
@@ -187,7 +179,7 @@ def _environment(language: str) -> Environment:
 def _variables(
     edition: ComposedEdition, context: RenderContext, stand_ins: StandIns
 ) -> dict[str, Any]:
-    locale = _locale(edition.language)
+    locale = babel_locale(edition.language)
     tz = ZoneInfo(context.timezone)
     day = format_date(edition.edition_date.astimezone(tz).date(), "long", locale=locale)
     return {
@@ -241,13 +233,6 @@ def safe_url(url: str | None) -> str:
 
 def paragraphs(text: str) -> list[str]:
     return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
-
-
-def _locale(language: str) -> Locale:
-    try:
-        return Locale.parse(base_language(language) or FALLBACK_LOCALE)
-    except (ValueError, UnknownLocaleError):
-        return Locale.parse(FALLBACK_LOCALE)
 
 
 def _local_date(ctx: Context, value: date | datetime) -> date:

@@ -10,9 +10,9 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from i18n.languages import LANGUAGES
 from newsletter.editions.cadence import CadenceError, trigger
 from newsletter.editions.errors import BulletinError
-from newsletter.editions.render import CATALOG_LANGUAGES
 from storage import audit, bulletins_queries, networks_queries
 from storage.bulletins import Series
 
@@ -55,11 +55,11 @@ async def add_series(
         raise SeriesError(
             "--network", f"unknown {unknown[0]!r}" if unknown else "at least one is needed"
         )
-    bad = [lang for lang in languages if lang not in CATALOG_LANGUAGES]
+    bad = [lang for lang in languages if lang not in LANGUAGES]
     if not languages or bad:
         raise SeriesError(
             "--lang",
-            f"{bad[0]!r} is not one of {', '.join(CATALOG_LANGUAGES)}" if bad else "at least one",
+            f"{bad[0]!r} is not one of {', '.join(LANGUAGES)}" if bad else "at least one",
         )
     missing = [lang for lang in languages if not titles.get(lang, "").strip()]
     if missing:

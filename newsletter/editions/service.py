@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from i18n.languages import base_language
 from newsletter.editions.cadence import CadenceError, last_fires
 from newsletter.editions.candidates import (
     load_candidates,
@@ -30,7 +31,6 @@ from newsletter.editions.errors import (
     EditsError,
     EmptyEdition,
     NoNews,
-    NotFoundError,
 )
 from newsletter.editions.render import RenderContext, render_edition
 from newsletter.editions.values import (
@@ -39,13 +39,13 @@ from newsletter.editions.values import (
     StaffEdits,
     UpcomingCafe,
     YouthSubmission,
-    base_language,
     require_aware,
 )
 from newsletter.editions.youth import approved_youth_for_bulletin, mark_published
 from storage import audit, bulletins_queries, feeds_queries
 from storage.base import utcnow
 from storage.bulletins import Edition, EditionStatus, Series
+from storage.errors import NotFound
 
 PUBLISHED = (
     EditionStatus.approved,
@@ -85,14 +85,14 @@ class Extras:
 async def get_series(session: AsyncSession, slug: str) -> Series:
     series = await bulletins_queries.series_by_slug(session, slug)
     if series is None:
-        raise NotFoundError(f"no series {slug!r}")
+        raise NotFound(f"no series {slug!r}")
     return series
 
 
 async def get_edition(session: AsyncSession, edition_id: int) -> Edition:
     edition = await session.get(Edition, edition_id)
     if edition is None:
-        raise NotFoundError(f"no edition {edition_id}")
+        raise NotFound(f"no edition {edition_id}")
     return edition
 
 
@@ -134,7 +134,7 @@ async def compose_draft(
 ) -> Edition:
     """Compose, render and store the draft of `series_slug` in `language`, and commit.
 
-    Raises `NotFoundError` (series), `BulletinError` (language not in the series, empty
+    Raises `storage.errors.NotFound` (series), `BulletinError` (language not in the series, empty
     period), `EditionLocked` (the period's edition is already approved), `NoNews` (the period
     brought no news item and not `allow_empty`: nothing is stored), and the composition and
     render errors.
@@ -174,6 +174,42 @@ async def compose_draft(
     audit.record(session, actor, "bulletin.compose", f"edition:{edition.id}")
     await session.commit()
     return edition
+
+
+async def compose_drafts(
+    session: AsyncSession,
+    series_slug: str,
+    languages: Sequence[str] | None,
+    now: datetime,
+    *,
+    config: BulletinConfig,
+    actor: str,
+    allow_empty: bool,
+    default_language: str,
+) -> tuple[list[Edition], list[str]]:
+    """The drafts of `series_slug` in `languages` (default: the series' own, else
+    `default_language`), each composed by `compose_draft` and committed; (the drafts, the
+    languages whose period brought no news, for which no draft was made). Raises what
+    `compose_draft` raises, but `NoNews`."""
+    series = await get_series(session, series_slug)
+    drafts: list[Edition] = []
+    without_news: list[str] = []
+    for language in languages or list(series.languages or [default_language]):
+        try:
+            drafts.append(
+                await compose_draft(
+                    session,
+                    series_slug,
+                    language,
+                    now,
+                    config=config,
+                    actor=actor,
+                    allow_empty=allow_empty,
+                )
+            )
+        except NoNews:
+            without_news.append(language)
+    return drafts, without_news
 
 
 def news_count(content: dict[str, Any] | None) -> int:

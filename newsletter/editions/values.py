@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from i18n.languages import base_language
+from newsletter.errors import NewsletterError
 
-class CompositionError(ValueError):
+
+class CompositionError(NewsletterError, ValueError):
     """The inputs of a composition are inconsistent (e.g. a naive datetime, an empty period)."""
 
 
@@ -26,11 +29,6 @@ def require_aware(value: datetime, what: str) -> None:
 def is_other_language(code: str, edition_language: str) -> bool:
     """True when `code` names a language other than the edition's; unknown ("", "und") too."""
     return base_language(code) != base_language(edition_language)
-
-
-def base_language(code: str) -> str:
-    """`pt-BR` → `pt`, `FR` → `fr`; empty or unknown stays as given (lower-cased)."""
-    return code.strip().lower().replace("_", "-").split("-", 1)[0]
 
 
 @dataclass(frozen=True, slots=True)

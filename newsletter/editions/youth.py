@@ -10,15 +10,14 @@ author used /forget, with "A young person" in the edition's language.
 
 from __future__ import annotations
 
-import gettext
 from collections.abc import Iterable
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from newsletter.editions.values import YouthSubmission, base_language, require_aware
+from i18n.catalogs import Catalog
+from newsletter.editions.values import YouthSubmission, require_aware
 from storage import youth as stored
 from storage import youth_queries
 
@@ -35,16 +34,11 @@ def _(message: str) -> str:
 ANONYMOUS = _("A young person")
 
 
-@cache
-def _translations(language: str) -> gettext.NullTranslations:
-    try:
-        return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language])
-    except FileNotFoundError:
-        return gettext.NullTranslations()
+catalog = Catalog(LOCALE_DIR, DOMAIN)
 
 
 def anonymous_author(language: str | None) -> str:
-    return _translations(base_language(language or "en")).gettext(ANONYMOUS)
+    return catalog.text(ANONYMOUS, language or "en")
 
 
 async def approved_youth_for_bulletin(

@@ -7,8 +7,10 @@ only for programming errors (a bad argument).
 
 from __future__ import annotations
 
+from newsletter.errors import NewsletterError
 
-class FeedError(Exception):
+
+class FeedError(NewsletterError):
     """Base of every error raised by newsletter.feeds."""
 
 

@@ -14,6 +14,8 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
+from newsletter.errors import NewsletterError
+
 
 @dataclass(frozen=True)
 class OpmlSource:
@@ -30,7 +32,7 @@ class OpmlFile:
     errors: list[str] = field(default_factory=list)
 
 
-class OpmlError(ValueError):
+class OpmlError(NewsletterError, ValueError):
     """The file is not OPML at all (one line saying why)."""
 
 

@@ -9,13 +9,14 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from newsletter.errors import NewsletterError
 from storage import feeds_queries, networks_queries
 from storage.audit import record
 from storage.feeds import Source
 from storage.networks import City
 
 
-class SourceError(ValueError):
+class SourceError(NewsletterError, ValueError):
     """A source cannot be registered as given (one line saying which field and why)."""
 
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
 
+from newsletter.errors import NewsletterError
+
 NON_ASCII_LOCAL_PART = (
     "An address with accented or non-Latin letters before the @ cannot receive our emails; "
     "please give another address."
 )
 
 
-class AddressError(ValueError):
+class AddressError(NewsletterError, ValueError):
     """The address is not valid; `str()` says why in one line (English, for staff)."""
 
 

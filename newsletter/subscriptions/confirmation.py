@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from newsletter.subscriptions.i18n import LANGUAGES, gettext, render
+from i18n.languages import LANGUAGES
+from newsletter.subscriptions.i18n import gettext, render
 from newsletter.subscriptions.mailer import TransactionalMessage
 from newsletter.subscriptions.tokens import SubscriberLike, TokenSettings, confirm_url
 

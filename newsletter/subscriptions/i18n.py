@@ -1,5 +1,6 @@
-"""Languages of the subscription pages and emails: catalogs (domain `subscriptions`), the
-Jinja2 environments that use them, and the choice of the visitor's language."""
+"""Languages of the subscription pages and emails: their catalog (domain `subscriptions`), the
+Jinja2 environments that use it, and the choice of the visitor's language. Loading and the
+environment itself are i18n's (i18n.catalogs, i18n.templates)."""
 
 from __future__ import annotations
 
@@ -8,46 +9,29 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel.core import negotiate_locale
-from babel.support import NullTranslations, Translations
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, select_autoescape
 
-LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "pt", "ca")
+from i18n.catalogs import Catalog
+from i18n.languages import LANGUAGE_NAMES, LANGUAGES, accepted_languages
+from i18n.templates import environment as jinja_environment
+
 DOMAIN = "subscriptions"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 LOCALES_DIR = PACKAGE_DIR / "locales"
 TEMPLATES_DIR = PACKAGE_DIR / "templates" / "web"
-LANGUAGE_NAMES = {
-    "en": "English",
-    "fr": "Français",
-    "es": "Español",
-    "pt": "Português",
-    "ca": "Català",
-}
-
-
-@lru_cache(maxsize=len(LANGUAGES))
-def translations(lang: str) -> NullTranslations:
-    """The compiled catalog of `lang` (English source strings when it is missing)."""
-    found = Translations.load(str(LOCALES_DIR), [lang], domain=DOMAIN)
-    return found if isinstance(found, Translations) else NullTranslations()
+catalog = Catalog(LOCALES_DIR, DOMAIN)
 
 
 def gettext(lang: str, message: str, **values: object) -> str:
-    text = translations(lang).gettext(message)
-    return text % values if values else text
+    return catalog.text(message, lang, **values)
 
 
 @lru_cache(maxsize=len(LANGUAGES))
 def environment(lang: str) -> Environment:
     """A Jinja2 environment (autoescaped) whose `_()` translates into `lang`."""
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
-        autoescape=select_autoescape(["html"]),
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
+    env = jinja_environment(
+        TEMPLATES_DIR, catalog.translations(lang), autoescape=select_autoescape(["html"])
     )
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals["lang"] = lang
     env.globals["language_names"] = LANGUAGE_NAMES
     env.globals["languages"] = LANGUAGES
@@ -56,22 +40,6 @@ def environment(lang: str) -> Environment:
 
 def render(lang: str, template: str, **context: object) -> str:
     return environment(lang).get_template(template).render(**context)
-
-
-def _accepted(header: str) -> list[str]:
-    """Accept-Language values, most wanted first (q=0 left out)."""
-    weighted: list[tuple[float, int, str]] = []
-    for index, part in enumerate(header.split(",")):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        if tag and tag != "*" and quality > 0:
-            weighted.append((-quality, index, tag.strip()))
-    return [tag for _, _, tag in sorted(weighted)]
 
 
 def choose_language(
@@ -88,7 +56,7 @@ def choose_language(
         code = (candidate or "").strip().lower().replace("_", "-").split("-")[0]
         if code in offered:
             return code
-    wanted = _accepted(accept_language or "")
+    wanted = accepted_languages(accept_language)
     # negotiate_locale matches whole tags; offer base languages for regional ones (pt-BR → pt)
     wanted += [w.split("-")[0] for w in wanted]
     chosen = negotiate_locale(wanted, offered, sep="-") if wanted else None

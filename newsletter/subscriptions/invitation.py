@@ -7,7 +7,8 @@ from datetime import datetime
 
 from babel.dates import format_date
 
-from newsletter.subscriptions.i18n import LANGUAGES, gettext, render
+from i18n.languages import LANGUAGES
+from newsletter.subscriptions.i18n import gettext, render
 from newsletter.subscriptions.mailer import TransactionalMessage
 
 

@@ -18,9 +18,10 @@ from typing import Protocol
 
 from newsletter.delivery.mail_addresses import header_address
 from newsletter.delivery.outbox_backend import SMTP_998, set_bodies, write_eml
+from newsletter.errors import NewsletterError
 
 
-class MailerError(Exception):
+class MailerError(NewsletterError):
     """The message was not sent; `str()` says why in one line."""
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from newsletter.errors import NewsletterError
 from newsletter.subscriptions.addresses import address_key
 from newsletter.subscriptions.tokens import TokenClaim
 from storage import audit_queries, networks_queries, subscribers_queries
@@ -26,7 +27,7 @@ WEB_CONSENT = "web form, double opt-in"
 _GONE = (SubscriberStatus.unsubscribed, SubscriberStatus.bounced, SubscriberStatus.complained)
 
 
-class SubscriptionError(ValueError):
+class SubscriptionError(NewsletterError, ValueError):
     """A staff request cannot be done as given (one line, English)."""
 
 

@@ -7,12 +7,11 @@ its line and the reason.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from newsletter.staff_csv import UnreadableRow, read_csv, split_list
 from newsletter.subscriptions.addresses import AddressError, address_key, normalize_address
 from newsletter.subscriptions.names import has_control, subscriber_name
 
@@ -44,8 +43,7 @@ class SubscriberFile:
 
 
 def split_slugs(value: str | None) -> tuple[str, ...]:
-    parts = (p.strip().lower() for p in (value or "").split(";"))
-    return tuple(dict.fromkeys(p for p in parts if p))
+    return split_list((value or "").lower())
 
 
 def parse_consent_time(value: str, now: datetime) -> datetime:
@@ -74,24 +72,16 @@ def parse_subscribers_csv(
     """Validate every row. With `confirmed`, each row needs a consent source (its own column,
     or `consent_source` for the whole file)."""
     result = SubscriberFile()
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
-    if "email" not in header:
+    found = read_csv(text)
+    if "email" not in found.header:
         result.rejected.append(RejectedRow(1, "", "no `email` column in the header row"))
         return result
-    reader.fieldnames = header
     seen: dict[str, int] = {}
-    records = iter(reader)
-    while True:
-        line = reader.line_num + 1  # where the row starts (a quoted cell may span lines)
-        try:
-            record = next(records)
-        except StopIteration:
-            break
-        except csv.Error as exc:  # e.g. a field over csv.field_size_limit() (128 KiB)
-            result.rejected.append(RejectedRow(line, "", f"unreadable row: {exc}"))
+    for read in found.rows:
+        if isinstance(read, UnreadableRow):
+            result.rejected.append(RejectedRow(read.start, "", f"unreadable row: {read.problem}"))
             continue
-        cells = {k: (v or "").strip() for k, v in record.items() if k is not None}
+        line, cells = read.start, read.cells
         if not any(cells.values()):
             continue
         raw_email = cells.get("email", "")

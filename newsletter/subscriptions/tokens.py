@@ -21,6 +21,8 @@ from typing import Protocol
 
 from itsdangerous import BadSignature, SignatureExpired, Signer, URLSafeTimedSerializer
 
+from newsletter.errors import NewsletterError
+
 CONFIRM_MAX_AGE_SECONDS = 7 * 24 * 3600
 CSRF_MAX_AGE_SECONDS = 4 * 3600
 
@@ -51,7 +53,7 @@ class TokenClaim:
         return self.fingerprint == fingerprint(subscriber.email_key)
 
 
-class TokenError(Exception):
+class TokenError(NewsletterError):
     """A link token is not valid; `expired` tells an old but genuine one from a forged one."""
 
     def __init__(self, expired: bool, claim: TokenClaim | None = None) -> None:

@@ -24,7 +24,7 @@ from engagement.cafes.notices import action_data, due_kinds
 from engagement.cafes.report import speaker_balance
 from engagement.cafes.schema import load_cafe
 from engagement.cafes.service import CheckIn
-from engagement.reader_time import local_time, zone
+from i18n.times import local_time, zone
 from storage.cafes import Cafe, CafeSeat, NoticeKind, SeatState
 from storage.engine import SessionFactory
 from storage.people import Person

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from app.cli.main import app as cli
 from engagement.consultations import invitations, lifecycle
-from engagement.reader_time import country_zone, find_zone, reader_zone, zone_name
+from i18n.times import country_zone, find_zone, reader_zone, zone_name
 from storage.base import utcnow
 from storage.consultations import Consultation, ConsultationStatus
 from storage.engine import SessionFactory

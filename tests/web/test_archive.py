@@ -16,8 +16,9 @@ from app import catalogs
 from app.context import AppContext
 from app.settings import load_settings
 from app.web import build_web_app
+from i18n.languages import LANGUAGES
 from newsletter.editions import service as bulletins
-from newsletter.editions.render import CATALOG_LANGUAGES, LOCALE_DIR, TEMPLATE_DIR
+from newsletter.editions.render import LOCALE_DIR, TEMPLATE_DIR
 from storage.bulletins import Edition, EditionStatus
 from storage.engine import SessionFactory
 from tests.newsletter.bulletin_samples import NOW, build_world
@@ -180,7 +181,7 @@ def test_archive_catalogs_cover_every_template_string() -> None:
         ):
             used.add(message if isinstance(message, str) else message[0])
     assert len(used) >= 10
-    for language in CATALOG_LANGUAGES:
+    for language in LANGUAGES:
         known = {  # a plural message is known by its singular id
             (m.id[0] if isinstance(m.id, tuple | list) else m.id): m.string
             for m in catalogs.load(LOCALE_DIR / language / "LC_MESSAGES" / "archive.po")

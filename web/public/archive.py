@@ -8,35 +8,32 @@ Accept-Language, else the default; strings come from the `archive` gettext domai
 
 from __future__ import annotations
 
-import gettext
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from aiohttp import web
-from babel.dates import format_date
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from i18n.catalogs import translations
+from i18n.formatting import long_date
+from i18n.languages import LANGUAGE_NAMES, LANGUAGES, accepted_languages, base_language
+from i18n.templates import environment
 from newsletter.archive.feed import FeedEntry, FeedHeader, atom_feed
 from newsletter.editions.render import (
-    CATALOG_LANGUAGES,
     LOCALE_DIR,
     TEMPLATE_DIR,
     archive_url,
     web_sections,
     web_version,
 )
-from newsletter.editions.values import base_language
-from newsletter.subscriptions.i18n import LANGUAGE_NAMES
 from storage import bulletins_queries
 from storage.bulletins import Edition, EditionStatus, Series
 from storage.engine import SessionFactory
 
-log = logging.getLogger(__name__)
 DOMAIN = "archive"
 PUBLIC = (EditionStatus.approved, EditionStatus.sending, EditionStatus.sent)
 FEED_LIMIT = 50
@@ -78,20 +75,9 @@ def negotiate_language(
     """`?lang=` if supported, else the best Accept-Language match (by q), else `default`."""
     if asked and base_language(asked) in supported:
         return base_language(asked)
-    ranked: list[tuple[float, int, str]] = []
-    for index, part in enumerate((accept_language or "").split(",")):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        if tag and quality > 0:
-            ranked.append((-quality, index, base_language(tag)))
-    for _, _, code in sorted(ranked):
-        if code in supported:
-            return code
+    for tag in accepted_languages(accept_language):
+        if base_language(tag) in supported:
+            return base_language(tag)
     return default
 
 
@@ -114,7 +100,7 @@ async def series_page(request: web.Request) -> web.Response:
             "url": f"/archive/{series.slug}/{e.id}",
             "subject": e.subject,
             "preheader": e.preheader,
-            "date": format_date(e.period_end.date(), "long", locale=lang),
+            "date": long_date(e.period_end.date(), lang),
             "language": e.language,
         }
         for e in editions
@@ -145,14 +131,14 @@ async def edition_page(request: web.Request) -> web.Response:
         return web.Response(text=document, content_type="text/html")
     styles, sections = parts
     language = base_language(edition.language)
-    lang = language if language in CATALOG_LANGUAGES else config.default_language
+    lang = language if language in LANGUAGES else config.default_language
     return render_page(
         "edition.html.j2",
         lang,
         f"/archive/{series.slug}/",  # the switcher leads to the series in another language
         series={"slug": series.slug, "title": series.title(lang)},
         subject=edition.subject,
-        date=format_date(edition.period_end.date(), "long", locale=lang),
+        date=long_date(edition.period_end.date(), lang),
         language=edition.language,
         styles=Markup(styles),
         sections=Markup(sections),
@@ -162,7 +148,7 @@ async def edition_page(request: web.Request) -> web.Response:
 async def series_feed(request: web.Request) -> web.Response:
     config = request.app[CONFIG]
     asked = request.query.get("lang")
-    if asked and base_language(asked) not in CATALOG_LANGUAGES:
+    if asked and base_language(asked) not in LANGUAGES:
         raise web.HTTPNotFound()  # there is no feed in a language we do not publish in
     async with request.app[SESSIONS]() as session:
         series = await _series(session, request.match_info["series"])
@@ -243,7 +229,7 @@ def visitor_language(request: web.Request) -> str:
     return negotiate_language(
         request.query.get("lang"),
         request.headers.get("Accept-Language"),
-        CATALOG_LANGUAGES,
+        LANGUAGES,
         config.default_language,
     )
 
@@ -264,22 +250,8 @@ def render_page(template: str, lang: str, here: str, **values: Any) -> web.Respo
 
 @lru_cache(maxsize=8)
 def _environment(lang: str) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
+    return environment(
+        TEMPLATE_DIR,
+        translations(LOCALE_DIR, DOMAIN, lang),
         autoescape=select_autoescape(["html.j2"]),
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
     )
-    env.install_gettext_translations(_translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    return env
-
-
-def _translations(lang: str) -> gettext.NullTranslations:
-    try:
-        return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang])
-    except FileNotFoundError:
-        log.warning(
-            "archive: no compiled catalog for %r; run `python -m app.catalogs compile`", lang
-        )
-        return gettext.NullTranslations()

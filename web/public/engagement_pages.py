@@ -20,7 +20,7 @@ from engagement.cafes.messages import language_name
 from engagement.consultations.response_access import definition_of
 from engagement.consultations.schema import Definition, QuestionType, localized
 from engagement.invites import invite_link
-from engagement.reader_time import local_time
+from i18n.times import local_time
 from newsletter.editions.candidates import PUBLIC_CAFE_AUDIENCES
 from storage import cafes_queries, consultations_queries
 from storage.base import utcnow

@@ -6,8 +6,9 @@ from collections.abc import Callable, Sequence
 
 from aiohttp import web
 
+from i18n.languages import LANGUAGES
 from newsletter.subscriptions import service
-from newsletter.subscriptions.i18n import LANGUAGES, gettext
+from newsletter.subscriptions.i18n import gettext
 from newsletter.subscriptions.tokens import (
     TokenClaim,
     TokenError,

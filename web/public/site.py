@@ -16,8 +16,9 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDictProxy
 
+from i18n.languages import LANGUAGES
 from newsletter.subscriptions import service
-from newsletter.subscriptions.i18n import LANGUAGES, choose_language, gettext, render
+from newsletter.subscriptions.i18n import choose_language, gettext, render
 from newsletter.subscriptions.mailer import Mailer
 from newsletter.subscriptions.ratelimit import SlidingWindowLimiter
 from newsletter.subscriptions.tokens import TokenSettings, csrf_form_token, csrf_valid

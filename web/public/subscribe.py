@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from aiohttp import web
 
+from i18n.languages import LANGUAGES
 from newsletter.subscriptions import service
 from newsletter.subscriptions.addresses import (
     NON_ASCII_LOCAL_PART,
@@ -23,7 +24,7 @@ from newsletter.subscriptions.addresses import (
     normalize_address,
 )
 from newsletter.subscriptions.confirmation import confirmation_message
-from newsletter.subscriptions.i18n import LANGUAGES, gettext
+from newsletter.subscriptions.i18n import gettext
 from newsletter.subscriptions.mailer import MailerError
 from newsletter.subscriptions.names import subscriber_name
 from storage.subscribers import Subscriber

@@ -74,6 +74,7 @@ def test_cities_list_loads_its_group_alone(tmp_path: Path, cli_sqlite_database: 
         "app.cli.lazy_group",
         "app.cli.processes",
         "app.cli.context",
+        "app.cli.output",  # the shared printing of lists and reports
     }
     # neither the web app, the bot, migrations, nor the CSV validation (Babel)
     assert not {"aiohttp", "aiogram", "alembic", "babel", "newsletter"} & modules

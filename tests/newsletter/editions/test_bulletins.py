@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 
 from newsletter.editions import service as bulletins
 from newsletter.editions.edits import Edits
-from newsletter.editions.errors import BulletinError, EditionLocked, EditsError, NotFoundError
+from newsletter.editions.errors import BulletinError, EditionLocked, EditsError
 from newsletter.editions.values import Period
 from storage.audit import AuditEvent
 from storage.bulletins import Edition, EditionStatus
 from storage.consultations import Consultation, ConsultationStatus
 from storage.engine import SessionFactory
+from storage.errors import NotFound
 from tests.newsletter.bulletin_samples import NOW, World, build_world
 
 CONFIG = bulletins.BulletinConfig(public_url="https://bulletin.example.org")
@@ -137,7 +138,7 @@ async def test_an_approved_edition_is_never_replaced(sessions: SessionFactory) -
 async def test_unknown_series_or_language_is_a_clear_error(sessions: SessionFactory) -> None:
     await world(sessions)
     async with sessions() as s:
-        with pytest.raises(NotFoundError, match="no series 'weekly'"):
+        with pytest.raises(NotFound, match="no series 'weekly'"):
             await bulletins.compose_draft(s, "weekly", "fr", NOW)
         with pytest.raises(BulletinError, match="not published in 'es'"):
             await bulletins.compose_draft(s, "global", "es", NOW)
@@ -193,7 +194,7 @@ async def test_approve_and_cancel_follow_the_status_rules(sessions: SessionFacto
             await bulletins.cancel(s, fr.id, "ana")
         actions = (await s.scalars(select(AuditEvent.action).order_by(AuditEvent.id))).all()
     assert actions.count("bulletin.approve") == 2 and actions[-1] == "bulletin.cancel"
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFound):
         async with sessions() as s:
             await bulletins.approve(s, 4242, "ana")
 

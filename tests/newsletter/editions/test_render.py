@@ -11,6 +11,7 @@ from babel.messages.extract import extract_from_file
 from jinja2.ext import babel_extract
 
 from app import catalogs
+from i18n.languages import LANGUAGES
 from newsletter.delivery.placeholders import Part, Slot, misplaced_tokens, token
 from newsletter.editions import render
 from newsletter.editions.render import RenderError, render_edition, web_version
@@ -61,7 +62,7 @@ def test_newsletter_catalogs_are_complete_and_cover_every_template_string() -> N
         ):
             used.add(message if isinstance(message, str) else message[0])
     assert len(used) > 15
-    for language in render.CATALOG_LANGUAGES:
+    for language in LANGUAGES:
         po = render.LOCALE_DIR / language / "LC_MESSAGES" / "newsletter.po"
         known = {m.id for m in catalogs.load(po) if m.id}
         assert used <= known, f"{language} lacks {sorted(used - known)}"
@@ -155,12 +156,16 @@ def test_a_language_without_catalog_reads_in_english() -> None:
     assert "Read more" in rendered.html and "10. März 2026" in rendered.html
 
 
-def test_a_missing_compiled_catalog_is_reported_clearly(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+def test_a_missing_compiled_catalog_renders_in_english_and_is_logged(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    (tmp_path / "fr" / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "fr" / "LC_MESSAGES" / "newsletter.po").write_text("# not compiled\n")
     monkeypatch.setattr(render, "LOCALE_DIR", tmp_path)
-    with pytest.raises(RenderError, match=r"python -m app.catalogs compile"):
-        render.translations("fr")
+    monkeypatch.setattr(render, "_environment", render._environment.__wrapped__)
+    rendered = render_edition(sample_edition("fr"), sample_context())
+    assert "Read more" in rendered.html
+    assert "python -m app.catalogs compile" in caplog.text
 
 
 def test_broken_mjml_is_reported_as_a_render_error() -> None:

@@ -14,6 +14,7 @@ from app.context import AppContext
 from app.demo_images import DEMO_IMAGES, setup_demo_images
 from app.engagement_pages import setup_engagement_pages
 from app.mail import transactional_mailer
+from app.probes import setup_probe_routes
 from app.runtime import CannotListen
 from bot.identity import BotUsername
 from bot.webhook import setup_webhook_routes
@@ -55,6 +56,7 @@ def build_web_app(ctx: AppContext) -> web.Application:
         ),
     )
     app.router.add_get("/healthz", healthz)
+    setup_probe_routes(app, ctx)
     setup_subscription_routes(app, subscription_site(ctx))
     setup_webhook_routes(app, ctx)
     setup_archive_routes(app, ctx.sessions, archive_config(ctx.settings))

@@ -40,7 +40,8 @@ async def count_requests(request: web.Request, handler: Handler) -> web.StreamRe
     route = request.match_info.route.resource
     name = route.canonical if route is not None else "unmatched"
     status = 500
-    with bound(request_id=request.headers.get("X-Request-Id") or uuid.uuid4().hex[:12]):
+    given = request.headers.get("X-Request-Id", "")[:64]
+    with bound(request_id=given or uuid.uuid4().hex[:12]):
         try:
             response = await handler(request)
             status = response.status

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8080"
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=1, le=65535)
+    # several `aive web` processes on one port (SO_REUSEPORT: the kernel spreads connections)
+    web_reuse_port: bool = False
     web_read_timeout: float = Field(default=30.0, gt=0, le=600)
     secret_key: SecretStr | None = None
     timezone: str = "Europe/Madrid"

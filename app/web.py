@@ -96,7 +96,9 @@ async def serve_web(ctx: AppContext, stop: asyncio.Event) -> None:
     runner = web.AppRunner(build_web_app(ctx), handle_signals=False, shutdown_timeout=5)
     await runner.setup()
     try:
-        await web.TCPSite(runner, host, port).start()
+        await web.TCPSite(
+            runner, host, port, reuse_port=ctx.settings.web_reuse_port or None
+        ).start()
     except OSError as exc:
         await runner.cleanup()
         errno = exc.errno if isinstance(exc.errno, int) and exc.errno > 0 else None

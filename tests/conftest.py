@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from app.catalogs import compile_all
 from storage import migrate
 from storage.engine import SessionFactory, create_engine, create_session_factory
 from storage.models import metadata
@@ -67,6 +68,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if _WORKER_DATABASE in config.stash:
         base, name = config.stash[_WORKER_DATABASE]
         asyncio.run(_on_server(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs() -> None:
+    """Messages, pages and emails read the compiled catalogs (`make test` compiles them too)."""
+    compile_all()
 
 
 @pytest.fixture(scope="session")
@@ -149,5 +156,10 @@ def sessions(engine: AsyncEngine) -> SessionFactory:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests marked `slow` (a minute or more: processes killed, a wheel built) run first, so
     that pytest-xdist starts them on every worker at once instead of leaving one of them for
-    the end, with the other worker idle."""
+    the end, with the other worker idle. They get ten minutes instead of the default two: on a
+    machine shared with other work, the 10,000-chat broadcast alone passed two minutes."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    for item in items:
+        slow, timeout = item.get_closest_marker("slow"), item.get_closest_marker("timeout")
+        if slow is not None and timeout is None:
+            item.add_marker(pytest.mark.timeout(600))

@@ -24,10 +24,11 @@ from app.delivery import drain_deliveries
 from app.scheduler import Job, _guarded
 from app.settings import load_settings
 from app.web import build_web_app
-from bot.broadcast import BroadcastDrainer, Recipient, enqueue_broadcast
+from bot.broadcast.drainer import BroadcastDrainer
 from bot.config import BotConfig
 from bot.dispatcher import build_dispatcher
-from newsletter.jobs import fetch_due_feeds
+from newsletter.feeds.jobs import fetch_due_feeds
+from outbox import Recipient, enqueue_broadcast
 from storage import delivery_queue
 from storage.base import utcnow
 from storage.broadcasts import BroadcastKind

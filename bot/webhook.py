@@ -1,5 +1,8 @@
-"""`/webhooks/telegram` on the web app: checks Telegram's secret token, answers at once and
-handles the update in the background (Telegram resends what it gets no answer for in ~60 s)."""
+"""`/webhooks/telegram` on the web app: checks Telegram's secret token, handles the update and
+answers 200 when it is handled, or after ANSWER_WITHIN seconds if it is slower (then it goes on
+in the background). Telegram resends what it got no 200 for: an update being handled by a
+process that dies (a SIGKILL, a crash) reaches another process instead of being lost, which an
+answer sent before handling would cause."""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from bot.session import make_bot
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ANSWER_WITHIN = 1.0  # seconds: a slower handler must not hold Telegram's connection
 PATH = "/webhooks/telegram"
 
 
@@ -49,6 +53,7 @@ class TelegramWebhook:
         task = asyncio.create_task(self._process(update))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
+        await asyncio.wait([task], timeout=ANSWER_WITHIN)
         return web.json_response({"ok": True})
 
     async def _process(self, update: dict[str, Any]) -> None:

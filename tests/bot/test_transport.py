@@ -136,3 +136,28 @@ async def test_webhook_answers_before_a_slow_handler_finishes(
         gate.set()
         await hook.drain()
     assert harness.fake.last_message(ana.id).text == "done"
+
+
+async def test_webhook_answers_200_only_once_a_quick_update_is_handled(
+    make_harness: HarnessFactory,
+) -> None:
+    """A process killed while handling leaves Telegram without a 200: Telegram resends the
+    update (to a process still alive) instead of it being lost."""
+    quick = Router(name="quick")
+
+    @quick.message(Command("quick"))
+    async def quick_handler(message: Message) -> None:
+        await asyncio.sleep(0.05)
+        await message.answer("done")
+
+    harness = make_harness(routers=[quick])
+    config = BotConfig(token=harness.config.token, webhook_secret=SECRET)
+    hook = TelegramWebhook(config, harness.dp, harness.bot)
+    app = web.Application()
+    app.router.add_post("/hook", hook.handle)
+    ana = harness.fake.make_user("Ana")
+    harness.fake.user_sends_text(ana, "/quick")
+    update = harness.fake.world.updates.pending.pop()
+    async with TestServer(app) as server:
+        assert await harness.fake.post_update(str(server.make_url("/hook")), update, SECRET) == 200
+        assert harness.fake.last_message(ana.id).text == "done"  # handled before the 200

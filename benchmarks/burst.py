@@ -31,14 +31,11 @@ import os
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -134,8 +131,23 @@ questions:
     max_length: 500
     text: {en: "Comment?", fr: "Commentaire ?", es: "¿Comentario?", pt: "Comentário?", ca: "Comentari?"}
 """
-QUESTIONS = ("priority", "why", "actions", "satisfaction", "budget", "youth", "youth_how", "partners", "comment")
-TYPED = {"why": "Nobody left behind.", "youth_how": "A yearly council.", "comment": "Thank you.", "budget": "250"}
+QUESTIONS = (
+    "priority",
+    "why",
+    "actions",
+    "satisfaction",
+    "budget",
+    "youth",
+    "youth_how",
+    "partners",
+    "comment",
+)
+TYPED = {
+    "why": "Nobody left behind.",
+    "youth_how": "A yearly council.",
+    "comment": "Thank you.",
+    "budget": "250",
+}
 
 
 def free_port() -> int:
@@ -195,7 +207,9 @@ class Figures:
 class Representative:
     """Answers like a person: reads the last screen, taps or types, waits for the bot."""
 
-    def __init__(self, fake: BurstTelegram, user: FakeUser, consultation: int, figures: Figures) -> None:
+    def __init__(
+        self, fake: BurstTelegram, user: FakeUser, consultation: int, figures: Figures
+    ) -> None:
         self.fake, self.user, self.consultation, self.figures = fake, user, consultation, figures
         self.rng = random.Random(user.id)
 
@@ -215,6 +229,9 @@ class Representative:
         self.figures.latencies.append(answered - started)
         return True
 
+    async def press(self, message: Any, data: str) -> None:
+        await self.act(lambda: self.fake.user_presses_button(self.user, message, data))
+
     async def run(self) -> None:
         await self.act(lambda: self.fake.user_sends_text(self.user, f"/start c{self.consultation}"))
         toggled: set[int] = set()
@@ -230,15 +247,17 @@ class Representative:
                     steps.append((data, Step.unpack(data)))
             acts = {step.a for _, step in steps}
             if opener is not None and not steps:
-                await self.act(lambda d=opener: self.fake.user_presses_button(self.user, message, d))
+                await self.act(
+                    lambda d=opener: self.fake.user_presses_button(self.user, message, d)
+                )
             elif Act.submit in acts:
                 data = next(d for d, s in steps if s.a == Act.submit)
-                await self.act(lambda d=data: self.fake.user_presses_button(self.user, message, d))
+                await self.press(message, data)
                 self.figures.finished += 1
                 return
             elif Act.option in acts:
                 data = self.rng.choice([d for d, s in steps if s.a == Act.option])
-                await self.act(lambda d=data: self.fake.user_presses_button(self.user, message, d))
+                await self.press(message, data)
             elif Act.toggle in acts:
                 question = next(s.q for _, s in steps)
                 if question in toggled:
@@ -246,7 +265,7 @@ class Representative:
                 else:
                     toggled.add(question)
                     data = self.rng.choice([d for d, s in steps if s.a == Act.toggle])
-                await self.act(lambda d=data: self.fake.user_presses_button(self.user, message, d))
+                await self.press(message, data)
             else:  # a question answered by typing: which one the buttons (back, skip) tell
                 question = QUESTIONS[next((s.q for _, s in steps), 0)] if steps else "comment"
                 text = TYPED.get(question, "12")
@@ -320,7 +339,9 @@ async def bulletin_done(url: str) -> tuple[int, int]:
     engine = migrated_engine_plain(url)
     async with create_session_factory(engine)() as session:
         rows = dict(
-            (await session.execute(select(Delivery.state, func.count()).group_by(Delivery.state))).all()
+            (
+                await session.execute(select(Delivery.state, func.count()).group_by(Delivery.state))
+            ).all()
         )
     await engine.dispose()
     waiting = rows.get(DeliveryState.queued, 0) + rows.get(DeliveryState.sending, 0)
@@ -334,7 +355,17 @@ async def answers_stored(url: str) -> tuple[int, int, int]:
 
     engine = migrated_engine_plain(url)
     async with create_session_factory(engine)() as session:
-        rows = (await session.execute(select(ConsultationResponse.answers).where(ConsultationResponse.submitted_at.is_not(None)))).scalars().all()
+        rows = (
+            (
+                await session.execute(
+                    select(ConsultationResponse.answers).where(
+                        ConsultationResponse.submitted_at.is_not(None)
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
     await engine.dispose()
     complete = odd = 0
     for answers in rows:
@@ -345,7 +376,9 @@ async def answers_stored(url: str) -> tuple[int, int, int]:
             asked.add("youth_how")
         if asked <= set(answers) and all(answers[q] not in (None, [], "") for q in asked):
             complete += 1
-        if set(answers) - asked - {"comment"} or any(len(answers.get(q) or []) != 1 for q in ("actions", "partners")):
+        if set(answers) - asked - {"comment"} or any(
+            len(answers.get(q) or []) != 1 for q in ("actions", "partners")
+        ):
             odd += 1
     return len(rows), complete, odd
 
@@ -356,10 +389,12 @@ async def answers_stored(url: str) -> tuple[int, int, int]:
 def wait_ready(port: int, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as response:
-                if response.status == 200:
-                    return
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as response,
+        ):
+            if response.status == 200:
+                return
         time.sleep(0.2)
     raise SystemExit(f"nothing ready on port {port} after {timeout:.0f} s")
 
@@ -378,14 +413,23 @@ def descendants(pid: int) -> list[tuple[int, str]]:
     while todo:
         for child in children.get(todo.pop(), []):
             with contextlib.suppress(OSError):
-                cmd = (Path("/proc") / str(child) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                cmd = (
+                    (Path("/proc") / str(child) / "cmdline")
+                    .read_bytes()
+                    .replace(b"\0", b" ")
+                    .decode()
+                )
                 found.append((child, cmd))
             todo.append(child)
     return found
 
 
 def web_pids(root: int) -> list[int]:
-    return [pid for pid, cmd in descendants(root) if cmd.rstrip().endswith("aive web") or cmd.rstrip().endswith("aive run")]
+    return [
+        pid
+        for pid, cmd in descendants(root)
+        if cmd.rstrip().endswith("aive web") or cmd.rstrip().endswith("aive run")
+    ]
 
 
 @dataclass
@@ -402,7 +446,12 @@ class Run:
         path = self.cwd / f"{self.name}.log"
         with path.open("wb") as log:
             self.proc = subprocess.Popen(
-                self.command, env=self.env, cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                self.command,
+                env=self.env,
+                cwd=self.cwd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         wait_ready(self.port)
         deadline = time.monotonic() + 180
@@ -432,8 +481,15 @@ def production(cwd: Path, env: dict[str, str], port: int, webs: int) -> Run:
         f"scheduler: {BIN / 'aive'} scheduler\n"
     )
     command = [
-        str(BIN / "honcho"), "start", "-f", str(procfile), "-d", str(cwd), "--no-prefix",
-        "-c", f"web={webs},worker=2,scheduler=2",
+        str(BIN / "honcho"),
+        "start",
+        "-f",
+        str(procfile),
+        "-d",
+        str(cwd),
+        "--no-prefix",
+        "-c",
+        f"web={webs},worker=2,scheduler=2",
     ]
     return Run("production", env, command, port, cwd, webs)
 
@@ -492,8 +548,16 @@ class Result:
 
 
 async def burst(
-    name: str, url: str, run: Run, reps: int, cities: int, subscribers: int, args: argparse.Namespace,
-    *, kill: bool, bulletin: bool,
+    name: str,
+    url: str,
+    run: Run,
+    reps: int,
+    cities: int,
+    subscribers: int,
+    args: argparse.Namespace,
+    *,
+    kill: bool,
+    bulletin: bool,
 ) -> Result:
     fake = BurstTelegram()
     await fake.start()
@@ -505,8 +569,11 @@ async def burst(
         old.unlink()
     run.start()
     deliverer = WebhookDeliverer(
-        f"http://127.0.0.1:{run.port}/webhooks/telegram", SECRET,
-        max_connections=args.max_connections, timeout=10.0, on_attempt=fake.attempted,
+        f"http://127.0.0.1:{run.port}/webhooks/telegram",
+        SECRET,
+        max_connections=args.max_connections,
+        timeout=10.0,
+        on_attempt=fake.attempted,
     )
     fake.deliverer = deliverer
     await deliverer.start()
@@ -526,7 +593,10 @@ async def burst(
                 if pids:
                     os.kill(pids[0], signal.SIGKILL)
                     killed = True
-                    print(f"  [{name}] SIGKILL web pid {pids[0]} after {time.monotonic() - started:.1f} s", flush=True)
+                    print(
+                        f"  [{name}] SIGKILL web pid {pids[0]} after {time.monotonic() - started:.1f} s",
+                        flush=True,
+                    )
             if bulletin and bulletin_seconds is None:
                 waiting, _ = await bulletin_done(url)
                 if waiting == 0:
@@ -545,7 +615,9 @@ async def burst(
         await deliverer.close()
         run.stop()
         await fake.close()
-    return Result(name, figures, seconds, per_process, bulletin_seconds, stored, delivered, kill, deliverer)
+    return Result(
+        name, figures, seconds, per_process, bulletin_seconds, stored, delivered, kill, deliverer
+    )
 
 
 async def bulletin_alone(url: str, run: Run, subscribers: int) -> float:
@@ -573,9 +645,14 @@ def report(result: Result, reps: int) -> None:
         f"  delivery -> answer (ms): p50 {percentile(lat, 0.5):.0f}  p95 {percentile(lat, 0.95):.0f}  "
         f"p99 {percentile(lat, 0.99):.0f}  max {max(lat, default=float('nan')):.0f}   ({len(lat)} answers)"
     )
-    print(f"  updates: {f.updates} in {result.seconds:.1f} s = {f.updates / result.seconds:.1f}/s overall")
+    print(
+        f"  updates: {f.updates} in {result.seconds:.1f} s = {f.updates / result.seconds:.1f}/s overall"
+    )
     if result.per_process:
-        shares = ", ".join(f"pid {pid}: {n:.0f} ({n / result.seconds:.1f}/s)" for pid, n in sorted(result.per_process.items()))
+        shares = ", ".join(
+            f"pid {pid}: {n:.0f} ({n / result.seconds:.1f}/s)"
+            for pid, n in sorted(result.per_process.items())
+        )
         print(f"  per process: {shares}")
     d = result.deliverer.stats
     print(
@@ -587,13 +664,19 @@ def report(result: Result, reps: int) -> None:
         f"  representatives: {f.finished}/{reps} submitted by the bot's account, stuck {f.stuck}, "
         f"steps without an answer (tapped again) {f.no_answer}"
     )
-    print(f"  stored: {submitted} submitted responses, {complete} complete, {doubled} answers doubled, lost {reps - submitted}")
+    print(
+        f"  stored: {submitted} submitted responses, {complete} complete, {doubled} answers doubled, lost {reps - submitted}"
+    )
     if result.bulletin_seconds is not None:
-        print(f"  bulletin: {result.delivered} accepted, all sent after {result.bulletin_seconds:.1f} s")
+        print(
+            f"  bulletin: {result.delivered} accepted, all sent after {result.bulletin_seconds:.1f} s"
+        )
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--reps", type=int, default=1000)
     parser.add_argument("--cities", type=int, default=500)
     parser.add_argument("--subscribers", type=int, default=20_000)
@@ -620,35 +703,70 @@ async def main() -> None:
 
     Redis.from_url(args.redis).flushdb()
     port = free_port()
-    pg_env = {**base, "AIVE_DATABASE_URL": args.pg, "AIVE_REDIS_URL": args.redis,
-              "AIVE_WEB_PORT": str(port), "AIVE_WEB_REUSE_PORT": "1"}
-    print(f"burst: {args.reps} representatives of {args.cities} cities, {args.subscribers} subscribers; logs in {work}")
+    pg_env = {
+        **base,
+        "AIVE_DATABASE_URL": args.pg,
+        "AIVE_REDIS_URL": args.redis,
+        "AIVE_WEB_PORT": str(port),
+        "AIVE_WEB_REUSE_PORT": "1",
+    }
+    print(
+        f"burst: {args.reps} representatives of {args.cities} cities, {args.subscribers} subscribers; logs in {work}"
+    )
 
     alone = await bulletin_alone(args.pg, production(work, dict(pg_env), port, 2), args.subscribers)
     print(f"bulletin alone on the production run: {args.subscribers} in {alone:.1f} s")
     Redis.from_url(args.redis).flushdb()
-    prod = await burst("production: PostgreSQL + Redis, honcho web=2 worker=2 scheduler=2, kill one web",
-                       args.pg, production(work, dict(pg_env), port, 2), args.reps, args.cities,
-                       args.subscribers, args, kill=True, bulletin=True)
+    prod = await burst(
+        "production: PostgreSQL + Redis, honcho web=2 worker=2 scheduler=2, kill one web",
+        args.pg,
+        production(work, dict(pg_env), port, 2),
+        args.reps,
+        args.cities,
+        args.subscribers,
+        args,
+        kill=True,
+        bulletin=True,
+    )
     report(prod, args.reps)
     if prod.bulletin_seconds:
-        print(f"  bulletin under the burst / alone: {prod.bulletin_seconds:.1f} / {alone:.1f} s = {prod.bulletin_seconds / alone:.2f}x")
+        print(
+            f"  bulletin under the burst / alone: {prod.bulletin_seconds:.1f} / {alone:.1f} s = {prod.bulletin_seconds / alone:.2f}x"
+        )
     if not args.skip_scaling:
         rates = {}
         for webs in (1, 2):
             Redis.from_url(args.redis).flushdb()
-            result = await burst(f"scaling: web={webs}, no bulletin, no kill", args.pg,
-                                 production(work, dict(pg_env), port, webs), args.reps, args.cities, 0, args,
-                                 kill=False, bulletin=False)
+            result = await burst(
+                f"scaling: web={webs}, no bulletin, no kill",
+                args.pg,
+                production(work, dict(pg_env), port, webs),
+                args.reps,
+                args.cities,
+                0,
+                args,
+                kill=False,
+                bulletin=False,
+            )
             report(result, args.reps)
             rates[webs] = result.figures.updates / result.seconds
-        print(f"\nupdates/s with two web processes / one: {rates[2]:.1f} / {rates[1]:.1f} = {rates[2] / rates[1]:.2f}x")
+        print(
+            f"\nupdates/s with two web processes / one: {rates[2]:.1f} / {rates[1]:.1f} = {rates[2] / rates[1]:.2f}x"
+        )
     if not args.skip_embedded:
         sqlite = f"sqlite+aiosqlite:///{work / 'embedded.db'}"
         emb_env = {**base, "AIVE_DATABASE_URL": sqlite, "AIVE_WEB_PORT": str(port)}
-        emb = await burst("embedded default: aive run, SQLite, in-memory bot state (same burst, no kill)",
-                          sqlite, embedded(work, emb_env, port), args.reps, args.cities, args.subscribers,
-                          args, kill=False, bulletin=True)
+        emb = await burst(
+            "embedded default: aive run, SQLite, in-memory bot state (same burst, no kill)",
+            sqlite,
+            embedded(work, emb_env, port),
+            args.reps,
+            args.cities,
+            args.subscribers,
+            args,
+            kill=False,
+            bulletin=True,
+        )
         report(emb, args.reps)
     sendgrid.terminate()
 

@@ -247,9 +247,7 @@ class Representative:
                     steps.append((data, Step.unpack(data)))
             acts = {step.a for _, step in steps}
             if opener is not None and not steps:
-                await self.act(
-                    lambda d=opener: self.fake.user_presses_button(self.user, message, d)
-                )
+                await self.press(message, opener)
             elif Act.submit in acts:
                 data = next(d for d, s in steps if s.a == Act.submit)
                 await self.press(message, data)

@@ -26,6 +26,9 @@ from bot.session import make_bot
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ANSWER_WITHIN = 1.0  # seconds: a slower handler must not hold Telegram's connection
+# updates one process handles at once: each holds a database connection (a pool has 5 + 10)
+# and Redis connections; more waiting requests make Telegram wait, which is its back-pressure
+HANDLING_AT_ONCE = 10
 PATH = "/webhooks/telegram"
 
 
@@ -36,6 +39,7 @@ class TelegramWebhook:
         self.dp = dp
         self.bot = bot
         self.tasks: set[asyncio.Task[Any]] = set()
+        self.slots = asyncio.Semaphore(HANDLING_AT_ONCE)
 
     async def handle(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER)
@@ -50,9 +54,14 @@ class TelegramWebhook:
             return web.json_response({"error": "body is not JSON"}, status=400)
         if not isinstance(update, dict) or "update_id" not in update:
             return web.json_response({"error": "not a Telegram update"}, status=400)
+        await self.slots.acquire()  # no 200 before the update is being handled
+        if request.transport is None or request.transport.is_closing():
+            self.slots.release()  # Telegram gave up waiting and will resend it
+            return web.json_response({"error": "gone"}, status=503)
         task = asyncio.create_task(self._process(update))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
+        task.add_done_callback(lambda _: self.slots.release())
         await asyncio.wait([task], timeout=ANSWER_WITHIN)
         return web.json_response({"ok": True})
 

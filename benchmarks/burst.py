@@ -459,8 +459,11 @@ class Run:
             time.sleep(0.2)
 
     def stop(self) -> None:
+        """SIGTERM to the runner; then whatever of ours still runs (a restart loop's child
+        outliving its shell would keep the port) gets SIGKILL, by pid."""
         if self.proc is None:
             return
+        ours = [pid for pid, _ in descendants(self.proc.pid)]
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGTERM)
         try:
@@ -468,13 +471,16 @@ class Run:
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
+        for pid in ours:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def production(cwd: Path, env: dict[str, str], port: int, webs: int) -> Run:
     procfile = cwd / "Procfile"
     # web under a restart loop (systemd: Restart=always); the others as the repo's Procfile says
     procfile.write_text(
-        f"web: while true; do {BIN / 'aive'} web; sleep 0.2; done\n"
+        f"web: trap 'kill $child; exit' TERM INT; while true; do {BIN / 'aive'} web & child=$!; wait $child; sleep 0.2; done\n"
         f"worker: {BIN / 'aive'} worker\n"
         f"scheduler: {BIN / 'aive'} scheduler\n"
     )

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.settings import Settings
 from storage.engine import SessionFactory, create_engine, create_session_factory
+from telemetry.metrics import watch_pool
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class AppContext:
     @classmethod
     def build(cls, settings: Settings) -> AppContext:
         engine = create_engine(settings.database_url)
+        watch_pool(engine.sync_engine)
         return cls(settings, engine, create_session_factory(engine))
 
     async def close(self) -> None:

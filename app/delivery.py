@@ -8,12 +8,14 @@ from app.context import AppContext
 from app.settings import Settings
 from newsletter.delivery.backend import MailBackend
 from newsletter.delivery.outbox_backend import OutboxBackend
+from newsletter.delivery.outcomes import BatchReport
 from newsletter.delivery.recipients import CachedLinks
 from newsletter.delivery.sender import Sender, SenderConfig
 from newsletter.delivery.sendgrid_backend import SendGridBackend
 from storage import bulletins_queries
 from storage.base import utcnow
 from storage.engine import SessionFactory
+from telemetry.metrics import DELIVERIES
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,12 @@ def make_sender(
     )
 
 
+def count_report(report: BatchReport) -> None:
+    for outcome in ("accepted", "failed", "uncertain", "skipped"):
+        if count := getattr(report, outcome):
+            DELIVERIES.labels(outcome).inc(count)
+
+
 async def drain_deliveries(ctx: AppContext) -> int:
     """One batch of any edition being sent (scheduled editions that are due are queued first);
     returns the deliveries handled."""
@@ -48,4 +56,6 @@ async def drain_deliveries(ctx: AppContext) -> int:
         report = await sender.send_next()
     finally:
         await sender.backend.close()
+    if report is not None:
+        count_report(report)
     return 0 if report is None else report.claimed + report.skipped

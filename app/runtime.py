@@ -40,10 +40,14 @@ class PartFailed(Exception):
         self.error = error
 
 
-def configure_logging(level: int = logging.INFO) -> None:
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
-    )
+def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
+    """Text or JSON lines (AIVE_LOG_FORMAT) on stderr, every secret setting masked, errors
+    counted for /metrics."""
+    from telemetry.logs import configure
+    from telemetry.metrics import ErrorCounter
+
+    configure(settings.log_format == "json", settings.secret_values(), level)
+    logging.getLogger().addHandler(ErrorCounter())
     # aiohttp access logs and sendgrid/http clients can echo URLs with tokens: keep them quiet
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)

@@ -12,6 +12,8 @@ from apscheduler.triggers.base import BaseTrigger
 
 from app.context import AppContext
 from app.leader import leadership, still_leader
+from telemetry.logs import bound
+from telemetry.metrics import timed_job
 
 log = logging.getLogger(__name__)
 JobFunc = Callable[[AppContext], Awaitable[object]]
@@ -49,7 +51,8 @@ def build_scheduler(ctx: AppContext, jobs: list[Job]) -> AsyncIOScheduler:
 def _guarded(job: Job, ctx: AppContext) -> Callable[[], Awaitable[None]]:
     async def run() -> None:
         try:
-            await job.func(ctx)
+            with bound(job=job.id), timed_job(job.id):
+                await job.func(ctx)
         except Exception:  # one failing job must not stop the scheduler
             log.exception("scheduled job %s failed", job.id)
 

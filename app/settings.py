@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8080"
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=1, le=65535)
+    # several `aive web` processes on one port (SO_REUSEPORT: the kernel spreads connections)
+    web_reuse_port: bool = False
     web_read_timeout: float = Field(default=30.0, gt=0, le=600)
     secret_key: SecretStr | None = None
     timezone: str = "Europe/Madrid"
@@ -66,6 +68,11 @@ class Settings(BaseSettings):
     # Telegram's limits for one bot token; with several workers, divide between them.
     broadcast_per_second: int = Field(default=30, ge=1, le=1000)
     broadcast_group_per_minute: int = Field(default=20, ge=1, le=1000)
+    # `json`: one JSON object a log line (production); `text`: for people at a terminal
+    log_format: Literal["text", "json"] = "text"
+    # where every process writes its Prometheus samples for /metrics (PROMETHEUS_MULTIPROC_DIR
+    # wins when set); all processes of one installation must share it
+    metrics_dir: Path = Path("var/metrics")
 
     @field_validator("database_url")
     @classmethod
@@ -178,6 +185,19 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return path.read_text().strip()
+
+    def secret_values(self) -> list[str]:
+        """Every secret value (tokens, keys, passwords inside URLs): never to be logged."""
+        values = [
+            secret.get_secret_value()
+            for secret in (getattr(self, name) for name in sorted(SECRET_FIELDS))
+            if secret is not None
+        ]
+        for url in (self.database_url, self.redis_url or ""):
+            password = urlsplit(url).password
+            if password:
+                values.append(password)
+        return values
 
     def public_view(self) -> dict[str, object]:
         """Effective settings with secrets masked, for `aive config check`."""

@@ -11,6 +11,7 @@ from aiohttp import web
 from app.bulletin_config import archive_config
 from app.context import AppContext
 from app.mail import transactional_mailer
+from app.probes import setup_probe_routes
 from app.runtime import CannotListen
 from bot.identity import BotUsername
 from bot.webhook import setup_webhook_routes
@@ -56,6 +57,7 @@ def build_web_app(ctx: AppContext) -> web.Application:
         ),
     )
     app.router.add_get("/healthz", healthz)
+    setup_probe_routes(app, ctx)
     setup_subscription_routes(app, subscription_site(ctx))
     setup_webhook_routes(app, ctx)
     setup_archive_routes(app, ctx.sessions, archive_config(ctx.settings))
@@ -112,7 +114,9 @@ async def serve_web(ctx: AppContext, stop: asyncio.Event) -> None:
     runner = web.AppRunner(build_web_app(ctx), handle_signals=False, shutdown_timeout=5)
     await runner.setup()
     try:
-        await web.TCPSite(runner, host, port).start()
+        await web.TCPSite(
+            runner, host, port, reuse_port=ctx.settings.web_reuse_port or None
+        ).start()
     except OSError as exc:
         await runner.cleanup()
         errno = exc.errno if isinstance(exc.errno, int) and exc.errno > 0 else None

@@ -14,6 +14,7 @@ from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 
+from bot import update_metrics
 from bot.config import BotConfig
 from bot.features import (
     broadcast_staff,
@@ -105,6 +106,7 @@ def build_dispatcher(
     dp = Dispatcher(storage=storage, events_isolation=isolation, config=config, i18n=i18n)
     guard = flood_guard or FloodGuard(config.flood_burst, config.flood_interval)
     taps = tap_guard or FloodGuard(config.tap_burst, config.tap_interval)
+    update_metrics.install(dp)  # first: it times everything below
     dp.update.outer_middleware(FloodMiddleware(guard, i18n, config.default_language, taps))
     dp.update.outer_middleware(DbSessionMiddleware(sessions))
     dp.update.outer_middleware(PersonMiddleware())

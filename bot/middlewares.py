@@ -22,6 +22,7 @@ from sqlalchemy.orm import joinedload
 from bot.flood import FloodGuard, Verdict
 from bot.i18n import choose_language
 from bot.personal_data import keeps_name, remember_name
+from bot.update_metrics import mark_failed
 from i18n.languages import supported
 from storage.engine import SessionFactory
 from storage.people import Person
@@ -171,6 +172,7 @@ class PoliteErrorsMiddleware(BaseMiddleware):
         except Exception:
             update_id = getattr(event, "update_id", None)
             log.exception("update %s failed in a handler", update_id)
+            mark_failed(data)
             session: AsyncSession | None = data.get("session")
             if session is not None:
                 await session.rollback()

@@ -1,5 +1,8 @@
-"""`/webhooks/telegram` on the web app: checks Telegram's secret token, answers at once and
-handles the update in the background (Telegram resends what it gets no answer for in ~60 s)."""
+"""`/webhooks/telegram` on the web app: checks Telegram's secret token, handles the update and
+answers 200 when it is handled, or after ANSWER_WITHIN seconds if it is slower (then it goes on
+in the background). Telegram resends what it got no 200 for: an update being handled by a
+process that dies (a SIGKILL, a crash) reaches another process instead of being lost, which an
+answer sent before handling would cause."""
 
 from __future__ import annotations
 
@@ -22,6 +25,10 @@ from bot.session import make_bot
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ANSWER_WITHIN = 1.0  # seconds: a slower handler must not hold Telegram's connection
+# updates one process handles at once: each holds a database connection (a pool has 5 + 10)
+# and Redis connections; more waiting requests make Telegram wait, which is its back-pressure
+HANDLING_AT_ONCE = 10
 PATH = "/webhooks/telegram"
 
 
@@ -32,6 +39,7 @@ class TelegramWebhook:
         self.dp = dp
         self.bot = bot
         self.tasks: set[asyncio.Task[Any]] = set()
+        self.slots = asyncio.Semaphore(HANDLING_AT_ONCE)
 
     async def handle(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER)
@@ -46,9 +54,15 @@ class TelegramWebhook:
             return web.json_response({"error": "body is not JSON"}, status=400)
         if not isinstance(update, dict) or "update_id" not in update:
             return web.json_response({"error": "not a Telegram update"}, status=400)
+        await self.slots.acquire()  # no 200 before the update is being handled
+        if request.transport is None or request.transport.is_closing():
+            self.slots.release()  # Telegram gave up waiting and will resend it
+            return web.json_response({"error": "gone"}, status=503)
         task = asyncio.create_task(self._process(update))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
+        task.add_done_callback(lambda _: self.slots.release())
+        await asyncio.wait([task], timeout=ANSWER_WITHIN)
         return web.json_response({"ok": True})
 
     async def _process(self, update: dict[str, Any]) -> None:

@@ -56,6 +56,7 @@ def test_the_installed_wheel_migrates_loads_the_demo_and_composes_a_french_bulle
         "outbox",
         "storage",
         "i18n",
+        "telemetry",
     }
     assert not [n for n in names if n.endswith((".po", ".pyc")) or "/tests/" in n]
     assert "app/locales/fr/LC_MESSAGES/cli_cities.mo" in names

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
-from app.cli.context import database, run, settings_or_exit
+from app.cli.context import database, fail, run, settings_or_exit
 from app.cli.i18n import N_, _
 
 app = typer.Typer(help=N_("Database schema and reference data."), no_args_is_help=True)
@@ -33,3 +35,39 @@ def upgrade() -> None:
         )
 
     run(_go())
+
+
+@app.command(
+    help=N_(
+        "Copy the database to FILE while the processes run (SQLite: its online backup; "
+        "PostgreSQL: pg_dump's custom format)."
+    )
+)
+def backup(file: Path) -> None:
+    settings = settings_or_exit()
+    from storage.backup import BackupError
+    from storage.backup import backup as copy_out
+
+    try:
+        copy_out(settings.database_url, file)
+    except BackupError as exc:
+        fail(str(exc), 1)
+    typer.echo(_("database copied to {file}", file=file))
+
+
+@app.command(
+    help=N_(
+        "Replace everything in the database by FILE, a copy made by `aive db backup`. Stop "
+        "the processes first."
+    )
+)
+def restore(file: Path) -> None:
+    settings = settings_or_exit()
+    from storage.backup import BackupError
+    from storage.backup import restore as copy_in
+
+    try:
+        copy_in(settings.database_url, file)
+    except BackupError as exc:
+        fail(str(exc), 1)
+    typer.echo(_("database restored from {file}", file=file))

@@ -31,10 +31,13 @@ def start_parts(names: list[str]) -> None:
     from app.cli.context import fail, settings_or_exit
 
     settings = settings_or_exit()
+    from telemetry import multiproc
+
+    multiproc.prepare(settings.metrics_dir)  # before prometheus_client is imported
     from app.parts import PARTS
     from app.runtime import PartFailed, configure_logging, run_parts
 
-    configure_logging()
+    configure_logging(settings)
     try:
         asyncio.run(run_parts(settings, [PARTS[name] for name in names]))
     except PartFailed as failed:

@@ -7,9 +7,10 @@ from typing import Protocol
 from pydantic import SecretStr
 
 from bot.broadcast.limiter import Limits, RateLimiter
-from bot.broadcast.sender import BroadcastSender, new_worker_id
+from bot.broadcast.sender import BroadcastSender, SenderStats, new_worker_id
 from bot.session import make_bot
 from storage.engine import SessionFactory
+from telemetry.metrics import OUTBOX_MESSAGES
 
 BUDGET_SECONDS = 5.0  # return to the worker loop this often so that it can stop promptly
 
@@ -50,13 +51,21 @@ class BroadcastDrainer:
             return 0
         limits = Limits(settings.broadcast_per_second, settings.broadcast_group_per_minute)
         bot = make_bot(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
+        sender = BroadcastSender(
+            ctx.sessions, bot, limiter=self.limiter(limits), worker=self.worker
+        )
         try:
-            sender = BroadcastSender(
-                ctx.sessions, bot, limiter=self.limiter(limits), worker=self.worker
-            )
             return await sender.drain(budget=self.budget)
         finally:
+            count_outcomes(sender.stats)
             await bot.session.close()
+
+
+def count_outcomes(stats: SenderStats) -> None:
+    """Add what one drain did to `aive_outbox_messages_total`."""
+    for outcome in ("sent", "blocked", "failed", "requeued"):
+        if count := getattr(stats, outcome):
+            OUTBOX_MESSAGES.labels(outcome).inc(count)
 
 
 drain_broadcasts = BroadcastDrainer()

@@ -35,6 +35,7 @@ from storage import bulletins_queries, deliveries_queries
 from storage.base import utcnow
 from storage.bulletins import Edition
 from storage.engine import SessionFactory
+from telemetry.logs import bound
 
 log = logging.getLogger(__name__)
 
@@ -249,7 +250,13 @@ class Sender:
         return build_batch(message, recipients, self.links)
 
     async def _attempt(self, step: _Step) -> Outcome:
-        """Send the step's batch, retrying as the policy says; what to record for it."""
+        """Send the step's batch, retrying as the policy says; what to record for it. Every
+        line logged meanwhile names the edition and the batch (its deliveries' claim)."""
+        assert step.claim is not None
+        with bound(edition_id=step.claim.edition_id, batch_id=step.claim.batch_id):
+            return await self._attempt_batch(step)
+
+    async def _attempt_batch(self, step: _Step) -> Outcome:
         claim, report, batch = step.claim, step.report, step.batch
         assert claim is not None
         if batch is None:

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from newsletter.feeds.ingest import FetchSettings, run_fetch
 from storage.engine import SessionFactory
+from telemetry.metrics import FEED_FETCHES
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,8 @@ async def fetch_due_feeds(ctx: JobContext) -> None:
     reports = await run_fetch(ctx.settings, ctx.sessions)
     if reports:
         failed = [r for r in reports if r.error]
+        FEED_FETCHES.labels("ok").inc(len(reports) - len(failed))
+        FEED_FETCHES.labels("error").inc(len(failed))
         new = sum(r.new for r in reports)
         log.info(
             "feeds: %d sources fetched, %d new items, %d errors", len(reports), new, len(failed)

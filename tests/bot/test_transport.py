@@ -19,7 +19,7 @@ from app.settings import Settings, load_settings
 from app.web import build_web_app
 from bot.config import BotConfig
 from bot.runner import serve_bot
-from bot.webhook import TelegramWebhook, set_webhook
+from bot.webhook import HANDLING_AT_ONCE, TelegramWebhook, set_webhook
 from storage.engine import SessionFactory
 from tests.bot.conftest import HarnessFactory
 from tests.fakes.telegram import FakeTelegram
@@ -136,3 +136,69 @@ async def test_webhook_answers_before_a_slow_handler_finishes(
         gate.set()
         await hook.drain()
     assert harness.fake.last_message(ana.id).text == "done"
+
+
+async def test_webhook_answers_200_only_once_a_quick_update_is_handled(
+    make_harness: HarnessFactory,
+) -> None:
+    """A process killed while handling leaves Telegram without a 200: Telegram resends the
+    update (to a process still alive) instead of it being lost."""
+    quick = Router(name="quick")
+
+    @quick.message(Command("quick"))
+    async def quick_handler(message: Message) -> None:
+        await asyncio.sleep(0.05)
+        await message.answer("done")
+
+    harness = make_harness(routers=[quick])
+    config = BotConfig(token=harness.config.token, webhook_secret=SECRET)
+    hook = TelegramWebhook(config, harness.dp, harness.bot)
+    app = web.Application()
+    app.router.add_post("/hook", hook.handle)
+    ana = harness.fake.make_user("Ana")
+    harness.fake.user_sends_text(ana, "/quick")
+    update = harness.fake.world.updates.pending.pop()
+    async with TestServer(app) as server:
+        assert await harness.fake.post_update(str(server.make_url("/hook")), update, SECRET) == 200
+        assert harness.fake.last_message(ana.id).text == "done"  # handled before the 200
+
+
+async def test_webhook_handles_at_most_a_few_updates_at_once_and_the_rest_wait(
+    make_harness: HarnessFactory,
+) -> None:
+    """Every update holds a database connection: past HANDLING_AT_ONCE, requests wait (and
+    Telegram with them) instead of exhausting the pool."""
+    running = most = 0
+    gate = asyncio.Event()
+    slow = Router(name="slow")
+
+    @slow.message(Command("slow"))
+    async def slow_handler(message: Message) -> None:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        await gate.wait()
+        running -= 1
+        await message.answer("done")
+
+    harness = make_harness(routers=[slow])
+    hook = TelegramWebhook(
+        BotConfig(token=harness.config.token, webhook_secret=SECRET), harness.dp, harness.bot
+    )
+    app = web.Application()
+    app.router.add_post("/hook", hook.handle)
+    users = [harness.fake.make_user(f"U{i}") for i in range(HANDLING_AT_ONCE + 5)]
+    for user in users:
+        harness.fake.user_sends_text(user, "/slow")
+    updates = list(harness.fake.world.updates.pending)
+    async with TestServer(app) as server:
+        url = str(server.make_url("/hook"))
+        posts = [asyncio.create_task(harness.fake.post_update(url, u, SECRET)) for u in updates]
+        while running < HANDLING_AT_ONCE:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.2)
+        assert most == HANDLING_AT_ONCE
+        gate.set()
+        assert await asyncio.gather(*posts) == [200] * len(updates)
+        await hook.drain()
+    assert all(harness.fake.last_message(u.id).text == "done" for u in users)

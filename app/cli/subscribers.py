@@ -14,14 +14,13 @@ from app.cli.context import fail, print_json, print_table, settings_or_exit, wit
 from app.cli.i18n import N_, _, cli_language, ngettext
 from app.mail import transactional_mailer
 from app.settings import SUPPORTED_LANGUAGES, Settings
-from newsletter.subscriptions import service
+from newsletter.subscriptions import importing, service
 from newsletter.subscriptions.addresses import AddressError, normalize_address
 from newsletter.subscriptions.confirmation import confirmation_message
 from newsletter.subscriptions.i18n import gettext as subscription_gettext
 from newsletter.subscriptions.mailer import MailerError
 from newsletter.subscriptions.names import subscriber_name
-from newsletter.subscriptions.subscribers_csv import RejectedRow, parse_subscribers_csv
-from storage.audit import record
+from newsletter.subscriptions.subscribers_csv import RejectedRow
 from storage.engine import SessionFactory
 from storage.subscribers import Subscriber, SubscriberStatus
 
@@ -194,48 +193,21 @@ def import_subscribers(
         report = ImportReport()
         pending: list[int] = []
         async with sessions() as session:
-            known = await service.known_network_slugs(session)
-            parsed = parse_subscribers_csv(
+            result = await importing.import_subscribers(
+                session,
                 text,
-                known,
-                SUPPORTED_LANGUAGES,
-                now,
+                label=file.name,
+                languages=SUPPORTED_LANGUAGES,
+                default_language=settings.default_language,
                 confirmed=confirmed,
                 consent_source=consent_source,
+                now=now,
+                actor="cli",
             )
-            report.rejected = list(parsed.rejected)
-            people = [
-                service.NewSubscriber(
-                    email=row.email,
-                    name=row.name,
-                    language=row.language or settings.default_language,
-                    networks=row.networks,
-                    consent_source=(row.consent_source or consent_source)
-                    if confirmed
-                    else (row.consent_source or f"import {file.name}, double opt-in"),
-                    consented_at=row.consented_at,
-                )
-                for row in parsed.rows
-            ]
-            outcomes = await service.add_subscribers(session, people, confirmed=confirmed, now=now)
-            for row, outcome in zip(parsed.rows, outcomes, strict=True):
-                if isinstance(outcome, str):
-                    report.rejected.append(RejectedRow(row.line, row.email, f"email: {outcome}"))
-                    continue
-                report.added += 1
-                if not confirmed:
-                    pending.append(outcome)
-            record(
-                session,
-                "cli",
-                "subscribers.imported",
-                file.name,
-                added=report.added,
-                rejected=len(report.rejected),
-                confirmed=confirmed,
-            )
+            report.rejected, report.added = result.rejected, len(result.added)
+            if not confirmed:
+                pending = list(result.added)
             await session.commit()
-        report.rejected.sort(key=lambda r: r.line)
         if pending:
             sent, failures = await _send_confirmations(settings, sessions, pending)
             report.confirmations_sent, report.mail_failures = sent, failures

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from newsletter.feeds.opml import OpmlFile
 from storage.audit import record
-from storage.feeds import ItemSource, Source
+from storage.feeds import ItemSource, Source, SourceStatus
 from storage.networks import City, Network
 
 
@@ -83,6 +84,71 @@ async def add_source(
         source.title = title
     record(session, actor, "feeds.source_added" if created else "feeds.source_updated", url)
     return source, created
+
+
+@dataclass
+class OpmlImport:
+    added: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+async def import_opml_sources(
+    session: AsyncSession, parsed: OpmlFile, *, base: Path | None = None, actor: str = "cli"
+) -> OpmlImport:
+    """Add or update every source of a parsed OPML file; an outline refused (unknown network
+    or city, bad language) is reported and the others kept. `base`: the folder relative
+    `xmlUrl`s are read from (our own demo files only). The caller commits."""
+    result = OpmlImport(errors=list(parsed.errors))
+    for entry in parsed.sources:
+        url = entry.url
+        if base is not None and "://" not in url:
+            url = str(base / url)
+        try:
+            async with session.begin_nested():
+                _, created = await add_source(
+                    session, url, entry.networks, entry.city, entry.language, entry.title, actor
+                )
+        except SourceError as exc:
+            result.errors.append(f"{entry.title or entry.url}: {exc}")
+            continue
+        result.added += created
+        result.updated += not created
+    return result
+
+
+async def get_source(session: AsyncSession, source_id: int) -> Source:
+    source = await session.get(Source, source_id)
+    if source is None:
+        raise SourceError(f"no source {source_id}")
+    return source
+
+
+async def set_enabled(
+    session: AsyncSession, source_id: int, enabled: bool, actor: str, now: datetime
+) -> Source:
+    """Turn a source off (it is no longer fetched) or on again (fetched at the next round).
+    The caller commits."""
+    source = await get_source(session, source_id)
+    before = source.status.value
+    source.status = SourceStatus.active if enabled else SourceStatus.disabled
+    if enabled:
+        source.next_fetch_at = now
+    if before != source.status.value:
+        action = "feeds.source_enabled" if enabled else "feeds.source_disabled"
+        record(session, actor, action, source.url, before=before, after=source.status.value)
+    return source
+
+
+async def fetch_soon(session: AsyncSession, source_id: int, actor: str, now: datetime) -> Source:
+    """Make an active source due now: the scheduler's next fetch round takes it (the request
+    that asks does not wait for a remote server). The caller commits."""
+    source = await get_source(session, source_id)
+    if source.status is not SourceStatus.active:
+        raise SourceError(f"source {source_id} is disabled: enable it first")
+    source.next_fetch_at = now
+    record(session, actor, "feeds.fetch_requested", source.url)
+    return source
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,37 @@
+"""erased addresses kept as hashes (GDPR erasure that a later import respects); audit rows
+indexed by subject
+
+Revision ID: 0141
+Revises: 0132
+Create Date: 2026-12-07 02:40:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import storage.base
+
+revision: str = "0141"
+down_revision: str | Sequence[str] | None = "0132"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "erased_addresses",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("address_hash", sa.String(length=64), nullable=False),
+        sa.Column("erased_at", storage.base.UtcDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_erased_addresses")),
+        sa.UniqueConstraint("address_hash", name=op.f("uq_erased_addresses_address_hash")),
+    )
+    # one subscriber's history on the console reads the audit rows of one subject, newest first
+    op.create_index("ix_audit_events_subject_at", "audit_events", ["subject", "at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_audit_events_subject_at", table_name="audit_events")
+    op.drop_table("erased_addresses")

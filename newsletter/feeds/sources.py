@@ -20,10 +20,16 @@ class SourceError(ValueError):
     """A source cannot be registered as given (one line saying which field and why)."""
 
 
-def normalize_source_url(url: str) -> str:
-    """http(s) and file:// URLs as given; a local path becomes an absolute file:// URL."""
+def normalize_source_url(url: str, *, local_files: bool = True) -> str:
+    """http(s) and file:// URLs as given; a local path becomes an absolute file:// URL.
+    Without `local_files` (a request from the web) only http(s) URLs are taken: a form must
+    not make us read the server's disk."""
     url = url.strip()
-    if url.startswith(("http://", "https://", "file://")):
+    if url.lower().startswith(("http://", "https://")):
+        return url
+    if not local_files:
+        raise SourceError(f"url: {url!r} is not an http(s) URL")
+    if url.startswith("file://"):
         return url
     if "://" in url:
         raise SourceError(f"url: {url!r} is not http(s), file:// or a local path")
@@ -50,9 +56,12 @@ async def add_source(
     language: str | None = None,
     title: str | None = None,
     actor: str = "cli",
+    *,
+    local_files: bool = True,
 ) -> tuple[Source, bool]:
-    """Add a source, or update the one with that URL; returns (source, created)."""
-    url = normalize_source_url(url)
+    """Add a source, or update the one with that URL; returns (source, created). Raises
+    SourceError naming the field (see `normalize_source_url` for `local_files`)."""
+    url = normalize_source_url(url, local_files=local_files)
     known = set((await session.scalars(select(Network.slug))).all())
     unknown = [n for n in networks if n not in known]
     if unknown:

@@ -210,3 +210,20 @@ async def test_search_by_address_or_name_with_filters_and_pages(sessions: Sessio
         # a % or _ typed by staff is a character, not a wildcard
         found, _ = await search_subscribers(s, SubscriberFilter(text="%"))
         assert found == []
+
+
+async def test_csv_export_defuses_formulas_and_reads_back_as_an_import(
+    sessions: SessionFactory,
+) -> None:
+    from newsletter.subscriptions.export_csv import csv_lines
+    from storage.subscriber_queries import stream_subscribers
+
+    await _import(sessions, 'email,name\nana@example.es,"=HYPERLINK(""x"")"\nbo@example.es,-2+3\n')
+    async with sessions() as s:
+        text = "".join(
+            [line async for line in csv_lines(stream_subscribers(s, SubscriberFilter(), 1))]
+        )
+    lines = text.splitlines()
+    assert lines[0].startswith("email,name,language,networks,status")
+    assert lines[1].startswith('ana@example.es,"\'=HYPERLINK(""x"")",en,global,confirmed')
+    assert lines[2].startswith("bo@example.es,'-2+3,")

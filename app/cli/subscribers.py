@@ -16,9 +16,7 @@ from app.mail import transactional_mailer
 from app.settings import SUPPORTED_LANGUAGES, Settings
 from newsletter.subscriptions import importing, service
 from newsletter.subscriptions.addresses import AddressError, normalize_address
-from newsletter.subscriptions.confirmation import confirmation_message
 from newsletter.subscriptions.i18n import gettext as subscription_gettext
-from newsletter.subscriptions.mailer import MailerError
 from newsletter.subscriptions.names import subscriber_name
 from newsletter.subscriptions.subscribers_csv import RejectedRow
 from storage.engine import SessionFactory
@@ -32,20 +30,15 @@ async def _send_confirmations(
     settings: Settings, sessions: SessionFactory, subscriber_ids: Sequence[int]
 ) -> tuple[int, list[str]]:
     """Send the double opt-in email to each pending subscriber; (sent, failures)."""
-    mailer = transactional_mailer(settings)
-    sent, failures = 0, list[str]()
     async with sessions() as session:
-        for subscriber_id in subscriber_ids:
-            subscriber = await session.get(Subscriber, subscriber_id)
-            if subscriber is None:
-                continue
-            try:
-                await mailer.send(confirmation_message(settings, subscriber))
-            except MailerError as exc:
-                failures.append(f"{subscriber.email}: {exc}")
-                continue
-            service.confirmation_sent(session, subscriber, "cli", datetime.now(UTC))
-            sent += 1
+        sent, failures = await importing.send_confirmations(
+            session,
+            subscriber_ids,
+            settings=settings,
+            mailer=transactional_mailer(settings),
+            actor="cli",
+            now=datetime.now(UTC),
+        )
         await session.commit()
     return sent, failures
 

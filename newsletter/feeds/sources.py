@@ -173,6 +173,8 @@ class SourceStatusRow:
     last_success_at: datetime | None
     last_error: str | None
     next_fetch_at: datetime | None
+    last_error_at: datetime | None = None
+    failures: int = 0
 
 
 async def source_status(session: AsyncSession) -> list[SourceStatusRow]:
@@ -197,6 +199,8 @@ async def source_status(session: AsyncSession) -> list[SourceStatusRow]:
             last_success_at=s.last_success_at,
             last_error=s.last_error,
             next_fetch_at=s.next_fetch_at,
+            last_error_at=s.last_error_at,
+            failures=s.failures,
         )
         for s in sources
     ]

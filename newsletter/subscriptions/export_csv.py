@@ -12,6 +12,10 @@ import io
 from collections.abc import AsyncIterable, AsyncIterator
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.audit import record
+from storage.subscriber_queries import SubscriberFilter
 from storage.subscribers import Subscriber
 
 HEADER = (
@@ -62,3 +66,19 @@ async def csv_lines(subscribers: AsyncIterable[Subscriber]) -> AsyncIterator[str
     yield _line(HEADER)
     async for subscriber in subscribers:
         yield _line(row_of(subscriber))
+
+
+def record_export(session: AsyncSession, actor: str, filters: SubscriberFilter) -> None:
+    """Who took a copy of the list, and which part (the caller commits)."""
+    record(
+        session,
+        actor,
+        "subscribers.csv_exported",
+        None,
+        filters={
+            "q": filters.text,
+            "status": filters.status.value if filters.status else None,
+            "language": filters.language,
+            "network": filters.network,
+        },
+    )

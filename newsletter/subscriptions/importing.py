@@ -7,15 +7,19 @@ emails of pending subscribers is the face's job, after the commit.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from newsletter.subscriptions import service
+from newsletter.subscriptions.confirmation import confirmation_message
+from newsletter.subscriptions.mailer import Mailer, MailerError
 from newsletter.subscriptions.subscribers_csv import RejectedRow, parse_subscribers_csv
+from newsletter.subscriptions.tokens import TokenSettings
 from storage.audit import record
+from storage.subscribers import Subscriber
 
 
 @dataclass
@@ -76,3 +80,30 @@ async def import_subscribers(
         confirmed=confirmed,
     )
     return result
+
+
+async def send_confirmations(
+    session: AsyncSession,
+    subscriber_ids: Sequence[int],
+    *,
+    settings: TokenSettings,
+    mailer: Mailer,
+    actor: str,
+    now: datetime,
+) -> tuple[int, list[str]]:
+    """Send the double opt-in email to each subscriber (after the import's commit); returns
+    (sent, one line per failure). Each sending is noted (it paces re-sends); the caller
+    commits."""
+    sent, failures = 0, list[str]()
+    for subscriber_id in subscriber_ids:
+        subscriber = await session.get(Subscriber, subscriber_id)
+        if subscriber is None:
+            continue
+        try:
+            await mailer.send(confirmation_message(settings, subscriber))
+        except MailerError as exc:
+            failures.append(f"{subscriber.email}: {exc}")
+            continue
+        service.confirmation_sent(session, subscriber, actor, now)
+        sent += 1
+    return sent, failures

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from newsletter import bulletins
+from newsletter.editions import service as bulletins
 from storage.audit import AuditEvent
 from storage.bulletins import Edition, EditionStatus, Series
 from storage.deliveries import Delivery, DeliveryEvent, DeliveryState

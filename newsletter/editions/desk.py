@@ -15,10 +15,11 @@ import nh3
 from markdown_it import MarkdownIt
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from newsletter import bulletins, draft_review
-from newsletter.bulletin_errors import EditsError
-from newsletter.bulletins import BulletinConfig
-from newsletter.edition_edits import SUBJECT_LIMIT
+from newsletter.editions import review as draft_review
+from newsletter.editions import service as bulletins
+from newsletter.editions.edits import SUBJECT_LIMIT
+from newsletter.editions.errors import EditsError
+from newsletter.editions.service import BulletinConfig
 from storage.bulletins import Edition
 from storage.delivery_stats import EditionStats, edition_stats
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from newsletter.bulletin_errors import BulletinError
-from newsletter.bulletins import get_edition
 from newsletter.delivery.placeholders import Slot, fill, substitutions
+from newsletter.editions.errors import BulletinError
+from newsletter.editions.service import get_edition
 from newsletter.subscriptions.mailer import Mailer, MailerError, TransactionalMessage
 from storage.audit import record
 

@@ -13,18 +13,16 @@ from typing import Any
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from newsletter import bulletins as service
-from newsletter import draft_review
-from newsletter.bulletin_errors import BulletinError, EditionLocked, NotFoundError
-from newsletter.draft_preview import with_banner
-from newsletter.editions import desk
-from newsletter.render import web_version
-from storage import edition_queries
-from storage.bulletins import Edition, EditionStatus
 from web.console.access import Permission, requires
 from web.console.navigation import N_
 from web.console.rendering import render
+
+from newsletter.editions import desk, service
+from newsletter.editions import review as draft_review
+from newsletter.editions.errors import BulletinError, EditionLocked, NotFoundError
+from newsletter.editions.render import web_version
+from storage import edition_queries
+from storage.bulletins import Edition, EditionStatus
 from web.console.requests import (
     actor,
     bulletin_config,
@@ -34,6 +32,7 @@ from web.console.requests import (
     sessions,
     text,
 )
+from web.public.draft_preview import with_banner
 
 routes = web.RouteTableDef()
 WIDTHS = (600, 375)
@@ -174,7 +173,8 @@ ITEM_ACTIONS = ("pin", "leave-out", "up", "down")
 
 
 @routes.post(
-    "/console/bulletins/editions/{id:[0-9]+}/items/{item:[0-9]+}/{action}", name="console.edition.item"
+    "/console/bulletins/editions/{id:[0-9]+}/items/{item:[0-9]+}/{action}",
+    name="console.edition.item",
 )
 @requires(Permission.edit_bulletins)
 async def item_action(request: web.Request) -> web.StreamResponse:

@@ -6,13 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiohttp import web
-
-from newsletter import bulletins as service
-from newsletter.bulletin_errors import BulletinError, EditionLocked
-from newsletter.editions import proof
 from web.console.access import Permission, current_staff, requires
-from web.console.bulletin_editor import edition_page, load
 from web.console.config import console_config
+
+from newsletter.editions import proof, service
+from newsletter.editions.errors import BulletinError, EditionLocked
+from web.console.bulletin_editor import edition_page, load
 from web.console.requests import actor, path_id, see_other, sessions, text, zone
 
 routes = web.RouteTableDef()

@@ -7,18 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
+from web.console.access import Permission, requires
+from web.console.navigation import N_
+from web.console.rendering import render
 
-from newsletter import bulletins as service
-from newsletter import series as series_service
-from newsletter.bulletin_errors import BulletinError
-from newsletter.render import CATALOG_LANGUAGES
+from newsletter.editions import series as series_service
+from newsletter.editions import service
+from newsletter.editions.errors import BulletinError
+from newsletter.editions.render import CATALOG_LANGUAGES
 from newsletter.subscriptions.service import network_names
 from storage import edition_queries
 from storage.base import utcnow
 from storage.bulletins import EditionStatus
-from web.console.access import Permission, requires
-from web.console.navigation import N_
-from web.console.rendering import render
 from web.console.requests import (
     actor,
     bulletin_config,

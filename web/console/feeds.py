@@ -7,6 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
+from web.console.access import Permission, requires
+from web.console.navigation import N_
+from web.console.rendering import render
 
 from newsletter.feeds.opml import OpmlError, parse_opml
 from newsletter.feeds.sources import (
@@ -21,9 +24,6 @@ from newsletter.feeds.sources import (
 )
 from newsletter.subscriptions.service import network_names
 from storage.base import utcnow
-from web.console.access import Permission, requires
-from web.console.navigation import N_
-from web.console.rendering import render
 from web.console.requests import actor, lang, notice, path_id, see_other, sessions, text, texts
 
 routes = web.RouteTableDef()
@@ -145,4 +145,6 @@ async def source_action(request: web.Request) -> web.StreamResponse:
         except SourceError as exc:
             return await _page(request, error=str(exc), status=409)
         await session.commit()
-    raise see_other("/console/feeds", {"disable": "disabled", "enable": "enabled"}.get(action, "fetch"))
+    raise see_other(
+        "/console/feeds", {"disable": "disabled", "enable": "enabled"}.get(action, "fetch")
+    )

@@ -8,13 +8,13 @@ import json
 from dataclasses import dataclass
 
 from aiohttp import web
+from web.console.access import Permission, requires
+from web.console.config import console_config
+from web.console.rendering import render
 
 from newsletter.subscriptions import gdpr, importing
 from storage.base import utcnow
 from web.console import i18n
-from web.console.access import Permission, requires
-from web.console.config import console_config
-from web.console.rendering import render
 from web.console.requests import actor, path_id, see_other, sessions, text
 from web.console.subscribers import subscriber_view
 
@@ -30,6 +30,7 @@ class Tokens:
 
     def signing_key(self) -> str:
         return self.key
+
 
 MAX_CSV_BYTES = 20 * 1024 * 1024
 STAFF_IMPORT = "console import {name}, double opt-in"
@@ -126,9 +127,7 @@ async def export_person(request: web.Request) -> web.StreamResponse:
     return web.Response(
         text=body,
         content_type="application/json",
-        headers={
-            "Content-Disposition": f'attachment; filename="subscriber-{subscriber_id}.json"'
-        },
+        headers={"Content-Disposition": f'attachment; filename="subscriber-{subscriber_id}.json"'},
     )
 
 

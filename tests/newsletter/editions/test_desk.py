@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from newsletter import bulletins, draft_review
-from newsletter.bulletin_errors import EditionLocked, EditsError, NotFoundError
 from newsletter.editions import desk, proof
+from newsletter.editions import review as draft_review
+from newsletter.editions import service as bulletins
+from newsletter.editions.errors import EditionLocked, EditsError, NotFoundError
 from newsletter.subscriptions.mailer import MemoryMailer
 from storage.audit import AuditEvent
 from storage.delivery_stats import EditionStats

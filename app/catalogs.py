@@ -27,7 +27,7 @@ from app.catalog_plurals import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("bot", "newsletter", "campaigns", "app")
+PACKAGES = ("bot", "newsletter", "campaigns", "app", "web")
 LANGUAGES = ("en", "fr", "es", "pt", "ca")
 UPDATE = "python -m app.catalogs update"
 
@@ -102,6 +102,9 @@ KEYWORDS = {
     "lazy_gettext": None,
     "__": None,
     "ngettext": (1, 2),
+    # the console's `lgettext(lang, message)` and `lngettext(lang, singular, plural, n)`
+    "lgettext": (2,),
+    "lngettext": (2, 3),
 }
 METHODS = [
     ("**/templates/**.j2", "jinja2.ext:babel_extract"),
@@ -162,10 +165,21 @@ def _known_translations(folder: Path, exclude: Path) -> dict[Any, Any]:
     return known
 
 
+TEMPLATE_SUFFIXES = (".html", ".j2", ".txt")
+
+
+def _method(path: Path) -> str:
+    return "jinja2.ext:babel_extract" if path.suffix in TEMPLATE_SUFFIXES else "python"
+
+
+def _options(path: Path) -> dict[str, str]:
+    return {"extensions": "jinja2.ext.i18n"} if path.suffix in TEMPLATE_SUFFIXES else {}
+
+
 def update_domain(source: Path | Sequence[Path], domain: str) -> list[Path]:
     """Make `<package>/locales/<lang>/LC_MESSAGES/<domain>.po` hold exactly the messages marked
-    in the Python file(s) `source` (of one package): new ones are added, gone ones dropped,
-    translations kept. A new message takes the translation another catalog of the package
+    in the Python files or templates `source` (of one package): new ones are added, gone ones
+    dropped, translations kept. A new message takes the translation another catalog of the package
     already has for the same text (a command moved to another module keeps its translations);
     otherwise it waits untranslated (English is filled in: it is the source). Returns the files
     written."""
@@ -176,7 +190,9 @@ def update_domain(source: Path | Sequence[Path], domain: str) -> list[Path]:
     marked = [
         (str(path.relative_to(ROOT)), found)
         for path in sources
-        for found in extract_from_file("python", str(path), keywords=KEYWORDS)
+        for found in extract_from_file(
+            _method(path), str(path), keywords=KEYWORDS, options=_options(path)
+        )
     ]
     written: list[Path] = []
     for language in LANGUAGES:

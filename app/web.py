@@ -16,6 +16,7 @@ from app.runtime import CannotListen
 from bot.identity import BotUsername
 from bot.webhook import setup_webhook_routes
 from newsletter.subscriptions.ratelimit import SlidingWindowLimiter
+from web.console import ConsoleConfig, setup_console
 from web.public.archive import setup_archive_routes
 from web.public.demo_images import DEMO_IMAGES, setup_demo_images
 from web.public.draft_preview import setup_preview_routes
@@ -65,7 +66,24 @@ def build_web_app(ctx: AppContext) -> web.Application:
     setup_sendgrid_webhook(
         app, ctx.settings.sendgrid_webhook_public_key, lambda request: request.app[CONTEXT].sessions
     )
+    setup_console(app, console_config(ctx))
     return app
+
+
+def console_config(ctx: AppContext) -> ConsoleConfig:
+    settings = ctx.settings
+    token = settings.telegram_token
+    return ConsoleConfig(
+        sessions=ctx.sessions,
+        mailer=transactional_mailer(settings),
+        public_url=settings.public_url,
+        signing_key=settings.signing_key(),
+        zone=settings.zone,
+        default_language=settings.default_language,
+        telegram_token=token.get_secret_value() if token else None,
+        bot_username=bot_username(ctx).get,
+        trusted_proxy=settings.trusted_proxy,
+    )
 
 
 def bot_username(ctx: AppContext) -> BotUsername:

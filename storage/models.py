@@ -14,6 +14,7 @@ from storage import (
     people,
     polls,
     representatives,
+    staff,
     subscribers,
     youth,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "people",
     "polls",
     "representatives",
+    "staff",
     "subscribers",
     "youth",
 ]

@@ -13,9 +13,6 @@ from typing import Any
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
-from web.console.access import Permission, requires
-from web.console.navigation import N_
-from web.console.rendering import render
 
 from newsletter.editions import desk, service
 from newsletter.editions import review as draft_review
@@ -23,6 +20,9 @@ from newsletter.editions.errors import BulletinError, EditionLocked, NotFoundErr
 from newsletter.editions.render import web_version
 from storage import edition_queries
 from storage.bulletins import Edition, EditionStatus
+from web.console.access import Permission, requires
+from web.console.navigation import N_
+from web.console.rendering import render
 from web.console.requests import (
     actor,
     bulletin_config,

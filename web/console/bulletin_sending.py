@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiohttp import web
-from web.console.access import Permission, current_staff, requires
-from web.console.config import console_config
 
 from newsletter.editions import proof, service
 from newsletter.editions.errors import BulletinError, EditionLocked
+from web.console.access import Permission, current_staff, requires
 from web.console.bulletin_editor import edition_page, load
+from web.console.config import console_config
 from web.console.requests import actor, path_id, see_other, sessions, text, zone
 
 routes = web.RouteTableDef()

@@ -7,9 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from web.console.access import Permission, requires
-from web.console.navigation import N_
-from web.console.rendering import render
 
 from newsletter.editions import series as series_service
 from newsletter.editions import service
@@ -19,6 +16,9 @@ from newsletter.subscriptions.service import network_names
 from storage import edition_queries
 from storage.base import utcnow
 from storage.bulletins import EditionStatus
+from web.console.access import Permission, requires
+from web.console.navigation import N_
+from web.console.rendering import render
 from web.console.requests import (
     actor,
     bulletin_config,

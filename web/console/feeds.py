@@ -7,9 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from web.console.access import Permission, requires
-from web.console.navigation import N_
-from web.console.rendering import render
 
 from newsletter.feeds.opml import OpmlError, parse_opml
 from newsletter.feeds.sources import (
@@ -24,6 +21,9 @@ from newsletter.feeds.sources import (
 )
 from newsletter.subscriptions.service import network_names
 from storage.base import utcnow
+from web.console.access import Permission, requires
+from web.console.navigation import N_
+from web.console.rendering import render
 from web.console.requests import actor, lang, notice, path_id, see_other, sessions, text, texts
 
 routes = web.RouteTableDef()

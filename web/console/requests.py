@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from multidict import MultiDictProxy
-from web.console.access import current_staff
-from web.console.config import console_config
-from web.console.rendering import page_language
 
 from newsletter.editions.service import BulletinConfig
 from storage.engine import SessionFactory
 from web.console import i18n
+from web.console.access import current_staff
+from web.console.config import console_config
+from web.console.rendering import page_language
 
 # the bulletin service's settings, set by the composition root (default: from ConsoleConfig)
 BULLETIN_CONFIG = web.AppKey("console_bulletin_config", BulletinConfig)

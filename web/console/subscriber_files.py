@@ -8,13 +8,13 @@ import json
 from dataclasses import dataclass
 
 from aiohttp import web
-from web.console.access import Permission, requires
-from web.console.config import console_config
-from web.console.rendering import render
 
 from newsletter.subscriptions import gdpr, importing
 from storage.base import utcnow
 from web.console import i18n
+from web.console.access import Permission, requires
+from web.console.config import console_config
+from web.console.rendering import render
 from web.console.requests import actor, path_id, see_other, sessions, text
 from web.console.subscribers import subscriber_view
 

@@ -5,9 +5,6 @@ export. Import is in `subscriber_import`, GDPR export and erasure in `subscriber
 from __future__ import annotations
 
 from aiohttp import web
-from web.console.access import Permission, requires
-from web.console.navigation import N_
-from web.console.rendering import render
 
 from newsletter.subscriptions.export_csv import csv_lines, record_export
 from newsletter.subscriptions.service import network_names
@@ -16,6 +13,9 @@ from storage.base import utcnow
 from storage.subscriber_queries import SubscriberFilter
 from storage.subscribers import Subscriber, SubscriberStatus
 from web.console import i18n
+from web.console.access import Permission, requires
+from web.console.navigation import N_
+from web.console.rendering import render
 from web.console.requests import actor, lang, notice, path_id, sessions
 
 routes = web.RouteTableDef()

@@ -1,0 +1,63 @@
+"""The console's languages: the `console` gettext domain (web/locales), the staff member's
+choice, and dates and numbers in their locale, times in the secretariat's timezone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.core import Locale
+from babel.dates import format_datetime
+from babel.numbers import format_decimal, format_percent
+from babel.support import NullTranslations, Translations
+
+LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "pt", "ca")
+DOMAIN = "console"
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LANGUAGE_NAMES = {
+    "en": "English",
+    "fr": "Français",
+    "es": "Español",
+    "pt": "Português",
+    "ca": "Català",
+}
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def translations(lang: str) -> NullTranslations:
+    """The compiled catalog of `lang` (English source strings when it is missing)."""
+    found = Translations.load(str(LOCALES_DIR), [lang], domain=DOMAIN)
+    return found if isinstance(found, Translations) else NullTranslations()
+
+
+def lgettext(lang: str, message: str, **values: object) -> str:
+    """`message` in `lang`, `%(name)s` filled from `values`."""
+    text = translations(lang).gettext(message)
+    return text % values if values else text
+
+
+def lngettext(lang: str, singular: str, plural: str, n: int, **values: object) -> str:
+    text = translations(lang).ngettext(singular, plural, n)
+    return text % ({"num": n} | values)
+
+
+def supported(lang: str | None) -> str | None:
+    code = (lang or "").strip().lower().replace("_", "-").split("-")[0]
+    return code if code in LANGUAGES else None
+
+
+def when(moment: datetime | None, lang: str, zone: ZoneInfo, format: str = "medium") -> str:
+    """A time as staff read it: in the secretariat's timezone, in their language."""
+    if moment is None:
+        return "—"
+    return format_datetime(moment.astimezone(zone), format=format, tzinfo=zone, locale=lang)
+
+
+def number(value: float | int, lang: str) -> str:
+    return format_decimal(value, locale=Locale.parse(lang))
+
+
+def percent(value: float, lang: str) -> str:
+    return format_percent(value, locale=Locale.parse(lang))

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, Integer, String, insert
+from sqlalchemy import Integer, String, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -20,8 +20,6 @@ from storage.base import Base, JsonValue, NullableJson, utcnow
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
-    # one subject's history (a subscriber's page), newest first
-    __table_args__ = (Index("ix_audit_events_subject_at", "subject", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

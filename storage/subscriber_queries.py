@@ -220,7 +220,7 @@ async def delete_subscriber_rows(
     scrubbed = await session.execute(
         update(AuditEvent)
         .where(AuditEvent.subject == subject)
-        .values(details={})
+        .values(details={}, before=None, after=None)
         .execution_options(synchronize_session=False)
     )
     await session.delete(subscriber)

@@ -102,24 +102,27 @@ async def bulletins_page(request: web.Request) -> web.StreamResponse:
 @requires(Permission.edit_bulletins)
 async def add_series(request: web.Request) -> web.StreamResponse:
     form = await request.post()
+    slug = text(form, "slug", 100).strip().lower()
+    networks = texts(form, "networks")
     languages = texts(form, "languages")
     titles = {code: text(form, f"title_{code}", 200).strip() for code in CATALOG_LANGUAGES}
+    cadence = text(form, "cadence", 100).strip() or DEFAULT_CADENCE
     values = {
-        "slug": text(form, "slug", 100).strip().lower(),
-        "networks": texts(form, "networks"),
+        "slug": slug,
+        "networks": networks,
         "languages": languages,
         "titles": titles,
-        "cadence": text(form, "cadence", 100).strip() or DEFAULT_CADENCE,
+        "cadence": cadence,
     }
     try:
         async with sessions(request)() as session:
             await series_service.add_series(
                 session,
-                values["slug"],
-                networks=values["networks"],
+                slug,
+                networks=networks,
                 languages=languages,
                 titles={code: titles[code] for code in languages},
-                cadence=values["cadence"],
+                cadence=cadence,
                 timezone=bulletin_config(request).timezone,
                 actor=actor(request),
             )

@@ -76,24 +76,16 @@ async def feeds_page(request: web.Request) -> web.StreamResponse:
 @requires(Permission.manage_feeds)
 async def add(request: web.Request) -> web.StreamResponse:
     form = await request.post()
-    values = {
-        "url": text(form, "url", 2000).strip(),
-        "title": text(form, "title", 500).strip() or None,
-        "networks": texts(form, "networks"),
-        "city": text(form, "city", 200).strip() or None,
-        "language": text(form, "language", 16).strip() or None,
-    }
+    url = text(form, "url", 2000).strip()
+    title = text(form, "title", 500).strip() or None
+    networks = texts(form, "networks")
+    city = text(form, "city", 200).strip() or None
+    language = text(form, "language", 16).strip() or None
+    values = {"url": url, "title": title, "networks": networks, "city": city, "language": language}
     async with sessions(request)() as session:
         try:
             _, created = await add_source(
-                session,
-                values["url"],
-                values["networks"],
-                values["city"],
-                values["language"],
-                values["title"],
-                actor(request),
-                local_files=False,
+                session, url, networks, city, language, title, actor(request), local_files=False
             )
         except SourceError as exc:
             return await _page(request, form=values, error=str(exc), status=422)
@@ -101,7 +93,7 @@ async def add(request: web.Request) -> web.StreamResponse:
     raise see_other("/console/feeds", "added" if created else "updated")
 
 
-@routes.post("/console/feeds/import", name="console.feeds.import")
+@routes.post("/console/feeds/import", name="console.feeds.opml")
 @requires(Permission.manage_feeds)
 async def import_opml(request: web.Request) -> web.StreamResponse:
     form = await request.post()

@@ -19,7 +19,7 @@ from web.console.rendering import page_language
 
 # the bulletin service's settings, set by the composition root (default: from ConsoleConfig)
 BULLETIN_CONFIG = web.AppKey("console_bulletin_config", BulletinConfig)
-Form = MultiDictProxy[str | bytes | web.FileField]
+Form = MultiDictProxy[str | bytes | bytearray | web.FileField]
 
 
 def sessions(request: web.Request) -> SessionFactory:
@@ -68,7 +68,7 @@ def notice(request: web.Request, notices: Mapping[str, str]) -> str | None:
     """The translated notice a redirect asked for with `?done=<key>`."""
     key = request.query.get("done", "")
     message = notices.get(key)
-    return i18n.gettext(lang(request), message) if message else None
+    return i18n.lgettext(lang(request), message) if message else None
 
 
 def see_other(location: str, done: str | None = None) -> web.HTTPSeeOther:

@@ -52,13 +52,13 @@ async def _import_page(
     )
 
 
-@routes.get("/console/subscribers/import", name="console.subscribers.import")
+@routes.get("/console/subscribers/import", name="console.subscribers.upload")
 @requires(Permission.manage_subscribers)
 async def import_form(request: web.Request) -> web.StreamResponse:
     return await _import_page(request)
 
 
-@routes.post("/console/subscribers/import", name="console.subscribers.import.post")
+@routes.post("/console/subscribers/import", name="console.subscribers.upload_file")
 @requires(Permission.manage_subscribers)
 async def import_file(request: web.Request) -> web.StreamResponse:
     """Add the good rows, report the others by line. Without "confirmed" the new subscribers

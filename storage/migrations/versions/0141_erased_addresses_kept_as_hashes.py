@@ -1,8 +1,7 @@
-"""erased addresses kept as hashes (GDPR erasure that a later import respects); audit rows
-indexed by subject
+"""erased addresses kept as hashes (GDPR erasure that a later import respects)
 
 Revision ID: 0141
-Revises: 0132
+Revises: 0140
 Create Date: 2026-12-07 02:40:00
 """
 
@@ -14,7 +13,7 @@ from alembic import op
 import storage.base
 
 revision: str = "0141"
-down_revision: str | Sequence[str] | None = "0132"
+down_revision: str | Sequence[str] | None = "0140"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -28,10 +27,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_erased_addresses")),
         sa.UniqueConstraint("address_hash", name=op.f("uq_erased_addresses_address_hash")),
     )
-    # one subscriber's history on the console reads the audit rows of one subject, newest first
-    op.create_index("ix_audit_events_subject_at", "audit_events", ["subject", "at"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_audit_events_subject_at", table_name="audit_events")
     op.drop_table("erased_addresses")

@@ -20,7 +20,7 @@ from newsletter.editions.errors import BulletinError, EditionLocked, NotFoundErr
 from newsletter.editions.render import web_version
 from storage import edition_queries
 from storage.bulletins import Edition, EditionStatus
-from web.console.access import Permission, requires
+from web.console.access import Permission, current_staff, requires
 from web.console.navigation import N_
 from web.console.rendering import render
 from web.console.requests import (
@@ -72,6 +72,7 @@ async def edition_page(
         versions = await edition_queries.language_versions(session, edition)
         items = await desk.draft_items(session, edition)
         stats = await desk.figures(session, edition)
+    staff = current_staff(request)
     width = 375 if request.query.get("width") == "375" else 600
     draft_text = edition.editorial or "" if editorial is None else editorial
     context: dict[str, Any] = {
@@ -79,6 +80,7 @@ async def edition_page(
         "versions": versions,
         "items": items,
         "is_draft": edition.status is EditionStatus.draft,
+        "can_edit": staff is not None and staff.can(Permission.edit_bulletins),
         "edits": service.current_edits(edition),
         "spread": desk.spread_bars(edition.content or {}),
         "spread_total": (edition.content or {}).get("spread", {}).get("total", 0),

@@ -10,7 +10,6 @@ from datetime import datetime
 from sqlalchemy import (
     Boolean,
     ColumnElement,
-    and_,
     cast,
     delete,
     func,
@@ -85,7 +84,7 @@ async def search_subscribers(
     conditions = _conditions(session, wanted)
     if before_id is not None:
         conditions.append(Subscriber.id < before_id)
-    query = select(Subscriber).where(and_(*conditions)).order_by(Subscriber.id.desc())
+    query = select(Subscriber).where(*conditions).order_by(Subscriber.id.desc())
     found = list((await session.scalars(query.limit(limit + 1))).all())
     more = len(found) > limit
     found = found[:limit]
@@ -101,7 +100,7 @@ async def stream_subscribers(
     while True:
         query = (
             select(Subscriber)
-            .where(and_(*conditions, Subscriber.id > last))
+            .where(*conditions, Subscriber.id > last)
             .order_by(Subscriber.id)
             .limit(chunk)
         )

@@ -256,4 +256,5 @@ async def test_a_viewer_reads_the_editor_without_its_buttons(
     finally:
         await viewer.client.close()
     assert "News barcelona-0" in page
+    assert "Vista previa del correo" in page and "Reparto de las noticias" in page
     assert "/approve" not in page and "/leave-out" not in page

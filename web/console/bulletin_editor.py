@@ -67,12 +67,20 @@ async def edition_page(
     status: int = 200,
     block: str | None = None,
 ) -> web.Response:
+    staff = current_staff(request)
+    if block == "sending" and request.headers.get("HX-Request") == "true":
+        # the polled part needs only the sending's figures
+        async with sessions(request)() as session:
+            edition = await load(session, edition_id)
+            stats = await desk.figures(session, edition)
+        sending = {"edition": edition, "stats": stats, "outcomes": desk.outcome_bars(stats)}
+        sending["progress"] = desk.progress(stats)
+        return await render(request, "edition.html", sending, block=block)
     async with sessions(request)() as session:
         edition = await load(session, edition_id)
         versions = await edition_queries.language_versions(session, edition)
         items = await desk.draft_items(session, edition)
         stats = await desk.figures(session, edition)
-    staff = current_staff(request)
     width = 375 if request.query.get("width") == "375" else 600
     draft_text = edition.editorial or "" if editorial is None else editorial
     context: dict[str, Any] = {

@@ -141,7 +141,21 @@ def test_progress_and_outcomes_of_a_send() -> None:
 
 
 def test_editorial_markdown_preview_shows_html_as_text() -> None:
-    html = desk.editorial_preview("**Hola** [web](https://a.org)\n\n<script>x()</script>")
+    html = desk.editorial_preview(
+        "**Hola** [web](https://a.org) [x](javascript:alert(1))\n\n<script>x()</script>"
+    )
     assert "<strong>Hola</strong>" in html
     assert 'href="https://a.org"' in html
-    assert "<script>" not in html
+    assert 'href="javascript' not in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+async def test_the_email_renders_the_editorials_markdown(sessions: SessionFactory) -> None:
+    edition_id = await _draft(sessions)
+    async with sessions() as s:
+        edition = await draft_review.set_editorial(
+            s, edition_id, "Un mois **riche**.\n\nVoir [le site](https://a.org).", CONFIG, "staff"
+        )
+    assert "<strong>riche</strong>" in (edition.html or "")
+    assert 'href="https://a.org"' in (edition.html or "")
+    assert "Un mois **riche**." in (edition.text or "")

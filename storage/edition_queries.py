@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from storage.bulletins import Edition, EditionStatus, Series
+
+# what a list of editions does not show: the rendered email and the composed content
+LIGHT = (defer(Edition.html), defer(Edition.text), defer(Edition.content))
 
 
 async def editions_in_state(
@@ -18,6 +22,7 @@ async def editions_in_state(
         .join(Series)
         .order_by(Edition.period_end.desc(), Series.slug, Edition.language)
         .limit(limit)
+        .options(*LIGHT)
     )
     if status is not None:
         query = query.where(Edition.status == status)
@@ -35,5 +40,6 @@ async def language_versions(session: AsyncSession, edition: Edition) -> list[Edi
         select(Edition)
         .where(Edition.series_id == edition.series_id, Edition.period_start == edition.period_start)
         .order_by(Edition.language)
+        .options(*LIGHT)
     )
     return list((await session.scalars(query)).all())

@@ -55,7 +55,11 @@ def _in_network(session: AsyncSession, network: str) -> ColumnElement[bool]:
 def _conditions(session: AsyncSession, wanted: SubscriberFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     text = wanted.text.strip().lower()
-    if text:
+    if "@" in text[1:]:
+        # an address is typed from its start: a range of the unique index, not a scan
+        conditions.append(Subscriber.email_key >= text)
+        conditions.append(Subscriber.email_key < text + "\uffff")
+    elif text:
         pattern = f"%{_like_escape(text)}%"
         conditions.append(
             or_(

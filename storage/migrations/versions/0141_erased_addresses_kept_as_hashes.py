@@ -1,4 +1,5 @@
-"""erased addresses kept as hashes (GDPR erasure that a later import respects)
+"""erased addresses kept as hashes (GDPR erasure that a later import respects); indexes for
+the console's stats, subscriber page and filters
 
 Revision ID: 0141
 Revises: 0140
@@ -27,7 +28,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_erased_addresses")),
         sa.UniqueConstraint("address_hash", name=op.f("uq_erased_addresses_address_hash")),
     )
+    # the console's queries: an edition's stats from the index alone, one subscriber's events,
+    # staff filters on status and language
+    op.drop_index("ix_delivery_events_edition_event", table_name="delivery_events")
+    op.create_index(
+        "ix_delivery_events_edition_event_subscriber",
+        "delivery_events",
+        ["edition_id", "event", "subscriber_id"],
+    )
+    op.create_index("ix_delivery_events_subscriber_id", "delivery_events", ["subscriber_id"])
+    op.create_index("ix_subscribers_status_language", "subscribers", ["status", "language"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_subscribers_status_language", table_name="subscribers")
+    op.drop_index("ix_delivery_events_subscriber_id", table_name="delivery_events")
+    op.drop_index("ix_delivery_events_edition_event_subscriber", table_name="delivery_events")
+    op.create_index("ix_delivery_events_edition_event", "delivery_events", ["edition_id", "event"])
     op.drop_table("erased_addresses")

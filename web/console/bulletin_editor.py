@@ -22,12 +22,12 @@ from storage import edition_queries
 from storage.bulletins import Edition, EditionStatus
 from web.console.access import Permission, current_staff, requires
 from web.console.navigation import N_
-from web.console.rendering import render
 from web.console.requests import (
     actor,
     bulletin_config,
     notice,
     path_id,
+    render_page,
     see_other,
     sessions,
     text,
@@ -75,7 +75,7 @@ async def edition_page(
             stats = await desk.figures(session, edition)
         sending = {"edition": edition, "stats": stats, "outcomes": desk.outcome_bars(stats)}
         sending["progress"] = desk.progress(stats)
-        return await render(request, "edition.html", sending, block=block)
+        return await render_page(request, "edition.html", sending, block=block)
     async with sessions(request)() as session:
         edition = await load(session, edition_id)
         versions = await edition_queries.language_versions(session, edition)
@@ -104,7 +104,7 @@ async def edition_page(
         "notice": notice(request, NOTICES),
         "zone": bulletin_config(request).timezone,
     }
-    return await render(request, "edition.html", context, block=block, status=status)
+    return await render_page(request, "edition.html", context, block=block, status=status)
 
 
 @routes.get("/console/bulletins/editions/{id:[0-9]+}", name="console.edition")

@@ -18,12 +18,12 @@ from storage.base import utcnow
 from storage.bulletins import EditionStatus
 from web.console.access import Permission, requires
 from web.console.navigation import N_
-from web.console.rendering import render
 from web.console.requests import (
     actor,
     bulletin_config,
     lang,
     notice,
+    render_page,
     see_other,
     sessions,
     text,
@@ -72,7 +72,7 @@ async def _page(
         editions = await edition_queries.editions_in_state(session, state)
         counts = await edition_queries.state_counts(session)
         networks = await network_names(session, lang(request))
-    return await render(
+    return await render_page(
         request,
         "bulletins.html",
         {

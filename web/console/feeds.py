@@ -23,8 +23,17 @@ from newsletter.subscriptions.service import network_names
 from storage.base import utcnow
 from web.console.access import Permission, requires
 from web.console.navigation import N_
-from web.console.rendering import render
-from web.console.requests import actor, lang, notice, path_id, see_other, sessions, text, texts
+from web.console.requests import (
+    actor,
+    lang,
+    notice,
+    path_id,
+    render_page,
+    see_other,
+    sessions,
+    text,
+    texts,
+)
 
 routes = web.RouteTableDef()
 MAX_OPML_BYTES = 2 * 1024 * 1024
@@ -49,7 +58,7 @@ async def _page(
     async with sessions(request)() as session:
         rows = await source_status(session)
         networks = await network_names(session, lang(request))
-    return await render(
+    return await render_page(
         request,
         "feeds.html",
         {

@@ -5,6 +5,7 @@ notices a redirect carries (`?done=`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -14,8 +15,9 @@ from newsletter.editions.service import BulletinConfig
 from storage.engine import SessionFactory
 from web.console import i18n
 from web.console.access import current_staff
+from web.console.clock import when_in
 from web.console.config import console_config
-from web.console.rendering import page_language
+from web.console.rendering import page_language, render
 
 # the bulletin service's settings, set by the composition root (default: from ConsoleConfig)
 BULLETIN_CONFIG = web.AppKey("console_bulletin_config", BulletinConfig)
@@ -75,3 +77,16 @@ def see_other(location: str, done: str | None = None) -> web.HTTPSeeOther:
     if done:
         location += ("&" if "?" in location else "?") + "done=" + done
     return web.HTTPSeeOther(location)
+
+
+async def render_page(
+    request: web.Request,
+    template_name: str,
+    context: Mapping[str, Any],
+    *,
+    block: str | None = None,
+    status: int = 200,
+) -> web.Response:
+    """`rendering.render`, with times formatted by patterns parsed once (`clock`)."""
+    values = {"when": when_in(lang(request), zone(request))} | dict(context)
+    return await render(request, template_name, values, block=block, status=status)

@@ -14,8 +14,7 @@ from storage.base import utcnow
 from web.console import i18n
 from web.console.access import Permission, requires
 from web.console.config import console_config
-from web.console.rendering import render
-from web.console.requests import actor, path_id, see_other, sessions, text
+from web.console.requests import actor, path_id, render_page, see_other, sessions, text
 from web.console.subscribers import subscriber_view
 
 routes = web.RouteTableDef()
@@ -44,7 +43,7 @@ async def _import_page(
     form: dict[str, object] | None = None,
     status: int = 200,
 ) -> web.Response:
-    return await render(
+    return await render_page(
         request,
         "subscriber_import.html",
         {"report": report, "error": error, "form": form or {}},

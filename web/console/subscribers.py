@@ -15,8 +15,7 @@ from storage.subscribers import Subscriber, SubscriberStatus
 from web.console import i18n
 from web.console.access import Permission, requires
 from web.console.navigation import N_
-from web.console.rendering import render
-from web.console.requests import actor, lang, notice, path_id, sessions
+from web.console.requests import actor, lang, notice, path_id, render_page, sessions
 
 routes = web.RouteTableDef()
 PAGE_SIZE = 50
@@ -58,7 +57,7 @@ async def subscribers_page(request: web.Request) -> web.StreamResponse:
         )
         networks = await network_names(session, lang(request))
     query = {k: v for k, v in request.query.items() if k in ("q", "status", "language", "network")}
-    return await render(
+    return await render_page(
         request,
         "subscribers.html",
         {
@@ -115,7 +114,7 @@ async def subscriber_view(
         history = await queries.subscriber_history(session, f"subscriber:{subscriber.id}")
         deliveries = await queries.subscriber_deliveries(session, subscriber.id)
         networks = dict(await network_names(session, lang(request)))
-    return await render(
+    return await render_page(
         request,
         "subscriber.html",
         {

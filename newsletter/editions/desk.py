@@ -19,7 +19,7 @@ from newsletter.editions.edits import SUBJECT_LIMIT
 from newsletter.editions.errors import EditsError
 from newsletter.editions.render import editorial_html
 from newsletter.editions.service import BulletinConfig
-from storage.bulletins import Edition
+from storage.bulletins import Edition, EditionStatus
 from storage.delivery_stats import EditionStats, edition_stats
 
 SPREAD_KINDS = ("countries", "cities", "networks", "languages")
@@ -84,6 +84,9 @@ def progress(stats: EditionStats) -> Progress:
 
 
 async def figures(session: AsyncSession, edition: Edition) -> EditionStats:
+    """The sending's figures; none for a draft or a cancelled edition (never sent: no query)."""
+    if edition.status in (EditionStatus.draft, EditionStatus.cancelled):
+        return EditionStats(edition.id, edition.status.value)
     return await edition_stats(session, edition.id, edition.status.value)
 
 

@@ -46,7 +46,16 @@ def test_the_installed_wheel_migrates_loads_the_demo_and_composes_a_french_bulle
     (wheel,) = (tmp_path / "dist").glob("aive_comms-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     packages = {name.split("/")[0] for name in names if ".dist-info/" not in name}
-    assert packages == {"app", "bot", "campaigns", "newsletter", "storage"}
+    assert packages == {
+        "app",
+        "bot",
+        "web",
+        "campaigns",
+        "engagement",
+        "newsletter",
+        "outbox",
+        "storage",
+    }
     assert not [n for n in names if n.endswith((".po", ".pyc")) or "/tests/" in n]
     assert "app/locales/fr/LC_MESSAGES/cli_cities.mo" in names
     assert "app/examples/feeds/demo.opml" in names

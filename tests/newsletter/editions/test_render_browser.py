@@ -17,7 +17,7 @@ from tests.newsletter.browser import find_chromium, measure_width, screenshot, w
 from tests.newsletter.sample_edition import sample_context, sample_edition, sample_items
 from tests.static_site import serve_folder
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
 CHROMIUM = find_chromium()
 
 pytestmark = pytest.mark.skipif(

@@ -13,7 +13,7 @@ from newsletter.feeds.language import (
     normalize_language_code,
 )
 
-EVAL_SET = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "language_eval.tsv"
+EVAL_SET = Path(__file__).resolve().parents[3] / "benchmarks" / "data" / "language_eval.tsv"
 
 FRENCH = (
     "La médiathèque municipale organise un atelier d'écriture pour les adolescents pendant "

@@ -114,19 +114,24 @@ METHODS = [
 ]
 
 
+# The part of a package whose messages its own catalogs translate: web/locales holds the
+# console's domain; web/public's pages still use newsletter's catalogs (subscriptions, archive).
+CHECKED_PARTS = {"web": ("console",)}
+
+
 def marked_messages(package: str) -> set[str]:
     """Every message id marked for translation in a package's code and templates."""
     from babel.messages.extract import extract_from_dir
 
     found: set[str] = set()
-    root = ROOT / package
-    if not root.is_dir():
-        return found
     options = {"**/templates/**": {"extensions": "jinja2.ext.i18n"}}
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        str(root), method_map=METHODS, keywords=KEYWORDS, options_map=options
-    ):
-        found.add(message if isinstance(message, str) else message[0])
+    for root in (ROOT / package / part for part in CHECKED_PARTS.get(package, ("",))):
+        if not root.is_dir():
+            continue
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(root), method_map=METHODS, keywords=KEYWORDS, options_map=options
+        ):
+            found.add(message if isinstance(message, str) else message[0])
     return found
 
 

@@ -41,10 +41,12 @@ def face_of(actor: str) -> str | None:
 # actor prefix → face: the bot records people as `person:<id>`, the console as `staff:<id>`
 FACES = {
     "person": "bot",
+    "telegram": "bot",
     "bot": "bot",
     "staff": "console",
     "console": "console",
     "cli": "cli",
+    "demo": "cli",
     "scheduler": "scheduler",
     "worker": "worker",
     "web": "web",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit import record
@@ -230,3 +230,26 @@ async def live_sessions(
             .order_by(StaffSession.last_seen_at.desc())
         )
     ).all()
+
+
+async def active_owner_count(session: AsyncSession) -> int:
+    found = await session.scalar(
+        select(func.count())
+        .select_from(StaffMember)
+        .where(StaffMember.role == StaffRole.owner, StaffMember.active.is_(True))
+    )
+    return int(found or 0)
+
+
+async def console_role_of_person(session: AsyncSession, person_id: int) -> StaffRole | None:
+    """The role of the staff member linked to this Telegram person; None when none is linked
+    (staff from before roles keep every command). A deactivated member counts as a viewer:
+    they may read, never change."""
+    row = (
+        await session.execute(
+            select(StaffMember.role, StaffMember.active).where(StaffMember.person_id == person_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    return row[0] if row[1] else StaffRole.viewer

@@ -59,6 +59,15 @@ def test_the_installed_wheel_migrates_loads_the_demo_and_composes_a_french_bulle
     assert not [n for n in names if n.endswith((".po", ".pyc")) or "/tests/" in n]
     assert "app/locales/fr/LC_MESSAGES/cli_cities.mo" in names
     assert "app/examples/feeds/demo.opml" in names
+    # the staff console: its catalogs, templates and the vendored htmx with its license
+    for console_file in (
+        "web/locales/fr/LC_MESSAGES/console.mo",
+        "web/console/templates/base.html",
+        "web/console/static/htmx.min.js",
+        "web/console/static/htmx.LICENSE.txt",
+        "web/console/static/console.css",
+    ):
+        assert console_file in names
 
     venv = tmp_path / "venv"
     _run(UV, "venv", "--quiet", "--python", sys.executable, venv, cwd=tmp_path)

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import keyboards
 from bot.config import BotConfig
 from bot.features.whats_open import show_what_is_open
-from bot.filters import IsStaff
+from bot.filters import IsStaff, RoleRefuses
 from bot.keyboards import RequestDecision
 from bot.notices import reader_language, request_summary, tell_decision
 from engagement.invites import create_invite, invite_link
@@ -50,6 +50,15 @@ def build_router() -> Router:
     @router.callback_query(RequestDecision.filter(), ~IsStaff())
     async def refuse_button(query: CallbackQuery) -> None:
         await query.answer(_("Only the secretariat staff can decide this."), show_alert=True)
+
+    # staff whose console role lacks what a command or button needs (the console's table)
+    @router.message(RoleRefuses())
+    async def refuse_command_to_role(message: Message) -> None:
+        await message.answer(_("Sorry, your staff role does not allow this command."))
+
+    @router.callback_query(RoleRefuses())
+    async def refuse_button_to_role(query: CallbackQuery) -> None:
+        await query.answer(_("Sorry, your staff role does not allow this."), show_alert=True)
 
     @router.message(Command("invite"), IsStaff())
     async def invite(

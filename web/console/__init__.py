@@ -29,6 +29,7 @@ CONSOLE_MODULES: tuple[str, ...] = (
     "web.console.subscribers",
     "web.console.subscriber_files",
     "web.console.feeds",
+    "web.console.account",
     "web.console.static",
 )
 

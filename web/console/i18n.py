@@ -14,7 +14,6 @@ from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "pt", "ca")
-DOMAIN = "console"
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 LANGUAGE_NAMES = {
     "en": "English",
@@ -25,11 +24,21 @@ LANGUAGE_NAMES = {
 }
 
 
+# The console's messages, in two domains: `console_core` (the frame, sign-in, staff, audit,
+# dashboard) and `console` (the pages on top of it), read as one.
+DOMAINS = ("console", "console_core")
+
+
 @lru_cache(maxsize=len(LANGUAGES))
 def translations(lang: str) -> NullTranslations:
-    """The compiled catalog of `lang` (English source strings when it is missing)."""
-    found = Translations.load(str(LOCALES_DIR), [lang], domain=DOMAIN)
-    return found if isinstance(found, Translations) else NullTranslations()
+    """The compiled catalogs of `lang`, chained (English source strings when missing)."""
+    chain: NullTranslations = NullTranslations()
+    for domain in reversed(DOMAINS):
+        found = Translations.load(str(LOCALES_DIR), [lang], domain=domain)
+        if isinstance(found, Translations):
+            found.add_fallback(chain)
+            chain = found
+    return chain
 
 
 def lgettext(lang: str, message: str, **values: object) -> str:

@@ -84,6 +84,7 @@ def page_context(request: web.Request, context: Mapping[str, Any]) -> dict[str, 
         "number": lambda value: i18n.number(value, lang),
         "percent": lambda value: i18n.percent(value, lang),
         "path": request.path,
+        "zone_name": zone.key,
         "role_label": lambda role: i18n.lgettext(lang, ROLE_LABELS.get(str(role), str(role))),
         "nav": [
             (item, i18n.lgettext(lang, item.label))

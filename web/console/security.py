@@ -13,6 +13,7 @@ from web.console.csrf import CSRF_COOKIE, NEW_NONCE, csrf_valid, visitor_nonce
 from web.console.sessions import load_staff
 
 PREFIX = "/console"
+STATIC = "/console/static/"
 # htmx is configured by a <meta> tag (no inline style, no eval); the draft preview is a frame
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
@@ -29,9 +30,10 @@ def is_console(request: web.Request) -> bool:
 async def console_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     if not is_console(request):
         return await handler(request)
-    staff = await load_staff(request)
-    if staff is not None:
-        request[STAFF] = staff
+    if not request.path.startswith(STATIC):  # files need no session (nor a query)
+        staff = await load_staff(request)
+        if staff is not None:
+            request[STAFF] = staff
     visitor_nonce(request)
     try:
         if request.method == "POST" and not await csrf_valid(request):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 import secrets
 from datetime import timedelta
@@ -22,18 +24,18 @@ from web.public.edge import EdgeConfig, setup_web_edge
 
 PUBLIC_URL = "http://aive.test"
 KEY = "console-test-key"
+LINK = re.compile(r"https?://[^/\s]+(/console/sign-in/link/[^\s<\"]+)")
 TOKEN_FIELD = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 
 
 def console_app(sessions: SessionFactory, outbox: Path, **options: object) -> web.Application:
     app = web.Application()
     setup_web_edge(app, EdgeConfig())
+    values: dict[str, object] = {"public_url": PUBLIC_URL, "signing_key": KEY} | options
     config = ConsoleConfig(
         sessions=sessions,
         mailer=OutboxMailer(outbox, "AIVE <bulletin@example.org>"),
-        public_url=PUBLIC_URL,
-        signing_key=KEY,
-        **options,  # type: ignore[arg-type]
+        **values,  # type: ignore[arg-type]
     )
     setup_console(app, config)
     return app
@@ -79,6 +81,17 @@ async def sign_in_as(client: TestClient, sessions: SessionFactory, member: Staff
         await session.commit()
     client.session.cookie_jar.update_cookies({SESSION_COOKIE: token})
     return token
+
+
+def links_in_outbox(outbox: Path) -> list[str]:
+    """The sign-in links of the messages in the file outbox, oldest first."""
+    found = []
+    for path in sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        body = message.get_body(("plain",))
+        assert body is not None
+        found += LINK.findall(body.get_content())
+    return found
 
 
 async def csrf_token(client: TestClient, path: str = "/console/sign-in") -> str:

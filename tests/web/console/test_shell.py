@@ -71,3 +71,18 @@ async def test_a_post_without_its_csrf_token_changes_nothing(
     assert refused.status == 403 and "This form has expired" in refusal
     assert '<html lang="en">' in still_english
     assert '<html lang="fr">' in french and "Tableau de bord" in french
+
+
+async def test_a_visitor_reads_the_sign_in_page_in_the_language_they_choose(
+    sessions: SessionFactory, tmp_path: Path
+) -> None:
+    async with console_client(sessions, tmp_path) as client:
+        browser_language = await client.get(
+            "/console/sign-in", headers={"Accept-Language": "pt-PT,pt;q=0.9"}
+        )
+        portuguese = await browser_language.text()
+        chosen = await (await client.get("/console/sign-in?lang=ca")).text()
+    assert '<html lang="pt">' in portuguese and "Iniciar sessão na consola AIVE" in portuguese
+    assert '<html lang="ca">' in chosen and "Inici de sessió a la consola AIVE" in chosen
+    assert 'href="/console/sign-in?lang=fr"' in chosen
+    assert "&amp;lang=ca" in chosen  # the form answers in the language it was read in

@@ -57,6 +57,7 @@ async def test_a_composed_draft_shows_its_items_spread_and_preview(
     other = await compose(ines, "pt")
     page = await (await ines.client.get(f"/console/bulletins/editions/{edition_id}")).text()
     assert "News barcelona-0" in page and "News lyon-1" in page
+    assert 'role="alert"' not in page  # no error shown on a page that had none
     assert 'class="preview w600"' in page
     assert f'href="/console/bulletins/editions/{other}?width=600" lang="pt"' in page
     assert "<svg" in page and "spread-countries-title" in page

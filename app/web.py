@@ -8,7 +8,7 @@ import os
 
 from aiohttp import web
 
-from app.bulletin_config import archive_config
+from app.bulletin_config import archive_config, bulletin_config
 from app.context import AppContext
 from app.mail import transactional_mailer
 from app.probes import setup_probe_routes
@@ -18,6 +18,7 @@ from bot.webhook import setup_webhook_routes
 from newsletter.subscriptions.ratelimit import SlidingWindowLimiter
 from storage.engine import ping
 from web.console import ConsoleConfig, setup_console
+from web.console.requests import BULLETIN_CONFIG
 from web.public.archive import setup_archive_routes
 from web.public.demo_images import DEMO_IMAGES, setup_demo_images
 from web.public.draft_preview import setup_preview_routes
@@ -69,6 +70,8 @@ def build_web_app(ctx: AppContext) -> web.Application:
         app, ctx.settings.sendgrid_webhook_public_key, lambda request: request.app[CONTEXT].sessions
     )
     setup_console(app, console_config(ctx))
+    # the console composes and edits drafts with the same settings as the CLI and the scheduler
+    app[BULLETIN_CONFIG] = bulletin_config(ctx.settings)
     return app
 
 

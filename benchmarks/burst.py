@@ -47,12 +47,12 @@ sys.path.append(str(ROOT / "benchmarks"))  # after ROOT: benchmarks/bot.py is no
 
 from scratch_database import migrated_engine  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
-from storage.delivery_queue import enqueue_edition  # noqa: E402
 
 from bot.features.consultation_screens import Act, Step  # noqa: E402
 from engagement.consultations import lifecycle  # noqa: E402
 from engagement.consultations.invitations import OPEN_PREFIX  # noqa: E402
 from storage.base import utcnow  # noqa: E402
+from storage.bulletins_queries import enqueue_edition  # noqa: E402
 from storage.consultations import ConsultationStatus  # noqa: E402
 from storage.deliveries import Delivery, DeliveryState  # noqa: E402
 from storage.engine import create_session_factory  # noqa: E402

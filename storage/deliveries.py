@@ -60,7 +60,14 @@ class DeliveryEvent(Base):
     """One SendGrid Event Webhook event, kept once (`sg_event_id` is unique)."""
 
     __tablename__ = "delivery_events"
-    __table_args__ = (Index("ix_delivery_events_edition_event", "edition_id", "event"),)
+    __table_args__ = (
+        # an edition's stats count distinct subscribers per event: read from the index alone
+        Index(
+            "ix_delivery_events_edition_event_subscriber", "edition_id", "event", "subscriber_id"
+        ),
+        # one subscriber's events (their page, their export, their erasure)
+        Index("ix_delivery_events_subscriber_id", "subscriber_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sg_event_id: Mapped[str] = mapped_column(String(100), unique=True)

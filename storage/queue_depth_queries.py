@@ -9,8 +9,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.broadcast_outbox import LIVE
 from storage.broadcasts import Broadcast, BroadcastMessage, MessageState
+from storage.broadcasts_queries import LIVE
 from storage.bulletins import Edition, EditionStatus
 from storage.deliveries import Delivery, DeliveryState
 

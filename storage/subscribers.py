@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Enum, Integer, String, and_
+from sqlalchemy import ColumnElement, Enum, Index, Integer, String, and_
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
@@ -22,6 +22,8 @@ class SubscriberStatus(enum.StrEnum):
 
 class Subscriber(Base):
     __tablename__ = "subscribers"
+    # staff filter by status and language (the console), the delivery queue by both too
+    __table_args__ = (Index("ix_subscribers_status_language", "status", "language"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(320))
     # lower-cased address: one subscriber per address whatever its case

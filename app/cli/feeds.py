@@ -10,7 +10,13 @@ import typer
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, ngettext
 from newsletter.feeds.opml import OpmlError, parse_opml
-from newsletter.feeds.sources import SourceError, SourceStatusRow, add_source, source_status
+from newsletter.feeds.sources import (
+    SourceError,
+    SourceStatusRow,
+    add_source,
+    import_opml_sources,
+    source_status,
+)
 from storage import feeds_queries
 from storage.engine import SessionFactory
 
@@ -57,25 +63,10 @@ def import_opml(file: Path = typer.Argument(..., help=N_("OPML file of feed sour
     base = file.resolve().parent
 
     async def _go(sessions: SessionFactory) -> tuple[int, int, list[str]]:
-        added = updated = 0
-        errors = list(parsed.errors)
         async with sessions() as session:
-            for entry in parsed.sources:
-                url = entry.url
-                if "://" not in url:
-                    url = str(base / url)
-                try:
-                    async with session.begin_nested():
-                        _, created = await add_source(
-                            session, url, entry.networks, entry.city, entry.language, entry.title
-                        )
-                except SourceError as exc:
-                    errors.append(f"{entry.title or entry.url}: {exc}")
-                    continue
-                added += created
-                updated += not created
+            result = await import_opml_sources(session, parsed, base=base)
             await session.commit()
-        return added, updated, errors
+        return result.added, result.updated, result.errors
 
     added, updated, errors = with_sessions(settings_or_exit(), _go)
     typer.echo(

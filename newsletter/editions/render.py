@@ -21,9 +21,11 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import css_inline
+import nh3
 from babel.dates import format_date, format_skeleton, format_time
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
+from markdown_it import MarkdownIt
 from markupsafe import Markup
 from mjml import mjml2html
 
@@ -168,6 +170,7 @@ def _environment(language: str) -> Environment:
         base_language=base_language,
         safe_url=safe_url,
         paragraphs=paragraphs,
+        editorial_html=editorial_html,
         day=_day,
         short_day=_short_day,
         clock=_clock,
@@ -223,12 +226,29 @@ def default_preheader(edition: ComposedEdition, limit: int = 140) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False})
+EDITORIAL_TAGS = {"p", "strong", "em", "a", "ul", "ol", "li", "br", "blockquote"}
+
+
 def safe_url(url: str | None) -> str:
     """Only http(s) links reach the email: anything else (javascript:, data:) becomes ""."""
     if not url:
         return ""
     url = url.strip()
     return url if urlsplit(url).scheme.lower() in ("http", "https") else ""
+
+
+def editorial_html(text: str) -> Markup:
+    """The editorial's Markdown (CommonMark: emphasis, links, lists) as email HTML; raw HTML in
+    it is shown as text and only http(s) and mailto links are kept."""
+    html = nh3.clean(
+        _MARKDOWN.render(text or ""),
+        tags=EDITORIAL_TAGS,
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+    )
+    return Markup(html.replace("<p>", '<p style="margin:0 0 12px">'))
 
 
 def paragraphs(text: str) -> list[str]:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from newsletter.errors import NewsletterError
+from newsletter.feeds.opml import OpmlFile
 from storage import feeds_queries, networks_queries
 from storage.audit import record
-from storage.feeds import Source
+from storage.feeds import Source, SourceStatus
 from storage.networks import City
 
 
@@ -20,10 +21,16 @@ class SourceError(NewsletterError, ValueError):
     """A source cannot be registered as given (one line saying which field and why)."""
 
 
-def normalize_source_url(url: str) -> str:
-    """http(s) and file:// URLs as given; a local path becomes an absolute file:// URL."""
+def normalize_source_url(url: str, *, local_files: bool = True) -> str:
+    """http(s) and file:// URLs as given; a local path becomes an absolute file:// URL.
+    Without `local_files` (a request from the web) only http(s) URLs are taken: a form must
+    not make us read the server's disk."""
     url = url.strip()
-    if url.startswith(("http://", "https://", "file://")):
+    if url.lower().startswith(("http://", "https://")):
+        return url
+    if not local_files:
+        raise SourceError(f"url: {url!r} is not an http(s) URL")
+    if url.startswith("file://"):
         return url
     if "://" in url:
         raise SourceError(f"url: {url!r} is not http(s), file:// or a local path")
@@ -50,9 +57,12 @@ async def add_source(
     language: str | None = None,
     title: str | None = None,
     actor: str = "cli",
+    *,
+    local_files: bool = True,
 ) -> tuple[Source, bool]:
-    """Add a source, or update the one with that URL; returns (source, created)."""
-    url = normalize_source_url(url)
+    """Add a source, or update the one with that URL; returns (source, created). Raises
+    SourceError naming the field (see `normalize_source_url` for `local_files`)."""
+    url = normalize_source_url(url, local_files=local_files)
     known = await networks_queries.network_slugs(session)
     unknown = [n for n in networks if n not in known]
     if unknown:
@@ -84,6 +94,71 @@ async def add_source(
     return source, created
 
 
+@dataclass
+class OpmlImport:
+    added: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+async def import_opml_sources(
+    session: AsyncSession, parsed: OpmlFile, *, base: Path | None = None, actor: str = "cli"
+) -> OpmlImport:
+    """Add or update every source of a parsed OPML file; an outline refused (unknown network
+    or city, bad language) is reported and the others kept. `base`: the folder relative
+    `xmlUrl`s are read from (our own demo files only). The caller commits."""
+    result = OpmlImport(errors=list(parsed.errors))
+    for entry in parsed.sources:
+        url = entry.url
+        if base is not None and "://" not in url:
+            url = str(base / url)
+        try:
+            async with session.begin_nested():
+                _, created = await add_source(
+                    session, url, entry.networks, entry.city, entry.language, entry.title, actor
+                )
+        except SourceError as exc:
+            result.errors.append(f"{entry.title or entry.url}: {exc}")
+            continue
+        result.added += created
+        result.updated += not created
+    return result
+
+
+async def get_source(session: AsyncSession, source_id: int) -> Source:
+    source = await session.get(Source, source_id)
+    if source is None:
+        raise SourceError(f"no source {source_id}")
+    return source
+
+
+async def set_enabled(
+    session: AsyncSession, source_id: int, enabled: bool, actor: str, now: datetime
+) -> Source:
+    """Turn a source off (it is no longer fetched) or on again (fetched at the next round).
+    The caller commits."""
+    source = await get_source(session, source_id)
+    before = source.status.value
+    source.status = SourceStatus.active if enabled else SourceStatus.disabled
+    if enabled:
+        source.next_fetch_at = now
+    if before != source.status.value:
+        action = "feeds.source_enabled" if enabled else "feeds.source_disabled"
+        record(session, actor, action, source.url, before=before, after=source.status.value)
+    return source
+
+
+async def fetch_soon(session: AsyncSession, source_id: int, actor: str, now: datetime) -> Source:
+    """Make an active source due now: the scheduler's next fetch round takes it (the request
+    that asks does not wait for a remote server). The caller commits."""
+    source = await get_source(session, source_id)
+    if source.status is not SourceStatus.active:
+        raise SourceError(f"source {source_id} is disabled: enable it first")
+    source.next_fetch_at = now
+    record(session, actor, "feeds.fetch_requested", source.url)
+    return source
+
+
 @dataclass(frozen=True)
 class SourceStatusRow:
     id: int
@@ -97,6 +172,8 @@ class SourceStatusRow:
     last_success_at: datetime | None
     last_error: str | None
     next_fetch_at: datetime | None
+    last_error_at: datetime | None = None
+    failures: int = 0
 
 
 async def source_status(session: AsyncSession) -> list[SourceStatusRow]:
@@ -115,6 +192,8 @@ async def source_status(session: AsyncSession) -> list[SourceStatusRow]:
             last_success_at=s.last_success_at,
             last_error=s.last_error,
             next_fetch_at=s.next_fetch_at,
+            last_error_at=s.last_error_at,
+            failures=s.failures,
         )
         for s in sources
     ]

@@ -149,7 +149,9 @@ async def import_csv(
             )
             for row in parsed.rows
         ]
-        outcomes = await service.add_subscribers(session, people, confirmed=confirmed, now=now)
+        outcomes = await service.add_subscribers(
+            session, people, confirmed=confirmed, now=now, actor=actor
+        )
         report.rows = _report_rows(parsed.rejected, parsed.rows, outcomes)
         record(
             session,

@@ -14,11 +14,13 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from newsletter.errors import NewsletterError
+from newsletter.subscriptions import gdpr
 from newsletter.subscriptions.addresses import address_key
 from newsletter.subscriptions.tokens import TokenClaim
 from storage import audit_queries, networks_queries, subscribers_queries
 from storage.audit import record, record_many
 from storage.subscribers import Subscriber, SubscriberStatus
+from storage.subscribers_queries import forget_erased_hash
 
 RESEND_INTERVAL = timedelta(hours=1)
 DEFAULT_NETWORK = "global"
@@ -160,6 +162,8 @@ async def confirm(
     subscriber.status = SubscriberStatus.confirmed
     subscriber.confirmed_at = now
     subscriber.consented_at = now
+    # their own new consent: an earlier erasure no longer keeps them out of imports
+    await forget_erased_hash(session, gdpr.address_hash(subscriber.email))
     record(session, actor, "subscribers.confirmed", subject_of(subscriber))
     return ConfirmOutcome.confirmed
 
@@ -235,6 +239,9 @@ async def add_subscriber(
     existing = await find_by_address(session, email)
     if existing is not None:
         raise SubscriptionError(f"already in the list ({existing.status.value}); left unchanged")
+    erased = await gdpr.erased_addresses(session, [email])
+    if erased:
+        raise SubscriptionError(gdpr.erased_refusal(next(iter(erased.values()))))
     if confirmed and not consent_source:
         raise SubscriptionError("--confirmed needs a consent source")
     known = await known_network_slugs(session)
@@ -293,12 +300,15 @@ async def add_subscribers(
     known = await known_network_slugs(session)
     keys = [address_key(p.email) for p in people]
     status_of = await subscribers_queries.statuses_by_key(session, keys, chunk=BULK_CHUNK)
+    erased = await gdpr.erased_addresses(session, [p.email for p in people])
     outcome: list[int | str] = []
     values: list[dict[str, object]] = []
     for person, key in zip(people, keys, strict=True):
         unknown = [n for n in person.networks if n not in known]
         if key in status_of:
             outcome.append(f"already in the list ({status_of[key].value}); left unchanged")
+        elif key in erased:
+            outcome.append(gdpr.erased_refusal(erased[key]))
         elif confirmed and not person.consent_source:
             outcome.append("--confirmed needs a consent source")
         elif unknown:

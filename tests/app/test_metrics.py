@@ -29,7 +29,7 @@ from bot.config import BotConfig
 from bot.dispatcher import build_dispatcher
 from newsletter.feeds.jobs import fetch_due_feeds
 from outbox import Recipient, enqueue_broadcast
-from storage import delivery_queue
+from storage import bulletins_queries as delivery_queue
 from storage.base import utcnow
 from storage.broadcasts import BroadcastKind
 from storage.engine import SessionFactory

@@ -23,6 +23,12 @@ CONSOLE_MODULES: tuple[str, ...] = (
     "web.console.dashboard",
     "web.console.staff",
     "web.console.audit",
+    "web.console.bulletins",
+    "web.console.bulletin_editor",
+    "web.console.bulletin_sending",
+    "web.console.subscribers",
+    "web.console.subscriber_files",
+    "web.console.feeds",
     "web.console.account",
     "web.console.static",
 )

@@ -30,6 +30,9 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("/console/", N_("Dashboard"), Permission.read),
+    NavItem("/console/bulletins", N_("Bulletins"), Permission.read),
+    NavItem("/console/subscribers", N_("Subscribers"), Permission.read),
+    NavItem("/console/feeds", N_("Feeds"), Permission.read),
     NavItem("/console/staff", N_("Staff"), Permission.manage_staff),
     NavItem("/console/audit", N_("Audit log"), Permission.read_audit),
 ]

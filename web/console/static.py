@@ -14,6 +14,7 @@ FILES = {
     "htmx.min.js": "text/javascript",
     "htmx.LICENSE.txt": "text/plain",
     "console.css": "text/css",
+    "pages.css": "text/css",
 }
 routes = web.RouteTableDef()
 

@@ -252,12 +252,9 @@ async def stream_subscribers(
 async def subscriber_history(
     session: AsyncSession, subject: str, limit: int | None = 200
 ) -> list[AuditEvent]:
-    """The audit rows about one subject, newest first."""
-    query = (
-        select(AuditEvent)
-        .where(AuditEvent.subject == subject)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    )
+    """The audit rows about one subject, newest first: in the order they were written (a
+    step of a use case may carry the time the use case started)."""
+    query = select(AuditEvent).where(AuditEvent.subject == subject).order_by(AuditEvent.id.desc())
     if limit is not None:
         query = query.limit(limit)
     return list((await session.scalars(query)).all())

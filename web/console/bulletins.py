@@ -16,6 +16,7 @@ from newsletter.subscriptions.service import network_names
 from storage import bulletins_queries as edition_queries
 from storage.base import utcnow
 from storage.bulletins import EditionStatus
+from storage.errors import NotFound
 from web.console.access import Permission, requires
 from web.console.navigation import N_
 from web.console.requests import (
@@ -141,7 +142,7 @@ async def compose(request: web.Request) -> web.StreamResponse:
     async with sessions(request)() as session:
         try:
             await service.get_series(session, slug)
-        except BulletinError:
+        except NotFound:
             raise web.HTTPNotFound() from None
         try:
             edition = await service.compose_draft(

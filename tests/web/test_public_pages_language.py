@@ -30,6 +30,8 @@ LANGUAGES = ("en", "fr", "es", "pt", "ca")
 # GET routes that are no page for readers, or whose page another part of the product owns
 NOT_PAGES = {
     "/healthz",
+    "/readyz",  # readiness, for a load balancer
+    "/metrics",  # Prometheus text, for the scraper
     "/",  # redirects to /archive/
     "/archive",  # redirects to /archive/
     "/archive/{series}",  # redirects to /archive/{series}/

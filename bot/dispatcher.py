@@ -16,24 +16,18 @@ from aiogram.utils.i18n import I18n
 
 from bot.config import BotConfig
 from bot.features import (
-    broadcast_staff,
-    bulletin_review,
     cafes,
-    cafes_staff,
-    campaign_staff,
     consultations,
-    consultations_staff,
     fallback,
     forget,
     help,
     language,
     polls,
     privacy,
-    staff,
+    staff_gate,
     start,
     timezone,
     youth,
-    youth_review,
 )
 from bot.flood import FloodGuard
 from bot.i18n import build_i18n, choose_language
@@ -62,15 +56,9 @@ def feature_routers() -> list[Router]:
         help.build_router(),
         forget.build_router(),
         privacy.build_router(),
-        staff.build_router(),
-        broadcast_staff.build_router(),
-        bulletin_review.build_router(),
-        consultations_staff.build_router(),
-        polls.build_router(),
-        cafes_staff.build_router(),
-        campaign_staff.build_router(),
+        polls.build_router(),  # the answers to our polls: not commands, any order
+        staff_gate.build_router(),  # every staff feature; non-staff refused once
         youth.build_router(),
-        youth_review.build_router(),
     ]
 
 

@@ -163,134 +163,126 @@ async def _replace(message: Message, screen: screens.Screen) -> None:
             await message.answer(text, reply_markup=markup)
 
 
-def build_router() -> Router:
-    router = Router(name="consultations")
+async def deep_link(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    person: Person,
+    i18n: I18n,
+    config: BotConfig,
+) -> None:
+    consultation_id = int((command.args or "c0")[1:])
+    lang = i18n.current_locale
+    await _send(
+        message, await opening_screen(session, person, consultation_id, lang, config.timezone)
+    )
 
-    @router.message(CommandStart(deep_link=True, magic=F.args.regexp(DEEP_LINK)))
-    async def deep_link(
-        message: Message,
-        command: CommandObject,
-        session: AsyncSession,
-        person: Person,
-        i18n: I18n,
-        config: BotConfig,
-    ) -> None:
-        consultation_id = int((command.args or "c0")[1:])
-        lang = i18n.current_locale
-        await _send(
-            message, await opening_screen(session, person, consultation_id, lang, config.timezone)
+
+async def open_pressed(
+    query: CallbackQuery,
+    callback_data: OpenConsultation,
+    session: AsyncSession,
+    person: Person,
+    i18n: I18n,
+    config: BotConfig,
+) -> None:
+    lang = i18n.current_locale
+    text, markup = await opening_screen(session, person, callback_data.c, lang, config.timezone)
+    if markup is None:  # refused: closed, not open yet, not addressed to this person
+        await query.answer(text, show_alert=True)
+        closed = explain_refusal(Refusal.closed, lang)
+        if text == closed and isinstance(query.message, Message):
+            await _mark_closed(query.message, closed)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(text, reply_markup=markup)
+
+
+async def step(
+    query: CallbackQuery,
+    callback_data: Step,
+    session: AsyncSession,
+    person: Person,
+    i18n: I18n,
+    config: BotConfig,
+) -> None:
+    lang = i18n.current_locale
+    tz = await zone_of(session, person.id, config.timezone)
+    message = query.message if isinstance(query.message, Message) else None
+    try:
+        view, target, city_name = await _open(session, callback_data.r, person, lang)
+    except NotFound:
+        await query.answer(_("This consultation no longer exists.", lang), show_alert=True)
+        return
+    except ResponseRefused as refused:
+        await _refuse(query, message, refused, lang)
+        return
+    if view.response_id != callback_data.r or not _is_current(view, callback_data):
+        await _stale(query, message, view, lang, city_name, tz)
+        return
+    try:
+        moved = await _perform(session, view, callback_data, person, target)
+    except InvalidAnswer as error:
+        await session.rollback()
+        await query.answer(explain_answer(error, lang), show_alert=True)
+        return
+    except ResponseRefused as refused:
+        await _refuse(query, message, refused, lang)
+        return
+    if moved is None:
+        await _stale(query, message, view, lang, city_name, tz)
+        return
+    await query.answer()
+    if message is None:
+        return
+    if callback_data.a == Act.toggle:
+        assert moved.current is not None
+        with contextlib.suppress(TelegramBadRequest):
+            await message.edit_reply_markup(reply_markup=screens.question_screen(moved, lang)[1])
+        return
+    await _replace(message, screens.current_screen(moved, lang, city_name, tz=tz))
+
+
+async def typed(
+    message: Message, session: AsyncSession, person: Person, i18n: I18n, config: BotConfig
+) -> None:
+    lang = i18n.current_locale
+    cities = [r.city_id for r in person.roles if r.city_id is not None]
+    found = await q.responses_in_progress_for(
+        session, person.id, cities, closed_since=utcnow() - TYPED_GRACE
+    )
+    if not found:
+        raise SkipHandler()
+    try:
+        view, target, city_name = await _open(session, found[0].id, person, lang)
+    except ResponseRefused as refused:
+        if refused.reason != Refusal.closed:
+            raise SkipHandler() from None
+        await message.answer(explain_refusal(refused.reason, lang))
+        return
+    question = view.current
+    if question is None or view.submitted:
+        raise SkipHandler()
+    if question.type not in (QuestionType.text, QuestionType.number):
+        await message.answer(_("Please answer with the buttons below the question.", lang))
+        await _send(message, screens.question_screen(view, lang))
+        return
+    try:
+        moved = await answering.answer(
+            session,
+            target,
+            question.id,
+            message.text,
+            person_id=person.id,
+            review_when_complete=True,
         )
-
-    @router.callback_query(OpenConsultation.filter())
-    async def open_pressed(
-        query: CallbackQuery,
-        callback_data: OpenConsultation,
-        session: AsyncSession,
-        person: Person,
-        i18n: I18n,
-        config: BotConfig,
-    ) -> None:
-        lang = i18n.current_locale
-        text, markup = await opening_screen(session, person, callback_data.c, lang, config.timezone)
-        if markup is None:  # refused: closed, not open yet, not addressed to this person
-            await query.answer(text, show_alert=True)
-            closed = explain_refusal(Refusal.closed, lang)
-            if text == closed and isinstance(query.message, Message):
-                await _mark_closed(query.message, closed)
-            return
-        await query.answer()
-        if isinstance(query.message, Message):
-            await query.message.answer(text, reply_markup=markup)
-
-    @router.callback_query(Step.filter())
-    async def step(
-        query: CallbackQuery,
-        callback_data: Step,
-        session: AsyncSession,
-        person: Person,
-        i18n: I18n,
-        config: BotConfig,
-    ) -> None:
-        lang = i18n.current_locale
-        tz = await zone_of(session, person.id, config.timezone)
-        message = query.message if isinstance(query.message, Message) else None
-        try:
-            view, target, city_name = await _open(session, callback_data.r, person, lang)
-        except NotFound:
-            await query.answer(_("This consultation no longer exists.", lang), show_alert=True)
-            return
-        except ResponseRefused as refused:
-            await _refuse(query, message, refused, lang)
-            return
-        if view.response_id != callback_data.r or not _is_current(view, callback_data):
-            await _stale(query, message, view, lang, city_name, tz)
-            return
-        try:
-            moved = await _perform(session, view, callback_data, person, target)
-        except InvalidAnswer as error:
-            await session.rollback()
-            await query.answer(explain_answer(error, lang), show_alert=True)
-            return
-        except ResponseRefused as refused:
-            await _refuse(query, message, refused, lang)
-            return
-        if moved is None:
-            await _stale(query, message, view, lang, city_name, tz)
-            return
-        await query.answer()
-        if message is None:
-            return
-        if callback_data.a == Act.toggle:
-            assert moved.current is not None
-            with contextlib.suppress(TelegramBadRequest):
-                await message.edit_reply_markup(
-                    reply_markup=screens.question_screen(moved, lang)[1]
-                )
-            return
-        await _replace(message, screens.current_screen(moved, lang, city_name, tz=tz))
-
-    @router.message(F.chat.type == "private", F.text, ~F.text.startswith("/"), StateFilter(None))
-    async def typed(
-        message: Message, session: AsyncSession, person: Person, i18n: I18n, config: BotConfig
-    ) -> None:
-        lang = i18n.current_locale
-        cities = [r.city_id for r in person.roles if r.city_id is not None]
-        found = await q.responses_in_progress_for(
-            session, person.id, cities, closed_since=utcnow() - TYPED_GRACE
-        )
-        if not found:
-            raise SkipHandler()
-        try:
-            view, target, city_name = await _open(session, found[0].id, person, lang)
-        except ResponseRefused as refused:
-            if refused.reason != Refusal.closed:
-                raise SkipHandler() from None
-            await message.answer(explain_refusal(refused.reason, lang))
-            return
-        question = view.current
-        if question is None or view.submitted:
-            raise SkipHandler()
-        if question.type not in (QuestionType.text, QuestionType.number):
-            await message.answer(_("Please answer with the buttons below the question.", lang))
-            await _send(message, screens.question_screen(view, lang))
-            return
-        try:
-            moved = await answering.answer(
-                session,
-                target,
-                question.id,
-                message.text,
-                person_id=person.id,
-                review_when_complete=True,
-            )
-        except InvalidAnswer as error:
-            await session.rollback()
-            await message.answer(screens.refused_answer(question, error, lang))
-            return
-        tz = await zone_of(session, person.id, config.timezone)
-        await _send(message, screens.current_screen(moved, lang, city_name, tz=tz))
-
-    return router
+    except InvalidAnswer as error:
+        await session.rollback()
+        await message.answer(screens.refused_answer(question, error, lang))
+        return
+    tz = await zone_of(session, person.id, config.timezone)
+    await _send(message, screens.current_screen(moved, lang, city_name, tz=tz))
 
 
 async def _refuse(
@@ -330,3 +322,14 @@ async def _stale(
         with contextlib.suppress(TelegramBadRequest):
             await message.edit_reply_markup(reply_markup=None)
         await _send(message, screens.current_screen(view, lang, city, tz=tz))
+
+
+def build_router() -> Router:
+    router = Router(name="consultations")
+    router.message.register(deep_link, CommandStart(deep_link=True, magic=F.args.regexp(DEEP_LINK)))
+    router.callback_query.register(open_pressed, OpenConsultation.filter())
+    router.callback_query.register(step, Step.filter())
+    router.message.register(
+        typed, F.chat.type == "private", F.text, ~F.text.startswith("/"), StateFilter(None)
+    )
+    return router

@@ -28,37 +28,38 @@ async def forget_person(session: AsyncSession, person: Person) -> None:
     await session.delete(person)
 
 
+async def ask_confirmation(message: Message) -> None:
+    await message.answer(
+        _(
+            "This erases your profile, your roles and our conversation state. "
+            "Answers you already submitted for a city stay with the city, without your "
+            "name. Erase everything?"
+        ),
+        reply_markup=keyboards.forget(),
+    )
+
+
+async def confirmed(
+    query: CallbackQuery,
+    callback_data: ForgetChoice,
+    session: AsyncSession,
+    person: Person,
+    state: FSMContext,
+) -> None:
+    await query.answer()
+    if callback_data.confirm:
+        await forget_person(session, person)
+        await session.commit()
+        await state.clear()
+        text = _("Done: I erased everything I knew about you. Write /start to begin again.")
+    else:
+        text = _("Nothing was erased.")
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text)
+
+
 def build_router() -> Router:
     router = Router(name="forget")
-
-    @router.message(Command("forget"))
-    async def ask_confirmation(message: Message) -> None:
-        await message.answer(
-            _(
-                "This erases your profile, your roles and our conversation state. "
-                "Answers you already submitted for a city stay with the city, without your "
-                "name. Erase everything?"
-            ),
-            reply_markup=keyboards.forget(),
-        )
-
-    @router.callback_query(ForgetChoice.filter())
-    async def confirmed(
-        query: CallbackQuery,
-        callback_data: ForgetChoice,
-        session: AsyncSession,
-        person: Person,
-        state: FSMContext,
-    ) -> None:
-        await query.answer()
-        if callback_data.confirm:
-            await forget_person(session, person)
-            await session.commit()
-            await state.clear()
-            text = _("Done: I erased everything I knew about you. Write /start to begin again.")
-        else:
-            text = _("Nothing was erased.")
-        if isinstance(query.message, Message):
-            await query.message.edit_text(text)
-
+    router.message.register(ask_confirmation, Command("forget"))
+    router.callback_query.register(confirmed, ForgetChoice.filter())
     return router

@@ -72,19 +72,19 @@ def help_text(person: Person, cities: Sequence[str] = ()) -> str:
     return "\n".join(lines)
 
 
+async def show_help(
+    message: Message,
+    session: AsyncSession,
+    person: Person,
+    bot: Bot,
+    i18n: I18n,
+    config: BotConfig,
+) -> None:
+    await message.answer(await help_for(session, person))
+    await show_what_is_open(bot, session, person, i18n.current_locale, config)
+
+
 def build_router() -> Router:
     router = Router(name="help")
-
-    @router.message(Command("help"))
-    async def show_help(
-        message: Message,
-        session: AsyncSession,
-        person: Person,
-        bot: Bot,
-        i18n: I18n,
-        config: BotConfig,
-    ) -> None:
-        await message.answer(await help_for(session, person))
-        await show_what_is_open(bot, session, person, i18n.current_locale, config)
-
+    router.message.register(show_help, Command("help"))
     return router

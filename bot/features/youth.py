@@ -128,185 +128,177 @@ def media_refusal(problem: MediaProblem) -> str:
     return messages[problem] + " " + _("Send another one, or press Skip.")
 
 
-def build_router() -> Router:
-    router = Router(name="youth")
+async def youth(
+    message: Message,
+    session: AsyncSession,
+    person: Person,
+    state: FSMContext,
+    config: BotConfig,
+) -> None:
+    await state.clear()
+    first = message.from_user.first_name if message.from_user else ""
+    await begin(message, session, person, state, first, config)
 
-    @router.message(Command("youth"))
-    async def youth(
-        message: Message,
-        session: AsyncSession,
-        person: Person,
-        state: FSMContext,
-        config: BotConfig,
-    ) -> None:
-        await state.clear()
-        first = message.from_user.first_name if message.from_user else ""
-        await begin(message, session, person, state, first, config)
 
-    @router.callback_query(YouthAge.filter())
-    async def age_chosen(
-        query: CallbackQuery,
-        callback_data: YouthAge,
-        session: AsyncSession,
-        person: Person,
-        state: FSMContext,
-        i18n: I18n,
-        config: BotConfig,
-    ) -> None:
-        await query.answer()
-        await service.set_age_bracket(session, person, AgeBracket(callback_data.bracket))
-        grant_role(person, Role.youth)
-        person.language = person.language or i18n.current_locale  # the staff's answer comes in it
-        await session.commit()
-        if isinstance(query.message, Message):
-            await begin(query.message, session, person, state, query.from_user.first_name, config)
-
-    @router.callback_query(YouthGuardian.filter())
-    async def guardian_answered(
-        query: CallbackQuery,
-        callback_data: YouthGuardian,
-        session: AsyncSession,
-        person: Person,
-        state: FSMContext,
-        config: BotConfig,
-    ) -> None:
-        await query.answer()
-        profile = await service.get_profile(session, person)
-        if profile is None or not isinstance(query.message, Message):
-            return
-        if not callback_data.agrees:
-            await query.message.answer(
-                _(
-                    "No problem! Talk with a parent or guardian first. When they agree, "
-                    "write /youth and we will continue."
-                )
-            )
-            return
-        profile.guardian_consent_at = utcnow()
-        await session.commit()
+async def age_chosen(
+    query: CallbackQuery,
+    callback_data: YouthAge,
+    session: AsyncSession,
+    person: Person,
+    state: FSMContext,
+    i18n: I18n,
+    config: BotConfig,
+) -> None:
+    await query.answer()
+    await service.set_age_bracket(session, person, AgeBracket(callback_data.bracket))
+    grant_role(person, Role.youth)
+    person.language = person.language or i18n.current_locale  # the staff's answer comes in it
+    await session.commit()
+    if isinstance(query.message, Message):
         await begin(query.message, session, person, state, query.from_user.first_name, config)
 
-    @router.callback_query(YouthPublish.filter())
-    async def publish_chosen(
-        query: CallbackQuery,
-        callback_data: YouthPublish,
-        session: AsyncSession,
-        person: Person,
-        state: FSMContext,
-        config: BotConfig,
-    ) -> None:
-        await query.answer()
-        profile = await service.get_profile(session, person)
-        if profile is None or not isinstance(query.message, Message):
-            return
-        choice = PublishAs(callback_data.choice)
-        service.set_publish_as(profile, choice, query.from_user.first_name)
-        await session.commit()
-        await begin(query.message, session, person, state, query.from_user.first_name, config)
 
-    @router.message(IdeaFlow.title, F.text)
-    async def title_typed(message: Message, state: FSMContext) -> None:
-        title = (message.text or "").strip()
-        if problem := rules.check_text(title, rules.MAX_TITLE):
-            await message.answer(text_refusal(problem, rules.MAX_TITLE, len(title)))
-            return
-        await state.update_data(title=title)
-        await state.set_state(IdeaFlow.text)
-        await message.answer(
-            _("Now tell us your idea, in at most %(max)s characters.", max=rules.MAX_TEXT)
-        )
-
-    @router.message(IdeaFlow.text, F.text)
-    async def text_typed(message: Message, state: FSMContext) -> None:
-        text = (message.text or "").strip()
-        if problem := rules.check_text(text, rules.MAX_TEXT):
-            await message.answer(text_refusal(problem, rules.MAX_TEXT, len(text)))
-            return
-        await state.update_data(text=text)
-        await state.set_state(IdeaFlow.media)
-        await message.answer(
-            _("Would you like to add one photo or one voice note (up to 2 minutes)?"),
-            reply_markup=kb.skip_media(),
-        )
-
-    @router.message(IdeaFlow.media, F.photo)
-    async def photo_sent(message: Message, state: FSMContext) -> None:
-        largest = (message.photo or [])[-1]
-        if problem := rules.check_media(MediaKind.photo, largest.file_size):
-            await message.answer(media_refusal(problem))
-            return
-        await state.update_data(media_kind=MediaKind.photo.value, media_file_id=largest.file_id)
-        await ask_city(message, state)
-
-    @router.message(IdeaFlow.media, F.voice)
-    async def voice_sent(message: Message, state: FSMContext) -> None:
-        voice = message.voice
-        assert voice is not None
-        if problem := rules.check_media(MediaKind.voice, voice.file_size, voice.duration):
-            await message.answer(media_refusal(problem))
-            return
-        await state.update_data(media_kind=MediaKind.voice.value, media_file_id=voice.file_id)
-        await ask_city(message, state)
-
-    @router.message(IdeaFlow.media)
-    async def other_media(message: Message) -> None:
-        mime = message.document.mime_type or "" if message.document else ""
-        if mime.startswith("image/"):
-            text = _("Please send this picture as a photo, not as a file.")
-        else:
-            text = _("I can only take one photo or one voice note.")
-        await message.answer(
-            text + " " + _("Send one, or press Skip."), reply_markup=kb.skip_media()
-        )
-
-    @router.callback_query(YouthSkipMedia.filter(), IdeaFlow.media)
-    async def media_skipped(query: CallbackQuery, state: FSMContext) -> None:
-        await query.answer()
-        if isinstance(query.message, Message):
-            await ask_city(query.message, state)
-
-    @router.message(IdeaFlow.city, F.text)
-    async def city_typed(message: Message, session: AsyncSession) -> None:
-        found = await find_cities(session, message.text or "")
-        if not found:
-            await message.answer(
-                _(
-                    "I could not find a member city called “%(name)s”. Check the spelling and "
-                    "type it again.",
-                    name=html.escape((message.text or "")[:100]),
-                )
+async def guardian_answered(
+    query: CallbackQuery,
+    callback_data: YouthGuardian,
+    session: AsyncSession,
+    person: Person,
+    state: FSMContext,
+    config: BotConfig,
+) -> None:
+    await query.answer()
+    profile = await service.get_profile(session, person)
+    if profile is None or not isinstance(query.message, Message):
+        return
+    if not callback_data.agrees:
+        await query.message.answer(
+            _(
+                "No problem! Talk with a parent or guardian first. When they agree, "
+                "write /youth and we will continue."
             )
-            return
-        await message.answer(_("Which one is it?"), reply_markup=kb.cities(found))
+        )
+        return
+    profile.guardian_consent_at = utcnow()
+    await session.commit()
+    await begin(query.message, session, person, state, query.from_user.first_name, config)
 
-    @router.callback_query(YouthCity.filter(), IdeaFlow.city)
-    async def city_chosen(
-        query: CallbackQuery, callback_data: YouthCity, session: AsyncSession, state: FSMContext
-    ) -> None:
-        await query.answer()
-        city = await session.get(City, callback_data.city_id)
-        if city is None or not isinstance(query.message, Message):
-            return
-        await state.update_data(city_id=city.id)
-        await state.set_state(IdeaFlow.theme)
-        await query.message.answer(_("Last question: what is it about?"), reply_markup=kb.themes())
 
-    @router.callback_query(ThemeChoice.filter(), IdeaFlow.theme)
-    async def theme_chosen(
-        query: CallbackQuery,
-        callback_data: ThemeChoice,
-        session: AsyncSession,
-        person: Person,
-        state: FSMContext,
-        i18n: I18n,
-        bot: Bot,
-    ) -> None:
-        await query.answer()
-        if not isinstance(query.message, Message):
-            return
-        await submit(query.message, session, person, state, i18n, bot, Theme(callback_data.theme))
+async def publish_chosen(
+    query: CallbackQuery,
+    callback_data: YouthPublish,
+    session: AsyncSession,
+    person: Person,
+    state: FSMContext,
+    config: BotConfig,
+) -> None:
+    await query.answer()
+    profile = await service.get_profile(session, person)
+    if profile is None or not isinstance(query.message, Message):
+        return
+    choice = PublishAs(callback_data.choice)
+    service.set_publish_as(profile, choice, query.from_user.first_name)
+    await session.commit()
+    await begin(query.message, session, person, state, query.from_user.first_name, config)
 
-    return router
+
+async def title_typed(message: Message, state: FSMContext) -> None:
+    title = (message.text or "").strip()
+    if problem := rules.check_text(title, rules.MAX_TITLE):
+        await message.answer(text_refusal(problem, rules.MAX_TITLE, len(title)))
+        return
+    await state.update_data(title=title)
+    await state.set_state(IdeaFlow.text)
+    await message.answer(
+        _("Now tell us your idea, in at most %(max)s characters.", max=rules.MAX_TEXT)
+    )
+
+
+async def text_typed(message: Message, state: FSMContext) -> None:
+    text = (message.text or "").strip()
+    if problem := rules.check_text(text, rules.MAX_TEXT):
+        await message.answer(text_refusal(problem, rules.MAX_TEXT, len(text)))
+        return
+    await state.update_data(text=text)
+    await state.set_state(IdeaFlow.media)
+    await message.answer(
+        _("Would you like to add one photo or one voice note (up to 2 minutes)?"),
+        reply_markup=kb.skip_media(),
+    )
+
+
+async def photo_sent(message: Message, state: FSMContext) -> None:
+    largest = (message.photo or [])[-1]
+    if problem := rules.check_media(MediaKind.photo, largest.file_size):
+        await message.answer(media_refusal(problem))
+        return
+    await state.update_data(media_kind=MediaKind.photo.value, media_file_id=largest.file_id)
+    await ask_city(message, state)
+
+
+async def voice_sent(message: Message, state: FSMContext) -> None:
+    voice = message.voice
+    assert voice is not None
+    if problem := rules.check_media(MediaKind.voice, voice.file_size, voice.duration):
+        await message.answer(media_refusal(problem))
+        return
+    await state.update_data(media_kind=MediaKind.voice.value, media_file_id=voice.file_id)
+    await ask_city(message, state)
+
+
+async def other_media(message: Message) -> None:
+    mime = message.document.mime_type or "" if message.document else ""
+    if mime.startswith("image/"):
+        text = _("Please send this picture as a photo, not as a file.")
+    else:
+        text = _("I can only take one photo or one voice note.")
+    await message.answer(text + " " + _("Send one, or press Skip."), reply_markup=kb.skip_media())
+
+
+async def media_skipped(query: CallbackQuery, state: FSMContext) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await ask_city(query.message, state)
+
+
+async def city_typed(message: Message, session: AsyncSession) -> None:
+    found = await find_cities(session, message.text or "")
+    if not found:
+        await message.answer(
+            _(
+                "I could not find a member city called “%(name)s”. Check the spelling and "
+                "type it again.",
+                name=html.escape((message.text or "")[:100]),
+            )
+        )
+        return
+    await message.answer(_("Which one is it?"), reply_markup=kb.cities(found))
+
+
+async def city_chosen(
+    query: CallbackQuery, callback_data: YouthCity, session: AsyncSession, state: FSMContext
+) -> None:
+    await query.answer()
+    city = await session.get(City, callback_data.city_id)
+    if city is None or not isinstance(query.message, Message):
+        return
+    await state.update_data(city_id=city.id)
+    await state.set_state(IdeaFlow.theme)
+    await query.message.answer(_("Last question: what is it about?"), reply_markup=kb.themes())
+
+
+async def theme_chosen(
+    query: CallbackQuery,
+    callback_data: ThemeChoice,
+    session: AsyncSession,
+    person: Person,
+    state: FSMContext,
+    i18n: I18n,
+    bot: Bot,
+) -> None:
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    await submit(query.message, session, person, state, i18n, bot, Theme(callback_data.theme))
 
 
 async def ask_city(message: Message, state: FSMContext) -> None:
@@ -355,3 +347,21 @@ async def submit(
     )
     assert profile is not None
     await notify_staff_of_submission(bot, session, i18n, submission, profile)
+
+
+def build_router() -> Router:
+    router = Router(name="youth")
+    router.message.register(youth, Command("youth"))
+    router.callback_query.register(age_chosen, YouthAge.filter())
+    router.callback_query.register(guardian_answered, YouthGuardian.filter())
+    router.callback_query.register(publish_chosen, YouthPublish.filter())
+    router.message.register(title_typed, IdeaFlow.title, F.text)
+    router.message.register(text_typed, IdeaFlow.text, F.text)
+    router.message.register(photo_sent, IdeaFlow.media, F.photo)
+    router.message.register(voice_sent, IdeaFlow.media, F.voice)
+    router.message.register(other_media, IdeaFlow.media)
+    router.callback_query.register(media_skipped, YouthSkipMedia.filter(), IdeaFlow.media)
+    router.message.register(city_typed, IdeaFlow.city, F.text)
+    router.callback_query.register(city_chosen, YouthCity.filter(), IdeaFlow.city)
+    router.callback_query.register(theme_chosen, ThemeChoice.filter(), IdeaFlow.theme)
+    return router

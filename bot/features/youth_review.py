@@ -17,7 +17,6 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import youth_keyboards as kb
-from bot.filters import IsStaff
 from bot.notices import reader_language, send_quietly
 from bot.staff_notices import catalog as staff_catalog
 from bot.youth_keyboards import YouthReview
@@ -208,109 +207,106 @@ async def mark_message(bot: Bot, chat_id: int, message_id: int, html_text: str, 
         log.info("could not mark the youth review message: %s", exc)
 
 
+async def list_pending(message: Message, session: AsyncSession, i18n: I18n, bot: Bot) -> None:
+    waiting = await service.pending_submissions(session)
+    if not waiting:
+        await message.answer(_("No youth idea is waiting."))
+        return
+    for submission in waiting:
+        profile = (
+            await session.get(YouthProfile, submission.person_id) if submission.person_id else None
+        )
+        await show_to_staff(bot, message.chat.id, submission, profile, i18n.current_locale)
+
+
+async def approve(
+    query: CallbackQuery,
+    callback_data: YouthReview,
+    session: AsyncSession,
+    person: Person,
+    i18n: I18n,
+    bot: Bot,
+) -> None:
+    done, line = await conclude(
+        bot, session, i18n, person, callback_data.submission_id, SubmissionStatus.approved
+    )
+    if not done:
+        await query.answer(line, show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message) and query.message.text:
+        await mark_message(
+            bot, query.message.chat.id, query.message.message_id, query.message.html_text, line
+        )
+
+
+async def ask_reason(
+    query: CallbackQuery,
+    callback_data: YouthReview,
+    session: AsyncSession,
+    state: FSMContext,
+    i18n: I18n,
+) -> None:
+    submission = await service.get_submission(session, callback_data.submission_id)
+    if submission is None or submission.status is not SubmissionStatus.pending:
+        await query.answer(_("Someone already decided this idea."), show_alert=True)
+        return
+    await query.answer()
+    message = query.message if isinstance(query.message, Message) else None
+    author = await session.get(Person, submission.person_id) if submission.person_id else None
+    reads = author.language if author and author.language else submission.language
+    await state.set_state(ReviewFlow.reason)
+    await state.update_data(
+        submission_id=submission.id,
+        action=callback_data.action,
+        chat_id=message.chat.id if message else None,
+        message_id=message.message_id if message else None,
+        text=message.html_text if message and message.text else None,
+    )
+    if message is not None:
+        staff_lang = i18n.current_locale
+        await message.answer(
+            __(
+                "Type the reason in one message. The young person reads it in "
+                "%(language)s: write it in %(language)s if you can.",
+                staff_lang,
+                language=language_name(reads, staff_lang),
+            )
+        )
+
+
+async def reason_typed(
+    message: Message,
+    session: AsyncSession,
+    person: Person,
+    i18n: I18n,
+    bot: Bot,
+    state: FSMContext,
+) -> None:
+    reason = (message.text or "").strip()
+    if rules.check_text(reason, MAX_REASON) is not None:
+        await message.answer(
+            __("Please write the reason in at most %(max)s characters.", max=MAX_REASON)
+        )
+        return
+    data = await state.get_data()
+    await state.clear()
+    status = STATUS_OF[data["action"]]
+    done, line = await conclude(bot, session, i18n, person, data["submission_id"], status, reason)
+    if not done:
+        await message.answer(line)
+        return
+    await message.answer(_("Done: the author was told."))
+    if data.get("chat_id") and data.get("message_id") and data.get("text"):
+        await mark_message(bot, data["chat_id"], data["message_id"], data["text"], line)
+
+
 def build_router() -> Router:
     router = Router(name="youth_review")
-
-    @router.callback_query(YouthReview.filter(), ~IsStaff())
-    async def refuse_button(query: CallbackQuery) -> None:
-        await query.answer(_("Only the secretariat staff can decide this."), show_alert=True)
-
-    @router.message(Command("ideas"), IsStaff())
-    async def list_pending(message: Message, session: AsyncSession, i18n: I18n, bot: Bot) -> None:
-        waiting = await service.pending_submissions(session)
-        if not waiting:
-            await message.answer(_("No youth idea is waiting."))
-            return
-        for submission in waiting:
-            profile = (
-                await session.get(YouthProfile, submission.person_id)
-                if submission.person_id
-                else None
-            )
-            await show_to_staff(bot, message.chat.id, submission, profile, i18n.current_locale)
-
-    @router.callback_query(YouthReview.filter(F.action == "approve"), IsStaff())
-    async def approve(
-        query: CallbackQuery,
-        callback_data: YouthReview,
-        session: AsyncSession,
-        person: Person,
-        i18n: I18n,
-        bot: Bot,
-    ) -> None:
-        done, line = await conclude(
-            bot, session, i18n, person, callback_data.submission_id, SubmissionStatus.approved
-        )
-        if not done:
-            await query.answer(line, show_alert=True)
-            return
-        await query.answer()
-        if isinstance(query.message, Message) and query.message.text:
-            await mark_message(
-                bot, query.message.chat.id, query.message.message_id, query.message.html_text, line
-            )
-
-    @router.callback_query(YouthReview.filter(F.action.in_({"reject", "changes"})), IsStaff())
-    async def ask_reason(
-        query: CallbackQuery,
-        callback_data: YouthReview,
-        session: AsyncSession,
-        state: FSMContext,
-        i18n: I18n,
-    ) -> None:
-        submission = await service.get_submission(session, callback_data.submission_id)
-        if submission is None or submission.status is not SubmissionStatus.pending:
-            await query.answer(_("Someone already decided this idea."), show_alert=True)
-            return
-        await query.answer()
-        message = query.message if isinstance(query.message, Message) else None
-        author = await session.get(Person, submission.person_id) if submission.person_id else None
-        reads = author.language if author and author.language else submission.language
-        await state.set_state(ReviewFlow.reason)
-        await state.update_data(
-            submission_id=submission.id,
-            action=callback_data.action,
-            chat_id=message.chat.id if message else None,
-            message_id=message.message_id if message else None,
-            text=message.html_text if message and message.text else None,
-        )
-        if message is not None:
-            staff_lang = i18n.current_locale
-            await message.answer(
-                __(
-                    "Type the reason in one message. The young person reads it in "
-                    "%(language)s: write it in %(language)s if you can.",
-                    staff_lang,
-                    language=language_name(reads, staff_lang),
-                )
-            )
-
-    @router.message(ReviewFlow.reason, F.text, IsStaff())
-    async def reason_typed(
-        message: Message,
-        session: AsyncSession,
-        person: Person,
-        i18n: I18n,
-        bot: Bot,
-        state: FSMContext,
-    ) -> None:
-        reason = (message.text or "").strip()
-        if rules.check_text(reason, MAX_REASON) is not None:
-            await message.answer(
-                __("Please write the reason in at most %(max)s characters.", max=MAX_REASON)
-            )
-            return
-        data = await state.get_data()
-        await state.clear()
-        status = STATUS_OF[data["action"]]
-        done, line = await conclude(
-            bot, session, i18n, person, data["submission_id"], status, reason
-        )
-        if not done:
-            await message.answer(line)
-            return
-        await message.answer(_("Done: the author was told."))
-        if data.get("chat_id") and data.get("message_id") and data.get("text"):
-            await mark_message(bot, data["chat_id"], data["message_id"], data["text"], line)
-
+    router.message.register(list_pending, Command("ideas"))
+    router.callback_query.register(approve, YouthReview.filter(F.action == "approve"))
+    router.callback_query.register(
+        ask_reason, YouthReview.filter(F.action.in_({"reject", "changes"}))
+    )
+    router.message.register(reason_typed, ReviewFlow.reason, F.text)
     return router

@@ -1,6 +1,9 @@
 """The one place a Dispatcher is built: storage, middlewares, then every feature's router.
 
-A new feature adds its module to `feature_routers()` (before the fallback, which is last).
+A new feature adds its module to `feature_routers()` (before the fallback, which is last); a
+staff feature goes behind the staff gate instead (bot.features.staff_gate). The handlers'
+dependencies come from the Dispatcher's workflow data (`config`, `i18n`) and the middlewares
+(`session`, `person`, `locale`): no globals.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from bot.features import (
     start,
     timezone,
     youth,
+    youth_ideas,
 )
 from bot.flood import FloodGuard
 from bot.i18n import build_i18n, choose_language
@@ -59,6 +63,7 @@ def feature_routers() -> list[Router]:
         polls.build_router(),  # the answers to our polls: not commands, any order
         staff_gate.build_router(),  # every staff feature; non-staff refused once
         youth.build_router(),
+        youth_ideas.build_router(),
     ]
 
 

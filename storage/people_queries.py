@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from storage.networks import City
 from storage.people import Person, PersonRole
@@ -30,3 +31,35 @@ async def timezone_facts(
     for pid, own, country in rows.all():
         facts.setdefault(pid, (own, country))
     return facts
+
+
+async def person_by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | None:
+    """The person with this Telegram id, with their roles, in one query."""
+    query = (
+        select(Person).options(joinedload(Person.roles)).where(Person.telegram_id == telegram_id)
+    )
+    return (await session.scalars(query)).unique().one_or_none()
+
+
+async def set_language_if_unset(session: AsyncSession, person_id: int, language: str) -> None:
+    """Store `language` unless the person chose one meanwhile (or was forgotten); no commit."""
+    await session.execute(
+        update(Person)
+        .where(Person.id == person_id, Person.language.is_(None))
+        .values(language=language)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def city_names(session: AsyncSession, city_ids: Sequence[int]) -> list[str]:
+    """The names of these cities (those that exist)."""
+    if not city_ids:
+        return []
+    return list(await session.scalars(select(City.name).where(City.id.in_(list(city_ids)))))
+
+
+async def display_name(session: AsyncSession, person_id: int | None) -> str | None:
+    """The name a person is shown by, or None (no such person)."""
+    if person_id is None:
+        return None
+    return await session.scalar(select(Person.display_name).where(Person.id == person_id))

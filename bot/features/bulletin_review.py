@@ -1,25 +1,26 @@
 """Bulletin drafts for the secretariat, in chat: `/bulletins` shows each draft waiting with
 Preview (a signed link to the draft in the browser), Items (leave one out, or put it back),
 Editorial (type it) and Approve and send: the edition is scheduled SEND_DELAY ahead, for the
-delivery worker, and a Stop button cancels it until then. Every command and button here is
-refused to non-staff.
+delivery worker, and a Stop button cancels it until then. Behind the staff gate.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.bulletin_cards import DraftAction, card, card_keyboard, items_keyboard
 from bot.config import BotConfig
 from bot.i18n import FeatureCatalog
 from newsletter.editions import review as draft_review
@@ -29,19 +30,10 @@ from newsletter.editions.service import BulletinConfig
 from storage.base import utcnow
 from storage.bulletins import Edition
 from storage.people import Person
-from web.public.draft_preview import preview_url
 
 catalog = FeatureCatalog("bulletin_review")
 _ = catalog.text
 SEND_DELAY = timedelta(minutes=5)  # time to press Stop after approving
-TITLE_CHARS = 48  # of an item's title on its button
-MAX_ITEM_BUTTONS = 90  # Telegram takes at most 100 buttons in a keyboard
-
-
-class DraftAction(CallbackData, prefix="bd"):
-    e: int  # edition id
-    a: str  # "items", "editorial", "approve", "stop", or "x" (leave out / put back item `i`)
-    i: int = 0
 
 
 class EditorialFlow(StatesGroup):
@@ -56,53 +48,6 @@ def _actor(person: Person) -> str:
     return f"telegram:{person.telegram_id}"
 
 
-def card(edition: Edition, lang: str) -> str:
-    title = html.escape(edition.series.title(lang))
-    return _(
-        "<b>%(series)s</b> (%(language)s), %(start)s to %(end)s: %(count)s items.\n"
-        "Subject: %(subject)s",
-        lang,
-        series=title,
-        language=edition.language,
-        start=edition.period_start.date().isoformat(),
-        end=edition.period_end.date().isoformat(),
-        count=draft_review.item_count(edition),
-        subject=html.escape(edition.subject or ""),
-    )
-
-
-def card_keyboard(edition: Edition, lang: str, config: BotConfig) -> InlineKeyboardMarkup:
-    link = preview_url(config.public_url, config.signing_key, edition.id)
-
-    def button(text: str, action: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(
-            text=text, callback_data=DraftAction(e=edition.id, a=action).pack()
-        )
-
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(text=_("Preview", lang), url=link),
-                button(_("Items", lang), "items"),
-            ],
-            [
-                button(_("Editorial", lang), "editorial"),
-                button(_("Approve and send", lang), "approve"),
-            ],
-        ]
-    )
-
-
-def items_keyboard(edition_id: int, items: list[tuple[int, str, bool]]) -> InlineKeyboardMarkup:
-    rows = []
-    for item_id, title, left_out in items[:MAX_ITEM_BUTTONS]:
-        short = title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1] + "…"
-        mark = "↺" if left_out else "✕"
-        data = DraftAction(e=edition_id, a="x", i=item_id).pack()
-        rows.append([InlineKeyboardButton(text=f"{mark} {short}", callback_data=data)])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
-
-
 async def list_drafts(
     message: Message, session: AsyncSession, i18n: I18n, config: BotConfig
 ) -> None:
@@ -115,63 +60,116 @@ async def list_drafts(
         await message.answer(card(edition, lang), reply_markup=card_keyboard(edition, lang, config))
 
 
-async def show_items(
-    query: CallbackQuery, callback_data: DraftAction, session: AsyncSession, i18n: I18n
-) -> None:
-    lang = i18n.current_locale
-    edition = await _draft(query, session, callback_data.e, lang)
-    if edition is None:
-        return
-    await query.answer()
-    items = await draft_review.review_items(session, edition)
-    if isinstance(query.message, Message):
+@dataclass(frozen=True)
+class Press:
+    """A button of a draft that is still a draft: what every such button's action gets."""
+
+    query: CallbackQuery
+    data: DraftAction
+    edition: Edition
+    session: AsyncSession
+    person: Person
+    config: BotConfig
+    state: FSMContext
+    lang: str
+
+    @property
+    def message(self) -> Message | None:
+        return self.query.message if isinstance(self.query.message, Message) else None
+
+
+async def show_items(press: Press) -> None:
+    lang = press.lang
+    await press.query.answer()
+    items = await draft_review.review_items(press.session, press.edition)
+    if press.message is not None:
         text = _("Press an item to leave it out (✕) or to put it back (↺).", lang)
         if not items:
             text = _("This draft has no items from the feeds.", lang)
-        await query.message.answer(text, reply_markup=items_keyboard(edition.id, items))
+        await press.message.answer(text, reply_markup=items_keyboard(press.edition.id, items))
 
 
-async def toggle_item(
+async def toggle_item(press: Press) -> None:
+    edition = await draft_review.toggle_item(
+        press.session, press.data.e, press.data.i, _config(press.config), _actor(press.person)
+    )
+    await press.query.answer(_("Done: the draft was composed again.", press.lang))
+    if press.message is not None:
+        items = await draft_review.review_items(press.session, edition)
+        await press.message.edit_reply_markup(reply_markup=items_keyboard(edition.id, items))
+
+
+async def ask_editorial(press: Press) -> None:
+    await press.query.answer()
+    await press.state.set_state(EditorialFlow.text)
+    await press.state.update_data(edition_id=press.data.e)
+    if press.message is not None:
+        await press.message.answer(
+            _(
+                "Send the editorial in one message: it opens the bulletin. "
+                "Send a single dash (-) to remove it.",
+                press.lang,
+            )
+        )
+
+
+async def approve(press: Press) -> None:
+    lang, query, config = press.lang, press.query, press.config
+    send_at = utcnow() + SEND_DELAY
+    try:
+        edition = await bulletins.approve(
+            press.session, press.data.e, _actor(press.person), send_at=send_at
+        )
+    except BulletinError as error:
+        await press.session.rollback()
+        if isinstance(error, EmptyEdition):  # every item left out
+            refusal = _(
+                "This draft has no item left: put at least one back (Items), then approve.", lang
+            )
+        else:
+            refusal = _("This draft cannot be approved: %(reason)s", lang, reason=str(error))
+        await query.answer(refusal, show_alert=True)
+        return
+    await query.answer(_("Approved.", lang))
+    if press.message is not None:
+        local = send_at.astimezone(ZoneInfo(config.timezone))
+        done = _(
+            "Approved by %(name)s. It goes to the subscribers at %(time)s; "
+            "Stop cancels it until then.",
+            lang,
+            name=html.escape(press.person.display_name or ""),
+            time=f"{local:%H:%M} ({config.timezone})",
+        )
+        stop = DraftAction(e=edition.id, a="stop").pack()
+        keyboard = InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text=_("Stop", lang), callback_data=stop)]]
+        )
+        await press.message.edit_text(f"{card(edition, lang)}\n\n✅ {done}", reply_markup=keyboard)
+
+
+ON_DRAFT: dict[str, Callable[[Press], Awaitable[None]]] = {
+    "items": show_items,
+    "x": toggle_item,
+    "editorial": ask_editorial,
+    "approve": approve,
+}
+
+
+async def draft_pressed(
     query: CallbackQuery,
     callback_data: DraftAction,
     session: AsyncSession,
     i18n: I18n,
     person: Person,
     config: BotConfig,
-) -> None:
-    lang = i18n.current_locale
-    if await _draft(query, session, callback_data.e, lang) is None:
-        return
-    edition = await draft_review.toggle_item(
-        session, callback_data.e, callback_data.i, _config(config), _actor(person)
-    )
-    await query.answer(_("Done: the draft was composed again.", lang))
-    if isinstance(query.message, Message):
-        items = await draft_review.review_items(session, edition)
-        await query.message.edit_reply_markup(reply_markup=items_keyboard(edition.id, items))
-
-
-async def ask_editorial(
-    query: CallbackQuery,
-    callback_data: DraftAction,
-    session: AsyncSession,
-    i18n: I18n,
     state: FSMContext,
 ) -> None:
+    """Items, leave out / put back, Editorial, Approve: only while the edition is a draft."""
     lang = i18n.current_locale
-    if await _draft(query, session, callback_data.e, lang) is None:
-        return
-    await query.answer()
-    await state.set_state(EditorialFlow.text)
-    await state.update_data(edition_id=callback_data.e)
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            _(
-                "Send the editorial in one message: it opens the bulletin. "
-                "Send a single dash (-) to remove it.",
-                lang,
-            )
-        )
+    edition = await _draft(query, session, callback_data.e, lang)
+    if edition is not None:
+        press = Press(query, callback_data, edition, session, person, config, state, lang)
+        await ON_DRAFT[callback_data.a](press)
 
 
 async def editorial_typed(
@@ -211,54 +209,6 @@ async def editorial_typed(
         _("Editorial saved; the draft was composed again.", lang),
         reply_markup=card_keyboard(edition, lang, config),
     )
-
-
-async def approve(
-    query: CallbackQuery,
-    callback_data: DraftAction,
-    session: AsyncSession,
-    i18n: I18n,
-    person: Person,
-    config: BotConfig,
-) -> None:
-    lang = i18n.current_locale
-    if await _draft(query, session, callback_data.e, lang) is None:
-        return
-    send_at = utcnow() + SEND_DELAY
-    try:
-        edition = await bulletins.approve(session, callback_data.e, _actor(person), send_at=send_at)
-    except EmptyEdition:  # every item left out
-        await session.rollback()
-        await query.answer(
-            _(
-                "This draft has no item left: put at least one back (Items), then approve.",
-                lang,
-            ),
-            show_alert=True,
-        )
-        return
-    except BulletinError as error:
-        await session.rollback()
-        await query.answer(
-            _("This draft cannot be approved: %(reason)s", lang, reason=str(error)),
-            show_alert=True,
-        )
-        return
-    await query.answer(_("Approved.", lang))
-    if isinstance(query.message, Message):
-        local = send_at.astimezone(ZoneInfo(config.timezone))
-        done = _(
-            "Approved by %(name)s. It goes to the subscribers at %(time)s; "
-            "Stop cancels it until then.",
-            lang,
-            name=html.escape(person.display_name or ""),
-            time=f"{local:%H:%M} ({config.timezone})",
-        )
-        stop = DraftAction(e=edition.id, a="stop").pack()
-        keyboard = InlineKeyboardMarkup(
-            inline_keyboard=[[InlineKeyboardButton(text=_("Stop", lang), callback_data=stop)]]
-        )
-        await query.message.edit_text(f"{card(edition, lang)}\n\n✅ {done}", reply_markup=keyboard)
 
 
 async def stop(
@@ -301,10 +251,7 @@ async def _draft(
 def build_router() -> Router:
     router = Router(name="bulletin_review")
     router.message.register(list_drafts, Command("bulletins"))
-    router.callback_query.register(show_items, DraftAction.filter(F.a == "items"))
-    router.callback_query.register(toggle_item, DraftAction.filter(F.a == "x"))
-    router.callback_query.register(ask_editorial, DraftAction.filter(F.a == "editorial"))
+    router.callback_query.register(draft_pressed, DraftAction.filter(F.a.in_(ON_DRAFT)))
     router.message.register(editorial_typed, EditorialFlow.text, F.text)
-    router.callback_query.register(approve, DraftAction.filter(F.a == "approve"))
     router.callback_query.register(stop, DraftAction.filter(F.a == "stop"))
     return router

@@ -19,6 +19,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot import youth_keyboards
+from bot.bulletin_cards import DraftAction
 from bot.features import (
     broadcast_staff,
     bulletin_review,
@@ -73,7 +74,7 @@ STAFF_BUTTONS: dict[type[CallbackData], Callable[[], str]] = {
     RequestDecision: _decide_this,
     youth_keyboards.YouthReview: _decide_idea,
     broadcast_staff.BroadcastAction: _do_this,
-    bulletin_review.DraftAction: _do_this,
+    DraftAction: _do_this,
     consultations_staff.StaffAction: _do_this,
     polls_staff.PollAction: _do_this,
     cafes_staff.CafeStaff: _do_this,

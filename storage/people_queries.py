@@ -63,3 +63,10 @@ async def display_name(session: AsyncSession, person_id: int | None) -> str | No
     if person_id is None:
         return None
     return await session.scalar(select(Person.display_name).where(Person.id == person_id))
+
+
+async def city_name(session: AsyncSession, city_id: int | None) -> str | None:
+    """The name of a city, or None (no city, or no such city)."""
+    if city_id is None:
+        return None
+    return await session.scalar(select(City.name).where(City.id == city_id))

@@ -22,22 +22,23 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import CommandObject, CommandStart, StateFilter
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
 from bot.features import consultation_screens as screens
+from bot.features.consultation_moves import is_current, perform
 from bot.features.consultation_screens import Act, OpenConsultation, Step
-from engagement.consultations import answering, response_access
+from bot.features.consultation_welcome import welcome
+from engagement.consultations import answering
 from engagement.consultations.errors import InvalidAnswer, Refusal, ResponseRefused
 from engagement.consultations.messages import explain_answer, explain_refusal
+from engagement.consultations.opening import open_consultation, pressed_response
 from engagement.consultations.response_access import ResponseView
 from engagement.consultations.schema import QuestionType
 from engagement.reader_time import zone_of
 from storage import consultation_queries as q
 from storage.base import utcnow
 from storage.errors import NotFound
-from storage.networks import City
 from storage.people import Person
 
 _ = screens.catalog.text
@@ -45,105 +46,20 @@ DEEP_LINK = r"^c(\d{1,9})$"  # /start c<consultation id>
 TYPED_GRACE = timedelta(days=7)  # typing into a consultation closed since then: told it closed
 
 
-Target = response_access.Opened | int  # a response already read, or its id
-
-
-async def _city_name(session: AsyncSession, view: ResponseView) -> str | None:
-    if view.city_id is None or view.definition.one_response_per.value != "city":
-        return None
-    return await session.scalar(select(City.name).where(City.id == view.city_id))
-
-
 async def opening_screen(
     session: AsyncSession, person: Person, consultation_id: int, lang: str, secretariat_zone: str
 ) -> screens.Screen:
     """The first screen when a person opens a consultation (invite button or deep link)."""
     try:
-        view = await response_access.start_or_resume(
-            session, consultation_id, person.id, language=lang
-        )
+        opening = await open_consultation(session, consultation_id, person, language=lang)
     except NotFound:
         return _("This consultation no longer exists.", lang), None
     except ResponseRefused as refused:
         return explain_refusal(refused.reason, lang), None
-    response = await q.get_response(session, view.response_id)
-    last = await session.get(Person, response.person_id) if response.person_id else None
-    city = await _city_name(session, view)
+    view, city = opening.view, opening.city_name
     tz = await zone_of(session, person.id, secretariat_zone)
-    preamble = screens.welcome(
-        view,
-        lang,
-        city=city,
-        last_by=last.display_name if last else None,
-        is_me=response.person_id == person.id,
-        tz=tz,
-    )
+    preamble = welcome(view, lang, city=city, last_by=opening.last_by, is_me=opening.is_me, tz=tz)
     return screens.current_screen(view, lang, city, preamble, tz=tz, just_sent=False)
-
-
-def _is_current(view: ResponseView, data: Step) -> bool:
-    if data.a == Act.change:
-        return view.submitted
-    if view.submitted:
-        return False
-    return screens.index_of(view, view.current) == data.q
-
-
-async def _perform(
-    session: AsyncSession, view: ResponseView, data: Step, person: Person, target: Target
-) -> ResponseView | None:
-    """Carry out a button; None when the button does not fit the question (stale). `target` is
-    the response already read (`response_access.Opened`), or its id."""
-    pid = person.id
-    question = view.current
-    if data.a == Act.back:
-        return await answering.back(session, target, person_id=pid)
-    if data.a == Act.submit:
-        return await answering.submit(session, target, person_id=pid)
-    if data.a == Act.change:
-        return await answering.reopen(session, target, person_id=pid, at_review=True)
-    if data.a == Act.edit:
-        questions = view.definition.questions
-        if not 0 <= data.o < len(questions):
-            return None
-        return await answering.go_to(session, target, questions[data.o].id, person_id=pid)
-    if question is None:
-        return None
-    if data.a == Act.toggle:
-        option = screens.option_value(question, data.o)
-        if not isinstance(option, str) or question.type != QuestionType.multi_choice:
-            return None
-        return await answering.toggle(session, target, question.id, option, person_id=pid)
-    if data.a == Act.skip:
-        return await answering.skip(
-            session, target, question.id, person_id=pid, review_when_complete=True
-        )
-    if data.a == Act.done:
-        chosen = view.answers.get(question.id)
-        value: object = chosen if isinstance(chosen, list) else []
-    else:
-        value = screens.option_value(question, data.o)
-        if value is None or question.type == QuestionType.multi_choice:
-            return None
-    return await answering.answer(
-        session, target, question.id, value, person_id=pid, review_when_complete=True
-    )
-
-
-async def _open(
-    session: AsyncSession, response_id: int, person: Person, lang: str
-) -> tuple[ResponseView, Target, str | None]:
-    """The response a button or a typed answer is about, read once when it is the person's
-    own (the usual case); otherwise as `start_or_resume` finds the person's response."""
-    opened = await response_access.open_response(session, response_id, person)
-    if opened is not None:
-        return opened.view, opened, opened.city_name
-    response = await q.get_response(session, response_id)
-    city = response.city_id if response.unit == "city" else None
-    view = await response_access.start_or_resume(
-        session, response.consultation_id, person.id, language=lang, city_id=city
-    )
-    return view, view.response_id, await _city_name(session, view)
 
 
 async def _send(message: Message, screen: screens.Screen) -> None:
@@ -211,18 +127,19 @@ async def step(
     tz = await zone_of(session, person.id, config.timezone)
     message = query.message if isinstance(query.message, Message) else None
     try:
-        view, target, city_name = await _open(session, callback_data.r, person, lang)
+        pressed = await pressed_response(session, callback_data.r, person, language=lang)
     except NotFound:
         await query.answer(_("This consultation no longer exists.", lang), show_alert=True)
         return
     except ResponseRefused as refused:
         await _refuse(query, message, refused, lang)
         return
-    if view.response_id != callback_data.r or not _is_current(view, callback_data):
+    view, city_name = pressed.view, pressed.city_name
+    if view.response_id != callback_data.r or not is_current(view, callback_data):
         await _stale(query, message, view, lang, city_name, tz)
         return
     try:
-        moved = await _perform(session, view, callback_data, person, target)
+        moved = await perform(session, view, callback_data, person.id, pressed.target)
     except InvalidAnswer as error:
         await session.rollback()
         await query.answer(explain_answer(error, lang), show_alert=True)
@@ -255,12 +172,13 @@ async def typed(
     if not found:
         raise SkipHandler()
     try:
-        view, target, city_name = await _open(session, found[0].id, person, lang)
+        pressed = await pressed_response(session, found[0].id, person, language=lang)
     except ResponseRefused as refused:
         if refused.reason != Refusal.closed:
             raise SkipHandler() from None
         await message.answer(explain_refusal(refused.reason, lang))
         return
+    view, city_name = pressed.view, pressed.city_name
     question = view.current
     if question is None or view.submitted:
         raise SkipHandler()
@@ -271,7 +189,7 @@ async def typed(
     try:
         moved = await answering.answer(
             session,
-            target,
+            pressed.target,
             question.id,
             message.text,
             person_id=person.id,

@@ -15,7 +15,7 @@ from engagement.consultations.errors import DefinitionError
 from engagement.consultations.schema import Definition, localized
 from tests.engagement.consultation_samples import SAMPLE
 
-EXAMPLE = Path(__file__).parents[3] / "examples/consultations/day-2026-declaration.yaml"
+EXAMPLE = Path(__file__).parents[2] / "examples/consultations/day-2026-declaration.yaml"
 
 
 def errors_of(data: dict[str, Any] | str, networks: list[str] | None = None) -> list[str]:

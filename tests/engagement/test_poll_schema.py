@@ -99,6 +99,6 @@ def test_a_reader_gets_their_language_else_english_else_the_first() -> None:
 def test_the_example_in_examples_polls_is_valid() -> None:
     from pathlib import Path
 
-    example = Path(__file__).resolve().parents[3] / "examples" / "polls" / "theme-2027.yaml"
+    example = Path(__file__).resolve().parents[2] / "examples" / "polls" / "theme-2027.yaml"
     poll = load_poll(example.read_text(encoding="utf-8"), known_networks=["spain", "portugal"])
     assert poll.languages == ["en", "ca", "es", "fr", "pt"] and len(poll.options) == 3

@@ -20,7 +20,7 @@ from engagement.consultations.definition_check import load_definition
 from engagement.polls.schema import load_poll
 from engagement.problems import N_, Problem, ProblemsError, yaml_problem
 
-LOCALES = Path(__file__).resolve().parents[3] / "bot" / "locales"
+LOCALES = Path(__file__).resolve().parents[2] / "bot" / "locales"
 
 
 def gettext(lang: str) -> Callable[[str], str]:

@@ -13,10 +13,9 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import youth_keyboards as kb
-from bot.notices import reader_language, send_quietly
+from bot.notices import reader_language, send_quietly, tell_every_staff
 from bot.staff_notices import catalog as staff_catalog
 from engagement.cafes.messages import language_name
-from engagement.representatives import staff_people
 from engagement.youth import rules, service
 from storage.people import Person
 from storage.youth import AgeBracket, MediaKind, SubmissionStatus, YouthProfile, YouthSubmission
@@ -87,14 +86,11 @@ async def notify_staff_of_submission(
     bot: Bot, session: AsyncSession, i18n: I18n, submission: YouthSubmission, profile: YouthProfile
 ) -> int:
     """Send the idea to every staff member's private chat; how many got it."""
-    sent = 0
-    for staff in await staff_people(session):
-        assert staff.telegram_id is not None
-        lang = reader_language(staff, i18n)
-        sent += await show_to_staff(bot, staff.telegram_id, submission, profile, lang)
-    if not sent:
-        log.warning("youth submission %s: no staff member could be told", submission.id)
-    return sent
+
+    async def send(chat_id: int, lang: str) -> bool:
+        return await show_to_staff(bot, chat_id, submission, profile, lang)
+
+    return await tell_every_staff(bot, session, i18n, send, f"youth submission {submission.id}")
 
 
 def outcome_for_author(submission: YouthSubmission, lang: str, signed: bool) -> str:

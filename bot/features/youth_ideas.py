@@ -113,23 +113,28 @@ async def text_typed(message: Message, state: FSMContext) -> None:
     )
 
 
-async def photo_sent(message: Message, state: FSMContext) -> None:
-    largest = (message.photo or [])[-1]
-    if problem := rules.check_media(MediaKind.photo, largest.file_size):
+async def _take_media(
+    message: Message, state: FSMContext, kind: MediaKind, file_id: str, problem: MediaProblem | None
+) -> None:
+    """Keep the photo or voice note (by file_id) and ask for the city, or say what is wrong."""
+    if problem is not None:
         await message.answer(media_refusal(problem))
         return
-    await state.update_data(media_kind=MediaKind.photo.value, media_file_id=largest.file_id)
+    await state.update_data(media_kind=kind.value, media_file_id=file_id)
     await ask_city(message, state)
+
+
+async def photo_sent(message: Message, state: FSMContext) -> None:
+    largest = (message.photo or [])[-1]
+    problem = rules.check_media(MediaKind.photo, largest.file_size)
+    await _take_media(message, state, MediaKind.photo, largest.file_id, problem)
 
 
 async def voice_sent(message: Message, state: FSMContext) -> None:
     voice = message.voice
     assert voice is not None
-    if problem := rules.check_media(MediaKind.voice, voice.file_size, voice.duration):
-        await message.answer(media_refusal(problem))
-        return
-    await state.update_data(media_kind=MediaKind.voice.value, media_file_id=voice.file_id)
-    await ask_city(message, state)
+    problem = rules.check_media(MediaKind.voice, voice.file_size, voice.duration)
+    await _take_media(message, state, MediaKind.voice, voice.file_id, problem)
 
 
 async def other_media(message: Message) -> None:

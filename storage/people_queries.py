@@ -70,3 +70,13 @@ async def city_name(session: AsyncSession, city_id: int | None) -> str | None:
     if city_id is None:
         return None
     return await session.scalar(select(City.name).where(City.id == city_id))
+
+
+async def person_by_id(session: AsyncSession, person_id: int | None) -> Person | None:
+    """The person with this id, or None (no id, or no such person: forgotten, say)."""
+    return await session.get(Person, person_id) if person_id is not None else None
+
+
+async def city_by_id(session: AsyncSession, city_id: int) -> City | None:
+    """The city with this id, or None."""
+    return await session.get(City, city_id)

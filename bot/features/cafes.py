@@ -32,6 +32,7 @@ from engagement.cafes import messages, service
 from engagement.cafes.calendar import CalendarEvent, calendar_file
 from engagement.cafes.service import CafeOver, CheckIn
 from engagement.reader_time import zone_of
+from storage import people_queries
 from storage.base import utcnow
 from storage.cafes import Cafe, SeatState
 from storage.errors import NotFound
@@ -78,7 +79,7 @@ async def send_promotion(
     bot: Bot, session: AsyncSession, cafe: Cafe, person_id: int, config: BotConfig, now: datetime
 ) -> None:
     """Tell someone taken off the waiting list, in their language and timezone, with the .ics."""
-    person = await session.get(Person, person_id)
+    person = await people_queries.person_by_id(session, person_id)
     if person is None or person.telegram_id is None:
         return
     lang = person.language or config.default_language

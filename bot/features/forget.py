@@ -11,21 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards
 from bot.keyboards import ForgetChoice
-from engagement.youth.service import forget_youth
-from storage.audit import record
+from engagement.forgetting import forget_person
 from storage.people import Person
-
-
-async def forget_person(session: AsyncSession, person: Person) -> None:
-    """Delete the person and their roles and requests; the caller commits.
-
-    Rows that point at the person from elsewhere (used invites, decisions, consultation
-    responses, published youth ideas) keep their content and lose the link (ON DELETE SET
-    NULL); the youth profile and unpublished youth ideas are deleted.
-    """
-    record(session, "bot", "person.forgotten", f"person:{person.id}")
-    await forget_youth(session, person.id)  # unpublished ideas go, published ones lose the name
-    await session.delete(person)
 
 
 async def ask_confirmation(message: Message) -> None:

@@ -24,6 +24,7 @@ from engagement.representatives import (
     find_cities,
     pending_requests,
 )
+from storage import people_queries
 from storage.people import Person
 
 
@@ -68,7 +69,7 @@ async def list_requests(message: Message, session: AsyncSession, i18n: I18n) -> 
         await message.answer(_("No request is waiting."))
         return
     for request in waiting[:20]:
-        asker = await session.get(Person, request.person_id)
+        asker = await people_queries.person_by_id(session, request.person_id)
         if asker is None:
             continue
         locale = i18n.current_locale

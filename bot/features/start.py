@@ -29,6 +29,7 @@ from engagement.representatives import (
     grant_role,
     request_representation,
 )
+from storage import people_queries
 from storage.networks import City
 from storage.people import Person, Role
 
@@ -164,7 +165,7 @@ async def city_chosen(
 ) -> None:
     await query.answer()
     await state.clear()
-    city = await session.get(City, callback_data.city_id)
+    city = await people_queries.city_by_id(session, callback_data.city_id)
     if city is None or not isinstance(query.message, Message):
         return
     if city.id in person.represented_city_ids():

@@ -22,8 +22,8 @@ from engagement.reader_time import local_time, zone_of
 from engagement.representatives import find_cities
 from engagement.youth import rules, service
 from engagement.youth.rules import MediaProblem, TextProblem
+from storage import people_queries
 from storage.base import utcnow
-from storage.networks import City
 from storage.people import Person
 from storage.youth import MediaKind, Theme
 
@@ -170,7 +170,7 @@ async def city_chosen(
     query: CallbackQuery, callback_data: YouthCity, session: AsyncSession, state: FSMContext
 ) -> None:
     await query.answer()
-    city = await session.get(City, callback_data.city_id)
+    city = await people_queries.city_by_id(session, callback_data.city_id)
     if city is None or not isinstance(query.message, Message):
         return
     await state.update_data(city_id=city.id)

@@ -22,11 +22,11 @@ from bot.youth_keyboards import YouthReview
 from bot.youth_notices import show_to_staff, tell_author
 from engagement.cafes.messages import language_name
 from engagement.youth import rules, service
+from storage import people_queries
 from storage.base import utcnow
 from storage.people import Person
 from storage.youth import (
     SubmissionStatus,
-    YouthProfile,
 )
 
 log = logging.getLogger(__name__)
@@ -91,9 +91,8 @@ async def list_pending(message: Message, session: AsyncSession, i18n: I18n, bot:
         await message.answer(_("No youth idea is waiting."))
         return
     for submission in waiting:
-        profile = (
-            await session.get(YouthProfile, submission.person_id) if submission.person_id else None
-        )
+        author = await people_queries.person_by_id(session, submission.person_id)
+        profile = await service.get_profile(session, author) if author else None
         await show_to_staff(bot, message.chat.id, submission, profile, i18n.current_locale)
 
 
@@ -131,7 +130,7 @@ async def ask_reason(
         return
     await query.answer()
     message = query.message if isinstance(query.message, Message) else None
-    author = await session.get(Person, submission.person_id) if submission.person_id else None
+    author = await people_queries.person_by_id(session, submission.person_id)
     reads = author.language if author and author.language else submission.language
     await state.set_state(ReviewFlow.reason)
     await state.update_data(

@@ -11,8 +11,8 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.config import BotConfig
 from bot.i18n import FeatureCatalog
 from newsletter.editions import review as draft_review
+from newsletter.editions.preview_links import preview_url
 from storage.bulletins import Edition
-from web.public.draft_preview import preview_url
 
 catalog = FeatureCatalog("bulletin_review")
 _ = catalog.text

@@ -26,7 +26,6 @@ from bot.i18n import FeatureCatalog
 from newsletter.editions import review as draft_review
 from newsletter.editions import service as bulletins
 from newsletter.editions.errors import BulletinError, EmptyEdition
-from newsletter.editions.preview_links import preview_url
 from newsletter.editions.service import BulletinConfig
 from storage.base import utcnow
 from storage.bulletins import Edition

@@ -8,13 +8,13 @@ from app.bulletin_config import bulletin_config
 from app.campaign_config import campaign_config
 from app.context import AppContext
 from app.scheduler import Job
-from bot.engagement.cafes.jobs import send_cafe_notices
-from bot.engagement.consultations.jobs import send_consultation_reminders
-from bot.engagement.polls.jobs import close_due_polls_job
 from bot.staff_notices import notify_staff_of_drafts
 from campaigns.jobs import run_due_steps
-from newsletter.bulletin_jobs import compose_scheduled_drafts
-from newsletter.jobs import fetch_due_feeds
+from engagement.cafes.jobs import send_cafe_notices
+from engagement.consultations.jobs import send_consultation_reminders
+from engagement.polls.jobs import close_due_polls_job
+from newsletter.editions.jobs import compose_scheduled_drafts
+from newsletter.feeds.jobs import fetch_due_feeds
 from storage.base import utcnow
 
 

@@ -29,8 +29,7 @@ from app.demo import load_demo
 from app.settings import Settings, load_settings
 from app.web import build_web_app
 from campaigns.kit import KIT_LANGUAGES, build_kit
-from newsletter.draft_preview import preview_url
-from newsletter.render import SECTIONS_END, SECTIONS_START
+from newsletter.editions.render import SECTIONS_END, SECTIONS_START
 from newsletter.subscriptions import service
 from newsletter.subscriptions.tokens import confirm_url, preferences_url, unsubscribe_url
 from storage.base import utcnow
@@ -42,6 +41,7 @@ from storage.seed import load_seed
 from tests.campaigns.kit.sample import sample_kit
 from tests.conftest import copy_of_template
 from tests.newsletter.browser import find_chromium
+from web.public.draft_preview import preview_url
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
@@ -169,9 +169,7 @@ def _copy(session: AsyncSession, edition: Edition, status: EditionStatus, weeks:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def browser() -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox"]
-        )
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield launched
         await launched.close()
 
@@ -325,9 +323,7 @@ async def test_error_pages_have_no_axe_violations(site: Site, tabs: Tabs, lang: 
 
 
 @pytest.mark.parametrize("lang", KIT_LANGUAGES)
-async def test_campaign_kit_pages_have_no_axe_violations(
-    site: Site, tabs: Tabs, lang: str
-) -> None:
+async def test_campaign_kit_pages_have_no_axe_violations(site: Site, tabs: Tabs, lang: str) -> None:
     await check(tabs, f"kit-{lang}", goto(site, f"/campaigns/2026/kit/?lang={lang}"), lang)
     for name in ("press-release", "email"):
         path = f"/campaigns/2026/kit/{lang}/{name}.html"

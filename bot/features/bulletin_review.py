@@ -1,8 +1,9 @@
 """Bulletin drafts for the secretariat, in chat: `/bulletins` shows each draft waiting with
 Preview (a signed link to the draft in the browser), Items (leave one out, or put it back),
 Editorial (type it) and Approve and send: the edition is scheduled SEND_DELAY ahead, for the
-delivery worker, and a Stop button cancels it until then. Every command and button here is
-refused to non-staff.
+delivery worker, and a Stop button cancels it until then. An edition without any news item is
+approved only once staff confirm it (as `aive bulletin approve` asks); Keep the draft leaves it
+a draft. Every command and button here is refused to non-staff.
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ MAX_ITEM_BUTTONS = 90  # Telegram takes at most 100 buttons in a keyboard
 
 class DraftAction(CallbackData, prefix="bd"):
     e: int  # edition id
-    a: str  # "items", "editorial", "approve", "stop", or "x" (leave out / put back item `i`)
+    # "items", "editorial", "approve", "sure" (approve without news), "keep" (do not approve),
+    # "stop", or "x" (leave out / put back item `i`)
+    a: str
     i: int = 0
 
 
@@ -91,6 +94,20 @@ def card_keyboard(edition: Edition, lang: str, config: BotConfig) -> InlineKeybo
                 button(_("Editorial", lang), "editorial"),
                 button(_("Approve and send", lang), "approve"),
             ],
+        ]
+    )
+
+
+def confirm_keyboard(edition_id: int, lang: str) -> InlineKeyboardMarkup:
+    """The question before approving an edition without news: approve it, or keep the draft."""
+    sure = DraftAction(e=edition_id, a="sure").pack()
+    keep = DraftAction(e=edition_id, a="keep").pack()
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text=_("Approve without news", lang), callback_data=sure),
+                InlineKeyboardButton(text=_("Keep the draft", lang), callback_data=keep),
+            ]
         ]
     )
 
@@ -222,7 +239,7 @@ def build_router() -> Router:
             reply_markup=card_keyboard(edition, lang, config),
         )
 
-    @router.callback_query(DraftAction.filter(F.a == "approve"), IsStaff())
+    @router.callback_query(DraftAction.filter(F.a.in_({"approve", "sure"})), IsStaff())
     async def approve(
         query: CallbackQuery,
         callback_data: DraftAction,
@@ -232,7 +249,17 @@ def build_router() -> Router:
         config: BotConfig,
     ) -> None:
         lang = i18n.current_locale
-        if await _draft(query, session, callback_data.e, lang) is None:
+        draft = await _draft(query, session, callback_data.e, lang)
+        if draft is None:
+            return
+        if callback_data.a == "approve" and draft_review.approval_needs_confirmation(draft):
+            await query.answer()
+            if isinstance(query.message, Message):
+                question = _("This edition has no news item. Approve it anyway?", lang)
+                await query.message.edit_text(
+                    f"{card(draft, lang)}\n\n⚠️ {question}",
+                    reply_markup=confirm_keyboard(draft.id, lang),
+                )
             return
         send_at = utcnow() + SEND_DELAY
         try:
@@ -272,6 +299,25 @@ def build_router() -> Router:
             )
             await query.message.edit_text(
                 f"{card(edition, lang)}\n\n✅ {done}", reply_markup=keyboard
+            )
+
+    @router.callback_query(DraftAction.filter(F.a == "keep"), IsStaff())
+    async def keep_draft(
+        query: CallbackQuery,
+        callback_data: DraftAction,
+        session: AsyncSession,
+        i18n: I18n,
+        config: BotConfig,
+    ) -> None:
+        lang = i18n.current_locale
+        draft = await _draft(query, session, callback_data.e, lang)
+        if draft is None:
+            return
+        kept = _("Not approved: the edition stays a draft.", lang)
+        await query.answer(kept)
+        if isinstance(query.message, Message):
+            await query.message.edit_text(
+                f"{card(draft, lang)}\n\n{kept}", reply_markup=card_keyboard(draft, lang, config)
             )
 
     @router.callback_query(DraftAction.filter(F.a == "stop"), IsStaff())

@@ -29,6 +29,7 @@ from app.demo import load_demo
 from app.settings import Settings, load_settings
 from app.web import build_web_app
 from campaigns.kit import KIT_LANGUAGES, build_kit
+from newsletter.editions.preview_links import preview_url
 from newsletter.editions.render import SECTIONS_END, SECTIONS_START
 from newsletter.subscriptions import service
 from newsletter.subscriptions.tokens import confirm_url, preferences_url, unsubscribe_url
@@ -41,7 +42,6 @@ from storage.seed import load_seed
 from tests.campaigns.kit.sample import sample_kit
 from tests.conftest import copy_of_template
 from tests.newsletter.browser import find_chromium
-from web.public.draft_preview import preview_url
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"

@@ -1,5 +1,6 @@
 """What staff see of a bulletin draft in chat: its card, the card's buttons (Preview, Items,
-Editorial, Approve and send) and the keyboard of its items (leave out ✕ / put back ↺)."""
+Editorial, Approve and send), the question before approving an edition without news (Approve
+without news / Keep the draft) and the keyboard of its items (leave out ✕ / put back ↺)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ MAX_ITEM_BUTTONS = 90  # Telegram takes at most 100 buttons in a keyboard
 
 class DraftAction(CallbackData, prefix="bd"):
     e: int  # edition id
-    a: str  # "items", "editorial", "approve", "stop", or "x" (leave out / put back item `i`)
+    # "items", "editorial", "approve", "sure" (approve without news), "keep" (do not approve),
+    # "stop", or "x" (leave out / put back item `i`)
+    a: str
     i: int = 0
 
 
@@ -59,6 +62,20 @@ def card_keyboard(edition: Edition, lang: str, config: BotConfig) -> InlineKeybo
                 button(_("Editorial", lang), "editorial"),
                 button(_("Approve and send", lang), "approve"),
             ],
+        ]
+    )
+
+
+def confirm_keyboard(edition_id: int, lang: str) -> InlineKeyboardMarkup:
+    """The question before approving an edition without news: approve it, or keep the draft."""
+    sure = DraftAction(e=edition_id, a="sure").pack()
+    keep = DraftAction(e=edition_id, a="keep").pack()
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text=_("Approve without news", lang), callback_data=sure),
+                InlineKeyboardButton(text=_("Keep the draft", lang), callback_data=keep),
+            ]
         ]
     )
 

@@ -1,7 +1,9 @@
 """Bulletin drafts for the secretariat, in chat: `/bulletins` shows each draft waiting with
 Preview (a signed link to the draft in the browser), Items (leave one out, or put it back),
 Editorial (type it) and Approve and send: the edition is scheduled SEND_DELAY ahead, for the
-delivery worker, and a Stop button cancels it until then. Behind the staff gate.
+delivery worker, and a Stop button cancels it until then. An edition without any news item is
+approved only once staff confirm it (as `aive bulletin approve` asks); Keep the draft leaves it
+a draft. Behind the staff gate.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.bulletin_cards import DraftAction, card, card_keyboard, items_keyboard
+from bot.bulletin_cards import DraftAction, card, card_keyboard, confirm_keyboard, items_keyboard
 from bot.config import BotConfig
 from bot.i18n import FeatureCatalog
 from newsletter.editions import review as draft_review
@@ -114,7 +116,17 @@ async def ask_editorial(press: Press) -> None:
 
 
 async def approve(press: Press) -> None:
+    """Approve and send; an edition without news asks first, and "sure" is the staff's yes."""
     lang, query, config = press.lang, press.query, press.config
+    if press.data.a == "approve" and draft_review.approval_needs_confirmation(press.edition):
+        await query.answer()
+        if press.message is not None:
+            question = _("This edition has no news item. Approve it anyway?", lang)
+            await press.message.edit_text(
+                f"{card(press.edition, lang)}\n\n⚠️ {question}",
+                reply_markup=confirm_keyboard(press.edition.id, lang),
+            )
+        return
     send_at = utcnow() + SEND_DELAY
     try:
         edition = await bulletins.approve(
@@ -147,11 +159,24 @@ async def approve(press: Press) -> None:
         await press.message.edit_text(f"{card(edition, lang)}\n\n✅ {done}", reply_markup=keyboard)
 
 
+async def keep_draft(press: Press) -> None:
+    """The answer "Keep the draft" to the question before approving without news."""
+    kept = _("Not approved: the edition stays a draft.", press.lang)
+    await press.query.answer(kept)
+    if press.message is not None:
+        await press.message.edit_text(
+            f"{card(press.edition, press.lang)}\n\n{kept}",
+            reply_markup=card_keyboard(press.edition, press.lang, press.config),
+        )
+
+
 ON_DRAFT: dict[str, Callable[[Press], Awaitable[None]]] = {
     "items": show_items,
     "x": toggle_item,
     "editorial": ask_editorial,
     "approve": approve,
+    "sure": approve,  # approve without news, once asked
+    "keep": keep_draft,
 }
 
 
@@ -164,7 +189,8 @@ async def draft_pressed(
     config: BotConfig,
     state: FSMContext,
 ) -> None:
-    """Items, leave out / put back, Editorial, Approve: only while the edition is a draft."""
+    """Items, leave out / put back, Editorial, Approve (and the answers to its question):
+    only while the edition is a draft."""
     lang = i18n.current_locale
     edition = await _draft(query, session, callback_data.e, lang)
     if edition is not None:

@@ -24,6 +24,7 @@ from newsletter.subscriptions.ratelimit import SlidingWindowLimiter
 from newsletter.subscriptions.web import SubscriptionSite, setup_subscription_routes
 from newsletter.subscriptions.web_edge import EdgeConfig, setup_web_edge
 from newsletter.webhooks import setup_sendgrid_webhook
+from web.public.consultation_answers import AnswerSite, setup_consultation_answers
 
 log = logging.getLogger(__name__)
 CONTEXT = web.AppKey("context", AppContext)
@@ -60,6 +61,7 @@ def build_web_app(ctx: AppContext) -> web.Application:
     setup_archive_routes(app, ctx.sessions, archive_config(ctx.settings))
     setup_preview_routes(app, ctx.sessions, ctx.settings.public_url, ctx.settings.signing_key())
     setup_engagement_pages(app, bot_username(ctx))
+    setup_consultation_answers(app, answer_site(ctx))
     setup_kit_routes(app, ctx.settings.kit_dir)
     setup_demo_images(app, DEMO_IMAGES)
     setup_sendgrid_webhook(
@@ -71,6 +73,21 @@ def build_web_app(ctx: AppContext) -> web.Application:
 def bot_username(ctx: AppContext) -> BotUsername:
     token = ctx.settings.telegram_token
     return BotUsername(token.get_secret_value() if token else None, ctx.settings.telegram_api_url)
+
+
+def answer_site(ctx: AppContext) -> AnswerSite:
+    settings = ctx.settings
+    return AnswerSite(
+        sessions=ctx.sessions,
+        key=settings.signing_key(),
+        public_url=settings.public_url,
+        mailer=transactional_mailer(settings),
+        default_language=settings.default_language,
+        trusted_proxy=settings.trusted_proxy,
+        limiter=SlidingWindowLimiter(
+            settings.subscribe_limit, settings.subscribe_window_minutes * 60
+        ),
+    )
 
 
 def subscription_site(ctx: AppContext) -> SubscriptionSite:

@@ -27,13 +27,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
 from bot.engagement.consultations import answering, response_access
-from bot.engagement.consultations.errors import InvalidAnswer, Refusal, ResponseRefused
+from bot.engagement.consultations.errors import (
+    AnswersChanged,
+    InvalidAnswer,
+    Refusal,
+    ResponseRefused,
+)
 from bot.engagement.consultations.messages import explain_answer, explain_refusal
 from bot.engagement.consultations.response_access import ResponseView
 from bot.engagement.consultations.schema import QuestionType
 from bot.features import consultation_screens as screens
 from bot.features.consultation_screens import Act, OpenConsultation, Step
 from bot.reader_time import zone_of
+from engagement.consultations.web_links import AnswerLink, answer_url, make_token
 from storage import consultation_queries as q
 from storage.base import utcnow
 from storage.errors import NotFound
@@ -46,6 +52,17 @@ TYPED_GRACE = timedelta(days=7)  # typing into a consultation closed since then:
 
 
 Target = response_access.Opened | int  # a response already read, or its id
+CHANGING = frozenset({Act.option, Act.toggle, Act.done, Act.skip, Act.submit})
+
+
+def web_link(config: BotConfig, view: ResponseView, person: Person) -> str | None:
+    """The person's signed link to the same response on the web; None unless the site is
+    served over HTTPS (Telegram refuses other button URLs)."""
+    if not config.public_url.startswith("https://"):
+        return None
+    city = view.city_id if view.definition.one_response_per.value == "city" else None
+    token = make_token(AnswerLink(view.consultation_id, person.id, city), config.signing_key)
+    return answer_url(config.public_url, view.definition.slug, token)
 
 
 async def _city_name(session: AsyncSession, view: ResponseView) -> str | None:
@@ -55,7 +72,12 @@ async def _city_name(session: AsyncSession, view: ResponseView) -> str | None:
 
 
 async def opening_screen(
-    session: AsyncSession, person: Person, consultation_id: int, lang: str, secretariat_zone: str
+    session: AsyncSession,
+    person: Person,
+    consultation_id: int,
+    lang: str,
+    secretariat_zone: str,
+    config: BotConfig | None = None,
 ) -> screens.Screen:
     """The first screen when a person opens a consultation (invite button or deep link)."""
     try:
@@ -78,7 +100,8 @@ async def opening_screen(
         is_me=response.person_id == person.id,
         tz=tz,
     )
-    return screens.current_screen(view, lang, city, preamble, tz=tz, just_sent=False)
+    link = web_link(config, view, person) if config is not None else None
+    return screens.current_screen(view, lang, city, preamble, tz=tz, just_sent=False, web_link=link)
 
 
 def _is_current(view: ResponseView, data: Step) -> bool:
@@ -178,7 +201,8 @@ def build_router() -> Router:
         consultation_id = int((command.args or "c0")[1:])
         lang = i18n.current_locale
         await _send(
-            message, await opening_screen(session, person, consultation_id, lang, config.timezone)
+            message,
+            await opening_screen(session, person, consultation_id, lang, config.timezone, config),
         )
 
     @router.callback_query(OpenConsultation.filter())
@@ -191,7 +215,9 @@ def build_router() -> Router:
         config: BotConfig,
     ) -> None:
         lang = i18n.current_locale
-        text, markup = await opening_screen(session, person, callback_data.c, lang, config.timezone)
+        text, markup = await opening_screen(
+            session, person, callback_data.c, lang, config.timezone, config
+        )
         if markup is None:  # refused: closed, not open yet, not addressed to this person
             await query.answer(text, show_alert=True)
             closed = explain_refusal(Refusal.closed, lang)
@@ -225,8 +251,15 @@ def build_router() -> Router:
         if view.response_id != callback_data.r or not _is_current(view, callback_data):
             await _stale(query, message, view, lang, city_name, tz)
             return
+        if callback_data.a in CHANGING and 0 <= callback_data.v != view.version:
+            await _changed_meanwhile(query, message, view, lang, city_name, tz)
+            return
         try:
             moved = await _perform(session, view, callback_data, person, target)
+        except AnswersChanged:
+            await session.rollback()
+            await _changed_meanwhile(query, message, view, lang, city_name, tz)
+            return
         except InvalidAnswer as error:
             await session.rollback()
             await query.answer(explain_answer(error, lang), show_alert=True)
@@ -247,7 +280,10 @@ def build_router() -> Router:
                     reply_markup=screens.question_screen(moved, lang)[1]
                 )
             return
-        await _replace(message, screens.current_screen(moved, lang, city_name, tz=tz))
+        link = web_link(config, moved, person)
+        await _replace(
+            message, screens.current_screen(moved, lang, city_name, tz=tz, web_link=link)
+        )
 
     @router.message(F.chat.type == "private", F.text, ~F.text.startswith("/"), StateFilter(None))
     async def typed(
@@ -288,7 +324,8 @@ def build_router() -> Router:
             await message.answer(screens.refused_answer(question, error, lang))
             return
         tz = await zone_of(session, person.id, config.timezone)
-        await _send(message, screens.current_screen(moved, lang, city_name, tz=tz))
+        link = web_link(config, moved, person)
+        await _send(message, screens.current_screen(moved, lang, city_name, tz=tz, web_link=link))
 
     return router
 
@@ -330,3 +367,29 @@ async def _stale(
         with contextlib.suppress(TelegramBadRequest):
             await message.edit_reply_markup(reply_markup=None)
         await _send(message, screens.current_screen(view, lang, city, tz=tz))
+
+
+async def _changed_meanwhile(
+    query: CallbackQuery,
+    message: Message | None,
+    view: ResponseView,
+    lang: str,
+    city: str | None,
+    tz: ZoneInfo,
+) -> None:
+    """Someone saved the city's answers (in the bot or on the web) since this screen was
+    shown: nothing is saved; say so and show the answers as they are now."""
+    await query.answer(
+        _(
+            "Someone else changed these answers meanwhile (in the bot or on the web); yours "
+            "was not saved. Here they are now: please check, then answer again.",
+            lang,
+        ),
+        show_alert=True,
+    )
+    if message is not None:
+        with contextlib.suppress(TelegramBadRequest):
+            await message.edit_reply_markup(reply_markup=None)
+        lines = screens.answers_list(view, lang)
+        preamble = "\n".join(lines)
+        await _send(message, screens.current_screen(view, lang, city, preamble, tz=tz))

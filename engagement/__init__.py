@@ -1,0 +1,1 @@
+"""The engagement domain: consultations, polls, cafés, youth voice, representatives, invites."""

@@ -1,0 +1,1 @@
+"""The web face: aiohttp routes and Jinja2 templates (web/public: public pages)."""

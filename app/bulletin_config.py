@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from app.settings import Settings
-from newsletter.archive import ArchiveConfig
-from newsletter.bulletins import BulletinConfig
+from newsletter.editions.service import BulletinConfig
+from web.public.archive import ArchiveConfig
 
 
 def bulletin_config(settings: Settings) -> BulletinConfig:

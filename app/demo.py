@@ -16,12 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bulletin_config import bulletin_config
 from app.cities import import_cities_text
-from app.demo_images import DEMO_IMAGES, EXAMPLES, demo_image_url
 from app.settings import Settings
-from bot.engagement.cafes import service as cafes
-from bot.engagement.cafes.schema import load_cafe
-from bot.engagement.consultations import lifecycle
-from newsletter.bulletins import approve, compose_draft, get_series
+from engagement.cafes import service as cafes
+from engagement.cafes.schema import load_cafe
+from engagement.consultations import lifecycle
+from newsletter.editions.service import approve, compose_draft, get_series
 from newsletter.feeds.ingest import run_fetch
 from newsletter.feeds.opml import parse_opml
 from newsletter.feeds.sources import add_source
@@ -30,6 +29,7 @@ from storage.base import utcnow
 from storage.consultations import ConsultationStatus
 from storage.engine import SessionFactory
 from storage.feeds import Item, Source
+from web.public.demo_images import DEMO_IMAGES, EXAMPLES, demo_image_url
 
 
 @dataclass(frozen=True)

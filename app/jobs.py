@@ -7,16 +7,16 @@ from apscheduler.triggers.interval import IntervalTrigger
 from app.bulletin_config import bulletin_config
 from app.campaign_config import campaign_config
 from app.context import AppContext
-from app.scheduler import Job
-from bot.engagement.cafes.jobs import send_cafe_notices
 from app.mail import transactional_mailer
-from bot.engagement.consultations.jobs import send_consultation_reminders
-from bot.engagement.consultations.reports import due_reminders
-from bot.engagement.polls.jobs import close_due_polls_job
+from app.scheduler import Job
 from bot.staff_notices import notify_staff_of_drafts
 from campaigns.jobs import run_due_steps
-from newsletter.bulletin_jobs import compose_scheduled_drafts
-from newsletter.jobs import fetch_due_feeds
+from engagement.cafes.jobs import send_cafe_notices
+from engagement.consultations.jobs import send_consultation_reminders
+from engagement.consultations.reports import due_reminders
+from engagement.polls.jobs import close_due_polls_job
+from newsletter.editions.jobs import compose_scheduled_drafts
+from newsletter.feeds.jobs import fetch_due_feeds
 from storage.base import utcnow
 from web.public.answer_mail import email_reminders
 

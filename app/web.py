@@ -11,20 +11,20 @@ from sqlalchemy import text
 
 from app.bulletin_config import archive_config
 from app.context import AppContext
-from app.demo_images import DEMO_IMAGES, setup_demo_images
-from app.engagement_pages import setup_engagement_pages
 from app.mail import transactional_mailer
 from app.runtime import CannotListen
 from bot.identity import BotUsername
 from bot.webhook import setup_webhook_routes
-from campaigns.kit_site import setup_kit_routes
-from newsletter.archive import setup_archive_routes
-from newsletter.draft_preview import setup_preview_routes
 from newsletter.subscriptions.ratelimit import SlidingWindowLimiter
-from newsletter.subscriptions.web import SubscriptionSite, setup_subscription_routes
-from newsletter.subscriptions.web_edge import EdgeConfig, setup_web_edge
-from newsletter.webhooks import setup_sendgrid_webhook
+from web.public.archive import setup_archive_routes
 from web.public.consultation_answers import AnswerSite, setup_consultation_answers
+from web.public.demo_images import DEMO_IMAGES, setup_demo_images
+from web.public.draft_preview import setup_preview_routes
+from web.public.edge import EdgeConfig, setup_web_edge
+from web.public.engagement_pages import setup_engagement_pages
+from web.public.kit import setup_kit_routes
+from web.public.subscribe import SubscriptionSite, setup_subscription_routes
+from web.sendgrid_events import setup_sendgrid_webhook
 
 log = logging.getLogger(__name__)
 CONTEXT = web.AppKey("context", AppContext)

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from app.context import AppContext
 from app.delivery import drain_deliveries
-from bot.broadcast import drain_broadcasts
+from bot.broadcast.drainer import drain_broadcasts
 
 log = logging.getLogger(__name__)
 # A drainer handles one batch and returns how many rows it processed (0: nothing to do).

@@ -47,8 +47,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.catalogs import compile_all
 from bot.config import BotConfig
 from bot.dispatcher import build_dispatcher
-from bot.engagement.consultations import lifecycle
 from bot.session import make_bot
+from engagement.consultations import lifecycle
 from storage import migrate
 from storage.base import utcnow
 from storage.consultations import ConsultationResponse, ConsultationStatus

@@ -15,11 +15,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app.catalogs import compile_all
-from newsletter import bulletins
-from newsletter.candidates import load_candidates
-from newsletter.compose import compose_edition
-from newsletter.edition import Period
-from newsletter.render import RenderContext, render_edition
+from newsletter.editions import service as bulletins
+from newsletter.editions.candidates import load_candidates
+from newsletter.editions.compose import compose_edition
+from newsletter.editions.render import RenderContext, render_edition
+from newsletter.editions.values import Period
 from storage import migrate
 from storage.bulletins import Series
 from storage.engine import create_engine, create_session_factory

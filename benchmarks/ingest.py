@@ -50,7 +50,7 @@ from sqlalchemy import func, select
 from newsletter.feeds import parse_feed, workers
 from newsletter.feeds.fetch import Fetcher, FetchLimits
 from newsletter.feeds.ingest import fetch_due
-from newsletter.language import detector_for
+from newsletter.feeds.language import detector_for
 from storage.engine import SessionFactory, create_session_factory
 from storage.feeds import Item, Source
 from storage.models import metadata

@@ -3,7 +3,7 @@
 Compares, in one run and on benchmarks/data/language_eval.tsv:
 - langdetect alone (baseline: all 55 profiles, seeded; an answer outside ours counts as "und"),
 - lingua alone (restricted to our languages; high-accuracy mode, and low-accuracy mode),
-- our newsletter.language.detect_language.
+- our newsletter.feeds.language.detect_language.
 Each without hints, and with the correct language as the only hint. The single detectors use a
 hint as the issue says: when the text has fewer than 4 words or their top score is under 0.9.
 Also: how often a long text (title, sentence) overrules a wrong hint. Prints the ratio of our
@@ -28,7 +28,7 @@ from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-from newsletter.language import DEFAULT_SUPPORTED, detector_for, words_of
+from newsletter.feeds.language import DEFAULT_SUPPORTED, detector_for, words_of
 
 DATA = Path(__file__).parent / "data" / "language_eval.tsv"
 KINDS = ("title", "chat", "sentence")

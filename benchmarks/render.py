@@ -17,8 +17,9 @@ from typing import TypeVar
 from mjml import mjml2html
 
 from app.catalogs import compile_all
-from newsletter.compose import compose_edition
-from newsletter.edition import (
+from newsletter.editions.compose import compose_edition
+from newsletter.editions.render import RenderContext, render_edition, render_mjml
+from newsletter.editions.values import (
     CandidateItem,
     ComposedEdition,
     ComposeOptions,
@@ -28,7 +29,6 @@ from newsletter.edition import (
     UpcomingCafe,
     YouthSubmission,
 )
-from newsletter.render import RenderContext, render_edition, render_mjml
 
 ITEMS = 5_000
 RUNS = 7

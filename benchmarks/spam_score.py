@@ -25,7 +25,7 @@ from campaigns.email import render_email
 from campaigns.messages import StepText
 from newsletter.delivery.backend import OutgoingBatch, OutgoingRecipient
 from newsletter.delivery.outbox_backend import render_message
-from newsletter.render import render_edition
+from newsletter.editions.render import render_edition
 from newsletter.subscriptions.confirmation import confirmation_message
 from newsletter.subscriptions.mailer import to_email_message
 from tests.newsletter.sample_edition import sample_context, sample_edition

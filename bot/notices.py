@@ -12,7 +12,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards
-from bot.representatives import staff_people
+from engagement.representatives import staff_people
 from storage.people import Person
 from storage.representatives import RepresentativeRequest
 

@@ -10,12 +10,12 @@ from aiogram import Bot
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.engagement.problems import Problem
 from bot.i18n import FeatureCatalog
+from engagement.problems import Problem
 
 MAX_FILE_BYTES = 256 * 1024
 MESSAGE_LIMIT = 4000  # under Telegram's 4,096 characters, with room for tags
-definitions = FeatureCatalog("definitions")  # the reasons of bot.engagement.problems
+definitions = FeatureCatalog("definitions")  # the reasons of engagement.problems
 
 
 def problem_lines(problems: Sequence[Problem], lang: str, limit: int = 30) -> str:

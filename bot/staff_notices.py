@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.broadcast.outbox import audience_recipients, enqueue_broadcast
 from bot.i18n import FeatureCatalog
+from outbox.queue import audience_recipients, enqueue_broadcast
 from storage.broadcasts import BroadcastKind
 from storage.bulletins import Edition
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.broadcast import Recipient, audience_recipients
 from campaigns.timeline import StepSpec
+from outbox import Recipient, audience_recipients
 from storage.people import Person
 from storage.subscribers import Subscriber, SubscriberStatus
 

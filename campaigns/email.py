@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from campaigns.messages import FOOTER, PREFERENCES, UNSUBSCRIBE, StepText, _, translate
 from newsletter.delivery.placeholders import Part, Slot, token
-from newsletter.render import mjml_to_html, paragraphs, safe_url
+from newsletter.editions.render import mjml_to_html, paragraphs, safe_url
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 BANNER = _("INTERNATIONAL DAY OF EDUCATING CITIES · 30 NOVEMBER")

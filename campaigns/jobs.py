@@ -9,11 +9,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.engagement.consultations import lifecycle
 from campaigns import timeline
 from campaigns.config import CampaignConfig
 from campaigns.errors import CampaignError
 from campaigns.launch import launch_step
+from engagement.consultations import lifecycle
 from storage.campaigns import Campaign, CampaignStatus, StepStatus
 from storage.consultations import Consultation, ConsultationStatus
 from storage.engine import SessionFactory

@@ -20,9 +20,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.broadcast import Recipient, enqueue_broadcast
-from bot.engagement.consultations import invitations, lifecycle
-from bot.engagement.consultations.errors import DefinitionError
 from campaigns import report, report_data, timeline
 from campaigns.audience import StepAudience, step_audience
 from campaigns.config import CampaignConfig
@@ -36,6 +33,9 @@ from campaigns.messages import (
     step_text,
     translate,
 )
+from engagement.consultations import invitations, lifecycle
+from engagement.consultations.errors import DefinitionError
+from outbox import Recipient, enqueue_broadcast
 from storage.broadcasts import Broadcast, BroadcastKind
 from storage.bulletins import Edition, EditionStatus, Series
 from storage.campaigns import Campaign, CampaignStep, StepStatus

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.engagement.consultations import reports
 from campaigns.report import Activity, CampaignReport, Reach, build_report
+from engagement.consultations import reports
 from storage import consultation_queries as q
 from storage.broadcasts import BroadcastMessage, MessageState
 from storage.campaigns import Campaign

@@ -1,4 +1,4 @@
-"""SQL for consultations: plain reads and writes; the rules live in bot.engagement.consultations."""
+"""SQL for consultations: plain reads and writes; the rules live in engagement.consultations."""
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from app.catalogs import compile_all
 from storage import migrate
 from storage.engine import SessionFactory, create_engine, create_session_factory
 from storage.models import metadata
@@ -67,6 +68,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if _WORKER_DATABASE in config.stash:
         base, name = config.stash[_WORKER_DATABASE]
         asyncio.run(_on_server(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs() -> None:
+    """Messages, pages and emails read the compiled catalogs (`make test` compiles them too)."""
+    compile_all()
 
 
 @pytest.fixture(scope="session")

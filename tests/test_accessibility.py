@@ -16,15 +16,15 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import Page, async_playwright
 
 from campaigns.kit import KIT_LANGUAGES, build_kit
-from campaigns.kit_site import setup_kit_routes
 from newsletter.subscriptions import service
 from newsletter.subscriptions.mailer import MemoryMailer
 from newsletter.subscriptions.tokens import confirm_url, preferences_url, unsubscribe_url
-from newsletter.subscriptions.web import SubscriptionSite, setup_subscription_routes
 from storage.engine import SessionFactory
 from storage.seed import load_seed
 from tests.campaigns.kit.sample import sample_kit
 from tests.newsletter.browser import find_chromium
+from web.public.kit import setup_kit_routes
+from web.public.subscribe import SubscriptionSite, setup_subscription_routes
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"

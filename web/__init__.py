@@ -1,1 +1,2 @@
-"""The web face: aiohttp routes and Jinja2 templates (web/public: public pages)."""
+"""The web face: public pages (`web.public`) and the staff console (`web.console`). Routes
+translate HTTP to domain calls; no SQL and no business rule here."""

@@ -11,10 +11,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from app.cli.context import database as open_database
 from app.cli.context import fail, print_json, print_table, run, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, ngettext
-from bot.broadcast import (
+from bot.broadcast.limiter import Limits, RateLimiter
+from engagement.broadcast_definition import BroadcastFileError, parse_definition
+from engagement.problems import ProblemsError, load_yaml
+from outbox import (
     BroadcastSummary,
-    Limits,
-    RateLimiter,
     audience_recipients,
     broadcast_status,
     cancel_broadcast,
@@ -23,8 +24,6 @@ from bot.broadcast import (
     recipients_for_chats,
     requeue_uncertain,
 )
-from bot.broadcast.definition import BroadcastFileError, parse_definition
-from bot.engagement.problems import ProblemsError, load_yaml
 from storage.consultation_queries import all_network_slugs
 from storage.engine import SessionFactory
 from storage.errors import NotFound

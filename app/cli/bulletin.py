@@ -19,11 +19,11 @@ from sqlalchemy import select
 from app.bulletin_config import bulletin_config
 from app.cli.context import fail, print_json, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, ngettext
-from newsletter import bulletins
-from newsletter.bulletin_errors import BulletinError, NoNews
-from newsletter.cadence import CadenceError
-from newsletter.edition import CompositionError
-from newsletter.render import RenderError
+from newsletter.editions import service as bulletins
+from newsletter.editions.cadence import CadenceError
+from newsletter.editions.errors import BulletinError, NoNews
+from newsletter.editions.render import RenderError
+from newsletter.editions.values import CompositionError
 from storage.base import utcnow
 from storage.bulletins import Edition
 from storage.engine import SessionFactory

@@ -20,10 +20,10 @@ from app.bulletin_config import bulletin_config
 from app.cli.bulletin import EDITION, SERVICE_ERRORS, actor, edition_summary, print_summary
 from app.cli.context import fail, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _
-from newsletter import bulletins
-from newsletter.bulletin_errors import BulletinError
-from newsletter.edition_edits import Edits, dump_edits, parse_edits
-from newsletter.render import web_version
+from newsletter.editions import service as bulletins
+from newsletter.editions.edits import Edits, dump_edits, parse_edits
+from newsletter.editions.errors import BulletinError
+from newsletter.editions.render import web_version
 from storage.engine import SessionFactory
 
 

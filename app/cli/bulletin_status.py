@@ -14,8 +14,8 @@ import typer
 from app.cli.bulletin import EDITION, JSON, actor, section_item_ids
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _
-from newsletter import bulletins
-from newsletter.bulletin_errors import BulletinError
+from newsletter.editions import service as bulletins
+from newsletter.editions.errors import BulletinError
 from storage.bulletins import Edition
 from storage.engine import SessionFactory
 

@@ -12,10 +12,10 @@ import typer
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, ngettext
 from app.settings import Settings
-from bot.engagement.cafes import jobs, report, service
-from bot.engagement.cafes.definition import CafeDefinitionError
-from bot.engagement.cafes.schema import load_cafe
-from bot.reader_time import staff_time
+from engagement.cafes import jobs, report, service
+from engagement.cafes.definition import CafeDefinitionError
+from engagement.cafes.schema import load_cafe
+from engagement.reader_time import staff_time
 from storage import consultation_queries as q
 from storage.base import utcnow
 from storage.engine import SessionFactory

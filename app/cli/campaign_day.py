@@ -121,9 +121,9 @@ def kit(
     as_json: JSON = False,
 ) -> None:
     from campaigns.kit import KitError, build_kit, check_kit, load_kit_inputs
-    from campaigns.kit_site import published_kit
-    from newsletter.render import RenderError
-    from newsletter.youth import mark_published
+    from newsletter.editions.render import RenderError
+    from newsletter.editions.youth import mark_published
+    from web.public.kit import published_kit
 
     config = campaign_config(settings_or_exit())
     out = out or published_kit(config.kit_dir, year)

@@ -149,7 +149,7 @@ def invite(
     from datetime import timedelta
 
     from bot.config import SUPPORTED_LANGUAGES
-    from bot.invites import create_invite, invite_link
+    from engagement.invites import create_invite, invite_link
     from newsletter.subscriptions.addresses import AddressError, normalize_address
 
     settings = settings_or_exit()

@@ -17,10 +17,10 @@ from app.cli.context import (
     with_sessions,
 )
 from app.cli.i18n import N_, _, cli_language, ngettext
-from bot.engagement.consultations import export, invitations, lifecycle, reports
-from bot.engagement.consultations.errors import ConsultationError, DefinitionError
-from bot.engagement.consultations.results import Results
-from bot.engagement.consultations.schema import localized
+from engagement.consultations import export, invitations, lifecycle, reports
+from engagement.consultations.errors import ConsultationError, DefinitionError
+from engagement.consultations.results import Results
+from engagement.consultations.schema import localized
 from storage import consultation_queries as q
 from storage.base import utcnow
 from storage.consultations import ConsultationStatus

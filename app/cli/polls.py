@@ -11,10 +11,10 @@ from rich.table import Table
 
 from app.cli.context import console, fail, print_json, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _, ngettext
-from bot.engagement.polls import service
-from bot.engagement.polls.errors import PollDefinitionError
-from bot.engagement.polls.results import PollResults
-from bot.reader_time import staff_time
+from engagement.polls import service
+from engagement.polls.errors import PollDefinitionError
+from engagement.polls.results import PollResults
+from engagement.reader_time import staff_time
 from storage import poll_queries as q
 from storage.engine import SessionFactory
 from storage.errors import NotFound

@@ -8,7 +8,7 @@ import typer
 
 from app.cli.context import fail, print_json, print_table, settings_or_exit, with_sessions
 from app.cli.i18n import N_, _
-from newsletter.series import SeriesError, SeriesExists, add_series, list_series
+from newsletter.editions.series import SeriesError, SeriesExists, add_series, list_series
 from storage.engine import SessionFactory
 
 app = typer.Typer(help=N_("Bulletin series: list them, add one."), no_args_is_help=True)

@@ -49,8 +49,8 @@ from aiogram.types import (
     Message,
 )
 
-from bot.broadcast.content import Content, ContentError, content_for
 from bot.broadcast.limiter import RateLimiter
+from outbox.content import Content, ContentError, content_for
 from storage import broadcast_outbox as outbox
 from storage.base import utcnow
 from storage.broadcast_outbox import Candidate, Outcome

@@ -16,10 +16,10 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.broadcast import BroadcastSummary, broadcast_status, cancel_broadcast
 from bot.filters import IsStaff
 from bot.i18n import FeatureCatalog
 from bot.staff_only import refuse_buttons_to_non_staff
+from outbox import BroadcastSummary, broadcast_status, cancel_broadcast
 from storage.broadcasts import BroadcastStatus
 from storage.errors import NotFound
 

@@ -2,7 +2,7 @@
 `/start f<id>` (the link on the café's public page) shows the invitation to whoever the café is
 for. The staff's `/cafes` is in bot.features.cafes_staff.
 
-The buttons come with the invitation and the reminders (queued by bot.engagement.cafes).
+The buttons come with the invitation and the reminders (queued by engagement.cafes).
 Handlers read the time from the `clock` in the dispatcher's data when there is one (tests).
 """
 
@@ -28,10 +28,10 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
-from bot.engagement.cafes import messages, service
-from bot.engagement.cafes.calendar import CalendarEvent, calendar_file
-from bot.engagement.cafes.service import CafeOver, CheckIn
-from bot.reader_time import zone_of
+from engagement.cafes import messages, service
+from engagement.cafes.calendar import CalendarEvent, calendar_file
+from engagement.cafes.service import CafeOver, CheckIn
+from engagement.reader_time import zone_of
 from storage.base import utcnow
 from storage.cafes import Cafe, SeatState
 from storage.errors import NotFound

@@ -15,13 +15,13 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
-from bot.engagement.cafes import jobs, messages, report, service
-from bot.engagement.cafes.definition import CafeDefinitionError
-from bot.engagement.cafes.schema import load_cafe
 from bot.filters import IsStaff
-from bot.reader_time import local_time, zone
 from bot.staff_files import refuse_file, yaml_document
 from bot.staff_only import refuse_buttons_to_non_staff
+from engagement.cafes import jobs, messages, report, service
+from engagement.cafes.definition import CafeDefinitionError
+from engagement.cafes.schema import load_cafe
+from engagement.reader_time import local_time, zone
 from storage import consultation_queries as q
 from storage.base import utcnow
 from storage.errors import NotFound

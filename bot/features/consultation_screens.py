@@ -16,14 +16,14 @@ from zoneinfo import ZoneInfo
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.engagement.consultations import flow
-from bot.engagement.consultations.errors import AnswerError, InvalidAnswer
-from bot.engagement.consultations.invitations import OPEN_PREFIX
-from bot.engagement.consultations.messages import SKIPPED, explain_answer, range_words, translate
-from bot.engagement.consultations.response_access import ResponseView
-from bot.engagement.consultations.schema import Question, QuestionType, localized
 from bot.i18n import FeatureCatalog
-from bot.reader_time import local_time
+from engagement.consultations import flow
+from engagement.consultations.errors import AnswerError, InvalidAnswer
+from engagement.consultations.invitations import OPEN_PREFIX
+from engagement.consultations.messages import SKIPPED, explain_answer, range_words, translate
+from engagement.consultations.response_access import ResponseView
+from engagement.consultations.schema import Question, QuestionType, localized
+from engagement.reader_time import local_time
 
 catalog = FeatureCatalog("consultations")
 _ = catalog.text

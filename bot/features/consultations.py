@@ -26,20 +26,20 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
-from bot.engagement.consultations import answering, response_access
-from bot.engagement.consultations.errors import (
+from bot.features import consultation_screens as screens
+from bot.features.consultation_screens import Act, OpenConsultation, Step
+from engagement.consultations import answering, response_access
+from engagement.consultations.errors import (
     AnswersChanged,
     InvalidAnswer,
     Refusal,
     ResponseRefused,
 )
-from bot.engagement.consultations.messages import explain_answer, explain_refusal
-from bot.engagement.consultations.response_access import ResponseView
-from bot.engagement.consultations.schema import QuestionType
-from bot.features import consultation_screens as screens
-from bot.features.consultation_screens import Act, OpenConsultation, Step
-from bot.reader_time import zone_of
+from engagement.consultations.messages import explain_answer, explain_refusal
+from engagement.consultations.response_access import ResponseView
+from engagement.consultations.schema import QuestionType
 from engagement.consultations.web_links import AnswerLink, answer_url, make_token
+from engagement.reader_time import zone_of
 from storage import consultation_queries as q
 from storage.base import utcnow
 from storage.errors import NotFound

@@ -18,14 +18,14 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
-from bot.engagement.consultations import invitations, lifecycle, reports
-from bot.engagement.consultations.errors import ConsultationError, DefinitionError
-from bot.engagement.consultations.results import Results
-from bot.engagement.consultations.schema import localized
 from bot.filters import IsStaff
 from bot.i18n import FeatureCatalog
 from bot.staff_files import MESSAGE_LIMIT, refuse_file, yaml_document
 from bot.staff_only import refuse_buttons_to_non_staff
+from engagement.consultations import invitations, lifecycle, reports
+from engagement.consultations.errors import ConsultationError, DefinitionError
+from engagement.consultations.results import Results
+from engagement.consultations.schema import localized
 from storage import consultation_queries as q
 from storage.base import utcnow
 from storage.consultations import ConsultationStatus

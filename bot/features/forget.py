@@ -10,8 +10,8 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards
-from bot.engagement.youth.service import forget_youth
 from bot.keyboards import ForgetChoice
+from engagement.youth.service import forget_youth
 from storage.audit import record
 from storage.people import Person
 

@@ -29,16 +29,16 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
-from bot.engagement.consultations.schema import localized
-from bot.engagement.polls import service
-from bot.engagement.polls.chart import results_chart
-from bot.engagement.polls.errors import PollDefinitionError
-from bot.engagement.polls.results import PollResults
 from bot.filters import IsStaff
 from bot.i18n import FeatureCatalog
-from bot.reader_time import staff_time
 from bot.staff_files import MESSAGE_LIMIT, refuse_file, yaml_document
 from bot.staff_only import refuse_buttons_to_non_staff
+from engagement.consultations.schema import localized
+from engagement.polls import service
+from engagement.polls.chart import results_chart
+from engagement.polls.errors import PollDefinitionError
+from engagement.polls.results import PollResults
+from engagement.reader_time import staff_time
 from storage import poll_queries as q
 from storage.errors import NotFound
 from storage.people import Person

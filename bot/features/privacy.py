@@ -10,8 +10,8 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.engagement.youth.service import get_profile
 from bot.personal_data import keeps_name
+from engagement.youth.service import get_profile
 from storage.people import Person, Role
 
 

@@ -15,10 +15,15 @@ from bot import keyboards
 from bot.config import BotConfig
 from bot.features.whats_open import show_what_is_open
 from bot.filters import IsStaff
-from bot.invites import create_invite, invite_link
 from bot.keyboards import RequestDecision
 from bot.notices import reader_language, request_summary, tell_decision
-from bot.representatives import DecisionOutcome, decide_request, find_cities, pending_requests
+from engagement.invites import create_invite, invite_link
+from engagement.representatives import (
+    DecisionOutcome,
+    decide_request,
+    find_cities,
+    pending_requests,
+)
 from storage.people import Person
 
 # every staff command the routers define; tests refuse each of them to non-staff

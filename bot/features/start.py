@@ -19,11 +19,11 @@ from bot.features.help import help_for
 from bot.features.whats_open import show_what_is_open
 from bot.features.youth import begin as begin_youth
 from bot.i18n import city_language
-from bot.invites import InviteProblem, Redeemed, redeem_invite
 from bot.keyboards import CityChoice, LanguageChoice, RoleChoice
 from bot.notices import notify_staff_of_request
 from bot.personal_data import remember_name
-from bot.representatives import (
+from engagement.invites import InviteProblem, Redeemed, redeem_invite
+from engagement.representatives import (
     find_cities,
     grant_representative,
     grant_role,

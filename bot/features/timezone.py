@@ -16,7 +16,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
-from bot.reader_time import find_zone, zone_name, zone_of
+from engagement.reader_time import find_zone, zone_name, zone_of
 from storage.base import utcnow
 from storage.people import Person
 

@@ -1,4 +1,4 @@
-"""Showing a person what is open for them (bot.engagement.open_offers) when they join or come
+"""Showing a person what is open for them (engagement.open_offers) when they join or come
 back: each consultation and café as its invitation, with its button, in their language and
 timezone; each poll sent through its own broadcast so that the answer counts with the rest.
 """
@@ -11,13 +11,13 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.broadcast.content import content_for
 from bot.broadcast.sender import reply_markup
 from bot.config import BotConfig
-from bot.engagement import open_offers
-from bot.engagement.cafes import notices
-from bot.engagement.consultations import invitations
-from bot.reader_time import zone_of
+from engagement import open_offers
+from engagement.cafes import notices
+from engagement.consultations import invitations
+from engagement.reader_time import zone_of
+from outbox.content import content_for
 from storage import consultation_queries
 from storage.base import utcnow
 from storage.broadcasts import BroadcastKind

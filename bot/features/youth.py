@@ -16,13 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import youth_keyboards as kb
 from bot.config import BotConfig
-from bot.engagement.youth import rules, service
-from bot.engagement.youth.rules import MediaProblem, ProfileGap, TextProblem
 from bot.features.youth_review import notify_staff_of_submission
-from bot.reader_time import local_time, zone_of
-from bot.representatives import find_cities, grant_role
 from bot.youth_keyboards import YouthAge, YouthCity, YouthGuardian, YouthPublish, YouthSkipMedia
 from bot.youth_keyboards import YouthTheme as ThemeChoice
+from engagement.reader_time import local_time, zone_of
+from engagement.representatives import find_cities, grant_role
+from engagement.youth import rules, service
+from engagement.youth.rules import MediaProblem, ProfileGap, TextProblem
 from storage.base import utcnow
 from storage.networks import City
 from storage.people import Person, Role

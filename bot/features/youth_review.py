@@ -17,13 +17,13 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import youth_keyboards as kb
-from bot.engagement.cafes.messages import language_name
-from bot.engagement.youth import rules, service
 from bot.filters import IsStaff
 from bot.notices import reader_language, send_quietly
-from bot.representatives import staff_people
 from bot.staff_notices import catalog as staff_catalog
 from bot.youth_keyboards import YouthReview
+from engagement.cafes.messages import language_name
+from engagement.representatives import staff_people
+from engagement.youth import rules, service
 from storage.base import utcnow
 from storage.people import Person
 from storage.youth import (

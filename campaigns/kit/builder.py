@@ -19,7 +19,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.engagement.spreadsheet import csv_text
 from campaigns.kit.calendar import kit_calendar
 from campaigns.kit.cards import SQUARE, WIDE, card_png
 from campaigns.kit.content import Activity, KitInput, KitTexts, kit_texts
@@ -27,6 +26,7 @@ from campaigns.kit.email import announcement_html, announcement_mjml
 from campaigns.kit.index import IndexEntry, IndexSection, index_html, post_sections
 from campaigns.kit.posts import RULES, Platform, kit_posts
 from campaigns.kit.press import declaration_markdown, markdown_page, press_markdown, youth_markdown
+from engagement.spreadsheet import csv_text
 
 CSV_HEADER = ("city", "country", "title", "date", "place", "audience", "link", "networks", "source")
 
@@ -65,7 +65,9 @@ class KitManifest:
     out_dir: Path
     files: tuple[KitFile, ...]
     zip_path: Path | None = None
-    youth_ids: tuple[int, ...] = ()  # ideas the kit publishes (see newsletter.youth.mark_published)
+    youth_ids: tuple[
+        int, ...
+    ] = ()  # ideas the kit publishes (see newsletter.editions.youth.mark_published)
 
     @property
     def total_size(self) -> int:
@@ -76,7 +78,8 @@ def build_kit(inputs: KitInput, out_dir: Path, *, zip_path: Path | None = None) 
     """Write the kit of `inputs` into `out_dir` (created; files of a previous kit overwritten).
 
     Returns the files written with their sizes. Raises `campaigns.kit.KitError` on a missing
-    catalog, `newsletter.render.RenderError` if MJML rejects the email, `OSError` on disk errors.
+    catalog, `newsletter.editions.render.RenderError` if MJML rejects the email, `OSError` on
+    disk errors.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     files: list[KitFile] = []
@@ -142,7 +145,7 @@ def _label(texts: KitTexts, kind: str) -> str:
 
 
 def activities_csv(activities: tuple[Activity, ...]) -> str:
-    """One row per activity, every cell quoted and defused (bot.engagement.spreadsheet)."""
+    """One row per activity, every cell quoted and defused (engagement.spreadsheet)."""
     rows: list[tuple[str, ...]] = [tuple(CSV_HEADER)]
     for a in activities:
         rows.append(

@@ -18,7 +18,7 @@ from pathlib import Path
 from babel import Locale
 from babel.dates import format_date
 
-from newsletter.edition import YouthSubmission
+from newsletter.editions.values import YouthSubmission
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "kit"

@@ -13,7 +13,7 @@ from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from campaigns.kit.content import KitInput, KitTexts
-from newsletter.render import mjml_to_html, safe_url
+from newsletter.editions.render import mjml_to_html, safe_url
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "kit"
 MAX_ACTIVITIES = 20  # the rest is in the kit's CSV; keeps the email below Gmail's 102 KB clip
@@ -52,5 +52,6 @@ _BODY = re.compile(r"(<body[^>]*>)(.*)(</body>)", re.S)
 
 def announcement_html(mjml: str) -> str:
     """The email as a page too (the kit links it): its content in a `<main>` landmark, which
-    mail clients ignore. Raises `newsletter.render.RenderError` if MJML rejects the document."""
+    mail clients ignore. Raises `newsletter.editions.render.RenderError` if MJML rejects the
+    document."""
     return _BODY.sub(r"\1<main>\2</main>\3", mjml_to_html(mjml), count=1)

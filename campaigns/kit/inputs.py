@@ -3,7 +3,7 @@
 - Activities: the submitted responses of the campaign's D-45 consultation, slug
   `day-<year>-activities`, questions `title`, `date`, `place`, `audience`, `link` (no such
   consultation: no declared activities).
-- Youth: ideas approved during the year (`newsletter.youth.approved_youth_for_bulletin`).
+- Youth: ideas approved during the year (`newsletter.editions.youth.approved_youth_for_bulletin`).
 - Feed items that announce the Day (`campaigns.kit.day_items.announces_day`).
 """
 
@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from campaigns.kit.content import KIT_LANGUAGES, Activity, DayItem, KitInput
 from campaigns.kit.day_items import FIRST_ANNOUNCEMENT_MONTH, announces_day, day_window
-from newsletter.edition import YouthSubmission
-from newsletter.youth import anonymous_author, approved_youth_for_bulletin
+from newsletter.editions.values import YouthSubmission
+from newsletter.editions.youth import anonymous_author, approved_youth_for_bulletin
 from storage.consultations import Consultation, ConsultationResponse, ResponseStatus
 from storage.feeds import Item, ItemSource, Source
 from storage.networks import City

@@ -13,9 +13,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.engagement.consultations import invitations, reports
-from bot.engagement.consultations.errors import Refusal, ResponseRefused
-from bot.engagement.consultations.response_access import check_accepting, start_or_resume
+from engagement.consultations import invitations, reports
+from engagement.consultations.errors import Refusal, ResponseRefused
+from engagement.consultations.response_access import check_accepting, start_or_resume
 from engagement.consultations.web_links import AnswerLink
 from storage import consultation_queries as q
 from storage.base import utcnow

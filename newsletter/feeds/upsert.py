@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from newsletter.feeds.language import UNDETERMINED, Guess, detector_for
 from newsletter.feeds.parse import FeedEntry, ParsedFeed
-from newsletter.language import UNDETERMINED, Guess, detector_for
 from storage.base import utcnow
 from storage.feeds import Item, ItemSource, Source
 
@@ -172,7 +172,7 @@ def guess_languages(entries: Sequence[FeedEntry], source_language: str | None) -
 
     When an entry has none of those, the feed's language guessed from its entries together
     hints it: one detection per feed instead of a slow unhinted one per entry. The entry's
-    own text still overrules a wrong hint (see newsletter.language).
+    own text still overrules a wrong hint (see newsletter.feeds.language).
     """
     hints = [[h for h in (e.declared_language, e.language, source_language) if h] for e in entries]
     detector = detector_for()

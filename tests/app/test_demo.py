@@ -17,7 +17,7 @@ from app.context import AppContext
 from app.demo import load_demo
 from app.settings import load_settings
 from app.web import build_web_app
-from bot.engagement.consultations import lifecycle
+from engagement.consultations import lifecycle
 from storage.base import utcnow
 from storage.bulletins import Edition, EditionStatus
 from storage.cafes import Cafe

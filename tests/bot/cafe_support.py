@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.engagement.cafes import jobs, service
-from bot.engagement.cafes.schema import load_cafe
+from engagement.cafes import jobs, service
+from engagement.cafes.schema import load_cafe
 from storage.engine import SessionFactory
 from storage.networks import City, Network
 from storage.people import Person, PersonRole, Role

@@ -13,7 +13,6 @@ import pytest
 from aiogram import Bot, Dispatcher, Router
 from sqlalchemy import select
 
-from app.catalogs import compile_all
 from app.people import grant_staff
 from bot.config import BotConfig
 from bot.dispatcher import build_dispatcher
@@ -25,11 +24,6 @@ from tests.fakes.telegram import FakeTelegram
 from tests.fakes.telegram_objects import FakeMessage, FakeUser
 
 SIGNING_KEY = "test-signing-key"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def compiled_catalogs() -> None:
-    compile_all()
 
 
 @dataclass

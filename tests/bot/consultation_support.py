@@ -8,8 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.broadcast import BroadcastSender, RateLimiter
-from bot.engagement.consultations import lifecycle
+from bot.broadcast.limiter import RateLimiter
+from bot.broadcast.sender import BroadcastSender
+from engagement.consultations import lifecycle
 from storage.base import utcnow
 from storage.engine import SessionFactory
 from storage.networks import City, Network

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from aiogram import Bot
 from sqlalchemy import select
 
-from bot.broadcast import RateLimiter
-from bot.engagement.polls import service
-from bot.engagement.polls.closing import STOP_LIMITS, ClosingReport, close_due_polls
+from bot.broadcast.limiter import RateLimiter
+from engagement.polls import service
+from engagement.polls.closing import STOP_LIMITS, ClosingReport, close_due_polls
 from storage.base import utcnow
 from storage.engine import SessionFactory
 from storage.polls import Poll, PollMessage

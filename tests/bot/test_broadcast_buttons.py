@@ -7,9 +7,11 @@ from typing import Any
 import pytest
 from aiogram import Bot
 
-from bot.broadcast import BroadcastSender, ContentError, RateLimiter, enqueue_broadcast
-from bot.broadcast.content import Button, content_for
-from bot.broadcast.outbox import recipients_for_chats
+from bot.broadcast.limiter import RateLimiter
+from bot.broadcast.sender import BroadcastSender
+from outbox import enqueue_broadcast
+from outbox.content import Button, ContentError, content_for
+from outbox.queue import recipients_for_chats
 from storage.broadcasts import BroadcastKind
 from storage.engine import SessionFactory
 from tests.bot.broadcast_support import JumpingClock, add_people

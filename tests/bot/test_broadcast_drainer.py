@@ -6,7 +6,8 @@ from types import SimpleNamespace
 
 from pydantic import SecretStr
 
-from bot.broadcast import BroadcastDrainer, Recipient, enqueue_broadcast
+from bot.broadcast.drainer import BroadcastDrainer
+from outbox import Recipient, enqueue_broadcast
 from storage.broadcasts import BroadcastKind
 from storage.engine import SessionFactory
 from tests.bot.broadcast_support import delivered_per_chat

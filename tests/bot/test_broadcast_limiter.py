@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.broadcast import Limits, RateLimiter, localized
-from bot.broadcast.content import ContentError, content_for
+from bot.broadcast.limiter import Limits, RateLimiter
+from outbox.content import ContentError, content_for, localized
 from storage.broadcasts import BroadcastKind
 
 

@@ -12,12 +12,12 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from app.cli.main import app as cli
-from bot.engagement.cafes.definition import CafeDefinitionError
-from bot.engagement.cafes.schema import load_cafe
-from bot.engagement.consultations.definition_check import load_definition
-from bot.engagement.polls.errors import PollDefinitionError
-from bot.engagement.polls.schema import load_poll
-from bot.engagement.problems import ProblemsError
+from engagement.cafes.definition import CafeDefinitionError
+from engagement.cafes.schema import load_cafe
+from engagement.consultations.definition_check import load_definition
+from engagement.polls.errors import PollDefinitionError
+from engagement.polls.schema import load_poll
+from engagement.problems import ProblemsError
 from storage.engine import SessionFactory
 from storage.people import Person, PersonRole, Role
 from tests.bot.cafe_support import cafe_yaml

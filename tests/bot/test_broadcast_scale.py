@@ -10,8 +10,10 @@ from __future__ import annotations
 import pytest
 from aiogram import Bot
 
-from bot.broadcast import BroadcastSender, RateLimiter, audience_recipients, enqueue_broadcast
-from bot.broadcast.outbox import broadcast_status
+from bot.broadcast.limiter import RateLimiter
+from bot.broadcast.sender import BroadcastSender
+from outbox import audience_recipients, enqueue_broadcast
+from outbox.queue import broadcast_status
 from storage.broadcasts import BroadcastKind
 from storage.engine import SessionFactory
 from tests.bot.broadcast_support import (

@@ -13,21 +13,18 @@ from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import TelegramMethod
 from sqlalchemy import select
 
-from bot.broadcast import (
-    BroadcastError,
-    BroadcastSender,
-    Limits,
-    RateLimiter,
+from bot.broadcast.limiter import Limits, RateLimiter
+from bot.broadcast.sender import BroadcastError, BroadcastSender, SendPolicy
+from bot.session import make_bot
+from outbox import (
     Recipient,
-    SendPolicy,
     cancel_broadcast,
     enqueue_broadcast,
     pause_broadcast,
     recipients_for_chats,
     requeue_uncertain,
 )
-from bot.broadcast.outbox import broadcast_status
-from bot.session import make_bot
+from outbox.queue import broadcast_status
 from storage import broadcast_outbox
 from storage.base import utcnow
 from storage.broadcasts import BroadcastKind, BroadcastMessage

@@ -3,8 +3,8 @@ one; everyone else is refused, command and button alike."""
 
 from __future__ import annotations
 
-from bot.broadcast import audience_recipients, enqueue_broadcast
 from bot.features.broadcast_staff import what_it_is
+from outbox import audience_recipients, enqueue_broadcast
 from storage.broadcasts import BroadcastKind
 from storage.engine import SessionFactory
 from tests.bot.broadcast_support import add_people, states

@@ -12,9 +12,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from app.context import AppContext
 from app.settings import load_settings
 from app.web import build_web_app
-from newsletter import bulletins
-from newsletter.bulletins import BulletinConfig
-from newsletter.draft_review import EDITORIAL_LIMIT, shown_item_ids
+from newsletter.editions import service as bulletins
+from newsletter.editions.review import EDITORIAL_LIMIT, shown_item_ids
+from newsletter.editions.service import BulletinConfig
 from storage.base import utcnow
 from storage.bulletins import Edition, EditionStatus
 from storage.delivery_queue import due_scheduled_editions

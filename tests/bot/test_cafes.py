@@ -15,16 +15,16 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from app.cli.main import app as cli
-from bot.engagement.cafes import service
-from bot.engagement.cafes.calendar import CalendarEvent, calendar_file
-from bot.engagement.cafes.definition import CafeDefinitionError
-from bot.engagement.cafes.notices import action_data, due_kinds
-from bot.engagement.cafes.report import speaker_balance
-from bot.engagement.cafes.schema import load_cafe
-from bot.engagement.cafes.service import CheckIn
 from bot.features.cafes import CafeAction
 from bot.features.cafes_staff import CafeStaff
-from bot.reader_time import local_time, zone
+from engagement.cafes import service
+from engagement.cafes.calendar import CalendarEvent, calendar_file
+from engagement.cafes.definition import CafeDefinitionError
+from engagement.cafes.notices import action_data, due_kinds
+from engagement.cafes.report import speaker_balance
+from engagement.cafes.schema import load_cafe
+from engagement.cafes.service import CheckIn
+from engagement.reader_time import local_time, zone
 from storage.cafes import Cafe, CafeSeat, NoticeKind, SeatState
 from storage.engine import SessionFactory
 from storage.people import Person

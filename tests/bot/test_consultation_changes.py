@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.engagement.consultations import lifecycle, reports
+from engagement.consultations import lifecycle, reports
 from storage.consultations import ConsultationResponse, ConsultationStatus, ResponseStatus
 from storage.engine import SessionFactory
 from tests.bot.conftest import Harness

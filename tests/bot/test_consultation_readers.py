@@ -7,7 +7,7 @@ closed when its button is pressed; a refused number repeats the question and wha
 
 from __future__ import annotations
 
-from bot.engagement.consultations import answering, lifecycle, response_access
+from engagement.consultations import answering, lifecycle, response_access
 from storage.consultations import ConsultationStatus
 from storage.engine import SessionFactory
 from tests.bot.conftest import HarnessFactory, button_data

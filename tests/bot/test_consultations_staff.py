@@ -8,9 +8,9 @@ from types import SimpleNamespace
 
 from sqlalchemy import func, select
 
-from bot.engagement.consultations import answering, lifecycle, response_access
-from bot.engagement.consultations.invitations import send_due_reminders
-from bot.engagement.consultations.jobs import send_consultation_reminders
+from engagement.consultations import answering, lifecycle, response_access
+from engagement.consultations.invitations import send_due_reminders
+from engagement.consultations.jobs import send_consultation_reminders
 from storage.broadcasts import Broadcast, BroadcastMessage
 from storage.consultations import Consultation, ConsultationStatus
 from storage.engine import SessionFactory

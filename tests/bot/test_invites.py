@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.invites import (
-    create_invite,
-    invite_link,
-    nonce_from_token,
-    sign_nonce,
-)
+from engagement.invites import create_invite, invite_link, nonce_from_token, sign_nonce
 from storage.base import utcnow
 from storage.networks import City
 from storage.people import Role

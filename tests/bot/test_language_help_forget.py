@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.invites import create_invite
+from engagement.invites import create_invite
 from storage.people import Person, PersonRole
 from storage.representatives import CityInvite
 from tests.bot.conftest import SIGNING_KEY, Harness, button_data

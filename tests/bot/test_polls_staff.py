@@ -9,8 +9,8 @@ import io
 from PIL import Image
 from sqlalchemy import func, select
 
-from bot.engagement.polls.chart import results_chart
-from bot.engagement.polls.results import OptionCount, PollResults
+from engagement.polls.chart import results_chart
+from engagement.polls.results import OptionCount, PollResults
 from storage.engine import SessionFactory
 from storage.polls import Poll
 from tests.bot.conftest import Harness, button_data

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engagement.consultations import lifecycle
+from engagement.consultations import lifecycle
 from storage.consultations import ConsultationStatus
 from storage.engine import SessionFactory
 from tests.bot.conftest import HarnessFactory

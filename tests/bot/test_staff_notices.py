@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.staff_notices import notify_staff_of_drafts
-from newsletter import bulletins
-from newsletter.bulletin_jobs import compose_scheduled_drafts
+from newsletter.editions import service as bulletins
+from newsletter.editions.jobs import compose_scheduled_drafts
 from storage.broadcasts import Broadcast, BroadcastMessage
 from storage.engine import SessionFactory
 from storage.people import Person, PersonRole, Role

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.config import BotConfig
-from bot.engagement.consultations import answering, lifecycle, response_access
 from bot.flood import FloodGuard
+from engagement.consultations import answering, lifecycle, response_access
 from storage.consultations import ConsultationStatus
 from storage.engine import SessionFactory
 from tests.bot.conftest import HarnessFactory, button_data

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.engagement.consultations import invitations, lifecycle
+from engagement.consultations import invitations, lifecycle
 from storage.base import utcnow
 from storage.consultations import ConsultationStatus
 from storage.engine import SessionFactory

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from newsletter import bulletins
-from newsletter.youth import approved_youth_for_bulletin, mark_published
+from newsletter.editions import service as bulletins
+from newsletter.editions.youth import approved_youth_for_bulletin, mark_published
 from storage.base import utcnow
 from storage.bulletins import Series
 from storage.people import Person, Role

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from aiogram import Bot
 
-from bot.broadcast import BroadcastSender, RateLimiter
+from bot.broadcast.limiter import RateLimiter
+from bot.broadcast.sender import BroadcastSender
 from newsletter.delivery.outbox_backend import OutboxBackend
 from newsletter.delivery.recipients import recipient_urls
 from newsletter.delivery.sender import Sender

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from newsletter.compose import compose_edition
-from newsletter.edition import (
+from newsletter.editions.compose import compose_edition
+from newsletter.editions.render import RenderContext
+from newsletter.editions.values import (
     CandidateItem,
     ComposedEdition,
     ComposeOptions,
@@ -16,7 +17,6 @@ from newsletter.edition import (
     UpcomingCafe,
     YouthSubmission,
 )
-from newsletter.render import RenderContext
 
 END = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 PERIOD = Period(END - timedelta(days=7), END)

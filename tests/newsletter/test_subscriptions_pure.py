@@ -23,7 +23,7 @@ from newsletter.subscriptions.mailer import TransactionalMessage, to_email_messa
 from newsletter.subscriptions.ratelimit import SlidingWindowLimiter
 from newsletter.subscriptions.subscribers_csv import parse_subscribers_csv
 from newsletter.subscriptions.tokens import TokenError
-from newsletter.subscriptions.web_site import client_key
+from web.public.site import client_key
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 LANGS = ("en", "fr", "es", "pt", "ca")

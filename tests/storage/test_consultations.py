@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.engagement.consultations import answering, lifecycle, reports, response_access
-from bot.engagement.consultations.errors import (
+from engagement.consultations import answering, lifecycle, reports, response_access
+from engagement.consultations.errors import (
     AnswerError,
     DefinitionError,
     InvalidAnswer,
@@ -22,7 +22,7 @@ from storage.consultations import ConsultationResponse, ConsultationStatus, Resp
 from storage.engine import SessionFactory, create_session_factory
 from storage.networks import City, Network
 from storage.people import Person, PersonRole, Role
-from tests.bot.engagement.consultation_samples import SAMPLE
+from tests.engagement.consultation_samples import SAMPLE
 
 NOW = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
 CLOSES = datetime(2026, 11, 20, 22, 59, tzinfo=UTC)

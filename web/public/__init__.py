@@ -1,1 +1,2 @@
-"""Public web pages."""
+"""Public pages: archive, Atom, subscribe, confirm, preferences, unsubscribe, café and
+consultation pages, the campaign kit."""

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.engagement.consultations.response_access import definition_of
-from bot.engagement.consultations.schema import localized
 from engagement.consultations import web_recipients
+from engagement.consultations.response_access import definition_of
+from engagement.consultations.schema import localized
 from engagement.consultations.web_links import (
     DEFAULT_VALIDITY,
     answer_url,

@@ -15,10 +15,10 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from bot.engagement.consultations import flow
-from bot.engagement.consultations.errors import InvalidAnswer
-from bot.engagement.consultations.messages import explain_answer
-from bot.engagement.consultations.schema import Definition, Question, QuestionType, localized
+from engagement.consultations import flow
+from engagement.consultations.errors import InvalidAnswer
+from engagement.consultations.messages import explain_answer
+from engagement.consultations.schema import Definition, Question, QuestionType, localized
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent

@@ -1,5 +1,5 @@
 """A consultation answered on the web: the representative's signed link opens the city's
-response, the same row the bot answers (`bot.engagement.consultations`), under the same rules.
+response, the same row the bot answers (`engagement.consultations`), under the same rules.
 
 Routes (mounted by app/web.py through `setup_consultation_answers`):
 - `GET  /consultations/{slug}/answer/{token}`: where the response stands: the current
@@ -29,21 +29,11 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from bot.engagement.consultations import answering, flow
-from bot.engagement.consultations.errors import (
-    AnswersChanged,
-    InvalidAnswer,
-    Refusal,
-    ResponseRefused,
-)
-from bot.engagement.consultations.messages import explain_refusal
-from bot.engagement.consultations.response_access import (
-    ResponseView,
-    definition_of,
-    start_or_resume,
-)
-from bot.engagement.consultations.schema import WebLayout, localized
-from engagement.consultations import web_recipients
+from engagement.consultations import answering, flow, web_recipients
+from engagement.consultations.errors import AnswersChanged, InvalidAnswer, Refusal, ResponseRefused
+from engagement.consultations.messages import explain_refusal
+from engagement.consultations.response_access import ResponseView, definition_of, start_or_resume
+from engagement.consultations.schema import WebLayout, localized
 from engagement.consultations.web_links import (
     DEFAULT_VALIDITY,
     AnswerLink,
@@ -54,7 +44,6 @@ from engagement.consultations.web_links import (
 from newsletter.subscriptions.addresses import AddressError, normalize_address
 from newsletter.subscriptions.mailer import Mailer, MailerError
 from newsletter.subscriptions.ratelimit import SlidingWindowLimiter
-from newsletter.subscriptions.web_site import client_key
 from storage import consultation_queries as q
 from storage.base import utcnow
 from storage.consultations import Consultation
@@ -72,6 +61,7 @@ from web.public.answer_pages import (
     seen_json,
     text,
 )
+from web.public.site import client_key
 
 log = logging.getLogger(__name__)
 SCRIPT = Path(__file__).resolve().parent / "static" / "consultation-answers.js"

@@ -13,12 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from typer.testing import CliRunner
 
 from app.cli.main import app
-from bot.engagement.consultations import answering, response_access
+from engagement.consultations import answering, response_access
 from storage.base import utcnow
 from storage.networks import City, Network
 from storage.people import Person, PersonRole, Role
-from tests.bot.engagement.consultation_samples import SAMPLE
 from tests.cli_database import run_in_session
+from tests.engagement.consultation_samples import SAMPLE
 
 runner = CliRunner()
 

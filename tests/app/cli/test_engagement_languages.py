@@ -13,8 +13,8 @@ from app.cli.main import app
 from storage.base import utcnow
 from storage.networks import City, Network
 from storage.people import Person, PersonRole, Role
-from tests.bot.engagement.consultation_samples import SAMPLE
 from tests.cli_database import run_in_session
+from tests.engagement.consultation_samples import SAMPLE
 
 runner = CliRunner()
 FRENCH = {"LANGUAGE": "fr"}

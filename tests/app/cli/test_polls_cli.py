@@ -14,7 +14,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner, Result
 
 from app.cli.main import app
-from bot.engagement.polls import service
+from engagement.polls import service
 from storage.broadcasts import BroadcastMessage, MessageState
 from storage.engine import SessionFactory
 from storage.people import Person, PersonRole, Role

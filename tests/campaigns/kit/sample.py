@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from campaigns.kit import Activity, DayItem, KitInput
-from newsletter.edition import YouthSubmission
+from newsletter.editions.values import YouthSubmission
 
 LONG_THEMES = {
     "ca": "Ciutats educadores que escolten, cuiden i transformen: la participació de la "

@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from newsletter.feeds import ingest, workers
 from newsletter.feeds.fetch import Fetcher, FetchLimits
 from newsletter.feeds.ingest import SourceReport, fetch_due
+from newsletter.feeds.jobs import fetch_due_feeds
 from newsletter.feeds.upsert import Counts
-from newsletter.jobs import fetch_due_feeds
 from storage.engine import SessionFactory
 from storage.feeds import Item, ItemSource, Source, SourceStatus
 from tests.newsletter.feeds.safety import html_problems, text_problems, url_problems

@@ -1,1 +1,0 @@
-"""Engagement logic (consultations, polls, cafés), free of aiogram: pure cores and services."""

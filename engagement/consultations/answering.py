@@ -1,0 +1,353 @@
+"""Changing a response as the person answers: answer, toggle, skip, go to a question, back,
+submit, reopen; rules from `flow`, rows via storage, the response reached by `response_access`.
+
+A submitted response stays submitted, with its answers, until a new submission replaces them:
+`reopen` starts a draft beside it (the response's `draft_answers`), the steps change the draft,
+and only `submit` makes it the submitted version. Closing keeps the last submitted version.
+
+Every function takes the caller's AsyncSession (one per update in the bot) and commits what the
+person gave before returning, so an answer survives a restart the moment it is acknowledged.
+Refusals raise ResponseRefused (a `Refusal` code) or InvalidAnswer (an `AnswerError` code).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from engagement.consultations import flow
+from engagement.consultations.errors import (
+    AnswerError,
+    AnswersChanged,
+    ConsultationError,
+    InvalidAnswer,
+    Refusal,
+    ResponseRefused,
+)
+from engagement.consultations.response_access import (
+    Opened,
+    ResponseView,
+    check_accepting,
+    definition_of,
+    view_of,
+)
+from engagement.consultations.schema import Definition, Question
+from storage import audit
+from storage import consultation_queries as q
+from storage.base import utcnow
+from storage.consultations import Consultation, ConsultationResponse
+from storage.consultations import ResponseStatus as Status
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a face showed before the person saved: the response's version and its answers
+    then (optimistic locking: a save is refused when the version moved on since)."""
+
+    version: int
+    answers: Mapping[str, Any]
+
+
+def _check_seen(definition: Definition, response: ConsultationResponse, seen: Seen | None) -> None:
+    if seen is not None and seen.version != response.version:
+        changed = flow.changed_answers(definition, seen.answers, response.working_answers)
+        raise AnswersChanged(changed, response.version)
+
+
+async def _editable(
+    session: AsyncSession,
+    response_id: int | Opened,
+    person_id: int,
+    now: datetime | None,
+    seen: Seen | None = None,
+) -> tuple[Consultation, ConsultationResponse, Definition]:
+    found = await _editable_response(session, response_id, person_id, now)
+    _check_seen(found[2], found[1], seen)
+    return found
+
+
+async def _editable_response(
+    session: AsyncSession, response_id: int | Opened, person_id: int, now: datetime | None
+) -> tuple[Consultation, ConsultationResponse, Definition]:
+    if isinstance(response_id, Opened):  # read and checked for this person by open_response
+        opened = response_id
+        if _unchangeable(opened.response):
+            raise ResponseRefused(Refusal.already_submitted)
+        return opened.consultation, opened.response, opened.definition
+    response = await q.get_response(session, response_id)
+    consultation = await q.get_consultation(session, response.consultation_id)
+    check_accepting(consultation, now or utcnow())
+    person = await q.person_with_roles(session, person_id)
+    if response.unit == "city":
+        if response.city_id not in {r.city_id for r in person.roles}:
+            raise ResponseRefused(Refusal.not_eligible)
+    elif response.person_id != person_id:
+        raise ResponseRefused(Refusal.not_eligible)
+    if _unchangeable(response):
+        raise ResponseRefused(Refusal.already_submitted)
+    return consultation, response, definition_of(consultation)
+
+
+def _unchangeable(response: ConsultationResponse) -> bool:
+    """Submitted and not reopened: only `reopen` may start changing it."""
+    return response.status == Status.submitted and not response.editing
+
+
+def _question(definition: Definition, answers: dict[str, Any], question_id: str) -> Question:
+    question = definition.question(question_id)
+    if question is None or not flow.is_visible(definition, question, answers):
+        raise InvalidAnswer(AnswerError.not_visible)
+    return question
+
+
+def _after(
+    definition: Definition, answers: dict[str, Any], question: Question, review_when_complete: bool
+) -> str:
+    """The question to show after `question` was answered ("": the review)."""
+    following = flow.question_after(definition, answers, question.id)
+    if following is None:
+        return ""
+    if review_when_complete and flow.next_question(definition, answers) is None:
+        return ""
+    return following.id
+
+
+async def answer(
+    session: AsyncSession,
+    response_id: int | Opened,
+    question_id: str,
+    value: object,
+    *,
+    person_id: int,
+    now: datetime | None = None,
+    review_when_complete: bool = False,
+    channel: str = "bot",
+    seen: Seen | None = None,
+) -> ResponseView:
+    """Check and store an answer (an option id, a list of ids, a number, a typed text), then
+    move on to the next visible question (None: the review). With `review_when_complete`,
+    once every visible question has an answer, go to the review (changing one answer from
+    the review goes back to it, not through the rest)."""
+    consultation, response, definition = await _editable(session, response_id, person_id, now, seen)
+    answers = dict(response.working_answers)
+    question = _question(definition, answers, question_id)
+    answers[question.id] = flow.validate_answer(question, value)
+    await q.save_response(
+        session,
+        response,
+        answers=answers,
+        current_question=_after(definition, answers, question, review_when_complete),
+        person_id=person_id,
+        channel=channel,
+    )
+    return view_of(consultation, response)
+
+
+async def toggle(
+    session: AsyncSession,
+    response_id: int | Opened,
+    question_id: str,
+    option_id: str,
+    *,
+    person_id: int,
+    now: datetime | None = None,
+    channel: str = "bot",
+    seen: Seen | None = None,
+) -> ResponseView:
+    """Multi choice: add or remove one option (kept at once); the question stays current."""
+    consultation, response, definition = await _editable(session, response_id, person_id, now, seen)
+    answers = dict(response.working_answers)
+    question = _question(definition, answers, question_id)
+    selected = answers.get(question.id)
+    answers[question.id] = flow.toggle_choice(
+        question, selected if isinstance(selected, list) else [], option_id
+    )
+    await q.save_response(
+        session,
+        response,
+        answers=answers,
+        current_question=question.id,
+        person_id=person_id,
+        channel=channel,
+    )
+    return view_of(consultation, response)
+
+
+async def skip(
+    session: AsyncSession,
+    response_id: int | Opened,
+    question_id: str,
+    *,
+    person_id: int,
+    now: datetime | None = None,
+    review_when_complete: bool = False,
+    channel: str = "bot",
+    seen: Seen | None = None,
+) -> ResponseView:
+    """Skip an optional question (its answer becomes empty) and move on (as `answer` does)."""
+    consultation, response, definition = await _editable(session, response_id, person_id, now, seen)
+    answers = dict(response.working_answers)
+    question = _question(definition, answers, question_id)
+    flow.check_skip(question)
+    answers[question.id] = None
+    await q.save_response(
+        session,
+        response,
+        answers=answers,
+        current_question=_after(definition, answers, question, review_when_complete),
+        person_id=person_id,
+        channel=channel,
+    )
+    return view_of(consultation, response)
+
+
+async def go_to(
+    session: AsyncSession,
+    response_id: int | Opened,
+    question_id: str | None,
+    *,
+    person_id: int,
+    now: datetime | None = None,
+) -> ResponseView:
+    """Show `question_id` (editing from the review), or the review itself when None."""
+    consultation, response, definition = await _editable(session, response_id, person_id, now)
+    if question_id is not None:
+        _question(definition, dict(response.working_answers), question_id)
+    await q.save_response(
+        session, response, answers=response.working_answers, current_question=question_id or ""
+    )
+    return view_of(consultation, response)
+
+
+async def back(
+    session: AsyncSession, response_id: int | Opened, *, person_id: int, now: datetime | None = None
+) -> ResponseView:
+    """Back: the visible question before the current one (stays on the first one)."""
+    consultation, response, definition = await _editable(session, response_id, person_id, now)
+    view = view_of(consultation, response)
+    current = view.current.id if view.current else None
+    previous = flow.question_before(definition, view.answers, current)
+    target = previous.id if previous else current
+    await q.save_response(
+        session, response, answers=response.working_answers, current_question=target
+    )
+    return view_of(consultation, response)
+
+
+async def submit(
+    session: AsyncSession,
+    response_id: int | Opened,
+    *,
+    person_id: int,
+    now: datetime | None = None,
+    channel: str = "bot",
+    seen: Seen | None = None,
+) -> ResponseView:
+    """Submit: answers to questions hidden by a changed branch are dropped; refused with
+    InvalidAnswer(incomplete, question_ids=[…]) while a visible required question is empty."""
+    now = now or utcnow()
+    consultation, response, definition = await _editable(session, response_id, person_id, now, seen)
+    kept = flow.answers_to_submit(definition, response.working_answers)
+    audit.record(session, f"person:{person_id}", "consultation.submit", consultation.slug)
+    await q.save_response(  # commits the submission and its audit event together
+        session,
+        response,
+        answers=kept,
+        current_question="",
+        status=Status.submitted,
+        submitted_at=now,
+        person_id=person_id,
+        channel=channel,
+    )
+    return view_of(consultation, response)
+
+
+async def reopen(
+    session: AsyncSession,
+    response_id: int | Opened,
+    *,
+    person_id: int,
+    now: datetime | None = None,
+    at_review: bool = False,
+) -> ResponseView:
+    """Change a submitted response until closing (at the first question, or at the review):
+    the changes are a draft beside the submitted answers, which results and exports go on
+    counting until the draft is submitted."""
+    response = (
+        response_id.response
+        if isinstance(response_id, Opened)
+        else await q.get_response(session, response_id)
+    )
+    if response.status == Status.submitted and not response.editing:
+        response.draft_answers = dict(response.answers)
+    try:
+        consultation, response, definition = await _editable(session, response_id, person_id, now)
+    except ConsultationError:
+        await session.rollback()
+        raise
+    target = "" if at_review else definition.questions[0].id
+    await q.save_response(
+        session, response, answers=response.working_answers, current_question=target
+    )
+    return view_of(consultation, response)
+
+
+@dataclass(frozen=True)
+class ManyAnswered:
+    """What `answer_many` did: the response now, and why each refused answer was refused."""
+
+    view: ResponseView
+    refused: dict[str, InvalidAnswer]
+
+
+def _empty(value: object) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+async def answer_many(
+    session: AsyncSession,
+    response_id: int | Opened,
+    given: Mapping[str, object],
+    *,
+    person_id: int,
+    now: datetime | None = None,
+    channel: str = "web",
+    seen: Seen | None = None,
+) -> ManyAnswered:
+    """Answer several questions at once (a web page of questions), under the same rules as
+    `answer` and `skip`: in the definition's order, each question visible given the answers
+    before it and present in `given` is checked; an empty optional one is skipped, an empty
+    required one refused (its earlier answer kept). Valid answers are stored, refused ones
+    reported by question id; the position becomes the first refused question, else the next
+    unanswered one, else the review. Raises AnswersChanged when `seen` is out of date."""
+    consultation, response, definition = await _editable(session, response_id, person_id, now, seen)
+    answers = dict(response.working_answers)
+    refused: dict[str, InvalidAnswer] = {}
+    for question in definition.questions:
+        if question.id not in given or not flow.is_visible(definition, question, answers):
+            continue
+        value = given[question.id]
+        try:
+            if _empty(value):
+                if question.required:
+                    raise InvalidAnswer(AnswerError.required)
+                answers[question.id] = None
+            else:
+                answers[question.id] = flow.validate_answer(question, value)
+        except InvalidAnswer as error:
+            refused[question.id] = error
+    following = flow.next_question(definition, answers)
+    current = next(iter(refused), None) or (following.id if following else "")
+    await q.save_response(
+        session,
+        response,
+        answers=answers,
+        current_question=current,
+        person_id=person_id,
+        channel=channel,
+    )
+    return ManyAnswered(view_of(consultation, response), refused)

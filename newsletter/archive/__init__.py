@@ -1,0 +1,1 @@
+"""What the public archive shows of sent editions (the Atom feed)."""

@@ -1,0 +1,1 @@
+"""Bulletin editions: candidates, ranking, composition, rendering, review and approval."""

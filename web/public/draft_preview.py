@@ -1,0 +1,86 @@
+"""A draft's preview for staff: `/archive/preview/<token>`, the web version of a draft (or of
+any edition) behind a signed, expiring token, so that staff read it in a browser without an
+account, and nobody else can guess the address of an unpublished bulletin.
+
+The bot hands out the links (`preview_url`); a token is for one edition and expires after
+PREVIEW_MAX_AGE. Pages are marked not to be indexed or cached.
+"""
+
+from __future__ import annotations
+
+import re
+
+from aiohttp import web
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from newsletter.editions.render import translations, web_version
+from storage.bulletins import Edition, EditionStatus
+from storage.engine import SessionFactory
+
+PREVIEW_MAX_AGE_SECONDS = 14 * 24 * 3600
+_SALT = "aive.bulletin-preview"
+_BODY = re.compile(r"<body[^>]*>", re.IGNORECASE)
+
+PREVIEW_SESSIONS = web.AppKey("preview_sessions", SessionFactory)
+PREVIEW_KEY = web.AppKey("preview_key", str)
+PREVIEW_PUBLIC_URL = web.AppKey("preview_public_url", str)
+
+
+def preview_token(key: str, edition_id: int) -> str:
+    return URLSafeTimedSerializer(key, salt=_SALT).dumps(edition_id)
+
+
+def preview_url(public_url: str, key: str, edition_id: int) -> str:
+    return f"{public_url.rstrip('/')}/archive/preview/{preview_token(key, edition_id)}"
+
+
+def edition_of_token(key: str, token: str) -> int | None:
+    """The edition a genuine, unexpired token is for; None for anything else."""
+    try:
+        value = URLSafeTimedSerializer(key, salt=_SALT).loads(
+            token, max_age=PREVIEW_MAX_AGE_SECONDS
+        )
+    except BadSignature:  # forged, cut, or expired (SignatureExpired is a BadSignature)
+        return None
+    return value if isinstance(value, int) else None
+
+
+def with_banner(document: str, edition: Edition) -> str:
+    """The edition's HTML with a line on top saying it is not published (in its language)."""
+    if edition.status in (EditionStatus.approved, EditionStatus.sending, EditionStatus.sent):
+        return document
+    text = translations(edition.language).gettext(
+        "Draft: not published yet. This preview is for the secretariat."
+    )
+    banner = (
+        '<div style="background:#fff3cd;color:#5c4400;padding:10px;text-align:center;'
+        f'font-family:Arial,sans-serif;font-size:14px">{text}</div>'
+    )
+    match = _BODY.search(document)
+    if match is None:
+        return banner + document
+    return document[: match.end()] + banner + document[match.end() :]
+
+
+async def preview_page(request: web.Request) -> web.Response:
+    edition_id = edition_of_token(request.app[PREVIEW_KEY], request.match_info["token"])
+    if edition_id is None:
+        raise web.HTTPNotFound()
+    async with request.app[PREVIEW_SESSIONS]() as session:
+        edition = await session.get(Edition, edition_id)
+    if edition is None or not edition.html:
+        raise web.HTTPNotFound()
+    page = web_version(edition.html, public_url=request.app[PREVIEW_PUBLIC_URL])
+    response = web.Response(text=with_banner(page, edition), content_type="text/html")
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def setup_preview_routes(
+    app: web.Application, sessions: SessionFactory, public_url: str, key: str
+) -> None:
+    app[PREVIEW_SESSIONS] = sessions
+    app[PREVIEW_KEY] = key
+    app[PREVIEW_PUBLIC_URL] = public_url
+    app.router.add_get("/archive/preview/{token}", preview_page)

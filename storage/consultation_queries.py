@@ -131,8 +131,10 @@ async def save_response(
 
 
 async def people_with_email(session: AsyncSession, address: str) -> list[Person]:
-    """Active people whose recorded address is `address` (already normalized)."""
-    query = select(Person).where(Person.email == address, Person.active.is_(True))
+    """Active people whose recorded address is `address` (compared without case)."""
+    query = select(Person).where(
+        func.lower(Person.email) == address.lower(), Person.active.is_(True)
+    )
     return list(await session.scalars(query.order_by(Person.id)))
 
 

@@ -16,9 +16,11 @@ from engagement.consultations.definition_check import load_definition
 from engagement.consultations.errors import AnswerError, DefinitionError, InvalidAnswer
 from engagement.consultations.messages import explain_answer
 from engagement.consultations.response_access import start_or_resume
+from engagement.invites import Redeemed, create_invite, redeem_invite
 from storage.base import utcnow
 from storage.consultations import ConsultationResponse, ConsultationStatus
 from storage.engine import SessionFactory
+from storage.networks import City
 from storage.people import Person, PersonRole, Role
 from tests.bot.consultation_support import add_city, declaration_yaml
 from tests.web.answer_support import link, mailed_links, send, visible_text, web_client
@@ -323,3 +325,21 @@ def test_web_layout_is_checked_like_the_other_keys() -> None:
     with pytest.raises(DefinitionError) as bad:
         load_definition(SINGLE.replace("web_layout: single", "web_layout: pages"))
     assert "web_layout: must be one of steps, single" in bad.value.errors
+
+
+async def test_an_invitation_emailed_to_a_representative_records_their_address(
+    sessions: SessionFactory,
+) -> None:
+    city_id = await add_city(sessions, "Lyon", "FR")
+    async with sessions() as session:
+        city = await session.get(City, city_id)
+        assert city is not None
+        _invite, token = await create_invite(
+            session, city, "k", created_by="cli", email="claire@lyon.fr"
+        )
+        person = Person(display_name="Claire", telegram_id=77)
+        session.add(person)
+        await session.flush()
+        assert isinstance(await redeem_invite(session, token, "k", person), Redeemed)
+        await session.commit()
+        assert person.email == "claire@lyon.fr"

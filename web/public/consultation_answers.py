@@ -376,7 +376,8 @@ async def save(request: web.Request) -> web.Response:
     except InvalidAnswer as error:  # submit with a required question unanswered
         question_ids = error.params.get("question_ids") or []
         refused = {qid: error for qid in question_ids[:1]}
-        return _render_view(request, opened, refused=refused, status=422)
+        first = question_ids[0] if question_ids else None
+        return _render_view(request, opened, refused=refused, status=422, focus=first)
     except ResponseRefused as refused_now:
         if refused_now.reason == Refusal.already_submitted:
             raise web.HTTPSeeOther(request.path) from None

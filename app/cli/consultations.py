@@ -109,8 +109,10 @@ def _set_status(consultation_id: int, status: ConsultationStatus) -> None:
     async def _go(sessions: SessionFactory) -> tuple[str, int, int]:
         async with sessions() as session:
             consultation = await lifecycle.set_status(session, consultation_id, status, actor="cli")
+            slug = consultation.slug  # read now: sessions expire it when a write is refused
             invited = 0
             if status == ConsultationStatus.open:
+                before = await q.invited_person_ids(session, consultation_id, InvitationKind.invite)
                 invited = await invitations.invite_audience(
                     session,
                     consultation_id,
@@ -127,9 +129,10 @@ def _set_status(consultation_id: int, status: ConsultationStatus) -> None:
                     key=settings.signing_key(),
                     public_url=settings.public_url,
                     default_language=settings.default_language,
+                    exclude=before,
                 )
-                return consultation.slug, invited, invited_by_email
-            return consultation.slug, invited, 0
+                return slug, invited, invited_by_email
+            return slug, invited, 0
 
     try:
         slug, invited, emailed = with_sessions(settings, _go)

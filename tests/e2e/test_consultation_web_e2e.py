@@ -96,6 +96,10 @@ async def test_three_cities_answer_on_the_web_in_the_bot_and_across_both_and_the
     assert await drain_outbox(harness) == 3
     links = mailed_links(outbox)
     assert set(links) == {"marta@barcelona.cat", "claire@lyon.fr"}
+    again = await asyncio.to_thread(
+        aive, database_url, outbox, "consultations", "open", str(consultation_id)
+    )
+    assert "emailed" not in again and len(list(outbox.glob("*.eml"))) == 2  # nobody twice
 
     try:
         async with web_client(sessions, outbox) as client:

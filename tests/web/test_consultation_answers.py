@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,12 @@ from engagement.consultations.messages import explain_answer
 from engagement.consultations.response_access import start_or_resume
 from engagement.invites import Redeemed, create_invite, redeem_invite
 from storage.base import utcnow
-from storage.consultations import ConsultationResponse, ConsultationStatus
+from storage.consultations import (
+    ConsultationInvitation,
+    ConsultationResponse,
+    ConsultationStatus,
+    InvitationKind,
+)
 from storage.engine import SessionFactory
 from storage.networks import City
 from storage.people import Person, PersonRole, Role
@@ -343,3 +349,45 @@ async def test_an_invitation_emailed_to_a_representative_records_their_address(
         assert isinstance(await redeem_invite(session, token, "k", person), Redeemed)
         await session.commit()
         assert person.email == "claire@lyon.fr"
+
+
+async def test_reminders_are_emailed_with_the_link_once_to_cities_that_have_not_submitted(
+    sessions: SessionFactory, tmp_path: Path
+) -> None:
+    from app.context import AppContext
+    from app.jobs import remind_consultations
+    from app.settings import load_settings
+    from tests.web.answer_support import KEY, PUBLIC
+
+    lyon = await add_city(sessions, "Lyon", "FR")
+    porto = await add_city(sessions, "Porto", "PT")
+    claire = await representative(sessions, lyon, "fr", email="claire@lyon.fr")
+    await representative(sessions, porto, "pt", email="rui@porto.pt")
+    cid = await open_consultation(sessions, declaration_yaml(days_open=2))
+    async with sessions() as session:  # Porto has submitted: no reminder for it
+        rui = (await session.scalars(select(Person).where(Person.email == "rui@porto.pt"))).one()
+        view = await start_or_resume(session, cid, rui.id, language="pt")
+        await answering.answer_many(
+            session,
+            view.response_id,
+            {"priority": "climate", "actions": ["parks"], "satisfaction": "3", "budget": "1"},
+            person_id=rui.id,
+        )
+        await answering.submit(session, view.response_id, person_id=rui.id, channel="web")
+    outbox = tmp_path / "outbox"
+    settings = load_settings(public_url=PUBLIC, secret_key=KEY, outbox_dir=outbox)
+    ctx = AppContext(settings, sessions.kw["bind"], sessions)
+    await remind_consultations(ctx)
+    await remind_consultations(ctx)  # the scheduler runs it every 15 minutes
+    links = mailed_links(outbox)
+    assert list(links) == ["claire@lyon.fr"] and len(list(outbox.glob("*.eml"))) == 1
+    eml = message_from_bytes(next(outbox.glob("*.eml")).read_bytes(), policy=policy.default)
+    assert eml["Subject"] == "Rappel : Déclaration 2026"
+    assert "/consultations/declaration/answer/" in links["claire@lyon.fr"]
+    async with sessions() as session:
+        reminded = await session.scalars(
+            select(ConsultationInvitation.person_id).where(
+                ConsultationInvitation.kind == InvitationKind.reminder
+            )
+        )
+        assert list(reminded) == [claire]

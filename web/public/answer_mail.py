@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -109,6 +110,7 @@ async def email_reminders(
     chat reminders were recorded) who have an address; record each reminder sent."""
     consultation = await q.get_consultation(session, consultation_id)
     recipients = await web_recipients.recipients_among(session, consultation, person_ids, now)
+    recorded = await q.invited_person_ids(session, consultation_id, InvitationKind.reminder)
     sent = 0
     for recipient in recipients:
         message = link_message(
@@ -119,9 +121,11 @@ async def email_reminders(
         except MailerError as error:
             log.warning("consultation reminder email not sent: %s", error)
             continue
-        await q.record_invitation(
-            session, consultation_id, recipient.link.person_id, InvitationKind.reminder, now
-        )
+        if recipient.link.person_id not in recorded:  # the chat reminder may have been
+            recorded.add(recipient.link.person_id)
+            await q.record_invitation(
+                session, consultation_id, recipient.link.person_id, InvitationKind.reminder, now
+            )
         sent += 1
     return sent
 
@@ -136,13 +140,19 @@ async def email_links(
     public_url: str,
     default_language: str = "en",
     now: datetime | None = None,
+    exclude: Collection[int] = (),
 ) -> int:
     """Email the invitation or the reminder with the web link to the representatives who
-    have an address; how many were sent (a failed one is logged and skipped)."""
+    have an address, except the people in `exclude` (invited before: opening again sends
+    nothing twice); each one sent is recorded. How many were sent (a failed one is logged
+    and skipped)."""
     consultation = await q.get_consultation(session, consultation_id)
     recipients = await web_recipients.mailed_recipients(session, consultation_id, kind, now)
+    recorded = await q.invited_person_ids(session, consultation_id, kind)
     sent = 0
     for recipient in recipients:
+        if recipient.link.person_id in exclude:
+            continue
         message = link_message(
             recipient, consultation, kind.value, key, public_url, default_language, now=now
         )
@@ -151,5 +161,8 @@ async def email_links(
         except MailerError as error:
             log.warning("consultation %s email not sent: %s", kind.value, error)
             continue
+        if recipient.link.person_id not in recorded:  # invited in the bot too: recorded
+            recorded.add(recipient.link.person_id)
+            await q.record_invitation(session, consultation_id, recipient.link.person_id, kind, now)
         sent += 1
     return sent

@@ -156,5 +156,10 @@ def sessions(engine: AsyncEngine) -> SessionFactory:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests marked `slow` (a minute or more: processes killed, a wheel built) run first, so
     that pytest-xdist starts them on every worker at once instead of leaving one of them for
-    the end, with the other worker idle."""
+    the end, with the other worker idle. They get ten minutes instead of the default two: on a
+    machine shared with other work, the 10,000-chat broadcast alone passed two minutes."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    for item in items:
+        slow, timeout = item.get_closest_marker("slow"), item.get_closest_marker("timeout")
+        if slow is not None and timeout is None:
+            item.add_marker(pytest.mark.timeout(600))

@@ -27,11 +27,11 @@ from bot.staff_only import refuse_buttons_to_non_staff
 from newsletter.editions import review as draft_review
 from newsletter.editions import service as bulletins
 from newsletter.editions.errors import BulletinError, EmptyEdition
+from newsletter.editions.preview_links import preview_url
 from newsletter.editions.service import BulletinConfig
 from storage.base import utcnow
 from storage.bulletins import Edition
 from storage.people import Person
-from web.public.draft_preview import preview_url
 
 catalog = FeatureCatalog("bulletin_review")
 _ = catalog.text

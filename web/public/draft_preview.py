@@ -2,8 +2,8 @@
 any edition) behind a signed, expiring token, so that staff read it in a browser without an
 account, and nobody else can guess the address of an unpublished bulletin.
 
-The bot hands out the links (`preview_url`); a token is for one edition and expires after
-PREVIEW_MAX_AGE. Pages are marked not to be indexed or cached.
+The bot and the console hand out the links (`newsletter.editions.preview_links`); a token is for
+one edition and expires. Pages are marked not to be indexed or cached.
 """
 
 from __future__ import annotations
@@ -11,38 +11,17 @@ from __future__ import annotations
 import re
 
 from aiohttp import web
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from newsletter.editions.preview_links import edition_of_token
 from newsletter.editions.render import translations, web_version
 from storage.bulletins import Edition, EditionStatus
 from storage.engine import SessionFactory
 
-PREVIEW_MAX_AGE_SECONDS = 14 * 24 * 3600
-_SALT = "aive.bulletin-preview"
 _BODY = re.compile(r"<body[^>]*>", re.IGNORECASE)
 
 PREVIEW_SESSIONS = web.AppKey("preview_sessions", SessionFactory)
 PREVIEW_KEY = web.AppKey("preview_key", str)
 PREVIEW_PUBLIC_URL = web.AppKey("preview_public_url", str)
-
-
-def preview_token(key: str, edition_id: int) -> str:
-    return URLSafeTimedSerializer(key, salt=_SALT).dumps(edition_id)
-
-
-def preview_url(public_url: str, key: str, edition_id: int) -> str:
-    return f"{public_url.rstrip('/')}/archive/preview/{preview_token(key, edition_id)}"
-
-
-def edition_of_token(key: str, token: str) -> int | None:
-    """The edition a genuine, unexpired token is for; None for anything else."""
-    try:
-        value = URLSafeTimedSerializer(key, salt=_SALT).loads(
-            token, max_age=PREVIEW_MAX_AGE_SECONDS
-        )
-    except BadSignature:  # forged, cut, or expired (SignatureExpired is a BadSignature)
-        return None
-    return value if isinstance(value, int) else None
 
 
 def with_banner(document: str, edition: Edition) -> str:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.identity import BotUsername
 from engagement.cafes.messages import language_name
 from engagement.consultations.response_access import definition_of
 from engagement.consultations.schema import Definition, QuestionType, localized
@@ -28,7 +28,14 @@ from storage.cafes import Cafe
 from storage.consultations import Consultation, ConsultationStatus
 from web.public.archive import CONFIG, SESSIONS, render_page, visitor_language
 
-BOT_USERNAME = web.AppKey("engagement_bot_username", BotUsername)
+
+class UsernameSource(Protocol):
+    """Where the bot's @username comes from (the composition root passes `bot.identity`'s)."""
+
+    async def get(self) -> str | None: ...
+
+
+BOT_USERNAME = web.AppKey("engagement_bot_username", UsernameSource)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +162,7 @@ async def cafe_page(request: web.Request) -> web.Response:
     return render_page("cafe.html.j2", lang, request.path, cafe=view, telegram_link=link)
 
 
-def setup_engagement_pages(app: web.Application, bot_username: BotUsername) -> None:
+def setup_engagement_pages(app: web.Application, bot_username: UsernameSource) -> None:
     """Add `/consultations/{slug}` and `/cafes/{slug}`; needs the archive's routes on `app`
     (its sessions and config)."""
     app[BOT_USERNAME] = bot_username

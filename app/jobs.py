@@ -46,6 +46,7 @@ async def remind_consultations(ctx: AppContext) -> None:
                 key=settings.signing_key(),
                 public_url=settings.public_url,
                 default_language=settings.default_language,
+                timezone=settings.timezone,
             )
 
 

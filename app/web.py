@@ -83,6 +83,7 @@ def answer_site(ctx: AppContext) -> AnswerSite:
         public_url=settings.public_url,
         mailer=transactional_mailer(settings),
         default_language=settings.default_language,
+        timezone=settings.timezone,
         trusted_proxy=settings.trusted_proxy,
         limiter=SlidingWindowLimiter(
             settings.subscribe_limit, settings.subscribe_window_minutes * 60

@@ -130,6 +130,7 @@ def _set_status(consultation_id: int, status: ConsultationStatus) -> None:
                     public_url=settings.public_url,
                     default_language=settings.default_language,
                     exclude=before,
+                    timezone=settings.timezone,
                 )
                 return slug, invited, invited_by_email
             return slug, invited, 0

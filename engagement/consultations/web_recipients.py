@@ -30,6 +30,7 @@ class LinkRecipient:
     language: str | None
     link: AnswerLink
     city: str | None
+    timezone: str | None = None
 
 
 async def _links_of(
@@ -49,7 +50,11 @@ async def _links_of(
             continue
         link = AnswerLink(consultation.id, person.id, city_id)
         city = await q.city_name(session, city_id)
-        found.append(LinkRecipient(person.email, person.display_name, person.language, link, city))
+        found.append(
+            LinkRecipient(
+                person.email, person.display_name, person.language, link, city, person.timezone
+            )
+        )
     return found
 
 

@@ -19,6 +19,7 @@ from engagement.consultations.web_links import AnswerLink, answer_path, make_tok
 from storage.engine import SessionFactory
 
 PUBLIC = "https://aive.example.org"
+PAGE_BUDGET = 50_000  # bytes of HTML per page, before images (the "light")
 KEY = "web-answers-test-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 
@@ -76,7 +77,9 @@ async def send(
         data.append((f"p_{qid}", "1"))
     data += [(f"a_{q}", value) for q, value in answers]
     response = await client.post(path, data=data)
-    return response.status, await response.text()
+    page = await response.text()
+    assert len(page.encode()) < PAGE_BUDGET, f"{len(page.encode())} bytes"
+    return response.status, page
 
 
 def mailed_links(outbox: Path) -> dict[str, str]:

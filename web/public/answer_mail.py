@@ -8,6 +8,7 @@ import html
 import logging
 from collections.abc import Collection
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +20,7 @@ from engagement.consultations.web_links import (
     answer_url,
     make_token,
 )
+from engagement.reader_time import local_time
 from newsletter.subscriptions.mailer import Mailer, MailerError, TransactionalMessage
 from storage import consultation_queries as q
 from storage.base import utcnow
@@ -39,6 +41,7 @@ def link_message(
     *,
     now: datetime | None = None,
     validity: timedelta = DEFAULT_VALIDITY,
+    timezone: str = "Europe/Madrid",
 ) -> TransactionalMessage:
     """The email for one representative and city; `kind` is invite, reminder or sign_in."""
     now = now or utcnow()
@@ -47,7 +50,7 @@ def link_message(
     title = localized(definition_of(consultation).title, lang)
     token = make_token(recipient.link, key, now=now)
     url = answer_url(public_url, consultation.slug, token)
-    closes = consultation.closes_at.strftime("%Y-%m-%d %H:%M UTC")
+    closes = local_time(consultation.closes_at, ZoneInfo(recipient.timezone or timezone), lang)
     if kind == "invite":
         subject = _("New consultation: %(title)s", lang, title=title)
         lead = _(
@@ -105,6 +108,7 @@ async def email_reminders(
     public_url: str,
     default_language: str = "en",
     now: datetime | None = None,
+    timezone: str = "Europe/Madrid",
 ) -> int:
     """Email the reminder with the web link to those of `person_ids` (found due before the
     chat reminders were recorded) who have an address; record each reminder sent."""
@@ -114,7 +118,14 @@ async def email_reminders(
     sent = 0
     for recipient in recipients:
         message = link_message(
-            recipient, consultation, "reminder", key, public_url, default_language, now=now
+            recipient,
+            consultation,
+            "reminder",
+            key,
+            public_url,
+            default_language,
+            now=now,
+            timezone=timezone,
         )
         try:
             await mailer.send(message)
@@ -141,6 +152,7 @@ async def email_links(
     default_language: str = "en",
     now: datetime | None = None,
     exclude: Collection[int] = (),
+    timezone: str = "Europe/Madrid",
 ) -> int:
     """Email the invitation or the reminder with the web link to the representatives who
     have an address, except the people in `exclude` (invited before: opening again sends
@@ -154,7 +166,14 @@ async def email_links(
         if recipient.link.person_id in exclude:
             continue
         message = link_message(
-            recipient, consultation, kind.value, key, public_url, default_language, now=now
+            recipient,
+            consultation,
+            kind.value,
+            key,
+            public_url,
+            default_language,
+            now=now,
+            timezone=timezone,
         )
         try:
             await mailer.send(message)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from multidict import MultiDictProxy
@@ -41,6 +42,7 @@ from engagement.consultations.web_links import (
     answer_path,
     read_token,
 )
+from engagement.reader_time import local_time
 from newsletter.subscriptions.addresses import AddressError, normalize_address
 from newsletter.subscriptions.mailer import Mailer, MailerError
 from newsletter.subscriptions.ratelimit import SlidingWindowLimiter
@@ -75,6 +77,7 @@ class AnswerSite:
     public_url: str
     mailer: Mailer
     default_language: str = "en"
+    timezone: str = "Europe/Madrid"  # the secretariat's, for people who gave none
     trusted_proxy: bool = False
     link_validity: timedelta = DEFAULT_VALIDITY
     limiter: SlidingWindowLimiter = field(default_factory=lambda: SlidingWindowLimiter(5, 15 * 60))
@@ -144,6 +147,7 @@ class Opened:
     lang: str
     city: str | None
     token: str
+    zone: ZoneInfo
 
 
 async def _open(request: web.Request) -> Opened | web.Response:
@@ -187,7 +191,8 @@ async def _open(request: web.Request) -> Opened | web.Response:
         except ResponseRefused as refused:
             return _refused(request, lang, refused.reason, slug)
         city = await q.city_name(session, view.city_id) if read.city_id is not None else None
-    return Opened(read, consultation, view, lang, city, token)
+    zone = ZoneInfo(person.timezone or site.timezone)
+    return Opened(read, consultation, view, lang, city, token, zone)
 
 
 def _refused(
@@ -240,7 +245,7 @@ def _render_view(
             if changed is not None and q.id in changed
         ],
         "conflict": changed is not None,
-        "closes": opened.consultation.closes_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "closes": local_time(opened.consultation.closes_at, opened.zone, lang),
         "lang_query": f"?lang={lang}" if request.query.get("lang") else "",
     }
     errors = refused or {}
@@ -492,6 +497,7 @@ async def sign_in(request: web.Request) -> web.Response:
                         site.default_language,
                         now=site.clock(),
                         validity=site.link_validity,
+                        timezone=site.timezone,
                     )
                 )
             except MailerError as error:

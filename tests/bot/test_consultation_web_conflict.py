@@ -64,3 +64,20 @@ async def test_a_button_pressed_after_a_web_save_is_not_applied_and_says_what_ha
         assert labels(harness, marta)[0] == "✓ Escoles"
     finally:
         await harness.dp.storage.close()
+
+
+def test_staff_see_how_many_responses_came_from_each_face() -> None:
+    from bot.features.consultations_staff import results_text
+    from engagement.consultations.definition_check import load_definition
+    from engagement.consultations.results import SubmittedRow, compute_results
+    from storage.base import utcnow
+    from tests.bot.consultation_support import declaration_yaml
+
+    definition = load_definition(declaration_yaml())
+    rows = [
+        SubmittedRow(n, n, "ca", utcnow(), {"priority": "climate"}, channel)
+        for n, channel in enumerate(("bot", "web", "bot"), start=1)
+    ]
+    found = compute_results(definition, rows, {1: [], 2: [], 3: [], 4: []}, "ca")
+    assert found.channels == {"bot": 2, "web": 1}
+    assert "Al bot: 2 · al web: 1" in "\n".join(results_text(found, "ca"))

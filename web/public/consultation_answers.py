@@ -20,9 +20,8 @@ Routes (mounted by app/web.py through `setup_consultation_answers`):
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,29 +29,22 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from engagement.consultations import answering, flow, web_recipients
+from engagement.consultations import answering, flow
 from engagement.consultations.errors import AnswersChanged, InvalidAnswer, Refusal, ResponseRefused
 from engagement.consultations.messages import explain_refusal
 from engagement.consultations.response_access import ResponseView, definition_of, start_or_resume
 from engagement.consultations.schema import WebLayout, localized
 from engagement.consultations.web_links import (
-    DEFAULT_VALIDITY,
     AnswerLink,
     LinkProblem,
     answer_path,
     read_token,
 )
 from engagement.reader_time import local_time
-from newsletter.subscriptions.addresses import AddressError, normalize_address
-from newsletter.subscriptions.mailer import Mailer, MailerError
-from newsletter.subscriptions.ratelimit import SlidingWindowLimiter
 from storage import consultation_queries as q
-from storage.base import utcnow
 from storage.consultations import Consultation
-from storage.engine import SessionFactory
 from storage.errors import NotFound
 from storage.people import Person
-from web.public import answer_mail
 from web.public.answer_pages import (
     LANGUAGES,
     build_field,
@@ -63,28 +55,12 @@ from web.public.answer_pages import (
     seen_json,
     text,
 )
-from web.public.site import client_key
+from web.public.answer_sign_in import sign_in
+from web.public.answer_site import SITE, AnswerSite, form_str, html_page, reader_lang
 
 log = logging.getLogger(__name__)
 SCRIPT = Path(__file__).resolve().parent / "static" / "consultation-answers.js"
 _ = text  # marks the messages of this module for the `web_answers` catalog
-
-
-@dataclass
-class AnswerSite:
-    sessions: SessionFactory
-    key: str
-    public_url: str
-    mailer: Mailer
-    default_language: str = "en"
-    timezone: str = "Europe/Madrid"  # the secretariat's, for people who gave none
-    trusted_proxy: bool = False
-    link_validity: timedelta = DEFAULT_VALIDITY
-    limiter: SlidingWindowLimiter = field(default_factory=lambda: SlidingWindowLimiter(5, 15 * 60))
-    clock: Callable[[], datetime] = utcnow
-
-
-SITE = web.AppKey("consultation_answers", AnswerSite)
 
 
 def setup_consultation_answers(app: web.Application, site: AnswerSite) -> None:
@@ -93,28 +69,6 @@ def setup_consultation_answers(app: web.Application, site: AnswerSite) -> None:
     app.router.add_post("/consultations/{slug}/answer/{token}", save)
     app.router.add_post("/consultations/{slug}/sign-in", sign_in)
     app.router.add_get("/static/consultation-answers.js", script)
-
-
-def _lang(request: web.Request, preferred: str | None = None) -> str:
-    """`?lang=`, else the person's language, else Accept-Language, else the default."""
-    asked = request.query.get("lang")
-    if asked in LANGUAGES:
-        return str(asked)
-    if preferred and preferred.split("-")[0] in LANGUAGES:
-        return preferred.split("-")[0]
-    for part in request.headers.get("Accept-Language", "").split(","):
-        code = part.split(";")[0].strip().split("-")[0].lower()
-        if code in LANGUAGES:
-            return code
-    return request.app[SITE].default_language
-
-
-def _page(body: str, lang: str, status: int = 200) -> web.Response:
-    response = web.Response(text=body, content_type="text/html", status=status)
-    response.headers["Content-Language"] = lang
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"  # the link is a key: never leak it
-    return response
 
 
 def _problem(
@@ -134,7 +88,7 @@ def _problem(
         kept=kept or [],
         title=text("Consultation", lang),
     )
-    return _page(body, lang, status)
+    return html_page(body, lang, status)
 
 
 @dataclass
@@ -155,7 +109,7 @@ async def _open(request: web.Request) -> Opened | web.Response:
     slug, token = request.match_info["slug"], request.match_info["token"]
     now = site.clock()
     read = read_token(token, site.key, valid_for=site.link_validity, now=now)
-    lang = _lang(request)
+    lang = reader_lang(request)
     if read == LinkProblem.expired:
         sentence = _(
             "This link has expired. Ask for a new one below: it is sent to your address at once.",
@@ -175,7 +129,7 @@ async def _open(request: web.Request) -> Opened | web.Response:
             person: Person | None = await q.person_with_roles(session, read.person_id)
         except NotFound:
             person = None
-        lang = _lang(request, person.language if person else None)
+        lang = reader_lang(request, person.language if person else None)
         if consultation is None or consultation.id != read.consultation_id or person is None:
             sentence = _("This link is not for this consultation. Ask for a new one below.", lang)
             return _problem(request, lang, sentence, 403, slug=slug)
@@ -251,7 +205,7 @@ def _render_view(
     errors = refused or {}
     if view.submitted:
         items = view.review(lang)
-        return _page(render("answers/submitted.html.j2", lang, items=items, **common), lang)
+        return html_page(render("answers/submitted.html.j2", lang, items=items, **common), lang)
     wanted = focus or request.query.get("q")
     editing = single and (request.query.get("edit") == "1" or bool(errors) or given is not None)
     if view.current is None and not wanted and not editing:
@@ -265,7 +219,7 @@ def _render_view(
             single=single,
             **common,
         )
-        return _page(body, lang, status)
+        return html_page(body, lang, status)
     if single:
         fields = [
             build_field(definition, q, view.answers, lang, given=given, error=errors.get(q.id))
@@ -279,12 +233,12 @@ def _render_view(
             shown=" ".join(f.id for f in fields if f.visible),
             **common,
         )
-        return _page(body, lang, status)
+        return html_page(body, lang, status)
     question = definition.question(wanted) if wanted else view.current
     if question is None or not flow.is_visible(definition, question, view.answers):
         question = view.current or flow.next_question(definition, view.answers)
     if question is None:
-        return _page(
+        return html_page(
             render(
                 "answers/review.html.j2",
                 lang,
@@ -310,7 +264,7 @@ def _render_view(
         back=before.id if before else None,
         **common,
     )
-    return _page(body, lang, status)
+    return html_page(body, lang, status)
 
 
 async def save(request: web.Request) -> web.Response:
@@ -322,7 +276,7 @@ async def save(request: web.Request) -> web.Response:
         return opened
     action = str(form.get("action", "save"))
     definition = opened.view.definition
-    seen_answers = read_seen(_str(form.get("seen")))
+    seen_answers = read_seen(form_str(form.get("seen")))
     version = _int(form.get("version"))
     seen = (
         answering.Seen(version, seen_answers)
@@ -330,7 +284,7 @@ async def save(request: web.Request) -> web.Response:
         else None
     )
     given = form_values(definition, _lists(form))
-    shown = set(_str(form.get("shown")).split()) if "shown" in form else None
+    shown = set(form_str(form.get("shown")).split()) if "shown" in form else None
     if shown is not None:
         given = {qid: v for qid, v in given.items() if qid in shown}
     site = request.app[SITE]
@@ -342,7 +296,7 @@ async def save(request: web.Request) -> web.Response:
                 await answering.submit(session, target, person_id=pid, channel="web", seen=seen)
             elif action == "change":
                 await answering.reopen(session, target, person_id=pid, at_review=True)
-            elif action == "skip" and (qid := _str(form.get("q"))):
+            elif action == "skip" and (qid := form_str(form.get("q"))):
                 await answering.skip(
                     session,
                     target,
@@ -376,7 +330,7 @@ async def save(request: web.Request) -> web.Response:
             given=kept_values(definition, given),
             changed=conflict.changed,
             status=409,
-            focus=_str(form.get("q")) or None,
+            focus=form_str(form.get("q")) or None,
         )
     except InvalidAnswer as error:  # submit with a required question unanswered
         question_ids = error.params.get("question_ids") or []
@@ -401,13 +355,9 @@ def _keep_lang(request: web.Request) -> str:
     return f"?lang={lang}" if lang in LANGUAGES else ""
 
 
-def _str(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
 def _int(value: object) -> int | None:
     try:
-        return int(_str(value))
+        return int(form_str(value))
     except ValueError:
         return None
 
@@ -445,75 +395,6 @@ async def _closed_with_kept(
     definition = definition_of(consultation)
     kept = _kept_lines(definition, form_values(definition, _lists(form)), lang)
     return _problem(request, lang, explain_refusal(Refusal.closed, lang), 409, slug=slug, kept=kept)
-
-
-async def sign_in(request: web.Request) -> web.Response:
-    """Mail a link to the address given, if it is a representative's who may answer; the page
-    says the same either way (no one learns whose address is known)."""
-    site = request.app[SITE]
-    slug = request.match_info["slug"]
-    form = await request.post()
-    lang = _lang(request, _str(form.get("page_lang")) or None)
-    async with site.sessions() as session:
-        consultation = await q.consultation_by_slug(session, slug)
-        if consultation is None:
-            raise web.HTTPNotFound()
-        title = localized(definition_of(consultation).title, lang)
-        if not site.limiter.hit(client_key(request, site.trusted_proxy), site.clock().timestamp()):
-            sentence = _("Too many requests from here. Please try again in a few minutes.", lang)
-            return _page(
-                render("answers/sign_in.html.j2", lang, sentence=sentence, title=title, slug=slug),
-                lang,
-                429,
-            )
-        try:
-            address = normalize_address(_str(form.get("email")))
-        except AddressError:
-            sentence = _("Please give an email address, for example name@city.org.", lang)
-            return _page(
-                render(
-                    "answers/sign_in.html.j2",
-                    lang,
-                    sentence=sentence,
-                    title=title,
-                    slug=slug,
-                    invalid=True,
-                ),
-                lang,
-                422,
-            )
-        recipients = await web_recipients.sign_in_recipients(
-            session, consultation, address, site.clock()
-        )
-        for recipient in recipients:
-            try:
-                await site.mailer.send(
-                    answer_mail.link_message(
-                        recipient,
-                        consultation,
-                        "sign_in",
-                        site.key,
-                        site.public_url,
-                        site.default_language,
-                        now=site.clock(),
-                        validity=site.link_validity,
-                        timezone=site.timezone,
-                    )
-                )
-            except MailerError as error:
-                log.warning("consultation sign-in link not sent: %s", error)
-    sentence = _(
-        "If this address belongs to a representative who can answer this consultation, a "
-        "link is on its way. It works for %(days)s days; check your spam folder too.",
-        lang,
-        days=site.link_validity.days,
-    )
-    return _page(
-        render(
-            "answers/sign_in.html.j2", lang, sentence=sentence, title=title, slug=slug, sent=True
-        ),
-        lang,
-    )
 
 
 async def script(request: web.Request) -> web.FileResponse:

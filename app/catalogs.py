@@ -27,7 +27,7 @@ from app.catalog_plurals import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("bot", "newsletter", "campaigns", "app")
+PACKAGES = ("bot", "newsletter", "campaigns", "app", "web")
 LANGUAGES = ("en", "fr", "es", "pt", "ca")
 UPDATE = "python -m app.catalogs update"
 

@@ -1,5 +1,6 @@
 """What a consultation button asks of the engine (engagement.consultations.answering): decided
-from the view and the button alone (pure), then carried out in one call."""
+from the view and the button alone (pure), then carried out in one call. A button that changes
+the answers is refused when the response's version moved on since its screen (`changed_since`)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from engagement.consultations.schema import QuestionType
 
 Operation = Callable[..., Awaitable[ResponseView]]
 REVIEW_WHEN_COMPLETE: Mapping[str, Any] = {"review_when_complete": True}
+CHANGING = frozenset({Act.option, Act.toggle, Act.done, Act.skip, Act.submit})
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,12 @@ def is_current(view: ResponseView, data: Step) -> bool:
     if view.submitted:
         return False
     return screens.index_of(view, view.current) == data.q
+
+
+def changed_since(view: ResponseView, data: Step) -> bool:
+    """A button that changes the answers, made from a screen of an earlier version of the
+    response (someone saved it since, in the bot or on the web). `v` -1: not checked."""
+    return data.a in CHANGING and 0 <= data.v != view.version
 
 
 def _answer(view: ResponseView, data: Step) -> Move | None:

@@ -6,7 +6,10 @@ answer); a typed answer gets the next screen as a new message.
 Progress lives in the database (the engine commits every answer), never only in FSM storage:
 a person who stops, or a restarted bot, resumes at the same question. Every button carries the
 response and the question it belongs to; a button of an earlier step is answered with a short
-notice and the current screen is shown again.
+notice and the current screen is shown again. A button also carries the response's version:
+pressed after someone else saved the answers (in the bot or on the web), it changes nothing and
+the answers as they are now are shown. Questions and the review offer the same response on the
+web (a URL button, when the site is served over HTTPS).
 """
 
 from __future__ import annotations
@@ -26,11 +29,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
 from bot.features import consultation_screens as screens
-from bot.features.consultation_moves import is_current, perform
+from bot.features.consultation_moves import changed_since, is_current, perform
 from bot.features.consultation_screens import Act, OpenConsultation, Step
+from bot.features.consultation_web import changed_meanwhile, web_link
 from bot.features.consultation_welcome import welcome
 from engagement.consultations import answering
-from engagement.consultations.errors import InvalidAnswer, Refusal, ResponseRefused
+from engagement.consultations.errors import (
+    AnswersChanged,
+    InvalidAnswer,
+    Refusal,
+    ResponseRefused,
+)
 from engagement.consultations.messages import explain_answer, explain_refusal
 from engagement.consultations.opening import open_consultation, pressed_response
 from engagement.consultations.response_access import ResponseView
@@ -47,7 +56,7 @@ TYPED_GRACE = timedelta(days=7)  # typing into a consultation closed since then:
 
 
 async def opening_screen(
-    session: AsyncSession, person: Person, consultation_id: int, lang: str, secretariat_zone: str
+    session: AsyncSession, person: Person, consultation_id: int, lang: str, config: BotConfig
 ) -> screens.Screen:
     """The first screen when a person opens a consultation (invite button or deep link)."""
     try:
@@ -57,9 +66,10 @@ async def opening_screen(
     except ResponseRefused as refused:
         return explain_refusal(refused.reason, lang), None
     view, city = opening.view, opening.city_name
-    tz = await zone_of(session, person.id, secretariat_zone)
+    tz = await zone_of(session, person.id, config.timezone)
     preamble = welcome(view, lang, city=city, last_by=opening.last_by, is_me=opening.is_me, tz=tz)
-    return screens.current_screen(view, lang, city, preamble, tz=tz, just_sent=False)
+    link = web_link(config, view, person.id)
+    return screens.current_screen(view, lang, city, preamble, tz=tz, just_sent=False, web_link=link)
 
 
 async def _send(message: Message, screen: screens.Screen) -> None:
@@ -89,9 +99,7 @@ async def deep_link(
 ) -> None:
     consultation_id = int((command.args or "c0")[1:])
     lang = i18n.current_locale
-    await _send(
-        message, await opening_screen(session, person, consultation_id, lang, config.timezone)
-    )
+    await _send(message, await opening_screen(session, person, consultation_id, lang, config))
 
 
 async def open_pressed(
@@ -103,7 +111,7 @@ async def open_pressed(
     config: BotConfig,
 ) -> None:
     lang = i18n.current_locale
-    text, markup = await opening_screen(session, person, callback_data.c, lang, config.timezone)
+    text, markup = await opening_screen(session, person, callback_data.c, lang, config)
     if markup is None:  # refused: closed, not open yet, not addressed to this person
         await query.answer(text, show_alert=True)
         closed = explain_refusal(Refusal.closed, lang)
@@ -138,8 +146,15 @@ async def step(
     if view.response_id != callback_data.r or not is_current(view, callback_data):
         await _stale(query, message, view, lang, city_name, tz)
         return
+    if changed_since(view, callback_data):
+        await _changed(query, message, view, lang, city_name, tz)
+        return
     try:
         moved = await perform(session, view, callback_data, person.id, pressed.target)
+    except AnswersChanged:
+        await session.rollback()
+        await _changed(query, message, view, lang, city_name, tz)
+        return
     except InvalidAnswer as error:
         await session.rollback()
         await query.answer(explain_answer(error, lang), show_alert=True)
@@ -158,7 +173,8 @@ async def step(
         with contextlib.suppress(TelegramBadRequest):
             await message.edit_reply_markup(reply_markup=screens.question_screen(moved, lang)[1])
         return
-    await _replace(message, screens.current_screen(moved, lang, city_name, tz=tz))
+    link = web_link(config, moved, person.id)
+    await _replace(message, screens.current_screen(moved, lang, city_name, tz=tz, web_link=link))
 
 
 async def typed(
@@ -200,7 +216,8 @@ async def typed(
         await message.answer(screens.refused_answer(question, error, lang))
         return
     tz = await zone_of(session, person.id, config.timezone)
-    await _send(message, screens.current_screen(moved, lang, city_name, tz=tz))
+    link = web_link(config, moved, person.id)
+    await _send(message, screens.current_screen(moved, lang, city_name, tz=tz, web_link=link))
 
 
 async def _refuse(
@@ -240,6 +257,24 @@ async def _stale(
         with contextlib.suppress(TelegramBadRequest):
             await message.edit_reply_markup(reply_markup=None)
         await _send(message, screens.current_screen(view, lang, city, tz=tz))
+
+
+async def _changed(
+    query: CallbackQuery,
+    message: Message | None,
+    view: ResponseView,
+    lang: str,
+    city: str | None,
+    tz: ZoneInfo,
+) -> None:
+    """Someone saved the answers since this screen was shown: nothing is saved; say so and
+    show the answers as they are now."""
+    notice, screen = changed_meanwhile(view, lang, city, tz)
+    await query.answer(notice, show_alert=True)
+    if message is not None:
+        with contextlib.suppress(TelegramBadRequest):
+            await message.edit_reply_markup(reply_markup=None)
+        await _send(message, screen)
 
 
 def build_router() -> Router:

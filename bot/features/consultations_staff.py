@@ -95,6 +95,12 @@ def results_text(found: Results, lang: str) -> list[str]:
             eligible=found.eligible,
             rate=found.rate,
         ),
+        _(
+            "In the bot: %(bot)s · on the web: %(web)s",
+            lang,
+            bot=found.channels.get("bot", 0),
+            web=found.channels.get("web", 0),
+        ),
     ]
     for network in found.networks:
         lines.append(

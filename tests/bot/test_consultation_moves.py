@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.features.consultation_moves import is_current, move_for
+from bot.features.consultation_moves import changed_since, is_current, move_for
 from bot.features.consultation_screens import REVIEW, Act, Step
 from engagement.consultations import answering
 from engagement.consultations.response_access import ResponseView
@@ -14,7 +14,7 @@ from storage.consultations import ResponseStatus
 from tests.engagement.consultation_samples import sample
 
 
-def _view(at: str | None, answers: dict[str, Any] | None = None) -> ResponseView:
+def _view(at: str | None, answers: dict[str, Any] | None = None, version: int = 0) -> ResponseView:
     definition = sample()
     current = next((q for q in definition.questions if q.id == at), None)
     return ResponseView(
@@ -28,6 +28,7 @@ def _view(at: str | None, answers: dict[str, Any] | None = None) -> ResponseView
         language="en",
         city_id=None,
         closes_at=datetime(2026, 11, 20, tzinfo=UTC),
+        version=version,
     )
 
 
@@ -71,3 +72,12 @@ def test_a_button_of_an_earlier_screen_is_not_current() -> None:
     assert is_current(_view("actions"), Step(r=5, q=1, a=Act.done))
     assert not is_current(_view("actions"), Step(r=5, q=0, o=0, a=Act.option))
     assert not is_current(_view("actions"), Step(r=5, q=REVIEW, a=Act.change))
+
+
+def test_a_button_that_changes_answers_from_an_older_version_is_refused() -> None:
+    now = _view("priority", version=3)
+    assert changed_since(now, Step(r=5, q=0, o=1, a=Act.option, v=2))  # someone saved since
+    assert changed_since(now, Step(r=5, q=REVIEW, a=Act.submit, v=4))
+    assert not changed_since(now, Step(r=5, q=0, o=1, a=Act.option, v=3))
+    assert not changed_since(now, Step(r=5, q=0, o=1, a=Act.option))  # made before versions
+    assert not changed_since(now, Step(r=5, q=0, a=Act.back, v=2))  # moving changes no answer

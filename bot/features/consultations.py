@@ -168,12 +168,13 @@ async def step(
     await query.answer()
     if message is None:
         return
-    if callback_data.a == Act.toggle:
-        assert moved.current is not None
-        with contextlib.suppress(TelegramBadRequest):
-            await message.edit_reply_markup(reply_markup=screens.question_screen(moved, lang)[1])
-        return
     link = web_link(config, moved, person.id)
+    if callback_data.a == Act.toggle:  # the same question: its buttons, with the new version
+        assert moved.current is not None
+        markup = screens.question_screen(moved, lang, web_link=link)[1]
+        with contextlib.suppress(TelegramBadRequest):
+            await message.edit_reply_markup(reply_markup=markup)
+        return
     await _replace(message, screens.current_screen(moved, lang, city_name, tz=tz, web_link=link))
 
 

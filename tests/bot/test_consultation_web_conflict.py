@@ -62,6 +62,7 @@ async def test_a_button_pressed_after_a_web_save_is_not_applied_and_says_what_ha
             assert response.channel == "web"
         await press_label(harness, marta, "Escoles")  # from the fresh screen: applied
         assert labels(harness, marta)[0] == "✓ Escoles"
+        assert "🌐 Respondre al web" in labels(harness, marta)  # still offered after a toggle
     finally:
         await harness.dp.storage.close()
 

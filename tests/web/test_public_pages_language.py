@@ -41,6 +41,10 @@ NOT_PAGES = {
     "/campaigns/{year}/kit/{path}",
     "/campaigns/{year}/kit.zip",
     "/demo/img",  # the demo's pictures
+    # a representative's personal answer form (their language; no switcher): see
+    # test_consultation_answers.py
+    "/consultations/{slug}/answer/{token}",
+    "/static/consultation-answers.js",  # the answer form's script
 }
 
 

@@ -20,6 +20,7 @@ from storage.engine import ping
 from web.console import ConsoleConfig, setup_console
 from web.console.requests import BULLETIN_CONFIG
 from web.public.archive import setup_archive_routes
+from web.public.consultation_answers import AnswerSite, setup_consultation_answers
 from web.public.demo_images import DEMO_IMAGES, setup_demo_images
 from web.public.draft_preview import setup_preview_routes
 from web.public.edge import EdgeConfig, setup_web_edge
@@ -64,6 +65,7 @@ def build_web_app(ctx: AppContext) -> web.Application:
     setup_archive_routes(app, ctx.sessions, archive_config(ctx.settings))
     setup_preview_routes(app, ctx.sessions, ctx.settings.public_url, ctx.settings.signing_key())
     setup_engagement_pages(app, bot_username(ctx))
+    setup_consultation_answers(app, answer_site(ctx))
     setup_kit_routes(app, ctx.settings.kit_dir)
     setup_demo_images(app, DEMO_IMAGES)
     setup_sendgrid_webhook(
@@ -94,6 +96,22 @@ def console_config(ctx: AppContext) -> ConsoleConfig:
 def bot_username(ctx: AppContext) -> BotUsername:
     token = ctx.settings.telegram_token
     return BotUsername(token.get_secret_value() if token else None, ctx.settings.telegram_api_url)
+
+
+def answer_site(ctx: AppContext) -> AnswerSite:
+    settings = ctx.settings
+    return AnswerSite(
+        sessions=ctx.sessions,
+        key=settings.signing_key(),
+        public_url=settings.public_url,
+        mailer=transactional_mailer(settings),
+        default_language=settings.default_language,
+        timezone=settings.timezone,
+        trusted_proxy=settings.trusted_proxy,
+        limiter=SlidingWindowLimiter(
+            settings.subscribe_limit, settings.subscribe_window_minutes * 60
+        ),
+    )
 
 
 def subscription_site(ctx: AppContext) -> SubscriptionSite:

@@ -1,6 +1,9 @@
 """The one place a Dispatcher is built: storage, middlewares, then every feature's router.
 
-A new feature adds its module to `feature_routers()` (before the fallback, which is last).
+A new feature adds its module to `feature_routers()` (before the fallback, which is last); a
+staff feature goes behind the staff gate instead (bot.features.staff_gate). The handlers'
+dependencies come from the Dispatcher's workflow data (`config`, `i18n`) and the middlewares
+(`session`, `person`, `locale`): no globals.
 """
 
 from __future__ import annotations
@@ -17,24 +20,19 @@ from aiogram.utils.i18n import I18n
 from bot import update_metrics
 from bot.config import BotConfig
 from bot.features import (
-    broadcast_staff,
-    bulletin_review,
     cafes,
-    cafes_staff,
-    campaign_staff,
     consultations,
-    consultations_staff,
     fallback,
     forget,
     help,
     language,
     polls,
     privacy,
-    staff,
+    staff_gate,
     start,
     timezone,
     youth,
-    youth_review,
+    youth_ideas,
 )
 from bot.flood import FloodGuard
 from bot.i18n import build_i18n, choose_language
@@ -63,15 +61,10 @@ def feature_routers() -> list[Router]:
         help.build_router(),
         forget.build_router(),
         privacy.build_router(),
-        staff.build_router(),
-        broadcast_staff.build_router(),
-        bulletin_review.build_router(),
-        consultations_staff.build_router(),
-        polls.build_router(),
-        cafes_staff.build_router(),
-        campaign_staff.build_router(),
+        polls.build_router(),  # the answers to our polls: not commands, any order
+        staff_gate.build_router(),  # every staff feature; non-staff refused once
         youth.build_router(),
-        youth_review.build_router(),
+        youth_ideas.build_router(),
     ]
 
 

@@ -1,4 +1,7 @@
-"""Per-user flood control: a token bucket per user, with one polite warning per flood."""
+"""Per-user flood control: a token bucket per user, with one polite warning per flood.
+
+Not aiolimiter (nor an aiogram utility: aiogram 3 ships no throttling): we need a decision now
+(allow / warn once / drop) per user, on an injected clock, where aiolimiter waits on the loop's."""
 
 from __future__ import annotations
 

@@ -14,16 +14,15 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import TelegramObject, Update, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
 from bot.flood import FloodGuard, Verdict
 from bot.i18n import choose_language
 from bot.personal_data import keeps_name, remember_name
 from bot.update_metrics import mark_failed
 from i18n.languages import supported
+from storage import people_queries
 from storage.engine import SessionFactory
 from storage.people import Person
 
@@ -105,8 +104,7 @@ class PersonMiddleware(BaseMiddleware):
 
 async def current_person(session: AsyncSession, user: User) -> Person:
     """The person with their roles, in one query (it runs before every update)."""
-    query = select(Person).options(joinedload(Person.roles)).where(Person.telegram_id == user.id)
-    person = (await session.scalars(query)).unique().one_or_none()
+    person = await people_queries.person_by_telegram_id(session, user.id)
     if person is not None:
         if not person.display_name and keeps_name(person):  # staff added by the CLI, say
             remember_name(person, user)
@@ -119,7 +117,8 @@ async def current_person(session: AsyncSession, user: User) -> Person:
         await session.commit()
     except IntegrityError:  # a concurrent update of the same user created it first
         await session.rollback()
-        person = (await session.scalars(query)).unique().one()
+        person = await people_queries.person_by_telegram_id(session, user.id)
+        assert person is not None
     return person
 
 
@@ -154,12 +153,7 @@ class LanguageMiddleware(I18nMiddleware):
 
 async def _remember_language(session: AsyncSession, person_id: int, language: str) -> None:
     """Store `language` unless the person chose one meanwhile (or was forgotten)."""
-    await session.execute(
-        update(Person)
-        .where(Person.id == person_id, Person.language.is_(None))
-        .values(language=language)
-        .execution_options(synchronize_session=False)
-    )
+    await people_queries.set_language_if_unset(session, person_id, language)
     await session.commit()
 
 

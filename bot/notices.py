@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
@@ -46,20 +47,34 @@ def request_summary(request: RepresentativeRequest, asker: Person, i18n: I18n, l
     )
 
 
+async def tell_every_staff(
+    bot: Bot,
+    session: AsyncSession,
+    i18n: I18n,
+    send: Callable[[int, str], Awaitable[bool]],
+    what: str,
+) -> int:
+    """`send(chat_id, language)` to every staff member's private chat, each in their language;
+    how many got it (`what` names it in the warning when nobody did)."""
+    sent = 0
+    for staff in await staff_people(session):
+        assert staff.telegram_id is not None
+        sent += await send(staff.telegram_id, reader_language(staff, i18n))
+    if not sent:
+        log.warning("%s: no staff member could be told", what)
+    return sent
+
+
 async def notify_staff_of_request(
     bot: Bot, session: AsyncSession, i18n: I18n, request: RepresentativeRequest, asker: Person
 ) -> int:
     """Send the request with Approve / Reject buttons to every staff member; how many got it."""
-    sent = 0
-    for staff in await staff_people(session):
-        assert staff.telegram_id is not None
-        locale = reader_language(staff, i18n)
+
+    async def send(chat_id: int, locale: str) -> bool:
         text = request_summary(request, asker, i18n, locale)
-        markup = keyboards.decision(request.id, i18n, locale)
-        sent += await send_quietly(bot, staff.telegram_id, text, markup)
-    if not sent:
-        log.warning("representative request %s: no staff member could be told", request.id)
-    return sent
+        return await send_quietly(bot, chat_id, text, keyboards.decision(request.id, i18n, locale))
+
+    return await tell_every_staff(bot, session, i18n, send, f"representative request {request.id}")
 
 
 async def tell_decision(

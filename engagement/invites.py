@@ -69,8 +69,10 @@ async def create_invite(
     language: str | None = None,
     valid_for: timedelta = DEFAULT_VALIDITY,
     now: datetime | None = None,
+    email: str | None = None,
 ) -> tuple[CityInvite, str]:
-    """Add an invite for `city` and return it with its token. The caller commits."""
+    """Add an invite for `city` and return it with its token. The caller commits. `email`:
+    the address it was mailed to, recorded on whoever redeems it (consultation emails)."""
     now = now or utcnow()
     nonce = secrets.token_urlsafe(12)  # 12 bytes are 16 URL-safe characters
     invite = CityInvite(
@@ -78,6 +80,7 @@ async def create_invite(
         city_id=city.id,
         city=city,
         language=language,
+        email=email,
         created_by=created_by,
         created_at=now,
         expires_at=now + valid_for,
@@ -103,5 +106,7 @@ async def redeem_invite(
     if invite is None:
         return InviteProblem.forged  # signed with our key but never stored: treat as forged
     if claimed or invite.used_by_person_id == person.id:
+        if invite.email and not person.email:
+            person.email = invite.email  # where invitations with a web link will be mailed
         return Redeemed(invite, invite.city)
     return InviteProblem.used if invite.used_at is not None else InviteProblem.expired

@@ -89,6 +89,11 @@ class ConsultationResponse(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None]
+    # Optimistic locking: raised by one on every change of the answers (or of their status), so
+    # a face that read version N and saves finds out when someone else saved in between.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # The face of the last change of the answers: "bot" or "web" (the export's `channel`).
+    channel: Mapped[str] = mapped_column(String(8), default="bot", server_default=text("'bot'"))
 
     @property
     def editing(self) -> bool:

@@ -117,10 +117,16 @@ async def save_response(
     submitted_at: datetime | None = None,
     person_id: int | None = None,
     language: str | None = None,
+    channel: str | None = None,
 ) -> None:
     """Store the answers and position, and commit (progress survives a restart). While a
     submitted response is being changed, the answers go to its draft; submitting makes them
-    the submitted answers and ends the draft."""
+    the submitted answers and ends the draft. A change of the answers or of the status raises
+    the response's `version` by one and records the face that made it (`channel`)."""
+    if dict(answers) != response.working_answers or status is not None:
+        response.version = (response.version or 0) + 1
+        if channel is not None:
+            response.channel = channel
     # a new object each time, so the JSON column is seen as changed
     if response.editing and status != ResponseStatus.submitted:
         response.draft_answers = dict(answers)
@@ -138,6 +144,34 @@ async def save_response(
     if language is not None:
         response.language = language
     await session.commit()
+
+
+async def people_with_email(session: AsyncSession, address: str) -> list[Person]:
+    """Active people whose recorded address is `address` (compared without case)."""
+    query = select(Person).where(
+        func.lower(Person.email) == address.lower(), Person.active.is_(True)
+    )
+    return list(await session.scalars(query.order_by(Person.id)))
+
+
+async def emails_of(session: AsyncSession, person_ids: Sequence[int]) -> dict[int, Person]:
+    """The people among `person_ids` who have an address, by id."""
+    if not person_ids:
+        return {}
+    query = select(Person).where(
+        Person.id.in_(person_ids), Person.email.is_not(None), Person.active.is_(True)
+    )
+    return {p.id: p for p in await session.scalars(query)}
+
+
+async def consultation_by_slug(session: AsyncSession, slug: str) -> Consultation | None:
+    return await session.scalar(select(Consultation).where(Consultation.slug == slug))
+
+
+async def city_name(session: AsyncSession, city_id: int | None) -> str | None:
+    if city_id is None:
+        return None
+    return await session.scalar(select(City.name).where(City.id == city_id))
 
 
 async def person_with_roles(session: AsyncSession, person_id: int) -> Person:
@@ -339,10 +373,6 @@ async def consultation_lines(session: AsyncSession, limit: int = 20) -> list[Con
         )
         for c, n in (await session.execute(query)).all()
     ]
-
-
-async def consultation_by_slug(session: AsyncSession, slug: str) -> Consultation | None:
-    return await session.scalar(select(Consultation).where(Consultation.slug == slug))
 
 
 async def consultations_open_at(session: AsyncSession, now: datetime) -> list[Consultation]:

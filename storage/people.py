@@ -36,6 +36,8 @@ class Person(Base):
     display_name: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str | None] = mapped_column(String(8))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # Where consultation links are emailed (a representative's address, normalized lowercase).
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Loaded with the person (the bot's middleware joins them in the same query); a role's city is

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from storage.networks import City
 from storage.people import Person, PersonRole, Role
@@ -97,10 +98,6 @@ async def names_by_chat(session: AsyncSession, person_ids: Sequence[int]) -> dic
     return {int(t): n for t, n in rows.all() if t is not None}
 
 
-async def person_by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | None:
-    return await session.scalar(select(Person).where(Person.telegram_id == telegram_id))
-
-
 async def ensure_staff(session: AsyncSession, telegram_id: int, now: datetime) -> bool:
     """Make the Telegram user a person with the staff role; False when they already had it.
 
@@ -121,3 +118,52 @@ async def ensure_staff(session: AsyncSession, telegram_id: int, now: datetime) -
         .returning(PersonRole.id)
     )
     return granted is not None
+
+
+async def person_by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | None:
+    """The person with this Telegram id, with their roles, in one query."""
+    query = (
+        select(Person).options(joinedload(Person.roles)).where(Person.telegram_id == telegram_id)
+    )
+    return (await session.scalars(query)).unique().one_or_none()
+
+
+async def set_language_if_unset(session: AsyncSession, person_id: int, language: str) -> None:
+    """Store `language` unless the person chose one meanwhile (or was forgotten); no commit."""
+    await session.execute(
+        update(Person)
+        .where(Person.id == person_id, Person.language.is_(None))
+        .values(language=language)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def city_names(session: AsyncSession, city_ids: Sequence[int]) -> list[str]:
+    """The names of these cities (those that exist)."""
+    if not city_ids:
+        return []
+    return list(await session.scalars(select(City.name).where(City.id.in_(list(city_ids)))))
+
+
+async def display_name(session: AsyncSession, person_id: int | None) -> str | None:
+    """The name a person is shown by, or None (no such person)."""
+    if person_id is None:
+        return None
+    return await session.scalar(select(Person.display_name).where(Person.id == person_id))
+
+
+async def city_name(session: AsyncSession, city_id: int | None) -> str | None:
+    """The name of a city, or None (no city, or no such city)."""
+    if city_id is None:
+        return None
+    return await session.scalar(select(City.name).where(City.id == city_id))
+
+
+async def person_by_id(session: AsyncSession, person_id: int | None) -> Person | None:
+    """The person with this id, or None (no id, or no such person: forgotten, say)."""
+    return await session.get(Person, person_id) if person_id is not None else None
+
+
+async def city_by_id(session: AsyncSession, city_id: int) -> City | None:
+    """The city with this id, or None."""
+    return await session.get(City, city_id)

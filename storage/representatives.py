@@ -21,6 +21,7 @@ class CityInvite(Base):
     nonce: Mapped[str] = mapped_column(String(32), unique=True)
     city_id: Mapped[int] = mapped_column(ForeignKey("cities.id", ondelete="CASCADE"))
     language: Mapped[str | None] = mapped_column(String(8))
+    email: Mapped[str | None] = mapped_column(String(320))  # given to whoever redeems it
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]

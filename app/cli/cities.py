@@ -155,6 +155,7 @@ def invite(
                 created_by="cli",
                 language=lang,
                 valid_for=timedelta(days=days),
+                email=address,
             )
             await session.commit()
             return found[0], token, invite.expires_at

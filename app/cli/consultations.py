@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from app.cli.context import (
+    console,
     fail,
     print_json,
     print_table,
@@ -97,11 +98,17 @@ def list_(as_json: JSON = False) -> None:
 def _set_status(consultation_id: int, status: ConsultationStatus) -> None:
     settings = settings_or_exit()
 
-    async def _go(sessions: SessionFactory) -> tuple[str, int]:
+    from app.mail import transactional_mailer
+    from storage.consultations import InvitationKind
+    from web.public.answer_mail import email_links
+
+    async def _go(sessions: SessionFactory) -> tuple[str, int, int]:
         async with sessions() as session:
             consultation = await lifecycle.set_status(session, consultation_id, status, actor="cli")
+            slug = consultation.slug  # read now: sessions expire it when a write is refused
             invited = 0
             if status == ConsultationStatus.open:
+                before = await q.invited_person_ids(session, consultation_id, InvitationKind.invite)
                 invited = await invitations.invite_audience(
                     session,
                     consultation_id,
@@ -109,10 +116,23 @@ def _set_status(consultation_id: int, status: ConsultationStatus) -> None:
                     default_timezone=settings.timezone,
                     created_by="cli",
                 )
-            return consultation.slug, invited
+                await session.commit()
+                invited_by_email = await email_links(
+                    session,
+                    consultation_id,
+                    InvitationKind.invite,
+                    mailer=transactional_mailer(settings),
+                    key=settings.signing_key(),
+                    public_url=settings.public_url,
+                    default_language=settings.default_language,
+                    exclude=before,
+                    timezone=settings.timezone,
+                )
+                return slug, invited, invited_by_email
+            return slug, invited, 0
 
     try:
-        slug, invited = with_sessions(settings, _go)
+        slug, invited, emailed = with_sessions(settings, _go)
     except (NotFound, ConsultationError) as exc:
         fail(_("consultation {id}: {problem}", id=consultation_id, problem=exc))
     if status == ConsultationStatus.open:
@@ -124,6 +144,14 @@ def _set_status(consultation_id: int, status: ConsultationStatus) -> None:
                 invited,
             )
         )
+        if emailed:
+            typer.echo(
+                ngettext(
+                    "{n} invitation emailed with a link to answer on the web",
+                    "{n} invitations emailed with a link to answer on the web",
+                    emailed,
+                )
+            )
     else:
         typer.echo(_("{slug}: closed", slug=slug))
 
@@ -174,6 +202,14 @@ def _print_results(found: Results) -> None:
             eligible=found.eligible,
             rate=found.rate,
         )
+    )
+    console().print(
+        _(
+            "submitted in the bot: {bot}; on the web: {web}",
+            bot=found.channels.get("bot", 0),
+            web=found.channels.get("web", 0),
+        ),
+        highlight=False,
     )
     if found.networks:
         print_table(

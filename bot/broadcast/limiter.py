@@ -5,6 +5,9 @@ private chat, 20 per minute per group. A token bucket would allow a burst of 30 
 others and earn a 429, so we keep the same kind of sliding window log as Telegram, with the
 window stretched by `margin` so that network jitter between our clock and theirs does not push
 a 31st message into their second. Group chats have negative ids (as in the Bot API).
+
+Not aiolimiter: its leaky bucket sleeps on the event loop's clock; the sender needs sliding
+windows per chat, a pause after 429, the busy chats to skip and an injected clock in tests.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
@@ -40,17 +40,10 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.types import (
-    BufferedInputFile,
-    FSInputFile,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputPollOption,
-    Message,
-)
 
 from bot.broadcast.limiter import RateLimiter
-from outbox.content import Content, ContentError, content_for
+from bot.broadcast.telegram_messages import TelegramMessages
+from outbox.content import ContentError, content_for
 from storage import broadcasts_queries as outbox
 from storage.base import utcnow
 from storage.broadcasts import Broadcast, BroadcastKind, MessageState
@@ -120,7 +113,10 @@ class BroadcastSender:
     policy: SendPolicy = field(default_factory=SendPolicy)
     stats: SenderStats = field(default_factory=SenderStats)
     _broadcasts: dict[int, tuple[BroadcastKind, dict[str, Any]]] = field(default_factory=dict)
-    _file_ids: dict[int, str] = field(default_factory=dict)
+    telegram: TelegramMessages = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.telegram = TelegramMessages(self.bot)
 
     async def drain(
         self,
@@ -178,7 +174,7 @@ class BroadcastSender:
             return 0
         self.stats.waves += 1
         # A local file is uploaded by the first message alone; the others reuse its file_id.
-        uploads = {c.broadcast_id: c for c in reversed(claimed) if self._needs_upload(c)}
+        uploads = {c.broadcast_id: c for c in reversed(claimed) if self._uploads(c)}
         first = list(uploads.values())
         outcomes = await asyncio.gather(*(self._send(c) for c in first))
         outcomes += await asyncio.gather(*(self._send(c) for c in claimed if c not in first))
@@ -187,6 +183,10 @@ class BroadcastSender:
         if any(o.error == _UNAUTHORIZED for o in outcomes):
             raise BroadcastError("Telegram refused the bot token (401 Unauthorized)")
         return sum(o.state != MessageState.queued for o in outcomes)
+
+    def _uploads(self, row: Candidate) -> bool:
+        kind, payload = self._broadcasts[row.broadcast_id]
+        return self.telegram.needs_upload(row.broadcast_id, kind, payload)
 
     def _choose(self, candidates: Sequence[Candidate], wave: _Wave) -> list[Candidate]:
         wave.candidates = len(candidates)
@@ -215,7 +215,7 @@ class BroadcastSender:
         error = ""
         for attempt in range(self.policy.network_retries + 1):
             try:
-                message = await self._call(row, content)
+                message = await self.telegram.send(row.chat_id, row.broadcast_id, content)
             except TelegramRetryAfter as exc:
                 self.stats.retry_after += 1
                 self.limiter.pause(exc.retry_after)
@@ -235,64 +235,13 @@ class BroadcastSender:
                 continue
             except TelegramAPIError as exc:
                 return self._count(Outcome(row.id, MessageState.failed, error=str(exc)))
-            self._remember_file(row.broadcast_id, message)
+            self.telegram.remember_file(row.broadcast_id, message)
             poll_id = message.poll.id if message.poll else None
             sent = Outcome(row.id, MessageState.sent, message.message_id, telegram_poll_id=poll_id)
             return self._count(sent)
         retry = row.attempts < self.policy.max_attempts
         state = MessageState.queued if retry else MessageState.failed
         return self._count(Outcome(row.id, state, error=error))
-
-    async def _call(self, row: Candidate, content: Content) -> Message:
-        chat = row.chat_id
-        markup = reply_markup(content)
-        if content.kind == BroadcastKind.text:
-            assert content.text is not None
-            return await self.bot.send_message(chat, content.text, reply_markup=markup)
-        if content.kind == BroadcastKind.poll:
-            assert content.text is not None
-            return await self.bot.send_poll(
-                chat,
-                content.text,
-                options=[InputPollOption(text=o) for o in content.options],
-                is_anonymous=content.is_anonymous,
-                allows_multiple_answers=content.allows_multiple_answers,
-            )
-        assert content.file is not None
-        file = self._file_for(row.broadcast_id, content.file)
-        if content.kind == BroadcastKind.photo:
-            return await self.bot.send_photo(chat, file, caption=content.text, reply_markup=markup)
-        return await self.bot.send_document(chat, file, caption=content.text, reply_markup=markup)
-
-    def _needs_upload(self, row: Candidate) -> bool:
-        kind, payload = self._broadcasts[row.broadcast_id]
-        file = payload.get("file")
-        return (
-            kind in (BroadcastKind.photo, BroadcastKind.document)
-            and isinstance(file, Mapping)
-            and ("path" in file or "data" in file)
-            and row.broadcast_id not in self._file_ids
-        )
-
-    def _file_for(
-        self, broadcast_id: int, file: Mapping[str, str]
-    ) -> str | FSInputFile | BufferedInputFile:
-        """Upload a local (or inline) file once; later messages reuse Telegram's file_id."""
-        if cached := self._file_ids.get(broadcast_id):
-            return cached
-        if "file_id" in file:
-            return file["file_id"]
-        if "url" in file:
-            return file["url"]
-        if "data" in file:
-            return BufferedInputFile(file["data"].encode(), filename=file.get("filename", "file"))
-        return FSInputFile(file["path"])
-
-    def _remember_file(self, broadcast_id: int, message: Message) -> None:
-        if message.photo:
-            self._file_ids.setdefault(broadcast_id, message.photo[-1].file_id)
-        elif message.document:
-            self._file_ids.setdefault(broadcast_id, message.document.file_id)
 
     def _count(self, outcome: Outcome) -> Outcome:
         name = {
@@ -303,21 +252,6 @@ class BroadcastSender:
         }[outcome.state]
         setattr(self.stats, name, getattr(self.stats, name) + 1)
         return outcome
-
-
-def reply_markup(content: Content) -> InlineKeyboardMarkup | None:
-    """The inline keyboard of the content's buttons (None without buttons)."""
-    if not content.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(text=b.text, callback_data=b.callback_data, url=b.url)
-                for b in row
-            ]
-            for row in content.buttons
-        ]
-    )
 
 
 _UNAUTHORIZED = "401 Unauthorized: the bot token was refused"

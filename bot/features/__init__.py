@@ -1,1 +1,2 @@
-"""One module per feature, each exposing `build_router() -> Router` (fresh per dispatcher)."""
+"""One module per feature: module-level handlers, and `build_router() -> Router`, a short
+factory registering them on a fresh router (a router joins one dispatcher only)."""

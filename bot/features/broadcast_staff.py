@@ -16,9 +16,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.filters import IsStaff
 from bot.i18n import FeatureCatalog
-from bot.staff_only import refuse_buttons_to_non_staff
 from outbox import BroadcastSummary, broadcast_status, cancel_broadcast
 from storage.broadcasts import BroadcastStatus
 from storage.errors import NotFound
@@ -143,46 +141,41 @@ def _cancel_button(found: BroadcastSummary, lang: str) -> InlineKeyboardMarkup |
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
+async def show(message: Message, command: CommandObject, session: AsyncSession, i18n: I18n) -> None:
+    lang = i18n.current_locale
+    wanted = (command.args or "").strip().lstrip("#")
+    if wanted and not wanted.isdigit():
+        await message.answer(_("Write /broadcast, or /broadcast followed by a number.", lang))
+        return
+    try:
+        found = await broadcast_status(session, int(wanted) if wanted else None, latest=LATEST)
+    except NotFound:
+        await message.answer(_("There is no broadcast %(id)s.", lang, id=wanted))
+        return
+    if not found:
+        await message.answer(_("No broadcast yet.", lang))
+        return
+    for item in found:
+        await message.answer(summary_text(item, lang), reply_markup=_cancel_button(item, lang))
+
+
+async def cancel(
+    query: CallbackQuery, callback_data: BroadcastAction, session: AsyncSession, i18n: I18n
+) -> None:
+    lang = i18n.current_locale
+    try:
+        cancelled = await cancel_broadcast(session, callback_data.b)
+        found = (await broadcast_status(session, callback_data.b))[0]
+    except NotFound:
+        await query.answer(_("This broadcast no longer exists.", lang), show_alert=True)
+        return
+    await query.answer(_("Cancelled: %(n)s queued messages will not be sent.", lang, n=cancelled))
+    if isinstance(query.message, Message):
+        await query.message.edit_text(summary_text(found, lang), reply_markup=None)
+
+
 def build_router() -> Router:
     router = Router(name="broadcast_staff")
-
-    refuse_buttons_to_non_staff(router, BroadcastAction.filter())
-
-    @router.message(Command("broadcast"), IsStaff())
-    async def show(
-        message: Message, command: CommandObject, session: AsyncSession, i18n: I18n
-    ) -> None:
-        lang = i18n.current_locale
-        wanted = (command.args or "").strip().lstrip("#")
-        if wanted and not wanted.isdigit():
-            await message.answer(_("Write /broadcast, or /broadcast followed by a number.", lang))
-            return
-        try:
-            found = await broadcast_status(session, int(wanted) if wanted else None, latest=LATEST)
-        except NotFound:
-            await message.answer(_("There is no broadcast %(id)s.", lang, id=wanted))
-            return
-        if not found:
-            await message.answer(_("No broadcast yet.", lang))
-            return
-        for item in found:
-            await message.answer(summary_text(item, lang), reply_markup=_cancel_button(item, lang))
-
-    @router.callback_query(BroadcastAction.filter(), IsStaff())
-    async def cancel(
-        query: CallbackQuery, callback_data: BroadcastAction, session: AsyncSession, i18n: I18n
-    ) -> None:
-        lang = i18n.current_locale
-        try:
-            cancelled = await cancel_broadcast(session, callback_data.b)
-            found = (await broadcast_status(session, callback_data.b))[0]
-        except NotFound:
-            await query.answer(_("This broadcast no longer exists.", lang), show_alert=True)
-            return
-        await query.answer(
-            _("Cancelled: %(n)s queued messages will not be sent.", lang, n=cancelled)
-        )
-        if isinstance(query.message, Message):
-            await query.message.edit_text(summary_text(found, lang), reply_markup=None)
-
+    router.message.register(show, Command("broadcast"))
+    router.callback_query.register(cancel, BroadcastAction.filter())
     return router

@@ -32,6 +32,7 @@ from engagement.cafes import messages, service
 from engagement.cafes.calendar import CalendarEvent, calendar_file
 from engagement.cafes.service import CafeOver, CheckIn
 from engagement.reader_time import zone_of
+from storage import people_queries
 from storage.base import utcnow
 from storage.cafes import Cafe, SeatState
 from storage.errors import NotFound
@@ -78,7 +79,7 @@ async def send_promotion(
     bot: Bot, session: AsyncSession, cafe: Cafe, person_id: int, config: BotConfig, now: datetime
 ) -> None:
     """Tell someone taken off the waiting list, in their language and timezone, with the .ics."""
-    person = await session.get(Person, person_id)
+    person = await people_queries.person_by_id(session, person_id)
     if person is None or person.telegram_id is None:
         return
     lang = person.language or config.default_language
@@ -94,63 +95,55 @@ async def send_promotion(
         log.warning("café %s: could not tell person %s of their seat: %s", cafe.id, person_id, exc)
 
 
-def build_router() -> Router:
-    router = Router(name="cafes")
+async def deep_link(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    person: Person,
+    i18n: I18n,
+    config: BotConfig,
+    clock: Clock = utcnow,
+) -> None:
+    lang = i18n.current_locale
+    try:
+        cafe = await service.get_cafe(session, int((command.args or "f0")[1:]))
+    except NotFound:
+        await message.answer(_("This café no longer exists.", lang))
+        return
+    if clock() >= cafe.ends_at:
+        await message.answer(_("This café is over.", lang))
+    elif not await service.in_audience(session, cafe, person.id):
+        await message.answer(messages.not_for_you(cafe, lang))
+    else:
+        text = messages.invitation(cafe, lang, await zone_of(session, person.id, config.timezone))
+        await message.answer(text, reply_markup=action_button(messages.JOIN, cafe.id, lang))
 
-    @router.message(CommandStart(deep_link=True, magic=F.args.regexp(DEEP_LINK)))
-    async def deep_link(
-        message: Message,
-        command: CommandObject,
-        session: AsyncSession,
-        person: Person,
-        i18n: I18n,
-        config: BotConfig,
-        clock: Clock = utcnow,
-    ) -> None:
-        lang = i18n.current_locale
-        try:
-            cafe = await service.get_cafe(session, int((command.args or "f0")[1:]))
-        except NotFound:
-            await message.answer(_("This café no longer exists.", lang))
-            return
-        if clock() >= cafe.ends_at:
-            await message.answer(_("This café is over.", lang))
-        elif not await service.in_audience(session, cafe, person.id):
-            await message.answer(messages.not_for_you(cafe, lang))
+
+async def act(
+    query: CallbackQuery,
+    callback_data: CafeAction,
+    session: AsyncSession,
+    person: Person,
+    i18n: I18n,
+    config: BotConfig,
+    bot: Bot,
+    clock: Clock = utcnow,
+) -> None:
+    lang = i18n.current_locale
+    now = clock()
+    try:
+        if callback_data.a == messages.JOIN:
+            await _join(query, session, person, callback_data.c, lang, config, now)
+        elif callback_data.a == messages.LEAVE:
+            await _leave(query, session, person, callback_data.c, lang, config, bot, now)
+        elif callback_data.a == messages.CHECK_IN:
+            await _check_in(query, session, person, callback_data.c, lang, now)
         else:
-            text = messages.invitation(
-                cafe, lang, await zone_of(session, person.id, config.timezone)
-            )
-            await message.answer(text, reply_markup=action_button(messages.JOIN, cafe.id, lang))
-
-    @router.callback_query(CafeAction.filter())
-    async def act(
-        query: CallbackQuery,
-        callback_data: CafeAction,
-        session: AsyncSession,
-        person: Person,
-        i18n: I18n,
-        config: BotConfig,
-        bot: Bot,
-        clock: Clock = utcnow,
-    ) -> None:
-        lang = i18n.current_locale
-        now = clock()
-        try:
-            if callback_data.a == messages.JOIN:
-                await _join(query, session, person, callback_data.c, lang, config, now)
-            elif callback_data.a == messages.LEAVE:
-                await _leave(query, session, person, callback_data.c, lang, config, bot, now)
-            elif callback_data.a == messages.CHECK_IN:
-                await _check_in(query, session, person, callback_data.c, lang, now)
-            else:
-                await query.answer()
-        except NotFound:
-            await query.answer(_("This café no longer exists.", lang), show_alert=True)
-        except CafeOver:
-            await query.answer(_("This café is over.", lang), show_alert=True)
-
-    return router
+            await query.answer()
+    except NotFound:
+        await query.answer(_("This café no longer exists.", lang), show_alert=True)
+    except CafeOver:
+        await query.answer(_("This café is over.", lang), show_alert=True)
 
 
 async def _join(
@@ -240,3 +233,10 @@ async def _check_in(
     await query.answer(texts[outcome], show_alert=outcome != CheckIn.done)
     if outcome == CheckIn.done and isinstance(query.message, Message):
         await query.message.answer(texts[outcome])
+
+
+def build_router() -> Router:
+    router = Router(name="cafes")
+    router.message.register(deep_link, CommandStart(deep_link=True, magic=F.args.regexp(DEEP_LINK)))
+    router.callback_query.register(act, CafeAction.filter())
+    return router

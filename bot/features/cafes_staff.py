@@ -1,13 +1,13 @@
 """Cafés for the secretariat staff: `/cafes` lists the latest cafés with a Report button,
 `/cafes ID` shows one report, and a café YAML file sent with the caption `/cafes` schedules (or
-updates) the café and invites its audience, as `aive cafes create` does. All of it is refused to
-everyone else."""
+updates) the café and invites its audience, as `aive cafes create` does. Behind the staff gate."""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
-from aiogram import Bot, F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -15,15 +15,13 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
-from bot.filters import IsStaff
-from bot.staff_files import refuse_file, yaml_document
-from bot.staff_only import refuse_buttons_to_non_staff
+from bot.staff_files import Reply, Upload, YamlFile, receive_yaml_file
 from engagement.cafes import jobs, messages, report, service
-from engagement.cafes.definition import CafeDefinitionError
 from engagement.cafes.schema import load_cafe
 from i18n.times import local_time, zone
 from storage import consultations_queries as q
 from storage.base import utcnow
+from storage.cafes import Cafe
 from storage.errors import NotFound
 from storage.people import Person
 
@@ -69,116 +67,106 @@ def report_text(found: report.CafeReport, lang: str, tz_name: str) -> str:
     return "\n".join(lines)
 
 
-def build_router() -> Router:
-    router = Router(name="cafes_staff")
+async def schedule_cafe(source: str, upload: Upload) -> Sequence[Reply]:
+    """A café YAML sent by staff: scheduled (or updated), its audience invited
+    (CafeDefinitionError when refused)."""
+    session, person, config, lang = upload.session, upload.person, upload.config, upload.lang
+    definition = load_cafe(source, None, await q.all_network_slugs(session))
+    done, invited = await jobs.schedule_and_invite(
+        session,
+        definition,
+        invite=True,
+        actor=f"telegram:{person.telegram_id}",
+        now=utcnow(),
+        default_timezone=config.timezone,
+        default_language=config.default_language,
+    )
+    tz = zone(person.timezone, config.timezone)
+    text = _(
+        "Café #%(id)s (%(slug)s) saved for %(when)s; invitations queued: %(n)s.",
+        lang,
+        id=done.cafe.id,
+        slug=html.escape(done.cafe.slug),
+        when=local_time(done.cafe.starts_at, tz, lang),
+        n=invited,
+    )
+    return [(text, None)]
 
-    refuse_buttons_to_non_staff(router, CafeStaff.filter())
 
-    @router.message(Command("cafes"), IsStaff(), F.document)
-    async def schedule_from_file(
-        message: Message,
-        session: AsyncSession,
-        person: Person,
-        i18n: I18n,
-        config: BotConfig,
-        bot: Bot,
-    ) -> None:
-        lang = i18n.current_locale
-        too_large = _("This file is too large for a café (256 KB at most).", lang)
-        source = await yaml_document(bot, message, too_large)
-        if source is None:
-            return
+CAFE_FILE = YamlFile(
+    too_large=lambda lang: _("This file is too large for a café (256 KB at most).", lang),
+    refused=lambda lang: _("The café was not scheduled:", lang),
+    accept=schedule_cafe,
+)
+
+
+def _cafe_line(cafe: Cafe, lang: str, tz: str) -> Reply:
+    text = (
+        f"#{cafe.id} <b>{messages.title(cafe, lang)}</b>\n"
+        f"{local_time(cafe.starts_at, zone(tz, 'UTC'), lang)} · "
+        f"{cafe.seats_taken}/{cafe.capacity}"
+    )
+    button = InlineKeyboardButton(text=_("Report", lang), callback_data=CafeStaff(c=cafe.id).pack())
+    return text, InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+async def list_cafes(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    i18n: I18n,
+    person: Person,
+    config: BotConfig,
+) -> None:
+    lang = i18n.current_locale
+    tz = zone(person.timezone, config.timezone).key
+    arg = (command.args or "").strip()
+    if arg.isdigit():
         try:
-            definition = load_cafe(source, None, await q.all_network_slugs(session))
-        except CafeDefinitionError as exc:
-            await refuse_file(message, _("The café was not scheduled:", lang), exc.problems, lang)
+            found = await report.cafe_report(session, int(arg), lang=lang)
+        except NotFound:
+            await message.answer(_("There is no café %(id)s.", lang, id=arg))
             return
-        done, invited = await jobs.schedule_and_invite(
-            session,
-            definition,
-            invite=True,
-            actor=f"telegram:{person.telegram_id}",
-            now=utcnow(),
-            default_timezone=config.timezone,
-            default_language=config.default_language,
-        )
-        tz = zone(person.timezone, config.timezone)
+        await message.answer(report_text(found, lang, tz))
+        return
+    cafes = await service.latest_cafes(session)
+    if not cafes:
         await message.answer(
             _(
-                "Café #%(id)s (%(slug)s) saved for %(when)s; invitations queued: %(n)s.",
+                "No café yet. To schedule one, send its YAML file here with the caption "
+                "/cafes (or use `aive cafes create FILE.yaml`).",
                 lang,
-                id=done.cafe.id,
-                slug=html.escape(done.cafe.slug),
-                when=local_time(done.cafe.starts_at, tz, lang),
-                n=invited,
             )
         )
+        return
+    for cafe in cafes:
+        text, markup = _cafe_line(cafe, lang, tz)
+        await message.answer(text, reply_markup=markup)
 
-    @router.message(Command("cafes"), IsStaff())
-    async def list_cafes(
-        message: Message,
-        command: CommandObject,
-        session: AsyncSession,
-        i18n: I18n,
-        person: Person,
-        config: BotConfig,
-    ) -> None:
-        lang = i18n.current_locale
+
+async def show_report(
+    query: CallbackQuery,
+    callback_data: CafeStaff,
+    session: AsyncSession,
+    i18n: I18n,
+    person: Person,
+    config: BotConfig,
+) -> None:
+    lang = i18n.current_locale
+    try:
+        found = await report.cafe_report(session, callback_data.c, lang=lang)
+    except NotFound:
+        await query.answer(_("This café no longer exists.", lang), show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
         tz = zone(person.timezone, config.timezone).key
-        arg = (command.args or "").strip()
-        if arg.isdigit():
-            try:
-                found = await report.cafe_report(session, int(arg), lang=lang)
-            except NotFound:
-                await message.answer(_("There is no café %(id)s.", lang, id=arg))
-                return
-            await message.answer(report_text(found, lang, tz))
-            return
-        cafes = await service.latest_cafes(session)
-        if not cafes:
-            await message.answer(
-                _(
-                    "No café yet. To schedule one, send its YAML file here with the caption "
-                    "/cafes (or use `aive cafes create FILE.yaml`).",
-                    lang,
-                )
-            )
-            return
-        for cafe in cafes:
-            text = (
-                f"#{cafe.id} <b>{messages.title(cafe, lang)}</b>\n"
-                f"{local_time(cafe.starts_at, zone(tz, 'UTC'), lang)} · "
-                f"{cafe.seats_taken}/{cafe.capacity}"
-            )
-            markup = InlineKeyboardMarkup(
-                inline_keyboard=[
-                    [
-                        InlineKeyboardButton(
-                            text=_("Report", lang), callback_data=CafeStaff(c=cafe.id).pack()
-                        )
-                    ]
-                ]
-            )
-            await message.answer(text, reply_markup=markup)
+        await query.message.answer(report_text(found, lang, tz))
 
-    @router.callback_query(CafeStaff.filter(), IsStaff())
-    async def show_report(
-        query: CallbackQuery,
-        callback_data: CafeStaff,
-        session: AsyncSession,
-        i18n: I18n,
-        person: Person,
-        config: BotConfig,
-    ) -> None:
-        lang = i18n.current_locale
-        try:
-            found = await report.cafe_report(session, callback_data.c, lang=lang)
-        except NotFound:
-            await query.answer(_("This café no longer exists.", lang), show_alert=True)
-            return
-        await query.answer()
-        if isinstance(query.message, Message):
-            tz = zone(person.timezone, config.timezone).key
-            await query.message.answer(report_text(found, lang, tz))
 
+def build_router() -> Router:
+    router = Router(name="cafes_staff")
+    router.message.register(receive_yaml_file, Command("cafes"), CAFE_FILE)
+    router.message.register(list_cafes, Command("cafes"))
+    router.callback_query.register(show_report, CafeStaff.filter())
     return router

@@ -24,9 +24,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
-from bot.filters import IsStaff
 from bot.i18n import FeatureCatalog
-from bot.staff_only import refuse_buttons_to_non_staff
 from campaigns import report_data, service
 from campaigns.config import CampaignConfig
 from campaigns.errors import CampaignError
@@ -166,76 +164,77 @@ def report_text(found: CampaignReport, lang: str) -> str:
     )
 
 
-def build_router() -> Router:
-    router = Router(name="campaign_staff")
-    refuse_buttons_to_non_staff(router, CampaignAction.filter())
-
-    @router.message(Command("campaign"), IsStaff())
-    async def show_plan(
-        message: Message,
-        command: CommandObject,
-        session: AsyncSession,
-        i18n: I18n,
-        config: BotConfig,
-    ) -> None:
-        lang = i18n.current_locale
-        arg = (command.args or "").strip()
-        year = int(arg) if arg.isdigit() else datetime.now(ZoneInfo(config.timezone)).year
-        try:
-            campaign = await service.get_campaign(session, year)
-        except CampaignError:
-            await message.answer(
-                _(
-                    "There is no campaign for %(year)s yet. It is created with "
-                    "`aive campaign create --year %(year)s`.",
-                    lang,
-                    year=year,
-                )
-            )
-            return
-        lines = await plan(session, campaign, _config(config))
-        now = utcnow()
+async def show_plan(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    i18n: I18n,
+    config: BotConfig,
+) -> None:
+    lang = i18n.current_locale
+    arg = (command.args or "").strip()
+    year = int(arg) if arg.isdigit() else datetime.now(ZoneInfo(config.timezone)).year
+    try:
+        campaign = await service.get_campaign(session, year)
+    except CampaignError:
         await message.answer(
-            plan_text(campaign, lines, lang, now),
-            reply_markup=plan_keyboard(year, lines, lang, now),
+            _(
+                "There is no campaign for %(year)s yet. It is created with "
+                "`aive campaign create --year %(year)s`.",
+                lang,
+                year=year,
+            )
+        )
+        return
+    lines = await plan(session, campaign, _config(config))
+    now = utcnow()
+    await message.answer(
+        plan_text(campaign, lines, lang, now),
+        reply_markup=plan_keyboard(year, lines, lang, now),
+    )
+
+
+async def show_dry_run(
+    query: CallbackQuery,
+    callback_data: CampaignAction,
+    session: AsyncSession,
+    i18n: I18n,
+    config: BotConfig,
+) -> None:
+    lang = i18n.current_locale
+    try:
+        campaign = await service.get_campaign(session, callback_data.y)
+        found = await dry_run(session, campaign, callback_data.s, _config(config))
+    except (CampaignError, ValueError):
+        await query.answer(_("This campaign or step no longer exists.", lang), show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(dry_run_text(found, lang))
+
+
+async def show_report(
+    query: CallbackQuery, callback_data: CampaignAction, session: AsyncSession, i18n: I18n
+) -> None:
+    lang = i18n.current_locale
+    try:
+        campaign = await service.get_campaign(session, callback_data.y)
+    except CampaignError:
+        await query.answer(_("This campaign or step no longer exists.", lang), show_alert=True)
+        return
+    found = await report_data.campaign_report(session, campaign)
+    await query.answer()
+    if isinstance(query.message, Message):
+        png = await asyncio.to_thread(chart_png, found, lang)
+        await query.message.answer_photo(
+            BufferedInputFile(png, filename=f"international-day-{found.year}.png"),
+            caption=report_text(found, lang),
         )
 
-    @router.callback_query(CampaignAction.filter(F.a == "dry"), IsStaff())
-    async def show_dry_run(
-        query: CallbackQuery,
-        callback_data: CampaignAction,
-        session: AsyncSession,
-        i18n: I18n,
-        config: BotConfig,
-    ) -> None:
-        lang = i18n.current_locale
-        try:
-            campaign = await service.get_campaign(session, callback_data.y)
-            found = await dry_run(session, campaign, callback_data.s, _config(config))
-        except (CampaignError, ValueError):
-            await query.answer(_("This campaign or step no longer exists.", lang), show_alert=True)
-            return
-        await query.answer()
-        if isinstance(query.message, Message):
-            await query.message.answer(dry_run_text(found, lang))
 
-    @router.callback_query(CampaignAction.filter(F.a == "report"), IsStaff())
-    async def show_report(
-        query: CallbackQuery, callback_data: CampaignAction, session: AsyncSession, i18n: I18n
-    ) -> None:
-        lang = i18n.current_locale
-        try:
-            campaign = await service.get_campaign(session, callback_data.y)
-        except CampaignError:
-            await query.answer(_("This campaign or step no longer exists.", lang), show_alert=True)
-            return
-        found = await report_data.campaign_report(session, campaign)
-        await query.answer()
-        if isinstance(query.message, Message):
-            png = await asyncio.to_thread(chart_png, found, lang)
-            await query.message.answer_photo(
-                BufferedInputFile(png, filename=f"international-day-{found.year}.png"),
-                caption=report_text(found, lang),
-            )
-
+def build_router() -> Router:
+    router = Router(name="campaign_staff")
+    router.message.register(show_plan, Command("campaign"))
+    router.callback_query.register(show_dry_run, CampaignAction.filter(F.a == "dry"))
+    router.callback_query.register(show_report, CampaignAction.filter(F.a == "report"))
     return router

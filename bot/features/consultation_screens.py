@@ -47,6 +47,7 @@ class Step(CallbackData, prefix="ca"):
     q: int  # question index in the definition, REVIEW for the review
     o: int = -1  # option index (choices) or step index from min (scales)
     a: Act
+    v: int = -1  # the response's version the screen showed (-1: not checked)
 
 
 class OpenConsultation(CallbackData, prefix=OPEN_PREFIX):
@@ -63,7 +64,7 @@ def index_of(view: ResponseView, question: Question | None) -> int:
 
 
 def _button(text: str, view: ResponseView, q: int, act: Act, o: int = -1) -> InlineKeyboardButton:
-    data = Step(r=view.response_id, q=q, o=o, a=act).pack()
+    data = Step(r=view.response_id, q=q, o=o, a=act, v=view.version).pack()
     return InlineKeyboardButton(text=text, callback_data=data)
 
 
@@ -126,8 +127,17 @@ def _header(view: ResponseView, lang: str) -> str:
     return f"<b>{title}</b>{where}"
 
 
-def question_screen(view: ResponseView, lang: str, preamble: str = "") -> Screen:
-    """The current question with its buttons (options, scale, Done, Back, Skip)."""
+def _web_row(web_link: str | None, lang: str) -> list[list[InlineKeyboardButton]]:
+    """The "answer on the web instead" button: the same response, opened in a browser."""
+    if not web_link:
+        return []
+    return [[InlineKeyboardButton(text="🌐 " + _("Answer on the web instead", lang), url=web_link)]]
+
+
+def question_screen(
+    view: ResponseView, lang: str, preamble: str = "", web_link: str | None = None
+) -> Screen:
+    """The current question with its buttons (options, scale, Done, Back, Skip, the web)."""
     question = view.current
     assert question is not None
     index = index_of(view, question)
@@ -166,6 +176,7 @@ def question_screen(view: ResponseView, lang: str, preamble: str = "") -> Screen
         footer.append(_button(_("Skip", lang) + " ▶", view, index, Act.skip))
     if footer:
         rows.append(footer)
+    rows += _web_row(web_link, lang)
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
@@ -183,7 +194,9 @@ def answers_list(view: ResponseView, lang: str) -> list[str]:
     return lines
 
 
-def review_screen(view: ResponseView, lang: str, preamble: str = "") -> Screen:
+def review_screen(
+    view: ResponseView, lang: str, preamble: str = "", web_link: str | None = None
+) -> Screen:
     """Every answer before Submit; a numbered button per question to change it."""
     lines = [preamble, ""] if preamble else []
     lines += [_header(view, lang), _("Please check your answers:", lang), ""]
@@ -210,6 +223,7 @@ def review_screen(view: ResponseView, lang: str, preamble: str = "") -> Screen:
             _button("✅ " + _("Submit", lang), view, REVIEW, Act.submit),
         ]
     )
+    rows += _web_row(web_link, lang)
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -256,73 +270,16 @@ def current_screen(
     *,
     tz: ZoneInfo,
     just_sent: bool = True,
+    web_link: str | None = None,
 ) -> Screen:
     """Where the response stands: a question, the review, or the answers as submitted (with
-    thanks when `just_sent`); times in the reader's zone `tz`."""
+    thanks when `just_sent`); times in the reader's zone `tz`. `web_link`: the person's link
+    to the same response on the web (a button under questions and the review)."""
     if view.submitted:
         return submitted_screen(view, lang, city, preamble, tz=tz, just_sent=just_sent)
     if view.current is None:
-        return review_screen(view, lang, preamble)
-    return question_screen(view, lang, preamble)
-
-
-def welcome(
-    view: ResponseView,
-    lang: str,
-    *,
-    city: str | None,
-    last_by: str | None,
-    is_me: bool,
-    tz: ZoneInfo,
-) -> str:
-    """The lines above the first screen when a person opens the consultation."""
-    definition = view.definition
-    if not view.answers:
-        lines = []
-        if definition.intro:
-            lines.append(html.escape(localized(definition.intro, lang)))
-        most = flow.most_questions(definition, view.answers)
-        closes = local_time(view.closes_at, tz, lang)
-        if most > len(flow.visible_questions(definition, view.answers)):
-            count = _(
-                "Up to %(n)s questions, depending on your answers; you can stop at any time and "
-                "continue later where you left off. Open until %(closes)s.",
-                lang,
-                n=most,
-                closes=closes,
-            )
-        else:
-            count = _(
-                "%(n)s questions; you can stop at any time and continue later where you left "
-                "off. Open until %(closes)s.",
-                lang,
-                n=most,
-                closes=closes,
-            )
-        lines.append(count)
-        return "\n".join(lines)
-    if view.submitted:  # the screen below lists the answers once, with who sent them
-        if is_me or not city:
-            return _("Your answers are submitted.", lang)
-        return _(
-            "%(name)s has already submitted the answers of %(city)s.",
-            lang,
-            name=html.escape(last_by or "?"),
-            city=html.escape(city),
-        )
-    if is_me or not city:
-        return _("Welcome back! You continue where you left off.", lang)
-    lines = [
-        _(
-            "%(name)s has already answered for %(city)s. The answers so far:",
-            lang,
-            name=html.escape(last_by or "?"),
-            city=html.escape(city),
-        )
-    ]
-    lines += answers_list(view, lang)
-    lines.append(_("You can change them until the consultation closes.", lang))
-    return "\n".join(lines)
+        return review_screen(view, lang, preamble, web_link)
+    return question_screen(view, lang, preamble, web_link)
 
 
 def option_value(question: Question, index: int) -> str | int | None:

@@ -3,14 +3,15 @@
 `/consultations` lists the latest ones, each with Open or Close and Results buttons;
 `/consultations ID` shows one; a consultation YAML file sent with the caption `/consultations`
 is created as a draft, as `aive consultations create` does, and shown with its Open button.
-Every command and button is refused to non-staff.
+Behind the staff gate.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
-from aiogram import Bot, F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -18,12 +19,10 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
-from bot.filters import IsStaff
 from bot.i18n import FeatureCatalog
-from bot.staff_files import MESSAGE_LIMIT, refuse_file, yaml_document
-from bot.staff_only import refuse_buttons_to_non_staff
+from bot.staff_files import MESSAGE_LIMIT, Reply, Upload, YamlFile, receive_yaml_file
 from engagement.consultations import invitations, lifecycle, reports
-from engagement.consultations.errors import ConsultationError, DefinitionError
+from engagement.consultations.errors import ConsultationError
 from engagement.consultations.results import Results
 from engagement.consultations.schema import localized
 from storage import consultations_queries as q
@@ -96,6 +95,12 @@ def results_text(found: Results, lang: str) -> list[str]:
             eligible=found.eligible,
             rate=found.rate,
         ),
+        _(
+            "In the bot: %(bot)s · on the web: %(web)s",
+            lang,
+            bot=found.channels.get("bot", 0),
+            web=found.channels.get("web", 0),
+        ),
     ]
     for network in found.networks:
         lines.append(
@@ -142,105 +147,108 @@ def _chunks(lines: list[str]) -> list[str]:
     return [*chunks, current] if current else chunks
 
 
+async def _shown(session: AsyncSession, consultation_id: int, lang: str) -> list[Reply]:
+    """The consultation's line with its buttons (none if it is gone)."""
+    lines = [line for line in await q.consultation_lines(session) if line.id == consultation_id]
+    return [(_line(line, lang), _buttons(line, lang)) for line in lines[:1]]
+
+
+async def create_consultation(source: str, upload: Upload) -> Sequence[Reply]:
+    """A consultation YAML sent by staff: created as a draft (DefinitionError when refused)."""
+    session, lang = upload.session, upload.lang
+    created = await lifecycle.create_consultation(
+        session, source, actor=f"telegram:{upload.person.telegram_id}", now=utcnow()
+    )
+    created_text = _("Consultation created as a draft: check it, then press Open to invite.", lang)
+    return [(created_text, None), *await _shown(session, created.id, lang)]
+
+
+CONSULTATION_FILE = YamlFile(
+    too_large=lambda lang: _("This file is too large for a consultation (256 KB at most).", lang),
+    refused=lambda lang: _("The consultation was not created:", lang),
+    accept=create_consultation,
+)
+
+
+async def list_consultations(
+    message: Message, command: CommandObject, session: AsyncSession, i18n: I18n
+) -> None:
+    lang = i18n.current_locale
+    lines = await q.consultation_lines(session)
+    if command.args and command.args.strip().isdigit():
+        lines = [line for line in lines if line.id == int(command.args.strip())]
+    if not lines:
+        await message.answer(
+            _(
+                "No consultation yet. To create one, send its YAML file here with the "
+                "caption /consultations (or use `aive consultations create FILE.yaml`).",
+                lang,
+            )
+        )
+        return
+    for line in lines:
+        await message.answer(_line(line, lang), reply_markup=_buttons(line, lang))
+
+
+async def _send_results(query: CallbackQuery, session: AsyncSession, c: int, lang: str) -> None:
+    found = await reports.consultation_results(session, c, lang=lang)
+    await query.answer()
+    if isinstance(query.message, Message):
+        for chunk in results_text(found, lang):
+            await query.message.answer(chunk)
+
+
+async def _open_or_close(
+    session: AsyncSession, data: StaffAction, person: Person, config: BotConfig, lang: str
+) -> str:
+    """Open (and invite) or close; the note for the staff member."""
+    status = ConsultationStatus.open if data.a == "o" else ConsultationStatus.closed
+    await lifecycle.set_status(session, data.c, status, actor=f"person:{person.id}")
+    if status != ConsultationStatus.open:
+        return _("Closed. No answer is accepted any more.", lang)
+    count = await invitations.invite_audience(
+        session,
+        data.c,
+        default_language=config.default_language,
+        default_timezone=config.timezone,
+        created_by=f"person:{person.id}",
+    )
+    return _("Open. Invitations queued: %(n)s.", lang, n=count)
+
+
+async def act(
+    query: CallbackQuery,
+    callback_data: StaffAction,
+    session: AsyncSession,
+    person: Person,
+    i18n: I18n,
+    config: BotConfig,
+) -> None:
+    lang = i18n.current_locale
+    try:
+        if callback_data.a == "r":
+            await _send_results(query, session, callback_data.c, lang)
+            return
+        note = await _open_or_close(session, callback_data, person, config, lang)
+    except NotFound:
+        await query.answer(_("This consultation no longer exists.", lang), show_alert=True)
+        return
+    except ConsultationError:
+        await session.rollback()
+        await query.answer(
+            _("Its closing time has passed; it cannot be opened again.", lang), show_alert=True
+        )
+        return
+    await query.answer(note, show_alert=True)
+    shown = await _shown(session, callback_data.c, lang)
+    if isinstance(query.message, Message) and shown:
+        text, markup = shown[0]
+        await query.message.edit_text(text, reply_markup=markup)
+
+
 def build_router() -> Router:
     router = Router(name="consultations_staff")
-
-    refuse_buttons_to_non_staff(router, StaffAction.filter())
-
-    @router.message(Command(*COMMANDS), IsStaff(), F.document)
-    async def create_from_file(
-        message: Message, session: AsyncSession, person: Person, i18n: I18n, bot: Bot
-    ) -> None:
-        lang = i18n.current_locale
-        too_large = _("This file is too large for a consultation (256 KB at most).", lang)
-        source = await yaml_document(bot, message, too_large)
-        if source is None:
-            return
-        try:
-            created = await lifecycle.create_consultation(
-                session, source, actor=f"telegram:{person.telegram_id}", now=utcnow()
-            )
-        except DefinitionError as exc:
-            await refuse_file(
-                message, _("The consultation was not created:", lang), exc.problems, lang
-            )
-            return
-        lines = [line for line in await q.consultation_lines(session) if line.id == created.id]
-        await message.answer(
-            _("Consultation created as a draft: check it, then press Open to invite.", lang)
-        )
-        if lines:
-            await message.answer(_line(lines[0], lang), reply_markup=_buttons(lines[0], lang))
-
-    @router.message(Command(*COMMANDS), IsStaff())
-    async def list_consultations(
-        message: Message, command: CommandObject, session: AsyncSession, i18n: I18n
-    ) -> None:
-        lang = i18n.current_locale
-        lines = await q.consultation_lines(session)
-        if command.args and command.args.strip().isdigit():
-            lines = [line for line in lines if line.id == int(command.args.strip())]
-        if not lines:
-            await message.answer(
-                _(
-                    "No consultation yet. To create one, send its YAML file here with the "
-                    "caption /consultations (or use `aive consultations create FILE.yaml`).",
-                    lang,
-                )
-            )
-            return
-        for line in lines:
-            await message.answer(_line(line, lang), reply_markup=_buttons(line, lang))
-
-    @router.callback_query(StaffAction.filter(), IsStaff())
-    async def act(
-        query: CallbackQuery,
-        callback_data: StaffAction,
-        session: AsyncSession,
-        person: Person,
-        i18n: I18n,
-        config: BotConfig,
-    ) -> None:
-        lang = i18n.current_locale
-        message = query.message if isinstance(query.message, Message) else None
-        try:
-            if callback_data.a == "r":
-                found = await reports.consultation_results(session, callback_data.c, lang=lang)
-                await query.answer()
-                if message is not None:
-                    for chunk in results_text(found, lang):
-                        await message.answer(chunk)
-                return
-            status = (
-                ConsultationStatus.open if callback_data.a == "o" else ConsultationStatus.closed
-            )
-            await lifecycle.set_status(
-                session, callback_data.c, status, actor=f"person:{person.id}"
-            )
-        except NotFound:
-            await query.answer(_("This consultation no longer exists.", lang), show_alert=True)
-            return
-        except ConsultationError:
-            await session.rollback()
-            await query.answer(
-                _("Its closing time has passed; it cannot be opened again.", lang),
-                show_alert=True,
-            )
-            return
-        if status == ConsultationStatus.open:
-            count = await invitations.invite_audience(
-                session,
-                callback_data.c,
-                default_language=config.default_language,
-                default_timezone=config.timezone,
-                created_by=f"person:{person.id}",
-            )
-            note = _("Open. Invitations queued: %(n)s.", lang, n=count)
-        else:
-            note = _("Closed. No answer is accepted any more.", lang)
-        await query.answer(note, show_alert=True)
-        lines = [line for line in await q.consultation_lines(session) if line.id == callback_data.c]
-        if message is not None and lines:
-            await message.edit_text(_line(lines[0], lang), reply_markup=_buttons(lines[0], lang))
-
+    router.message.register(receive_yaml_file, Command(*COMMANDS), CONSULTATION_FILE)
+    router.message.register(list_consultations, Command(*COMMANDS))
+    router.callback_query.register(act, StaffAction.filter())
     return router

@@ -11,17 +11,16 @@ from bot.features.help import help_for
 from storage.people import Person
 
 
+async def not_understood(message: Message, session: AsyncSession, person: Person) -> None:
+    await message.answer(_("I did not understand that.") + "\n\n" + await help_for(session, person))
+
+
+async def stale_button(query: CallbackQuery) -> None:
+    await query.answer(_("This button is no longer active."), show_alert=True)
+
+
 def build_router() -> Router:
     router = Router(name="fallback")
-
-    @router.message(F.chat.type == "private")
-    async def not_understood(message: Message, session: AsyncSession, person: Person) -> None:
-        await message.answer(
-            _("I did not understand that.") + "\n\n" + await help_for(session, person)
-        )
-
-    @router.callback_query()
-    async def stale_button(query: CallbackQuery) -> None:
-        await query.answer(_("This button is no longer active."), show_alert=True)
-
+    router.message.register(not_understood, F.chat.type == "private")
+    router.callback_query.register(stale_button)
     return router

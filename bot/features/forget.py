@@ -11,54 +11,42 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards
 from bot.keyboards import ForgetChoice
-from engagement.youth.service import forget_youth
-from storage.audit import record
+from engagement.forgetting import forget_person
 from storage.people import Person
 
 
-async def forget_person(session: AsyncSession, person: Person) -> None:
-    """Delete the person and their roles and requests; the caller commits.
+async def ask_confirmation(message: Message) -> None:
+    await message.answer(
+        _(
+            "This erases your profile, your roles and our conversation state. "
+            "Answers you already submitted for a city stay with the city, without your "
+            "name. Erase everything?"
+        ),
+        reply_markup=keyboards.forget(),
+    )
 
-    Rows that point at the person from elsewhere (used invites, decisions, consultation
-    responses, published youth ideas) keep their content and lose the link (ON DELETE SET
-    NULL); the youth profile and unpublished youth ideas are deleted.
-    """
-    record(session, "bot", "person.forgotten", f"person:{person.id}")
-    await forget_youth(session, person.id)  # unpublished ideas go, published ones lose the name
-    await session.delete(person)
+
+async def confirmed(
+    query: CallbackQuery,
+    callback_data: ForgetChoice,
+    session: AsyncSession,
+    person: Person,
+    state: FSMContext,
+) -> None:
+    await query.answer()
+    if callback_data.confirm:
+        await forget_person(session, person)
+        await session.commit()
+        await state.clear()
+        text = _("Done: I erased everything I knew about you. Write /start to begin again.")
+    else:
+        text = _("Nothing was erased.")
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text)
 
 
 def build_router() -> Router:
     router = Router(name="forget")
-
-    @router.message(Command("forget"))
-    async def ask_confirmation(message: Message) -> None:
-        await message.answer(
-            _(
-                "This erases your profile, your roles and our conversation state. "
-                "Answers you already submitted for a city stay with the city, without your "
-                "name. Erase everything?"
-            ),
-            reply_markup=keyboards.forget(),
-        )
-
-    @router.callback_query(ForgetChoice.filter())
-    async def confirmed(
-        query: CallbackQuery,
-        callback_data: ForgetChoice,
-        session: AsyncSession,
-        person: Person,
-        state: FSMContext,
-    ) -> None:
-        await query.answer()
-        if callback_data.confirm:
-            await forget_person(session, person)
-            await session.commit()
-            await state.clear()
-            text = _("Done: I erased everything I knew about you. Write /start to begin again.")
-        else:
-            text = _("Nothing was erased.")
-        if isinstance(query.message, Message):
-            await query.message.edit_text(text)
-
+    router.message.register(ask_confirmation, Command("forget"))
+    router.callback_query.register(confirmed, ForgetChoice.filter())
     return router

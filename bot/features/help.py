@@ -10,20 +10,19 @@ from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
 from bot.features.whats_open import show_what_is_open
-from storage.networks import City
+from storage import people_queries
 from storage.people import Person, Role
 
 
 async def help_for(session: AsyncSession, person: Person) -> str:
     """`help_text` with the names of the cities the person represents, read from the database."""
-    ids = person.represented_city_ids()
-    cities = list(await session.scalars(select(City.name).where(City.id.in_(ids)))) if ids else []
-    return help_text(person, cities)
+    return help_text(
+        person, await people_queries.city_names(session, person.represented_city_ids())
+    )
 
 
 def help_text(person: Person, cities: Sequence[str] = ()) -> str:
@@ -72,19 +71,19 @@ def help_text(person: Person, cities: Sequence[str] = ()) -> str:
     return "\n".join(lines)
 
 
+async def show_help(
+    message: Message,
+    session: AsyncSession,
+    person: Person,
+    bot: Bot,
+    i18n: I18n,
+    config: BotConfig,
+) -> None:
+    await message.answer(await help_for(session, person))
+    await show_what_is_open(bot, session, person, i18n.current_locale, config)
+
+
 def build_router() -> Router:
     router = Router(name="help")
-
-    @router.message(Command("help"))
-    async def show_help(
-        message: Message,
-        session: AsyncSession,
-        person: Person,
-        bot: Bot,
-        i18n: I18n,
-        config: BotConfig,
-    ) -> None:
-        await message.answer(await help_for(session, person))
-        await show_what_is_open(bot, session, person, i18n.current_locale, config)
-
+    router.message.register(show_help, Command("help"))
     return router

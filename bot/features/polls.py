@@ -1,195 +1,31 @@
-"""Polls in the bot: answers to the native polls we sent, and the secretariat's `/polls`.
-
-- `poll_answer` updates (non-anonymous polls) store the person's answer, merged by option id;
-  `poll` updates (Telegram's counts of each poll we sent) keep the counts of anonymous polls.
-- `/polls` lists the latest polls with a Results button (text, then a bar chart PNG);
-  `/polls ID` shows one. A YAML file sent as a document with the caption `/polls` creates a
-  poll (the same format as `aive polls create`). All of it is refused to non-staff.
-"""
+"""Answers to the native polls we sent: `poll_answer` updates (non-anonymous polls) store the
+person's answer, merged by option id; `poll` updates (Telegram's counts of each poll we sent)
+keep the counts of anonymous polls. The secretariat's `/polls` is in bot.features.polls_staff."""
 
 from __future__ import annotations
 
-import asyncio
-import html
-from zoneinfo import ZoneInfo
-
-from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandObject
-from aiogram.filters.callback_data import CallbackData
-from aiogram.types import (
-    BufferedInputFile,
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-    PollAnswer,
-)
+from aiogram import Router
 from aiogram.types import Poll as TelegramPoll
-from aiogram.utils.i18n import I18n
+from aiogram.types import PollAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import BotConfig
-from bot.filters import IsStaff
-from bot.i18n import FeatureCatalog
-from bot.staff_files import MESSAGE_LIMIT, refuse_file, yaml_document
-from bot.staff_only import refuse_buttons_to_non_staff
-from engagement.consultations.schema import localized
 from engagement.polls import service
-from engagement.polls.chart import results_chart
-from engagement.polls.errors import PollDefinitionError
-from engagement.polls.results import PollResults
-from i18n.times import staff_time
-from storage import polls_queries as q
-from storage.errors import NotFound
 from storage.people import Person
-from storage.polls import Poll, PollStatus
-
-catalog = FeatureCatalog("polls")
-_ = catalog.text
-COMMAND = "polls"
 
 
-class PollAction(CallbackData, prefix="pl"):
-    a: str  # r results
-    p: int  # poll id
+async def answered(answer: PollAnswer, session: AsyncSession, person: Person | None) -> None:
+    if person is None:  # a channel voting as itself: not a person we can count
+        return
+    await service.record_answer(session, answer.poll_id, person, answer.option_ids)
 
 
-def _line(poll: Poll, lang: str, tz: ZoneInfo) -> str:
-    status = _("open", lang) if poll.status == PollStatus.open else _("closed", lang)
-    return _(
-        "#%(id)s <b>%(question)s</b> (%(slug)s): %(status)s, closes %(closes)s",
-        lang,
-        id=poll.id,
-        question=html.escape(localized(poll.question, lang)),
-        slug=poll.slug,
-        status=status,
-        closes=staff_time(poll.closes_at, tz),
-    )
-
-
-def _results_button(poll_id: int, lang: str) -> InlineKeyboardMarkup:
-    button = InlineKeyboardButton(
-        text=_("Results", lang), callback_data=PollAction(a="r", p=poll_id).pack()
-    )
-    return InlineKeyboardMarkup(inline_keyboard=[[button]])
-
-
-def results_text(found: PollResults, lang: str) -> str:
-    lines = [
-        f"<b>{html.escape(found.question)}</b> (#{found.id}, {found.slug})",
-        _(
-            "%(voters)s people answered; sent to %(sent)s, %(stopped)s stopped.",
-            lang,
-            voters=found.voters,
-            sent=found.sent,
-            stopped=found.stopped,
-        ),
-    ]
-    lines += [f"  {html.escape(o.text)}: {o.count} ({o.percent:g}%)" for o in found.options]
-    if found.anonymous:
-        lines += ["", _("Anonymous poll: no breakdown by network.", lang)]
-    for network in found.networks:
-        counts = ", ".join(f"{html.escape(o.text)} {o.count}" for o in network.options)
-        lines.append(f"· {network.network} ({network.voters}): {counts}")
-    return "\n".join(lines)[:MESSAGE_LIMIT]
+async def poll_state(poll: TelegramPoll, session: AsyncSession) -> None:
+    counts = [o.voter_count for o in poll.options]
+    await service.record_poll_state(session, poll.id, counts, poll.total_voter_count)
 
 
 def build_router() -> Router:
     router = Router(name="polls")
-
-    @router.poll_answer()
-    async def answered(answer: PollAnswer, session: AsyncSession, person: Person | None) -> None:
-        if person is None:  # a channel voting as itself: not a person we can count
-            return
-        await service.record_answer(session, answer.poll_id, person, answer.option_ids)
-
-    @router.poll()
-    async def poll_state(poll: TelegramPoll, session: AsyncSession) -> None:
-        counts = [o.voter_count for o in poll.options]
-        await service.record_poll_state(session, poll.id, counts, poll.total_voter_count)
-
-    refuse_buttons_to_non_staff(router, PollAction.filter())
-
-    @router.message(Command(COMMAND), IsStaff(), F.document)
-    async def create_from_file(
-        message: Message,
-        session: AsyncSession,
-        person: Person,
-        i18n: I18n,
-        config: BotConfig,
-        bot: Bot,
-    ) -> None:
-        lang = i18n.current_locale
-        too_large = _("This file is too large for a poll (256 KB at most).", lang)
-        source = await yaml_document(bot, message, too_large)
-        if source is None:
-            return
-        try:
-            created = await service.create_poll(
-                session,
-                source,
-                actor=f"person:{person.id}",
-                default_language=config.default_language,
-            )
-        except PollDefinitionError as exc:
-            await session.rollback()
-            await refuse_file(message, _("The poll was not created:", lang), exc.problems, lang)
-            return
-        await message.answer(
-            _(
-                "Poll #%(id)s (%(slug)s) created: queued for %(n)s people; it closes %(closes)s.",
-                lang,
-                id=created.id,
-                slug=created.slug,
-                n=created.recipients,
-                closes=staff_time(created.closes_at, ZoneInfo(config.timezone)),
-            ),
-            reply_markup=_results_button(created.id, lang),
-        )
-
-    @router.message(Command(COMMAND), IsStaff())
-    async def list_polls(
-        message: Message,
-        command: CommandObject,
-        session: AsyncSession,
-        i18n: I18n,
-        config: BotConfig,
-    ) -> None:
-        lang = i18n.current_locale
-        polls = await q.latest_polls(session)
-        if command.args and command.args.strip().isdigit():
-            polls = [p for p in polls if p.id == int(command.args.strip())]
-        how = _(
-            "To create a poll, send its YAML file as a document with the caption /polls "
-            "(the format of `aive polls create`).",
-            lang,
-        )
-        if not polls:
-            await message.answer(_("No poll yet.", lang) + "\n" + how)
-            return
-        for poll in polls:
-            await message.answer(
-                _line(poll, lang, ZoneInfo(config.timezone)),
-                reply_markup=_results_button(poll.id, lang),
-            )
-        await message.answer(how)
-
-    @router.callback_query(PollAction.filter(), IsStaff())
-    async def show_results(
-        query: CallbackQuery, callback_data: PollAction, session: AsyncSession, i18n: I18n
-    ) -> None:
-        lang = i18n.current_locale
-        try:
-            found = await service.poll_results(session, callback_data.p, lang=lang)
-        except NotFound:
-            await query.answer(_("This poll no longer exists.", lang), show_alert=True)
-            return
-        await query.answer()
-        if not isinstance(query.message, Message):
-            return
-        await query.message.answer(results_text(found, lang))
-        png = await asyncio.to_thread(results_chart, found, votes_label=_("votes", lang))
-        photo = BufferedInputFile(png, filename=f"poll-{found.id}.png")
-        await query.message.answer_photo(photo)
-
+    router.poll_answer.register(answered)
+    router.poll.register(poll_state)
     return router

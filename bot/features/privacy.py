@@ -57,11 +57,11 @@ async def privacy_text(session: AsyncSession, person: Person) -> str:
     return "\n".join(lines)
 
 
+async def show_privacy(message: Message, session: AsyncSession, person: Person) -> None:
+    await message.answer(await privacy_text(session, person))
+
+
 def build_router() -> Router:
     router = Router(name="privacy")
-
-    @router.message(Command("privacy"))
-    async def show_privacy(message: Message, session: AsyncSession, person: Person) -> None:
-        await message.answer(await privacy_text(session, person))
-
+    router.message.register(show_privacy, Command("privacy"))
     return router

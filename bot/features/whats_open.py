@@ -11,7 +11,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.broadcast.sender import reply_markup
+from bot.broadcast.telegram_messages import reply_markup
 from bot.config import BotConfig
 from engagement import open_offers
 from engagement.cafes import notices

@@ -1,43 +1,28 @@
-"""Youth voice, the young person's side: /youth sets up a minimal profile (age bracket, a
-guardian's agreement under 16, how to sign), then takes an idea: title, text, one optional
-photo or voice note, city, theme. Staff review it (bot.features.youth_review)."""
+"""Youth voice, the young person's profile: /youth asks what is missing (age bracket, a
+guardian's agreement under 16, how to sign), then takes an idea (bot.features.youth_ideas).
+Staff review ideas (bot.features.youth_review)."""
 
 from __future__ import annotations
 
-import html
-
-from aiogram import Bot, F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import youth_keyboards as kb
 from bot.config import BotConfig
-from bot.features.youth_review import notify_staff_of_submission
-from bot.youth_keyboards import YouthAge, YouthCity, YouthGuardian, YouthPublish, YouthSkipMedia
-from bot.youth_keyboards import YouthTheme as ThemeChoice
-from engagement.reader_time import zone_of
-from engagement.representatives import find_cities, grant_role
+from bot.features.youth_ideas import start_idea
+from bot.youth_keyboards import YouthAge, YouthGuardian, YouthPublish
+from engagement.representatives import grant_role
 from engagement.youth import rules, service
-from engagement.youth.rules import MediaProblem, ProfileGap, TextProblem
-from i18n.times import local_time
+from engagement.youth.rules import ProfileGap
 from storage.base import utcnow
-from storage.networks import City
 from storage.people import Person, Role
-from storage.youth import AgeBracket, MediaKind, PublishAs, Theme
+from storage.youth import AgeBracket, PublishAs, YouthProfile
 
 _ = kb.catalog.text
-
-
-class IdeaFlow(StatesGroup):
-    title = State()
-    text = State()
-    media = State()
-    city = State()
-    theme = State()
 
 
 async def begin(
@@ -79,280 +64,87 @@ async def begin(
         await start_idea(message, session, person, state, config)
 
 
-async def start_idea(
+async def youth(
     message: Message, session: AsyncSession, person: Person, state: FSMContext, config: BotConfig
 ) -> None:
-    now = utcnow()
-    times = await service.submission_times(session, person, now)
-    later = rules.next_allowed_at(times, now)
-    if later is not None:
-        await state.clear()
-        await message.answer(
-            _(
-                "You have already sent %(count)s ideas today, the most for one day. "
-                "Thank you! You can send another one after %(when)s.",
-                count=rules.MAX_PER_DAY,
-                when=local_time(
-                    later,
-                    await zone_of(session, person.id, config.timezone),
-                    person.language or config.default_language,
-                ),
-            )
-        )
-        return
-    await state.set_state(IdeaFlow.title)
-    await message.answer(
-        _(
-            "Let's share your idea! What is its title? (at most %(max)s characters)",
-            max=rules.MAX_TITLE,
-        )
-    )
+    await state.clear()
+    first = message.from_user.first_name if message.from_user else ""
+    await begin(message, session, person, state, first, config)
 
 
-def text_refusal(problem: TextProblem, limit: int, length: int) -> str:
-    if problem is TextProblem.empty:
-        return _("Please write a few words.")
-    return _(
-        "That is %(length)s characters; the limit is %(max)s. Please make it shorter and send "
-        "it again.",
-        length=length,
-        max=limit,
-    )
-
-
-def media_refusal(problem: MediaProblem) -> str:
-    messages = {
-        MediaProblem.photo_too_big: _("This photo is too big (the limit is 10 MB)."),
-        MediaProblem.voice_too_big: _("This voice note is too big (the limit is 5 MB)."),
-        MediaProblem.voice_too_long: _("This voice note is too long (the limit is 2 minutes)."),
-    }
-    return messages[problem] + " " + _("Send another one, or press Skip.")
-
-
-def build_router() -> Router:
-    router = Router(name="youth")
-
-    @router.message(Command("youth"))
-    async def youth(
-        message: Message,
-        session: AsyncSession,
-        person: Person,
-        state: FSMContext,
-        config: BotConfig,
-    ) -> None:
-        await state.clear()
-        first = message.from_user.first_name if message.from_user else ""
-        await begin(message, session, person, state, first, config)
-
-    @router.callback_query(YouthAge.filter())
-    async def age_chosen(
-        query: CallbackQuery,
-        callback_data: YouthAge,
-        session: AsyncSession,
-        person: Person,
-        state: FSMContext,
-        i18n: I18n,
-        config: BotConfig,
-    ) -> None:
-        await query.answer()
-        await service.set_age_bracket(session, person, AgeBracket(callback_data.bracket))
-        grant_role(person, Role.youth)
-        person.language = person.language or i18n.current_locale  # the staff's answer comes in it
-        await session.commit()
-        if isinstance(query.message, Message):
-            await begin(query.message, session, person, state, query.from_user.first_name, config)
-
-    @router.callback_query(YouthGuardian.filter())
-    async def guardian_answered(
-        query: CallbackQuery,
-        callback_data: YouthGuardian,
-        session: AsyncSession,
-        person: Person,
-        state: FSMContext,
-        config: BotConfig,
-    ) -> None:
-        await query.answer()
-        profile = await service.get_profile(session, person)
-        if profile is None or not isinstance(query.message, Message):
-            return
-        if not callback_data.agrees:
-            await query.message.answer(
-                _(
-                    "No problem! Talk with a parent or guardian first. When they agree, "
-                    "write /youth and we will continue."
-                )
-            )
-            return
-        profile.guardian_consent_at = utcnow()
-        await session.commit()
-        await begin(query.message, session, person, state, query.from_user.first_name, config)
-
-    @router.callback_query(YouthPublish.filter())
-    async def publish_chosen(
-        query: CallbackQuery,
-        callback_data: YouthPublish,
-        session: AsyncSession,
-        person: Person,
-        state: FSMContext,
-        config: BotConfig,
-    ) -> None:
-        await query.answer()
-        profile = await service.get_profile(session, person)
-        if profile is None or not isinstance(query.message, Message):
-            return
-        choice = PublishAs(callback_data.choice)
-        service.set_publish_as(profile, choice, query.from_user.first_name)
-        await session.commit()
-        await begin(query.message, session, person, state, query.from_user.first_name, config)
-
-    @router.message(IdeaFlow.title, F.text)
-    async def title_typed(message: Message, state: FSMContext) -> None:
-        title = (message.text or "").strip()
-        if problem := rules.check_text(title, rules.MAX_TITLE):
-            await message.answer(text_refusal(problem, rules.MAX_TITLE, len(title)))
-            return
-        await state.update_data(title=title)
-        await state.set_state(IdeaFlow.text)
-        await message.answer(
-            _("Now tell us your idea, in at most %(max)s characters.", max=rules.MAX_TEXT)
-        )
-
-    @router.message(IdeaFlow.text, F.text)
-    async def text_typed(message: Message, state: FSMContext) -> None:
-        text = (message.text or "").strip()
-        if problem := rules.check_text(text, rules.MAX_TEXT):
-            await message.answer(text_refusal(problem, rules.MAX_TEXT, len(text)))
-            return
-        await state.update_data(text=text)
-        await state.set_state(IdeaFlow.media)
-        await message.answer(
-            _("Would you like to add one photo or one voice note (up to 2 minutes)?"),
-            reply_markup=kb.skip_media(),
-        )
-
-    @router.message(IdeaFlow.media, F.photo)
-    async def photo_sent(message: Message, state: FSMContext) -> None:
-        largest = (message.photo or [])[-1]
-        if problem := rules.check_media(MediaKind.photo, largest.file_size):
-            await message.answer(media_refusal(problem))
-            return
-        await state.update_data(media_kind=MediaKind.photo.value, media_file_id=largest.file_id)
-        await ask_city(message, state)
-
-    @router.message(IdeaFlow.media, F.voice)
-    async def voice_sent(message: Message, state: FSMContext) -> None:
-        voice = message.voice
-        assert voice is not None
-        if problem := rules.check_media(MediaKind.voice, voice.file_size, voice.duration):
-            await message.answer(media_refusal(problem))
-            return
-        await state.update_data(media_kind=MediaKind.voice.value, media_file_id=voice.file_id)
-        await ask_city(message, state)
-
-    @router.message(IdeaFlow.media)
-    async def other_media(message: Message) -> None:
-        mime = message.document.mime_type or "" if message.document else ""
-        if mime.startswith("image/"):
-            text = _("Please send this picture as a photo, not as a file.")
-        else:
-            text = _("I can only take one photo or one voice note.")
-        await message.answer(
-            text + " " + _("Send one, or press Skip."), reply_markup=kb.skip_media()
-        )
-
-    @router.callback_query(YouthSkipMedia.filter(), IdeaFlow.media)
-    async def media_skipped(query: CallbackQuery, state: FSMContext) -> None:
-        await query.answer()
-        if isinstance(query.message, Message):
-            await ask_city(query.message, state)
-
-    @router.message(IdeaFlow.city, F.text)
-    async def city_typed(message: Message, session: AsyncSession) -> None:
-        found = await find_cities(session, message.text or "")
-        if not found:
-            await message.answer(
-                _(
-                    "I could not find a member city called “%(name)s”. Check the spelling and "
-                    "type it again.",
-                    name=html.escape((message.text or "")[:100]),
-                )
-            )
-            return
-        await message.answer(_("Which one is it?"), reply_markup=kb.cities(found))
-
-    @router.callback_query(YouthCity.filter(), IdeaFlow.city)
-    async def city_chosen(
-        query: CallbackQuery, callback_data: YouthCity, session: AsyncSession, state: FSMContext
-    ) -> None:
-        await query.answer()
-        city = await session.get(City, callback_data.city_id)
-        if city is None or not isinstance(query.message, Message):
-            return
-        await state.update_data(city_id=city.id)
-        await state.set_state(IdeaFlow.theme)
-        await query.message.answer(_("Last question: what is it about?"), reply_markup=kb.themes())
-
-    @router.callback_query(ThemeChoice.filter(), IdeaFlow.theme)
-    async def theme_chosen(
-        query: CallbackQuery,
-        callback_data: ThemeChoice,
-        session: AsyncSession,
-        person: Person,
-        state: FSMContext,
-        i18n: I18n,
-        bot: Bot,
-    ) -> None:
-        await query.answer()
-        if not isinstance(query.message, Message):
-            return
-        await submit(query.message, session, person, state, i18n, bot, Theme(callback_data.theme))
-
-    return router
-
-
-async def ask_city(message: Message, state: FSMContext) -> None:
-    await state.set_state(IdeaFlow.city)
-    await message.answer(_("Which city is your idea for? Type its name."))
-
-
-async def submit(
-    message: Message,
+async def age_chosen(
+    query: CallbackQuery,
+    callback_data: YouthAge,
     session: AsyncSession,
     person: Person,
     state: FSMContext,
     i18n: I18n,
-    bot: Bot,
-    theme: Theme,
+    config: BotConfig,
 ) -> None:
-    data = await state.get_data()
-    await state.clear()
-    if "title" not in data or "text" not in data:  # the bot restarted in between
-        await message.answer(_("Sorry, I lost your idea on the way. Please write /youth again."))
-        return
-    profile = await service.get_profile(session, person)
-    now = utcnow()
-    if rules.missing_step(service.facts(profile)) is not None:
-        await message.answer(_("Please write /youth to finish setting up first."))
-        return
-    if rules.next_allowed_at(await service.submission_times(session, person, now), now):
-        await message.answer(_("You have already sent the most ideas for one day."))
-        return
-    draft = service.Draft(
-        title=data["title"],
-        text=data["text"],
-        theme=theme,
-        city_id=data.get("city_id"),
-        media_kind=MediaKind(data["media_kind"]) if data.get("media_kind") else None,
-        media_file_id=data.get("media_file_id"),
-    )
-    submission = await service.create_submission(session, person, draft, now)
+    await query.answer()
+    await service.set_age_bracket(session, person, AgeBracket(callback_data.bracket))
+    grant_role(person, Role.youth)
+    person.language = person.language or i18n.current_locale  # the staff's answer comes in it
     await session.commit()
-    await message.answer(
-        _(
-            "Thank you! Your idea “%(title)s” is with the secretariat. I will tell you here "
-            "when they have read it.",
-            title=html.escape(submission.title),
+    if isinstance(query.message, Message):
+        await begin(query.message, session, person, state, query.from_user.first_name, config)
+
+
+async def _answered(
+    query: CallbackQuery, session: AsyncSession, person: Person
+) -> tuple[YouthProfile, Message] | None:
+    """A profile button: the profile and the message to go on from (None: nothing to do)."""
+    await query.answer()
+    profile = await service.get_profile(session, person)
+    if profile is None or not isinstance(query.message, Message):
+        return None
+    return profile, query.message
+
+
+async def guardian_answered(
+    query: CallbackQuery,
+    callback_data: YouthGuardian,
+    session: AsyncSession,
+    person: Person,
+    state: FSMContext,
+    config: BotConfig,
+) -> None:
+    if (answered := await _answered(query, session, person)) is None:
+        return
+    profile, message = answered
+    if not callback_data.agrees:
+        await message.answer(
+            _(
+                "No problem! Talk with a parent or guardian first. When they agree, "
+                "write /youth and we will continue."
+            )
         )
-    )
-    assert profile is not None
-    await notify_staff_of_submission(bot, session, i18n, submission, profile)
+        return
+    profile.guardian_consent_at = utcnow()
+    await session.commit()
+    await begin(message, session, person, state, query.from_user.first_name, config)
+
+
+async def publish_chosen(
+    query: CallbackQuery,
+    callback_data: YouthPublish,
+    session: AsyncSession,
+    person: Person,
+    state: FSMContext,
+    config: BotConfig,
+) -> None:
+    if (answered := await _answered(query, session, person)) is None:
+        return
+    profile, message = answered
+    service.set_publish_as(profile, PublishAs(callback_data.choice), query.from_user.first_name)
+    await session.commit()
+    await begin(message, session, person, state, query.from_user.first_name, config)
+
+
+def build_router() -> Router:
+    router = Router(name="youth")
+    router.message.register(youth, Command("youth"))
+    router.callback_query.register(age_chosen, YouthAge.filter())
+    router.callback_query.register(guardian_answered, YouthGuardian.filter())
+    router.callback_query.register(publish_chosen, YouthPublish.filter())
+    return router

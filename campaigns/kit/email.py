@@ -5,7 +5,6 @@ campaign's own emails are `campaigns.email`, with the delivery's per-recipient l
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from jinja2 import Environment
 
 from campaigns.kit.content import KitInput, KitTexts
 from i18n.templates import environment
-from newsletter.editions.render import mjml_to_html, safe_url
+from newsletter.editions.render import email_as_page, mjml_to_html, safe_url
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "kit"
 MAX_ACTIVITIES = 20  # the rest is in the kit's CSV; keeps the email below Gmail's 102 KB clip
@@ -42,11 +41,8 @@ def announcement_mjml(kit: KitInput, texts: KitTexts) -> str:
     )
 
 
-_BODY = re.compile(r"(<body[^>]*>)(.*)(</body>)", re.S)
-
-
 def announcement_html(mjml: str) -> str:
     """The email as a page too (the kit links it): its content in a `<main>` landmark, which
     mail clients ignore. Raises `newsletter.editions.render.RenderError` if MJML rejects the
     document."""
-    return _BODY.sub(r"\1<main>\2</main>\3", mjml_to_html(mjml), count=1)
+    return email_as_page(mjml_to_html(mjml))

@@ -12,6 +12,8 @@ Refusals raise ResponseRefused (a `Refusal` code) or InvalidAnswer (an `AnswerEr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from engagement.consultations import flow
 from engagement.consultations.errors import (
     AnswerError,
+    AnswersChanged,
     ConsultationError,
     InvalidAnswer,
     Refusal,
@@ -40,7 +43,34 @@ from storage.consultations import Consultation, ConsultationResponse
 from storage.consultations import ResponseStatus as Status
 
 
+@dataclass(frozen=True)
+class Seen:
+    """What a face showed before the person saved: the response's version and its answers
+    then (optimistic locking: a save is refused when the version moved on since)."""
+
+    version: int
+    answers: Mapping[str, Any]
+
+
+def _check_seen(definition: Definition, response: ConsultationResponse, seen: Seen | None) -> None:
+    if seen is not None and seen.version != response.version:
+        changed = flow.changed_answers(definition, seen.answers, response.working_answers)
+        raise AnswersChanged(changed, response.version)
+
+
 async def _editable(
+    session: AsyncSession,
+    response_id: int | Opened,
+    person_id: int,
+    now: datetime | None,
+    seen: Seen | None = None,
+) -> tuple[Consultation, ConsultationResponse, Definition]:
+    found = await _editable_response(session, response_id, person_id, now)
+    _check_seen(found[2], found[1], seen)
+    return found
+
+
+async def _editable_response(
     session: AsyncSession, response_id: int | Opened, person_id: int, now: datetime | None
 ) -> tuple[Consultation, ConsultationResponse, Definition]:
     if isinstance(response_id, Opened):  # read and checked for this person by open_response
@@ -95,12 +125,14 @@ async def answer(
     person_id: int,
     now: datetime | None = None,
     review_when_complete: bool = False,
+    channel: str = "bot",
+    seen: Seen | None = None,
 ) -> ResponseView:
     """Check and store an answer (an option id, a list of ids, a number, a typed text), then
     move on to the next visible question (None: the review). With `review_when_complete`,
     once every visible question has an answer, go to the review (changing one answer from
     the review goes back to it, not through the rest)."""
-    consultation, response, definition = await _editable(session, response_id, person_id, now)
+    consultation, response, definition = await _editable(session, response_id, person_id, now, seen)
     answers = dict(response.working_answers)
     question = _question(definition, answers, question_id)
     answers[question.id] = flow.validate_answer(question, value)
@@ -110,6 +142,7 @@ async def answer(
         answers=answers,
         current_question=_after(definition, answers, question, review_when_complete),
         person_id=person_id,
+        channel=channel,
     )
     return view_of(consultation, response)
 
@@ -122,9 +155,11 @@ async def toggle(
     *,
     person_id: int,
     now: datetime | None = None,
+    channel: str = "bot",
+    seen: Seen | None = None,
 ) -> ResponseView:
     """Multi choice: add or remove one option (kept at once); the question stays current."""
-    consultation, response, definition = await _editable(session, response_id, person_id, now)
+    consultation, response, definition = await _editable(session, response_id, person_id, now, seen)
     answers = dict(response.working_answers)
     question = _question(definition, answers, question_id)
     selected = answers.get(question.id)
@@ -132,7 +167,12 @@ async def toggle(
         question, selected if isinstance(selected, list) else [], option_id
     )
     await q.save_response(
-        session, response, answers=answers, current_question=question.id, person_id=person_id
+        session,
+        response,
+        answers=answers,
+        current_question=question.id,
+        person_id=person_id,
+        channel=channel,
     )
     return view_of(consultation, response)
 
@@ -145,9 +185,11 @@ async def skip(
     person_id: int,
     now: datetime | None = None,
     review_when_complete: bool = False,
+    channel: str = "bot",
+    seen: Seen | None = None,
 ) -> ResponseView:
     """Skip an optional question (its answer becomes empty) and move on (as `answer` does)."""
-    consultation, response, definition = await _editable(session, response_id, person_id, now)
+    consultation, response, definition = await _editable(session, response_id, person_id, now, seen)
     answers = dict(response.working_answers)
     question = _question(definition, answers, question_id)
     flow.check_skip(question)
@@ -158,6 +200,7 @@ async def skip(
         answers=answers,
         current_question=_after(definition, answers, question, review_when_complete),
         person_id=person_id,
+        channel=channel,
     )
     return view_of(consultation, response)
 
@@ -196,12 +239,18 @@ async def back(
 
 
 async def submit(
-    session: AsyncSession, response_id: int | Opened, *, person_id: int, now: datetime | None = None
+    session: AsyncSession,
+    response_id: int | Opened,
+    *,
+    person_id: int,
+    now: datetime | None = None,
+    channel: str = "bot",
+    seen: Seen | None = None,
 ) -> ResponseView:
     """Submit: answers to questions hidden by a changed branch are dropped; refused with
     InvalidAnswer(incomplete, question_ids=[…]) while a visible required question is empty."""
     now = now or utcnow()
-    consultation, response, definition = await _editable(session, response_id, person_id, now)
+    consultation, response, definition = await _editable(session, response_id, person_id, now, seen)
     kept = flow.answers_to_submit(definition, response.working_answers)
     audit.record(session, f"person:{person_id}", "consultation.submit", consultation.slug)
     await q.save_response(  # commits the submission and its audit event together
@@ -212,6 +261,7 @@ async def submit(
         status=Status.submitted,
         submitted_at=now,
         person_id=person_id,
+        channel=channel,
     )
     return view_of(consultation, response)
 
@@ -244,3 +294,60 @@ async def reopen(
         session, response, answers=response.working_answers, current_question=target
     )
     return view_of(consultation, response)
+
+
+@dataclass(frozen=True)
+class ManyAnswered:
+    """What `answer_many` did: the response now, and why each refused answer was refused."""
+
+    view: ResponseView
+    refused: dict[str, InvalidAnswer]
+
+
+def _empty(value: object) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+async def answer_many(
+    session: AsyncSession,
+    response_id: int | Opened,
+    given: Mapping[str, object],
+    *,
+    person_id: int,
+    now: datetime | None = None,
+    channel: str = "web",
+    seen: Seen | None = None,
+) -> ManyAnswered:
+    """Answer several questions at once (a web page of questions), under the same rules as
+    `answer` and `skip`: in the definition's order, each question visible given the answers
+    before it and present in `given` is checked; an empty optional one is skipped, an empty
+    required one refused (its earlier answer kept). Valid answers are stored, refused ones
+    reported by question id; the position becomes the first refused question, else the next
+    unanswered one, else the review. Raises AnswersChanged when `seen` is out of date."""
+    consultation, response, definition = await _editable(session, response_id, person_id, now, seen)
+    answers = dict(response.working_answers)
+    refused: dict[str, InvalidAnswer] = {}
+    for question in definition.questions:
+        if question.id not in given or not flow.is_visible(definition, question, answers):
+            continue
+        value = given[question.id]
+        try:
+            if _empty(value):
+                if question.required:
+                    raise InvalidAnswer(AnswerError.required)
+                answers[question.id] = None
+            else:
+                answers[question.id] = flow.validate_answer(question, value)
+        except InvalidAnswer as error:
+            refused[question.id] = error
+    following = flow.next_question(definition, answers)
+    current = next(iter(refused), None) or (following.id if following else "")
+    await q.save_response(
+        session,
+        response,
+        answers=answers,
+        current_question=current,
+        person_id=person_id,
+        channel=channel,
+    )
+    return ManyAnswered(view_of(consultation, response), refused)

@@ -86,6 +86,7 @@ def check_definition(data: Mapping[str, Any], known_networks: Iterable[str] | No
         one_response_per=header.one_response_per,
         opens_at=header.opens_at.astimezone(UTC),
         closes_at=header.closes_at.astimezone(UTC),
+        web_layout=header.web_layout,
         questions=tuple(q for _, q in parsed),
     )
 

@@ -50,6 +50,17 @@ class ResponseRefused(ConsultationError):
         super().__init__(reason.value)
 
 
+class AnswersChanged(ConsultationError):
+    """Someone saved the response since the caller read it (optimistic locking): nothing was
+    saved; `changed` are the ids of the questions whose answers differ from what the caller
+    saw, `version` the response's version now."""
+
+    def __init__(self, changed: list[str], version: int) -> None:
+        self.changed = changed
+        self.version = version
+        super().__init__(f"answers changed meanwhile: {', '.join(changed) or '(order)'}")
+
+
 class Refusal(StrEnum):
     not_open = "not_open"
     closed = "closed"

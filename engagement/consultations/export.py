@@ -1,7 +1,8 @@
 """The export CSV (shared/CONTRACT.md): one row per submitted response, RFC 4180 quoting.
 
 Columns: response_id, city, country, language, submitted_at, then one per question id, holding
-option ids (several joined with `;`), numbers, or the text typed. Written through
+option ids (several joined with `;`), numbers, or the text typed; last `channel`, the face of
+the response's last change (`bot` or `web`). Written through
 `engagement.spreadsheet`: every cell quoted, formulas defused (a negative number typed as an
 answer is exported as `'-3`).
 """
@@ -17,6 +18,7 @@ from engagement import spreadsheet
 from engagement.consultations.schema import Definition
 
 FIXED_COLUMNS = ("response_id", "city", "country", "language", "submitted_at")
+CHANNEL_COLUMN = "channel"
 
 
 @dataclass(frozen=True)
@@ -27,10 +29,11 @@ class ExportRow:
     language: str
     submitted_at: datetime
     answers: Mapping[str, Any]
+    channel: str = "bot"
 
 
 def header(definition: Definition) -> list[str]:
-    return [*FIXED_COLUMNS, *(q.id for q in definition.questions)]
+    return [*FIXED_COLUMNS, *(q.id for q in definition.questions), CHANNEL_COLUMN]
 
 
 def cell(value: Any) -> str:
@@ -56,6 +59,7 @@ def table(definition: Definition, rows: Iterable[ExportRow]) -> list[list[str]]:
         )
         cells = [str(row.response_id), row.city, row.country, row.language, submitted]
         cells += [cell(row.answers.get(q.id)) for q in definition.questions]
+        cells.append(row.channel)
         lines.append(cells)
     return lines
 

@@ -198,6 +198,16 @@ def answers_to_submit(definition: Definition, answers: Answers) -> dict[str, Ans
     }
 
 
+def changed_answers(definition: Definition, before: Answers, after: Answers) -> list[str]:
+    """Ids of the questions (in definition order) whose answer differs between two versions."""
+    return [
+        q.id for q in definition.questions if before.get(q.id, _UNSET) != after.get(q.id, _UNSET)
+    ]
+
+
+_UNSET = object()
+
+
 @dataclass(frozen=True)
 class ReviewItem:
     question_id: str

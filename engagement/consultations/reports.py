@@ -55,6 +55,7 @@ async def consultation_results(
             language=r.language,
             submitted_at=r.submitted_at or r.updated_at,
             answers=r.answers,
+            channel=r.channel,
         )
         for r in await q.submitted_responses(session, consultation_id)
     ]
@@ -73,6 +74,7 @@ async def export_table(session: AsyncSession, consultation_id: int) -> list[list
             language=r.language,
             submitted_at=r.submitted_at or r.updated_at,
             answers=r.answers,
+            channel=r.channel,
         )
         for r, city in await q.export_rows(session, consultation_id)
     ]

@@ -45,6 +45,8 @@ class ResponseView:
     city_id: int | None
     closes_at: datetime
     editing: bool = False  # submitted answers being changed: `answers` are the unsent draft
+    version: int = 0  # raised by every change of the answers (optimistic locking)
+    channel: str = "bot"  # the face of the last change: "bot" or "web"
 
     @property
     def submitted(self) -> bool:
@@ -98,6 +100,8 @@ def view_of(consultation: Consultation, response: ConsultationResponse) -> Respo
         city_id=response.city_id,
         closes_at=consultation.closes_at,
         editing=response.editing,
+        version=response.version or 0,
+        channel=response.channel or "bot",
     )
 
 

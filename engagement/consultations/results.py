@@ -25,6 +25,7 @@ class SubmittedRow:
     language: str
     submitted_at: datetime
     answers: Mapping[str, Any]
+    channel: str = "bot"  # the face of the last change: bot or web
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Results:
     rate: float
     networks: list[NetworkRate]
     questions: list[QuestionResult]
+    channels: dict[str, int] = field(default_factory=dict)  # submitted responses per face
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -101,6 +103,7 @@ def compute_results(
         rate=percent(responded, len(eligible)),
         networks=rates,
         questions=questions,
+        channels={c: sum(r.channel == c for r in rows) for c in ("bot", "web")},
     )
 
 

@@ -44,6 +44,13 @@ class Audience(StrEnum):
     invited = "invited"  # only people invited one by one (a café's attendees)
 
 
+class WebLayout(StrEnum):
+    """How the web form shows the questions: one page per question, or all on one page."""
+
+    steps = "steps"
+    single = "single"
+
+
 class OneResponsePer(StrEnum):
     city = "city"
     person = "person"
@@ -139,6 +146,7 @@ class DocumentHeader(_Model):
     one_response_per: OneResponsePer
     opens_at: AwareDatetime
     closes_at: AwareDatetime
+    web_layout: WebLayout = WebLayout.steps
     questions: list[Any] = Field(min_length=1)
 
 
@@ -153,6 +161,7 @@ class Definition(_Model):
     one_response_per: OneResponsePer
     opens_at: datetime
     closes_at: datetime
+    web_layout: WebLayout = WebLayout.steps
     questions: tuple[Question, ...]
 
     def question(self, question_id: str) -> Question | None:

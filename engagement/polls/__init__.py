@@ -3,5 +3,6 @@ audience, in each reader's language; answers merge across languages; a job stops
 poll at closing time.
 
 `schema` checks the file, `results` and `chart` are pure, `service` creates polls and records
-answers, `closing` stops them (the I/O with Telegram).
+answers, `closing` decides which sent polls to stop and records them (the Telegram calls are
+in bot.broadcast.poll_closing).
 """

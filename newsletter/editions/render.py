@@ -139,15 +139,26 @@ def web_version(document: str, *, public_url: str) -> str:
     return fill(document, substitutions(values))
 
 
-def web_sections(document: str) -> tuple[str, str] | None:
+def web_sections(document: str) -> tuple[str, str]:
     """The styles and the sections of a rendered edition, for its page in the archive: what
     only a recipient should read ("View in your browser", the greeting, why they receive it)
-    is left out. None for an edition rendered before the sections were marked."""
-    start, end = document.find(SECTIONS_START), document.find(SECTIONS_END)
-    if start < 0 or end < start:
-        return None
+    is left out. An edition rendered before the sections were marked gives its whole body."""
     styles = "".join(re.findall(r"<style[^>]*>.*?</style>", document, re.S))
-    return styles, document[start + len(SECTIONS_START) : end]
+    start, end = document.find(SECTIONS_START), document.find(SECTIONS_END)
+    if start >= 0 and end > start:
+        return styles, document[start + len(SECTIONS_START) : end]
+    body = _BODY.search(document)
+    return styles, body.group(2) if body else document
+
+
+_BODY = re.compile(r"(<body[^>]*>)(.*)(</body>)", re.S | re.I)
+
+
+def email_as_page(document: str, banner: str = "") -> str:
+    """An email read in a browser (a draft's preview, the kit's email): `banner`, then its
+    content, in a `<main>` landmark (mail clients ignore it); screen readers and their users'
+    "skip to the content" find it there."""
+    return _BODY.sub(lambda m: f"{m[1]}<main>{banner}{m[2]}</main>{m[3]}", document, count=1)
 
 
 def translations(language: str) -> gettext.NullTranslations:

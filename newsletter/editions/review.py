@@ -41,6 +41,14 @@ def item_count(edition: Edition) -> int:
     return len(shown_item_ids(edition.content or {}))
 
 
+def approval_needs_confirmation(edition: Edition) -> bool:
+    """True when the edition shows no news item but has something to send (an editorial, the
+    agenda, a consultation): staff confirm before approving it, as `aive bulletin approve`
+    asks without --yes. An edition with nothing at all is refused by `approve` itself."""
+    content = edition.content or {}
+    return bool(content.get("sections")) and bulletins.news_count(content) == 0
+
+
 async def item_titles(session: AsyncSession, ids: Iterable[int]) -> dict[int, str]:
     return await feeds_queries.item_titles(session, list(ids))
 

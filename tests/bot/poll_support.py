@@ -8,8 +8,9 @@ from aiogram import Bot
 from sqlalchemy import select
 
 from bot.broadcast.limiter import RateLimiter
+from bot.broadcast.poll_closing import STOP_LIMITS, close_due_polls
 from engagement.polls import service
-from engagement.polls.closing import STOP_LIMITS, ClosingReport, close_due_polls
+from engagement.polls.closing import ClosingReport
 from storage.base import utcnow
 from storage.engine import SessionFactory
 from storage.polls import Poll, PollMessage

@@ -12,6 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from app.context import AppContext
 from app.settings import load_settings
 from app.web import build_web_app
+from newsletter.editions import review as draft_review
 from newsletter.editions import service as bulletins
 from newsletter.editions.review import EDITORIAL_LIMIT, shown_item_ids
 from newsletter.editions.service import BulletinConfig
@@ -34,6 +35,20 @@ async def draft_waiting(harness: Harness) -> Edition:
             NOW,
             config=BulletinConfig(public_url=harness.config.public_url),
         )
+
+
+async def draft_without_news(harness: Harness) -> Edition:
+    """A draft whose news items were all left out but which still opens with an editorial."""
+    draft = await draft_waiting(harness)
+    config = BulletinConfig(public_url=harness.config.public_url)
+    async with harness.sessions() as session:
+        await draft_review.set_editorial(
+            session, draft.id, "Un mes tranquilo en las ciudades.", config, "test"
+        )
+        for item_id in shown_item_ids(draft.content or {}):
+            draft = await draft_review.toggle_item(session, draft.id, item_id, config, "test")
+    assert bulletins.news_count(draft.content) == 0 and draft.editorial
+    return draft
 
 
 async def edition(harness: Harness, edition_id: int) -> Edition:
@@ -129,6 +144,62 @@ async def test_a_draft_with_every_item_left_out_is_not_approved_and_says_why(
     assert (await edition(harness, draft.id)).status is EditionStatus.draft
 
 
+async def test_approving_an_edition_without_news_asks_first_and_keeping_it_leaves_a_draft(
+    harness: Harness,
+) -> None:
+    draft = await draft_without_news(harness)
+    ines = await staff_member(harness)
+    card = await card_of(harness, ines)
+    await harness.press(ines, card, button_data(card, "Aprobar y enviar"))
+    asked = harness.fake.last_message(ines.id)
+    assert "⚠️ Esta edición no tiene ninguna noticia. ¿Desea aprobarla de todos modos?" in (
+        asked.text or ""
+    )
+    assert [b["text"] for b in asked.buttons] == ["Aprobar sin noticias", "Mantener el borrador"]
+    assert (await edition(harness, draft.id)).status is EditionStatus.draft  # not yet
+    await harness.press(ines, asked, button_data(asked, "Mantener el borrador"))
+    assert callback_answer(harness) == "No aprobada: la edición sigue siendo un borrador."
+    kept = await edition(harness, draft.id)
+    assert kept.status is EditionStatus.draft and kept.approved_at is None
+    back = harness.fake.last_message(ines.id)  # the card again, with its buttons
+    assert "No aprobada: la edición sigue siendo un borrador." in (back.text or "")
+    assert button_data(back, "Aprobar y enviar")
+    async with harness.sessions() as session:
+        assert await due_scheduled_editions(session, utcnow() + timedelta(hours=1)) == []
+
+
+async def test_staff_who_confirm_approve_an_edition_without_news(harness: Harness) -> None:
+    draft = await draft_without_news(harness)
+    ines = await staff_member(harness)
+    jordi = harness.fake.make_user("Jordi", language_code="ca")
+    await harness.make_staff(jordi)
+    her_card, his_card = await card_of(harness, ines), await card_of(harness, jordi)
+    await harness.press(ines, her_card, button_data(her_card, "Aprobar y enviar"))
+    await harness.press(jordi, his_card, button_data(his_card, "Aprovar i enviar"))
+    asked = harness.fake.last_message(jordi.id)
+    assert "Aquesta edició no té cap notícia. La voleu aprovar igualment?" in (asked.text or "")
+    await harness.press(jordi, asked, button_data(asked, "Aprovar sense notícies"))
+    assert callback_answer(harness) == "Aprovat."
+    approved = await edition(harness, draft.id)
+    assert approved.status is EditionStatus.scheduled
+    assert approved.approved_by == f"telegram:{jordi.id}"
+    # Inés confirms too, a moment later: it is no longer a draft, nothing happens twice
+    her_question = harness.fake.last_message(ines.id)
+    await harness.press(ines, her_question, button_data(her_question, "Aprobar sin noticias"))
+    assert callback_answer(harness) == "Este boletín ya no es un borrador."
+    assert (await edition(harness, draft.id)).approved_by == f"telegram:{jordi.id}"
+
+
+async def test_an_edition_with_news_is_approved_without_a_question(harness: Harness) -> None:
+    draft = await draft_waiting(harness)
+    assert bulletins.news_count(draft.content) > 0
+    ines = await staff_member(harness)
+    card = await card_of(harness, ines)
+    await harness.press(ines, card, button_data(card, "Aprobar y enviar"))
+    assert (await edition(harness, draft.id)).status is EditionStatus.scheduled
+    assert "¿Desea aprobarla" not in (harness.fake.last_message(ines.id).text or "")
+
+
 async def test_staff_writes_the_editorial_in_one_message(harness: Harness) -> None:
     draft = await draft_waiting(harness)
     ines = await staff_member(harness)
@@ -207,3 +278,20 @@ async def test_every_button_is_refused_to_non_staff(harness: Harness, label: str
     assert (await harness.say(ana, "/bulletins")).text == (
         "Lo sentimos, solo el equipo del secretariado puede usar este comando."
     )
+
+
+@pytest.mark.parametrize("label", ["Aprobar sin noticias", "Mantener el borrador"])
+async def test_the_question_before_approving_without_news_is_refused_to_non_staff(
+    harness: Harness, label: str
+) -> None:
+    draft = await draft_without_news(harness)
+    ines = await staff_member(harness)
+    card = await card_of(harness, ines)
+    await harness.press(ines, card, button_data(card, "Aprobar y enviar"))
+    asked = harness.fake.last_message(ines.id)
+    ana = harness.fake.make_user("Ana", language_code="es")
+    harness.fake.user_presses_button(ana, asked, button_data(asked, label))
+    await harness.process()
+    assert callback_answer(harness) == "Solo el personal de la secretaría puede hacerlo."
+    assert (await edition(harness, draft.id)).status is EditionStatus.draft
+    assert harness.fake.last_message(ines.id).buttons == asked.buttons  # still asking

@@ -10,7 +10,7 @@ from aiogram.filters import Command
 from aiogram.types import Message
 from sqlalchemy import func, select
 
-from bot.features.staff import STAFF_COMMANDS
+from bot.features.staff_gate import STAFF_COMMANDS
 from bot.flood import FloodGuard, Verdict
 from storage.representatives import CityInvite
 from tests.bot.conftest import Harness, HarnessFactory

@@ -232,11 +232,12 @@ async def test_three_cities_answer_in_three_languages_through_a_restart_and_a_se
     lisboa_r, lyon_r, barcelona_r = rows
     when = {r.id: r.submitted_at.strftime("%Y-%m-%dT%H:%M:%SZ") for r in rows}  # type: ignore[union-attr]
     rows_written = [
-        "response_id,city,country,language,submitted_at,priority,actions,satisfaction,why,budget",
-        f"{lisboa_r.id},Lisboa,PT,pt,{when[lisboa_r.id]},climate,transport,2,,80.5",
-        f"{lyon_r.id},Lyon,FR,fr,{when[lyon_r.id]},climate,parks,5,,1000",
+        "response_id,city,country,language,submitted_at,priority,actions,satisfaction,why,budget,"
+        "channel",
+        f"{lisboa_r.id},Lisboa,PT,pt,{when[lisboa_r.id]},climate,transport,2,,80.5,bot",
+        f"{lyon_r.id},Lyon,FR,fr,{when[lyon_r.id]},climate,parks,5,,1000,bot",
         f"{barcelona_r.id},Barcelona,ES,ca,{when[barcelona_r.id]},inclusion,schools;parks,4,"
-        "Perquè ningú no es quedi enrere,300",
+        "Perquè ningú no es quedi enrere,300,bot",
     ]
     # every cell quoted, so that a spreadsheet splitting on ";" keeps "schools;parks" whole
     expected = "".join(

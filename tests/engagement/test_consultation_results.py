@@ -114,6 +114,7 @@ def test_export_csv_is_rfc4180_and_defuses_formulas() -> None:
                 "comment": '=HYPERLINK("http://x")',
                 "budget": 2500.0,
             },
+            channel="web",
         ),
     ]
     out = io.StringIO()
@@ -122,11 +123,11 @@ def test_export_csv_is_rfc4180_and_defuses_formulas() -> None:
     # at the start of a cell and after a separator
     assert out.getvalue() == (
         '"response_id","city","country","language","submitted_at",'
-        '"priority","actions","satisfaction","comment","budget"\r\n'
+        '"priority","actions","satisfaction","comment","budget","channel"\r\n'
         '"7","Barcelona","ES","ca","2026-11-10T00:00:00Z","inclusion","a;b","5",'
-        '"Line one\nsays ""hi"", ok","Vila;\'=1+1"\r\n'
+        '"Line one\nsays ""hi"", ok","Vila;\'=1+1","bot"\r\n'
         '"9","","","en","2026-11-10T00:01:00Z","climate","c","1",'
-        '"\'=HYPERLINK(""http://x"")","2500"\r\n'
+        '"\'=HYPERLINK(""http://x"")","2500","web"\r\n'
     )
 
 

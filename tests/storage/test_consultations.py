@@ -292,6 +292,7 @@ async def test_results_and_export_from_the_database(sessions: SessionFactory) ->
             "satisfaction",
             "comment",
             "budget",
+            "channel",
         ],
         [
             str(view.response_id),
@@ -304,6 +305,7 @@ async def test_results_and_export_from_the_database(sessions: SessionFactory) ->
             "4",
             "",
             "",
+            "bot",
         ],
     ]
 

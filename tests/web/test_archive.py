@@ -18,7 +18,12 @@ from app.settings import load_settings
 from app.web import build_web_app
 from i18n.languages import LANGUAGES
 from newsletter.editions import service as bulletins
-from newsletter.editions.render import LOCALE_DIR, TEMPLATE_DIR
+from newsletter.editions.render import (
+    LOCALE_DIR,
+    SECTIONS_END,
+    SECTIONS_START,
+    TEMPLATE_DIR,
+)
 from storage.bulletins import Edition, EditionStatus
 from storage.engine import SessionFactory
 from tests.newsletter.bulletin_samples import NOW, build_world
@@ -125,6 +130,22 @@ async def test_an_edition_page_is_a_page_of_the_archive_not_the_email_as_sent(
     assert (await client.get("/archive/global/99999")).status == 404
     assert (await client.get("/archive/nope/")).status == 404
     assert (await client.get(f"/archive/nope/{editions['newer']}")).status == 404
+
+
+async def test_an_edition_sent_before_sections_were_marked_is_framed_as_a_page_too(
+    client: TestClient, editions: dict[str, int], sessions: SessionFactory
+) -> None:
+    """Its whole email in the archive's page: a `<main>`, the subject as `<h1>`, a switcher."""
+    async with sessions() as s:
+        edition = await s.get(Edition, editions["older"])
+        assert edition is not None and edition.html
+        edition.html = edition.html.replace(SECTIONS_START, "").replace(SECTIONS_END, "")
+        await s.commit()
+    html = await (await client.get(f"/archive/global/{editions['older']}")).text()
+    assert html.count("<main>") == 1 and f"<h1>{edition.subject}</h1>" in html
+    assert "Hello" in html and "News from the cities" in html  # the email, as it was sent
+    assert 'href="/archive/global/?lang=fr" hreflang="fr"' in html
+    assert "-aive_" not in html
 
 
 async def test_atom_feed_parses_and_lists_editions_newest_first(

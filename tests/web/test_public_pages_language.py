@@ -43,6 +43,10 @@ NOT_PAGES = {
     "/campaigns/{year}/kit/{path}",
     "/campaigns/{year}/kit.zip",
     "/demo/img",  # the demo's pictures
+    # a representative's personal answer form (their language; no switcher): see
+    # test_consultation_answers.py
+    "/consultations/{slug}/answer/{token}",
+    "/static/consultation-answers.js",  # the answer form's script
 }
 
 
@@ -91,7 +95,8 @@ def page_routes(app: web.Application) -> set[str]:
     return {
         route.resource.canonical
         for route in app.router.routes()
-        if route.method == "GET" and route.resource is not None
+        if route.method == "GET"
+        and route.resource is not None
         # the staff console has its own route table test (tests/web/console/test_access.py)
         and not route.resource.canonical.startswith("/console")
     } - NOT_PAGES

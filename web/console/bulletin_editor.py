@@ -33,7 +33,7 @@ from web.console.requests import (
     sessions,
     text,
 )
-from web.public.draft_preview import with_banner
+from web.public.draft_preview import as_preview
 
 routes = web.RouteTableDef()
 WIDTHS = (600, 375)
@@ -123,7 +123,7 @@ async def preview(request: web.Request) -> web.StreamResponse:
     if not edition.html:
         raise web.HTTPNotFound()
     page = web_version(edition.html, public_url=bulletin_config(request).public_url)
-    response = web.Response(text=with_banner(page, edition), content_type="text/html")
+    response = web.Response(text=as_preview(page, edition), content_type="text/html")
     response.headers["Content-Security-Policy"] = PREVIEW_POLICY
     return response
 

@@ -126,10 +126,7 @@ async def edition_page(request: web.Request) -> web.Response:
     if not edition.html:
         raise web.HTTPNotFound()
     document = web_version(edition.html, public_url=config.public_url)
-    parts = web_sections(document)
-    if parts is None:  # rendered before its sections were marked: the email as it was sent
-        return web.Response(text=document, content_type="text/html")
-    styles, sections = parts
+    styles, sections = web_sections(document)
     language = base_language(edition.language)
     lang = language if language in LANGUAGES else config.default_language
     return render_page(

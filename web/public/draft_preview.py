@@ -8,37 +8,31 @@ one edition and expires. Pages are marked not to be indexed or cached.
 
 from __future__ import annotations
 
-import re
-
 from aiohttp import web
 
 from newsletter.editions.preview_links import edition_of_token
-from newsletter.editions.render import translations, web_version
+from newsletter.editions.render import email_as_page, translations, web_version
 from storage.bulletins import Edition, EditionStatus
 from storage.engine import SessionFactory
-
-_BODY = re.compile(r"<body[^>]*>", re.IGNORECASE)
 
 PREVIEW_SESSIONS = web.AppKey("preview_sessions", SessionFactory)
 PREVIEW_KEY = web.AppKey("preview_key", str)
 PREVIEW_PUBLIC_URL = web.AppKey("preview_public_url", str)
 
 
-def with_banner(document: str, edition: Edition) -> str:
-    """The edition's HTML with a line on top saying it is not published (in its language)."""
+def as_preview(document: str, edition: Edition) -> str:
+    """The edition's HTML as a page, with a line on top saying it is not published (in its
+    language) unless it is."""
     if edition.status in (EditionStatus.approved, EditionStatus.sending, EditionStatus.sent):
-        return document
+        return email_as_page(document)
     text = translations(edition.language).gettext(
         "Draft: not published yet. This preview is for the secretariat."
     )
     banner = (
-        '<div style="background:#fff3cd;color:#5c4400;padding:10px;text-align:center;'
-        f'font-family:Arial,sans-serif;font-size:14px">{text}</div>'
+        '<p style="margin:0;background:#fff3cd;color:#5c4400;padding:10px;'
+        f'text-align:center;font-family:Arial,sans-serif;font-size:14px">{text}</p>'
     )
-    match = _BODY.search(document)
-    if match is None:
-        return banner + document
-    return document[: match.end()] + banner + document[match.end() :]
+    return email_as_page(document, banner)
 
 
 async def preview_page(request: web.Request) -> web.Response:
@@ -50,7 +44,7 @@ async def preview_page(request: web.Request) -> web.Response:
     if edition is None or not edition.html:
         raise web.HTTPNotFound()
     page = web_version(edition.html, public_url=request.app[PREVIEW_PUBLIC_URL])
-    response = web.Response(text=with_banner(page, edition), content_type="text/html")
+    response = web.Response(text=as_preview(page, edition), content_type="text/html")
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -103,10 +103,11 @@ def test_create_open_answer_results_export(db: str, tmp_path: Path) -> None:
         "satisfaction",
         "comment",
         "budget",
+        "channel",
     ]
     cells = first
     assert cells[:4] == ["1", "Barcelona", "ES", "ca"]
-    assert cells[5:] == ["inclusion", "a;c", "4", "'=cmd|' /C calc'!A0", "1500"]
+    assert cells[5:] == ["inclusion", "a;c", "4", "'=cmd|' /C calc'!A0", "1500", "bot"]
 
     closed = runner.invoke(app, ["consultations", "close", str(cid)])
     assert closed.exit_code == 0 and "sample: closed" in closed.stdout

@@ -210,6 +210,25 @@ def test_headings_titles_meta_and_badges_carry_their_styles_inline() -> None:
         ("m", "color: #5b6770"),
         ("b", "background: #fde8c8"),
     ):
-        tags = re.findall(rf'<[a-z]+ class="{css_class}"[^>]*>', html)
+        tags = re.findall(rf'<[a-z0-9]+ class="{css_class}"[^>]*>', html)
         assert tags and all(declaration in tag for tag in tags), (css_class, tags[:1])
     assert len(html.encode()) < 102 * 1024  # still under Gmail's clip
+
+
+def test_the_bulletin_has_a_heading_outline_screen_readers_can_follow() -> None:
+    """One `<h1>` (the series), then an `<h2>` per section, in reading order."""
+    edition = sample_edition("fr")
+    html = render_edition(edition, sample_context()).html
+    headings = re.findall(r"<h([1-6])[^>]*>(.*?)</h\1>", html, re.S)
+    assert [level for level, _ in headings] == ["1"] + ["2"] * len(edition.sections)
+    assert headings[0][1] == "Educating Cities Monthly"
+
+
+def test_an_email_read_in_a_browser_has_its_content_and_banner_in_main() -> None:
+    page = render.email_as_page(
+        '<html><body style="margin:0"><div>Hello</div></body></html>', "<p>Draft</p>"
+    )
+    assert (
+        page
+        == '<html><body style="margin:0"><main><p>Draft</p><div>Hello</div></main></body></html>'
+    )

@@ -1,5 +1,6 @@
 """Changing a response as the person answers: answer, toggle, skip, go to a question, back,
-submit, reopen; rules from `flow`, rows via storage, the response reached by `response_access`.
+submit, reopen; rules from `flow`, rows via storage, the response reached by `response_access`,
+checked by `response_guard`; `submit` and `reopen` live in `submitting` (imported here).
 
 A submitted response stays submitted, with its answers, until a new submission replaces them:
 `reopen` starts a draft beside it (the response's `draft_answers`), the steps change the draft,
@@ -15,105 +16,34 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from engagement.consultations import flow
-from engagement.consultations.errors import (
-    AnswerError,
-    AnswersChanged,
-    ConsultationError,
-    InvalidAnswer,
-    Refusal,
-    ResponseRefused,
+from engagement.consultations.errors import AnswerError, AnswersChanged, InvalidAnswer
+from engagement.consultations.response_access import Opened, ResponseView, view_of
+from engagement.consultations.response_guard import (
+    Seen,
+    editable,
+    question_after,
+    visible_question,
 )
-from engagement.consultations.response_access import (
-    Opened,
-    ResponseView,
-    check_accepting,
-    definition_of,
-    view_of,
-)
-from engagement.consultations.schema import Definition, Question
-from storage import audit
+from engagement.consultations.submitting import reopen, submit
 from storage import consultations_queries as q
-from storage.base import utcnow
-from storage.consultations import Consultation, ConsultationResponse
-from storage.consultations import ResponseStatus as Status
 
-
-@dataclass(frozen=True)
-class Seen:
-    """What a face showed before the person saved: the response's version and its answers
-    then (optimistic locking: a save is refused when the version moved on since)."""
-
-    version: int
-    answers: Mapping[str, Any]
-
-
-def _check_seen(definition: Definition, response: ConsultationResponse, seen: Seen | None) -> None:
-    if seen is not None and seen.version != response.version:
-        changed = flow.changed_answers(definition, seen.answers, response.working_answers)
-        raise AnswersChanged(changed, response.version)
-
-
-async def _editable(
-    session: AsyncSession,
-    response_id: int | Opened,
-    person_id: int,
-    now: datetime | None,
-    seen: Seen | None = None,
-) -> tuple[Consultation, ConsultationResponse, Definition]:
-    found = await _editable_response(session, response_id, person_id, now)
-    _check_seen(found[2], found[1], seen)
-    return found
-
-
-async def _editable_response(
-    session: AsyncSession, response_id: int | Opened, person_id: int, now: datetime | None
-) -> tuple[Consultation, ConsultationResponse, Definition]:
-    if isinstance(response_id, Opened):  # read and checked for this person by open_response
-        opened = response_id
-        if _unchangeable(opened.response):
-            raise ResponseRefused(Refusal.already_submitted)
-        return opened.consultation, opened.response, opened.definition
-    response = await q.get_response(session, response_id)
-    consultation = await q.get_consultation(session, response.consultation_id)
-    check_accepting(consultation, now or utcnow())
-    person = await q.person_with_roles(session, person_id)
-    if response.unit == "city":
-        if response.city_id not in {r.city_id for r in person.roles}:
-            raise ResponseRefused(Refusal.not_eligible)
-    elif response.person_id != person_id:
-        raise ResponseRefused(Refusal.not_eligible)
-    if _unchangeable(response):
-        raise ResponseRefused(Refusal.already_submitted)
-    return consultation, response, definition_of(consultation)
-
-
-def _unchangeable(response: ConsultationResponse) -> bool:
-    """Submitted and not reopened: only `reopen` may start changing it."""
-    return response.status == Status.submitted and not response.editing
-
-
-def _question(definition: Definition, answers: dict[str, Any], question_id: str) -> Question:
-    question = definition.question(question_id)
-    if question is None or not flow.is_visible(definition, question, answers):
-        raise InvalidAnswer(AnswerError.not_visible)
-    return question
-
-
-def _after(
-    definition: Definition, answers: dict[str, Any], question: Question, review_when_complete: bool
-) -> str:
-    """The question to show after `question` was answered ("": the review)."""
-    following = flow.question_after(definition, answers, question.id)
-    if following is None:
-        return ""
-    if review_when_complete and flow.next_question(definition, answers) is None:
-        return ""
-    return following.id
+__all__ = [
+    "AnswersChanged",
+    "ManyAnswered",
+    "Seen",
+    "answer",
+    "answer_many",
+    "back",
+    "go_to",
+    "reopen",
+    "skip",
+    "submit",
+    "toggle",
+]
 
 
 async def answer(
@@ -132,15 +62,15 @@ async def answer(
     move on to the next visible question (None: the review). With `review_when_complete`,
     once every visible question has an answer, go to the review (changing one answer from
     the review goes back to it, not through the rest)."""
-    consultation, response, definition = await _editable(session, response_id, person_id, now, seen)
+    consultation, response, definition = await editable(session, response_id, person_id, now, seen)
     answers = dict(response.working_answers)
-    question = _question(definition, answers, question_id)
+    question = visible_question(definition, answers, question_id)
     answers[question.id] = flow.validate_answer(question, value)
     await q.save_response(
         session,
         response,
         answers=answers,
-        current_question=_after(definition, answers, question, review_when_complete),
+        current_question=question_after(definition, answers, question, review_when_complete),
         person_id=person_id,
         channel=channel,
     )
@@ -159,9 +89,9 @@ async def toggle(
     seen: Seen | None = None,
 ) -> ResponseView:
     """Multi choice: add or remove one option (kept at once); the question stays current."""
-    consultation, response, definition = await _editable(session, response_id, person_id, now, seen)
+    consultation, response, definition = await editable(session, response_id, person_id, now, seen)
     answers = dict(response.working_answers)
-    question = _question(definition, answers, question_id)
+    question = visible_question(definition, answers, question_id)
     selected = answers.get(question.id)
     answers[question.id] = flow.toggle_choice(
         question, selected if isinstance(selected, list) else [], option_id
@@ -189,16 +119,16 @@ async def skip(
     seen: Seen | None = None,
 ) -> ResponseView:
     """Skip an optional question (its answer becomes empty) and move on (as `answer` does)."""
-    consultation, response, definition = await _editable(session, response_id, person_id, now, seen)
+    consultation, response, definition = await editable(session, response_id, person_id, now, seen)
     answers = dict(response.working_answers)
-    question = _question(definition, answers, question_id)
+    question = visible_question(definition, answers, question_id)
     flow.check_skip(question)
     answers[question.id] = None
     await q.save_response(
         session,
         response,
         answers=answers,
-        current_question=_after(definition, answers, question, review_when_complete),
+        current_question=question_after(definition, answers, question, review_when_complete),
         person_id=person_id,
         channel=channel,
     )
@@ -214,9 +144,9 @@ async def go_to(
     now: datetime | None = None,
 ) -> ResponseView:
     """Show `question_id` (editing from the review), or the review itself when None."""
-    consultation, response, definition = await _editable(session, response_id, person_id, now)
+    consultation, response, definition = await editable(session, response_id, person_id, now)
     if question_id is not None:
-        _question(definition, dict(response.working_answers), question_id)
+        visible_question(definition, dict(response.working_answers), question_id)
     await q.save_response(
         session, response, answers=response.working_answers, current_question=question_id or ""
     )
@@ -227,69 +157,11 @@ async def back(
     session: AsyncSession, response_id: int | Opened, *, person_id: int, now: datetime | None = None
 ) -> ResponseView:
     """Back: the visible question before the current one (stays on the first one)."""
-    consultation, response, definition = await _editable(session, response_id, person_id, now)
+    consultation, response, definition = await editable(session, response_id, person_id, now)
     view = view_of(consultation, response)
     current = view.current.id if view.current else None
     previous = flow.question_before(definition, view.answers, current)
     target = previous.id if previous else current
-    await q.save_response(
-        session, response, answers=response.working_answers, current_question=target
-    )
-    return view_of(consultation, response)
-
-
-async def submit(
-    session: AsyncSession,
-    response_id: int | Opened,
-    *,
-    person_id: int,
-    now: datetime | None = None,
-    channel: str = "bot",
-    seen: Seen | None = None,
-) -> ResponseView:
-    """Submit: answers to questions hidden by a changed branch are dropped; refused with
-    InvalidAnswer(incomplete, question_ids=[…]) while a visible required question is empty."""
-    now = now or utcnow()
-    consultation, response, definition = await _editable(session, response_id, person_id, now, seen)
-    kept = flow.answers_to_submit(definition, response.working_answers)
-    audit.record(session, f"person:{person_id}", "consultation.submit", consultation.slug)
-    await q.save_response(  # commits the submission and its audit event together
-        session,
-        response,
-        answers=kept,
-        current_question="",
-        status=Status.submitted,
-        submitted_at=now,
-        person_id=person_id,
-        channel=channel,
-    )
-    return view_of(consultation, response)
-
-
-async def reopen(
-    session: AsyncSession,
-    response_id: int | Opened,
-    *,
-    person_id: int,
-    now: datetime | None = None,
-    at_review: bool = False,
-) -> ResponseView:
-    """Change a submitted response until closing (at the first question, or at the review):
-    the changes are a draft beside the submitted answers, which results and exports go on
-    counting until the draft is submitted."""
-    response = (
-        response_id.response
-        if isinstance(response_id, Opened)
-        else await q.get_response(session, response_id)
-    )
-    if response.status == Status.submitted and not response.editing:
-        response.draft_answers = dict(response.answers)
-    try:
-        consultation, response, definition = await _editable(session, response_id, person_id, now)
-    except ConsultationError:
-        await session.rollback()
-        raise
-    target = "" if at_review else definition.questions[0].id
     await q.save_response(
         session, response, answers=response.working_answers, current_question=target
     )
@@ -324,7 +196,7 @@ async def answer_many(
     required one refused (its earlier answer kept). Valid answers are stored, refused ones
     reported by question id; the position becomes the first refused question, else the next
     unanswered one, else the review. Raises AnswersChanged when `seen` is out of date."""
-    consultation, response, definition = await _editable(session, response_id, person_id, now, seen)
+    consultation, response, definition = await editable(session, response_id, person_id, now, seen)
     answers = dict(response.working_answers)
     refused: dict[str, InvalidAnswer] = {}
     for question in definition.questions:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -10,6 +11,9 @@ from app.cli.context import fail, print_json, print_table, settings_or_exit, wit
 from app.cli.i18n import N_, _
 from app.people import grant_staff
 from storage.engine import SessionFactory
+
+if TYPE_CHECKING:
+    from storage.staff import StaffRole
 
 app = typer.Typer(help=N_("Secretariat staff."), no_args_is_help=True)
 ROLES = ("owner", "editor", "moderator", "viewer")
@@ -43,6 +47,19 @@ def add(
 ) -> None:
     from storage.staff import StaffRole
 
+    _check_add_options(telegram_id, email, role, lang)
+    wanted = StaffRole(role) if role else None
+
+    async def _go(sessions: SessionFactory) -> Added:
+        return await _add(sessions, telegram_id, email, wanted, name, lang)
+
+    added = with_sessions(settings_or_exit(), _go)
+    _say_added(added, telegram_id, email, wanted)
+
+
+def _check_add_options(
+    telegram_id: int | None, email: str | None, role: str | None, lang: str
+) -> None:
     if telegram_id is None and email is None:
         fail(_("Give a Telegram user id, --email, or both."), 2)
     if role is not None and role not in ROLES:
@@ -51,43 +68,55 @@ def add(
         fail(_("{email} is not an email address.", email=email), 2)
     if lang not in ("en", "fr", "es", "pt", "ca"):
         fail(_("Unknown language {lang}: use en, fr, es, pt or ca.", lang=lang), 2)
-    wanted = StaffRole(role) if role else None
 
-    async def _go(sessions: SessionFactory) -> Added:
-        from app.people import person_by_telegram_id
-        from storage import staff_queries
 
-        async with sessions() as session:
-            granted = created = changed = False
-            person_id = None
-            if telegram_id is not None:
-                granted = await grant_staff(session, telegram_id, actor="cli")
-                person = await person_by_telegram_id(session, telegram_id)
-                person_id = person.id if person else None
-            member = await staff_queries.staff_by_email(session, email) if email else None
-            if member is None and person_id is not None:
-                member = await staff_queries.staff_by_telegram_id(session, telegram_id or 0)
-            if member is None and (email is not None or wanted is not None):
-                member = await staff_queries.add_staff(
-                    session,
-                    email=email,
-                    name=name,
-                    role=wanted or StaffRole.editor,
-                    language=lang,
-                    actor="cli",
-                    person_id=person_id,
-                )
-                created = True
-            elif member is not None:
-                if wanted is not None and member.role != wanted:
-                    await staff_queries.change_role(session, member, wanted, actor="cli")
-                    changed = True
-                if person_id is not None and member.person_id != person_id:
-                    await staff_queries.link_person(session, member, person_id, actor="cli")
-            await session.commit()
-            return Added(granted, created, changed)
+async def _add(
+    sessions: SessionFactory,
+    telegram_id: int | None,
+    email: str | None,
+    wanted: StaffRole | None,
+    name: str,
+    lang: str,
+) -> Added:
+    """Grants staff to the Telegram user and creates or updates the console account."""
+    from app.people import person_by_telegram_id
+    from storage import staff_queries
+    from storage.staff import StaffRole
 
-    added = with_sessions(settings_or_exit(), _go)
+    async with sessions() as session:
+        granted = created = changed = False
+        person_id = None
+        if telegram_id is not None:
+            granted = await grant_staff(session, telegram_id, actor="cli")
+            person = await person_by_telegram_id(session, telegram_id)
+            person_id = person.id if person else None
+        member = await staff_queries.staff_by_email(session, email) if email else None
+        if member is None and person_id is not None:
+            member = await staff_queries.staff_by_telegram_id(session, telegram_id or 0)
+        if member is None and (email is not None or wanted is not None):
+            member = await staff_queries.add_staff(
+                session,
+                email=email,
+                name=name,
+                role=wanted or StaffRole.editor,
+                language=lang,
+                actor="cli",
+                person_id=person_id,
+            )
+            created = True
+        elif member is not None:
+            if wanted is not None and member.role != wanted:
+                await staff_queries.change_role(session, member, wanted, actor="cli")
+                changed = True
+            if person_id is not None and member.person_id != person_id:
+                await staff_queries.link_person(session, member, person_id, actor="cli")
+        await session.commit()
+        return Added(granted, created, changed)
+
+
+def _say_added(
+    added: Added, telegram_id: int | None, email: str | None, wanted: StaffRole | None
+) -> None:
     if telegram_id is not None:
         if added.telegram_granted:
             typer.echo(_("{telegram_id} is now staff", telegram_id=telegram_id))

@@ -34,6 +34,7 @@ from newsletter.editions.errors import (
 )
 from newsletter.editions.render import RenderContext, render_edition
 from newsletter.editions.values import (
+    ComposedEdition,
     ComposeOptions,
     Period,
     StaffEdits,
@@ -367,28 +368,15 @@ async def _compose_and_render(
         include_ids=edits.pinned,
         timezone=config.timezone,
     )
-    public_url = config.public_url.rstrip("/")
     consultations = await load_open_consultations(
         session,
         language=edition.language,
         now=now,
         series_networks=series.networks,
-        link=config.consultation_link.replace("{public_url}", public_url),
+        link=config.consultation_link.replace("{public_url}", config.public_url.rstrip("/")),
     )
-    cafes = extras.cafes
-    if cafes is None:
-        cafes = await load_upcoming_cafes(
-            session,
-            language=edition.language,
-            now=now,
-            series_networks=series.networks,
-            link=config.cafe_link.replace("{public_url}", public_url),
-        )
-    youth = extras.youth
-    if youth is None:
-        youth = await approved_youth_for_bulletin(
-            session, period.start, period.end, edition.language
-        )
+    cafes = await _cafes(session, edition, series, now, config, extras)
+    youth = await _youth(session, edition, period, extras)
     composed = compose_edition(
         candidates,
         language=edition.language,
@@ -400,6 +388,46 @@ async def _compose_and_render(
         consultations=consultations,
         youth=youth,
     )
+    _render_into(edition, series, composed, edits, config)
+
+
+async def _cafes(
+    session: AsyncSession,
+    edition: Edition,
+    series: Series,
+    now: datetime,
+    config: BulletinConfig,
+    extras: Extras,
+) -> Sequence[UpcomingCafe]:
+    """The cafés given by the caller, else the upcoming ones read from the database."""
+    if extras.cafes is not None:
+        return extras.cafes
+    return await load_upcoming_cafes(
+        session,
+        language=edition.language,
+        now=now,
+        series_networks=series.networks,
+        link=config.cafe_link.replace("{public_url}", config.public_url.rstrip("/")),
+    )
+
+
+async def _youth(
+    session: AsyncSession, edition: Edition, period: Period, extras: Extras
+) -> Sequence[YouthSubmission]:
+    """The youth ideas given by the caller, else those approved during the period."""
+    if extras.youth is not None:
+        return extras.youth
+    return await approved_youth_for_bulletin(session, period.start, period.end, edition.language)
+
+
+def _render_into(
+    edition: Edition,
+    series: Series,
+    composed: ComposedEdition,
+    edits: Edits,
+    config: BulletinConfig,
+) -> None:
+    """Renders the composed edition and stores its content, subject, HTML and text."""
     rendered = render_edition(
         composed,
         RenderContext(

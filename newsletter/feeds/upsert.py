@@ -13,9 +13,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from newsletter.feeds.language import UNDETERMINED, Guess, detector_for
@@ -48,12 +50,45 @@ class _Known:
     content_hash: str
 
 
+# An entry, its item's URL, the item found for it (None: new) and this source's link to it.
+_Step = tuple[FeedEntry, str, _Known | None, "Row[int, int, str] | None"]
+
+
+@dataclass(slots=True)
+class _Writes:
+    """The rows one fetch writes: new items, changed items, new links and re-keyed links."""
+
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    new_links: list[tuple[str, str]] = field(default_factory=list)  # (item url, guid) of inserts
+    link_rows: list[dict[str, Any]] = field(default_factory=list)
+    rekeyed: list[dict[str, Any]] = field(default_factory=list)
+
+
 async def upsert_entries(session: AsyncSession, source: Source, parsed: ParsedFeed) -> Counts:
     """Store a source's entries as items; `new` counts items created, not new links."""
     entries = unique_entries(parsed.entries, source.url)
     if not entries:
         return Counts()
     urls = [item_url(e, source.url) for e in entries]
+    plan, taken = await _plan(session, source, entries, urls)
+    changed = [
+        e for e, _, found, _ in plan if found is None or found.content_hash != e.content_hash
+    ]
+    guesses = await asyncio.to_thread(guess_languages, changed, source.language)
+    guess_of = dict(zip(map(id, changed), guesses, strict=True))
+    now = utcnow()
+    writes = _writes(source, plan, guess_of, taken, now)
+    await _store(session, source, writes, now)
+    new, updated = len(writes.inserts), len(writes.updates)
+    return Counts(new, updated, len(plan) - new - updated)
+
+
+async def _plan(
+    session: AsyncSession, source: Source, entries: list[FeedEntry], urls: list[str]
+) -> tuple[list[_Step], set[str]]:
+    """Each entry with the item it is already (by this source's guid, else by URL), and the
+    URLs taken by known items."""
     by_url = {row[1]: _Known(*row) for row in await feeds_queries.item_versions(session, urls=urls)}
     by_id = {k.id: k for k in by_url.values()}
     guids = [e.guid for e in entries]
@@ -66,7 +101,7 @@ async def upsert_entries(session: AsyncSession, source: Source, parsed: ParsedFe
         by_id.update({row[0]: _Known(*row) for row in rows})
 
     owner = await feeds_queries.first_sources(session, list(by_id))
-    plan = []
+    plan: list[_Step] = []
     for entry, url in zip(entries, urls, strict=True):
         link = link_by_guid.get(entry.guid)
         found = by_id.get(link.item_id) if link is not None else by_url.get(url)
@@ -75,50 +110,53 @@ async def upsert_entries(session: AsyncSession, source: Source, parsed: ParsedFe
         if found is not None and owner.get(found.id, source.id) != source.id:
             found = replace(found, content_hash=entry.content_hash)  # not ours to rewrite
         plan.append((entry, url, found, link))
-    changed = [
-        e for e, _, found, _ in plan if found is None or found.content_hash != e.content_hash
-    ]
-    guesses = await asyncio.to_thread(guess_languages, changed, source.language)
-    guess_of = dict(zip(map(id, changed), guesses, strict=True))
+    return plan, set(by_url)
 
-    now = utcnow()
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    new_links: list[tuple[str, str]] = []  # (item url, guid) of items inserted now
-    link_rows: list[dict[str, Any]] = []
-    rekeyed: list[dict[str, Any]] = []
-    taken = set(by_url)
+
+def _writes(
+    source: Source,
+    plan: list[_Step],
+    guess_of: dict[int, Guess],
+    taken: set[str],
+    now: datetime,
+) -> _Writes:
+    writes = _Writes()
     for entry, url, found, link in plan:
         if found is None:
-            inserts.append({"url": url, "fetched_at": now, **_values(entry, guess_of[id(entry)])})
-            new_links.append((url, entry.guid))
+            values = _values(entry, guess_of[id(entry)])
+            writes.inserts.append({"url": url, "fetched_at": now, **values})
+            writes.new_links.append((url, entry.guid))
             continue
         if found.content_hash != entry.content_hash:
             values = {"id": found.id, **_values(entry, guess_of[id(entry)]), "updated_at": now}
             if found.url != url and url not in taken:  # the publisher changed the address
                 values["url"] = url
                 taken.add(url)
-            updates.append(values)
+            writes.updates.append(values)
         if link is None:
-            link_rows.append({"item_id": found.id, "source_id": source.id, "guid": entry.guid})
+            row = {"item_id": found.id, "source_id": source.id, "guid": entry.guid}
+            writes.link_rows.append(row)
         elif link.guid != entry.guid:
-            rekeyed.append({"id": link.id, "guid": entry.guid})
+            writes.rekeyed.append({"id": link.id, "guid": entry.guid})
+    return writes
 
-    if inserts:
-        new_ids = await feeds_queries.insert_items(session, inserts)
+
+async def _store(session: AsyncSession, source: Source, writes: _Writes, now: datetime) -> None:
+    link_rows = writes.link_rows
+    if writes.inserts:
+        new_ids = await feeds_queries.insert_items(session, writes.inserts)
         link_rows += [
             {"item_id": new_ids[url], "source_id": source.id, "guid": guid}
-            for url, guid in new_links
+            for url, guid in writes.new_links
         ]
-    if updates:
-        await feeds_queries.update_items(session, updates)
-    if rekeyed:
-        await feeds_queries.rekey_links(session, rekeyed)
+    if writes.updates:
+        await feeds_queries.update_items(session, writes.updates)
+    if writes.rekeyed:
+        await feeds_queries.rekey_links(session, writes.rekeyed)
     if link_rows:
         await feeds_queries.insert_links(
             session, [{**row, "first_seen_at": now} for row in link_rows]
         )
-    return Counts(len(inserts), len(updates), len(plan) - len(inserts) - len(updates))
 
 
 def unique_entries(entries: Sequence[FeedEntry], source_url: str) -> list[FeedEntry]:

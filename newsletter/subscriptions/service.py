@@ -304,40 +304,68 @@ async def add_subscribers(
     outcome: list[int | str] = []
     values: list[dict[str, object]] = []
     for person, key in zip(people, keys, strict=True):
-        unknown = [n for n in person.networks if n not in known]
-        if key in status_of:
-            outcome.append(f"already in the list ({status_of[key].value}); left unchanged")
-        elif key in erased:
-            outcome.append(gdpr.erased_refusal(erased[key]))
-        elif confirmed and not person.consent_source:
-            outcome.append("--confirmed needs a consent source")
-        elif unknown:
-            outcome.append(
-                f"unknown network {', '.join(unknown)}; known: {', '.join(sorted(known))}"
-            )
-        else:
-            outcome.append(len(values))
-            status_of[key] = SubscriberStatus.confirmed if confirmed else SubscriberStatus.pending
-            values.append(
-                {
-                    "email": person.email,
-                    "email_key": person.email.strip().lower(),
-                    "name": person.name,
-                    "language": person.language,
-                    "networks": _networks_or_default(person.networks, known),
-                    "status": status_of[key],
-                    "consent_source": person.consent_source,
-                    "consented_at": (person.consented_at or now) if confirmed else None,
-                    "confirmed_at": now if confirmed else None,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
+        refusal = _refusal(person, status_of.get(key), erased.get(key), confirmed, known)
+        if refusal is not None:
+            outcome.append(refusal)
+            continue
+        outcome.append(len(values))
+        status_of[key] = SubscriberStatus.confirmed if confirmed else SubscriberStatus.pending
+        values.append(_new_row(person, status_of[key], known, confirmed=confirmed, now=now))
     ids: list[int] = []
     if values:
         id_of = await subscribers_queries.insert_subscribers(session, values, chunk=BULK_CHUNK)
         new_keys = [str(v["email_key"]) for v in values]
         ids = [id_of[key] for key in new_keys]
+    await _record_added(session, actor, ids, values)
+    return [ids[o] if isinstance(o, int) else o for o in outcome]
+
+
+def _refusal(
+    person: NewSubscriber,
+    status: SubscriberStatus | None,
+    erased_at: datetime | None,
+    confirmed: bool,
+    known: set[str],
+) -> str | None:
+    """Why `person` cannot be added (None: they can)."""
+    unknown = [n for n in person.networks if n not in known]
+    if status is not None:
+        return f"already in the list ({status.value}); left unchanged"
+    if erased_at is not None:
+        return gdpr.erased_refusal(erased_at)
+    if confirmed and not person.consent_source:
+        return "--confirmed needs a consent source"
+    if unknown:
+        return f"unknown network {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+    return None
+
+
+def _new_row(
+    person: NewSubscriber,
+    status: SubscriberStatus,
+    known: set[str],
+    *,
+    confirmed: bool,
+    now: datetime,
+) -> dict[str, object]:
+    return {
+        "email": person.email,
+        "email_key": person.email.strip().lower(),
+        "name": person.name,
+        "language": person.language,
+        "networks": _networks_or_default(person.networks, known),
+        "status": status,
+        "consent_source": person.consent_source,
+        "consented_at": (person.consented_at or now) if confirmed else None,
+        "confirmed_at": now if confirmed else None,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+async def _record_added(
+    session: AsyncSession, actor: str, ids: list[int], values: list[dict[str, object]]
+) -> None:
     await record_many(
         session,
         actor,
@@ -354,4 +382,3 @@ async def add_subscribers(
             for i, v in zip(ids, values, strict=True)
         ],
     )
-    return [ids[o] if isinstance(o, int) else o for o in outcome]

@@ -102,15 +102,7 @@ async def subscribe_submit(request: web.Request) -> web.Response:
     lang = form_lang(request, form)
     visitor = client_key(request, site.trusted_proxy)
     if not site.limiter.hit(visitor, site.monotonic()):
-        minutes = max(1, round(site.limiter.retry_after(visitor, site.monotonic()) / 60))
-        response = message(
-            lang,
-            gettext(lang, "Too many attempts"),
-            [gettext(lang, "Please wait %(minutes)s minutes and try again.", minutes=minutes)],
-            status=429,
-        )
-        response.headers["Retry-After"] = str(minutes * 60)
-        return response
+        return _too_many(site, visitor, lang)
     if not csrf_ok(request, form):
         return csrf_refused(lang)
     values: dict[str, object] = {
@@ -119,20 +111,7 @@ async def subscribe_submit(request: web.Request) -> web.Response:
         "language": form_string(form, "language"),
         "networks": form_strings(form, "networks"),
     }
-    errors: list[str] = []
-    try:
-        email = normalize_address(str(values["email"]))
-    except UnsupportedAddress:
-        errors.append(gettext(lang, NON_ASCII_LOCAL_PART))
-    except AddressError:
-        errors.append(gettext(lang, "Please enter a valid email address, like name@example.org."))
-    try:
-        subscriber_name(str(values["name"]))
-    except ValueError:
-        errors.append(gettext(lang, "Please write your name on one line."))
-    if values["language"] not in LANGUAGES:
-        values["language"] = lang
-        errors.append(gettext(lang, "Please choose the language of the bulletin."))
+    email, errors = _check_fields(values, lang)
     async with site.sessions() as session:
         known = await service.known_network_slugs(session)
     chosen = [n for n in values["networks"] if n in known]  # type: ignore[attr-defined]
@@ -153,6 +132,43 @@ async def subscribe_submit(request: web.Request) -> web.Response:
         if result.send_confirmation:
             site.send_later(_send_confirmation(site, result.subscriber.id))
     # the same answer whether the address was new, pending or already confirmed
+    return _check_your_inbox(lang)
+
+
+def _too_many(site: SubscriptionSite, visitor: str, lang: str) -> web.Response:
+    minutes = max(1, round(site.limiter.retry_after(visitor, site.monotonic()) / 60))
+    response = message(
+        lang,
+        gettext(lang, "Too many attempts"),
+        [gettext(lang, "Please wait %(minutes)s minutes and try again.", minutes=minutes)],
+        status=429,
+    )
+    response.headers["Retry-After"] = str(minutes * 60)
+    return response
+
+
+def _check_fields(values: dict[str, object], lang: str) -> tuple[str, list[str]]:
+    """The normalized address ("" when refused) and what is wrong with the form's fields; an
+    unknown language is replaced by the page's."""
+    email = ""
+    errors: list[str] = []
+    try:
+        email = normalize_address(str(values["email"]))
+    except UnsupportedAddress:
+        errors.append(gettext(lang, NON_ASCII_LOCAL_PART))
+    except AddressError:
+        errors.append(gettext(lang, "Please enter a valid email address, like name@example.org."))
+    try:
+        subscriber_name(str(values["name"]))
+    except ValueError:
+        errors.append(gettext(lang, "Please write your name on one line."))
+    if values["language"] not in LANGUAGES:
+        values["language"] = lang
+        errors.append(gettext(lang, "Please choose the language of the bulletin."))
+    return email, errors
+
+
+def _check_your_inbox(lang: str) -> web.Response:
     return message(
         lang,
         gettext(lang, "Check your inbox"),

@@ -114,14 +114,7 @@ def check_cafe(
         data.get("duration_minutes"), "duration_minutes", 5, MAX_DURATION, errors
     )
     capacity = check_whole(data.get("capacity"), "capacity", 1, MAX_CAPACITY, errors)
-    call_url = check_text(data, "call_url", errors)
-    if call_url and not call_url.startswith("https://"):
-        errors.append(Problem("call_url", N_("must start with https://")))
-    audience = data.get("audience")
-    if audience is not None and audience not in AUDIENCES:
-        errors.append(
-            Problem("audience", N_("must be one of {choices}"), {"choices": ", ".join(AUDIENCES)})
-        )
+    call_url, audience = _check_call(data, errors)
     networks = check_networks(data.get("networks"), known_networks, errors)
     speakers = check_speakers(data.get("speakers"), errors)
     days = check_whole(data.get("evaluation_days", 14), "evaluation_days", 1, 90, errors)
@@ -131,10 +124,7 @@ def check_cafe(
         evaluation.setdefault("slug", f"{slug}-evaluation"[:63])
         evaluation.setdefault("title", titles)
         document = evaluation_document(evaluation, starts_at, duration, days)
-        try:
-            check_definition(document, known_networks)
-        except DefinitionError as exc:
-            errors += [_in_evaluation(problem) for problem in exc.problems]
+        errors += _evaluation_problems(document, known_networks)
     if errors:
         raise CafeDefinitionError(errors)
     assert slug and titles and language and timezone and starts_at and duration and capacity
@@ -154,6 +144,30 @@ def check_cafe(
         evaluation=evaluation,
         evaluation_days=days or 14,
     )
+
+
+def _check_call(data: Mapping[str, Any], errors: list[Problem]) -> tuple[str | None, object]:
+    """The call's https address and the café's audience, problems added to `errors`."""
+    call_url = check_text(data, "call_url", errors)
+    if call_url and not call_url.startswith("https://"):
+        errors.append(Problem("call_url", N_("must start with https://")))
+    audience = data.get("audience")
+    if audience is not None and audience not in AUDIENCES:
+        errors.append(
+            Problem("audience", N_("must be one of {choices}"), {"choices": ", ".join(AUDIENCES)})
+        )
+    return call_url, audience
+
+
+def _evaluation_problems(
+    document: Mapping[str, Any], known_networks: Iterable[str] | None
+) -> list[Problem]:
+    """The evaluation consultation's problems, with their paths inside the café file."""
+    try:
+        check_definition(document, known_networks)
+    except DefinitionError as exc:
+        return [_in_evaluation(problem) for problem in exc.problems]
+    return []
 
 
 def _in_evaluation(problem: Problem) -> Problem:

@@ -186,34 +186,41 @@ def _check_options(options: object, languages: list[str]) -> list[Problem]:
                 )
             seen.setdefault(option_id, index)
         texts = option.get("text")
-        if not isinstance(texts, dict):
-            continue
-        for lang in languages:
-            value = texts.get(lang)
-            if not (isinstance(value, str) and value.strip()):
-                errors.append(
-                    Problem(
-                        f"{path}.text.{lang}",
-                        N_(
-                            "missing (the question is asked in {lang}, so every option needs "
-                            "a text in it)"
-                        ),
-                        {"lang": lang},
-                    )
+        if isinstance(texts, dict):
+            errors += _check_option_texts(path, texts, languages)
+    return errors
+
+
+def _check_option_texts(path: str, texts: dict[Any, Any], languages: list[str]) -> list[Problem]:
+    """An option's texts: one in each of the question's languages, none in another, none
+    too long."""
+    errors: list[Problem] = []
+    for lang in languages:
+        value = texts.get(lang)
+        if not (isinstance(value, str) and value.strip()):
+            errors.append(
+                Problem(
+                    f"{path}.text.{lang}",
+                    N_(
+                        "missing (the question is asked in {lang}, so every option needs "
+                        "a text in it)"
+                    ),
+                    {"lang": lang},
                 )
-        for lang, value in texts.items():
-            if languages and lang not in languages:
-                errors.append(
-                    Problem(
-                        f"{path}.text.{lang}", N_("the question has no {lang} text"), {"lang": lang}
-                    )
+            )
+    for lang, value in texts.items():
+        if languages and lang not in languages:
+            errors.append(
+                Problem(
+                    f"{path}.text.{lang}", N_("the question has no {lang} text"), {"lang": lang}
                 )
-            elif isinstance(value, str) and len(value.strip()) > MAX_OPTION:
-                errors.append(
-                    Problem(
-                        f"{path}.text.{lang}",
-                        N_("at most {limit} characters"),
-                        {"limit": MAX_OPTION},
-                    )
+            )
+        elif isinstance(value, str) and len(value.strip()) > MAX_OPTION:
+            errors.append(
+                Problem(
+                    f"{path}.text.{lang}",
+                    N_("at most {limit} characters"),
+                    {"limit": MAX_OPTION},
                 )
+            )
     return errors

@@ -51,6 +51,33 @@ def link_message(
     token = make_token(recipient.link, key, now=now)
     url = answer_url(public_url, consultation.slug, token)
     closes = local_time(consultation.closes_at, ZoneInfo(recipient.timezone or timezone), lang)
+    subject, lead = _subject_and_lead(kind, lang, title, closes)
+    if recipient.city:
+        lead += " " + _("You answer for %(city)s.", lang, city=recipient.city)
+    note = _(
+        "This link is personal: do not forward it. It works for %(days)s days; you can ask "
+        "for a new one on the consultation's page.",
+        lang,
+        days=validity.days,
+    )
+    button = _("Answer on the web", lang)
+    body_text = f"{lead}\n\n{button}: {url}\n\n{note}\n"
+    body_html = (
+        f'<p>{html.escape(lead)}</p><p><a href="{html.escape(url)}">{html.escape(button)}</a>'
+        f"</p><p>{html.escape(note)}</p>"
+    )
+    return TransactionalMessage(
+        to=recipient.address,
+        to_name=recipient.name or None,
+        subject=subject,
+        text=body_text,
+        html=body_html,
+        category=f"consultation-{kind}",
+    )
+
+
+def _subject_and_lead(kind: str, lang: str, title: str, closes: str) -> tuple[str, str]:
+    """The subject and first sentence of an invite, a reminder or a sign-in link."""
     if kind == "invite":
         subject = _("New consultation: %(title)s", lang, title=title)
         lead = _(
@@ -74,28 +101,7 @@ def link_message(
         lead = _(
             "Here is your personal link to answer the consultation %(title)s.", lang, title=title
         )
-    if recipient.city:
-        lead += " " + _("You answer for %(city)s.", lang, city=recipient.city)
-    note = _(
-        "This link is personal: do not forward it. It works for %(days)s days; you can ask "
-        "for a new one on the consultation's page.",
-        lang,
-        days=validity.days,
-    )
-    button = _("Answer on the web", lang)
-    body_text = f"{lead}\n\n{button}: {url}\n\n{note}\n"
-    body_html = (
-        f'<p>{html.escape(lead)}</p><p><a href="{html.escape(url)}">{html.escape(button)}</a>'
-        f"</p><p>{html.escape(note)}</p>"
-    )
-    return TransactionalMessage(
-        to=recipient.address,
-        to_name=recipient.name or None,
-        subject=subject,
-        text=body_text,
-        html=body_html,
-        category=f"consultation-{kind}",
-    )
+    return subject, lead
 
 
 async def email_reminders(

@@ -6,6 +6,8 @@ hold), and a visitor may ask a few times per window only (`AnswerSite.limiter`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 from aiohttp import web
 
@@ -15,9 +17,10 @@ from engagement.consultations.schema import localized
 from newsletter.subscriptions.addresses import AddressError, normalize_address
 from newsletter.subscriptions.mailer import MailerError
 from storage import consultations_queries as q
+from storage.consultations import Consultation
 from web.public import answer_mail
 from web.public.answer_pages import render, text
-from web.public.answer_site import SITE, form_str, html_page, reader_lang
+from web.public.answer_site import SITE, AnswerSite, form_str, html_page, reader_lang
 from web.public.site import client_key
 
 log = logging.getLogger(__name__)
@@ -38,56 +41,49 @@ async def sign_in(request: web.Request) -> web.Response:
         title = localized(definition_of(consultation).title, lang)
         if not site.limiter.hit(client_key(request, site.trusted_proxy), site.clock().timestamp()):
             sentence = _("Too many requests from here. Please try again in a few minutes.", lang)
-            return html_page(
-                render("answers/sign_in.html.j2", lang, sentence=sentence, title=title, slug=slug),
-                lang,
-                429,
-            )
+            return _page(lang, 429, sentence=sentence, title=title, slug=slug)
         try:
             address = normalize_address(form_str(form.get("email")))
         except AddressError:
             sentence = _("Please give an email address, for example name@city.org.", lang)
-            return html_page(
-                render(
-                    "answers/sign_in.html.j2",
-                    lang,
-                    sentence=sentence,
-                    title=title,
-                    slug=slug,
-                    invalid=True,
-                ),
-                lang,
-                422,
-            )
+            return _page(lang, 422, sentence=sentence, title=title, slug=slug, invalid=True)
         recipients = await web_recipients.sign_in_recipients(
             session, consultation, address, site.clock()
         )
-        for recipient in recipients:
-            try:
-                await site.mailer.send(
-                    answer_mail.link_message(
-                        recipient,
-                        consultation,
-                        "sign_in",
-                        site.key,
-                        site.public_url,
-                        site.default_language,
-                        now=site.clock(),
-                        validity=site.link_validity,
-                        timezone=site.timezone,
-                    )
-                )
-            except MailerError as error:
-                log.warning("consultation sign-in link not sent: %s", error)
+        await _send_links(site, consultation, recipients)
     sentence = _(
         "If this address belongs to a representative who can answer this consultation, a "
         "link is on its way. It works for %(days)s days; check your spam folder too.",
         lang,
         days=site.link_validity.days,
     )
-    return html_page(
-        render(
-            "answers/sign_in.html.j2", lang, sentence=sentence, title=title, slug=slug, sent=True
-        ),
-        lang,
-    )
+    return _page(lang, 200, sentence=sentence, title=title, slug=slug, sent=True)
+
+
+def _page(lang: str, status: int, **values: Any) -> web.Response:
+    return html_page(render("answers/sign_in.html.j2", lang, **values), lang, status)
+
+
+async def _send_links(
+    site: AnswerSite,
+    consultation: Consultation,
+    recipients: Sequence[web_recipients.LinkRecipient],
+) -> None:
+    """One sign-in email per city the address may answer for; a failure is logged only."""
+    for recipient in recipients:
+        try:
+            await site.mailer.send(
+                answer_mail.link_message(
+                    recipient,
+                    consultation,
+                    "sign_in",
+                    site.key,
+                    site.public_url,
+                    site.default_language,
+                    now=site.clock(),
+                    validity=site.link_validity,
+                    timezone=site.timezone,
+                )
+            )
+        except MailerError as error:
+            log.warning("consultation sign-in link not sent: %s", error)

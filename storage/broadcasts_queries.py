@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, distinct, exists, func, select, update
+from sqlalchemy import Select, and_, bindparam, distinct, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -62,6 +62,32 @@ async def claim(
     Returns the rows this worker now holds (`sending`), possibly fewer than chosen when another
     worker took some first.
     """
+    query = _queued_query(session, broadcast_id, skip_chats, window)
+    candidates = [Candidate(*row) for row in (await session.execute(query)).all()]
+    chosen = {c.id: c for c in choose(candidates)}
+    if not chosen:
+        await session.commit()
+        return []
+    held = await _take(session, worker, list(chosen), now)
+    broadcasts = {chosen[i].broadcast_id for i in held}
+    if broadcasts:
+        await session.execute(
+            update(Broadcast)
+            .where(Broadcast.id.in_(broadcasts), Broadcast.status == BroadcastStatus.queued)
+            .values(status=BroadcastStatus.sending)
+            .execution_options(synchronize_session=False)
+        )
+    await session.commit()
+    return [chosen[i] for i in held]
+
+
+def _queued_query(
+    session: AsyncSession,
+    broadcast_id: int | None,
+    skip_chats: Collection[int],
+    window: int,
+) -> Select[int, int, int, int | None, str, int]:
+    """Up to `window` queued rows of live broadcasts, oldest first (locked on PostgreSQL)."""
     query = (
         select(
             BroadcastMessage.id,
@@ -82,14 +108,14 @@ async def claim(
         query = query.where(BroadcastMessage.chat_id.not_in(list(skip_chats)))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=BroadcastMessage)
-    candidates = [Candidate(*row) for row in (await session.execute(query)).all()]
-    chosen = {c.id: c for c in choose(candidates)}
-    if not chosen:
-        await session.commit()
-        return []
+    return query
+
+
+async def _take(session: AsyncSession, worker: str, ids: list[int], now: datetime) -> list[int]:
+    """Switches the rows still queued among `ids` to `sending` for `worker`; their ids."""
     taken = await session.scalars(
         update(BroadcastMessage)
-        .where(BroadcastMessage.id.in_(chosen), BroadcastMessage.state == MessageState.queued)
+        .where(BroadcastMessage.id.in_(ids), BroadcastMessage.state == MessageState.queued)
         .values(
             state=MessageState.sending,
             claimed_by=worker,
@@ -99,17 +125,7 @@ async def claim(
         .returning(BroadcastMessage.id)
         .execution_options(synchronize_session=False)
     )
-    held = sorted(taken.all())
-    broadcasts = {chosen[i].broadcast_id for i in held}
-    if broadcasts:
-        await session.execute(
-            update(Broadcast)
-            .where(Broadcast.id.in_(broadcasts), Broadcast.status == BroadcastStatus.queued)
-            .values(status=BroadcastStatus.sending)
-            .execution_options(synchronize_session=False)
-        )
-    await session.commit()
-    return [chosen[i] for i in held]
+    return sorted(taken.all())
 
 
 async def has_queued(session: AsyncSession, broadcast_id: int | None = None) -> bool:

@@ -165,11 +165,17 @@ def invite(
     if address is not None:
         greeting = lang or next(iter(found_city.languages or ()), settings.default_language)
         _email_invitation(settings, address, name, found_city.name, link, expires_at, greeting)
+    _print_invite(found_city, link, expires_at, address, as_json=as_json)
+
+
+def _print_invite(
+    city: City, link: str, expires_at: datetime, address: str | None, *, as_json: bool
+) -> None:
     if as_json:
         print_json(
             {
-                "city": found_city.name,
-                "city_id": found_city.id,
+                "city": city.name,
+                "city_id": city.id,
                 "link": link,
                 "expires_at": expires_at,
                 "emailed": address,

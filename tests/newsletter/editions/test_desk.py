@@ -9,11 +9,12 @@ from sqlalchemy import select
 from newsletter.editions import desk, proof
 from newsletter.editions import review as draft_review
 from newsletter.editions import service as bulletins
-from newsletter.editions.errors import EditionLocked, EditsError, NotFoundError
+from newsletter.editions.errors import EditionLocked, EditsError
 from newsletter.subscriptions.mailer import MemoryMailer
 from storage.audit import AuditEvent
 from storage.deliveries_queries import EditionStats
 from storage.engine import SessionFactory
+from storage.errors import NotFound
 from tests.newsletter.bulletin_samples import NOW, build_world
 
 CONFIG = bulletins.BulletinConfig(public_url="https://bulletin.example.org")
@@ -51,7 +52,7 @@ async def test_moving_an_item_the_draft_does_not_show_is_refused(
     async with sessions() as s:
         with pytest.raises(EditsError, match="not in this draft"):
             await desk.move_item(s, edition_id, 99999, 1, CONFIG, "staff")
-        with pytest.raises(NotFoundError):
+        with pytest.raises(NotFound):
             await desk.move_item(s, 99999, 1, 1, CONFIG, "staff")
 
 

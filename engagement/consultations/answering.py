@@ -13,9 +13,10 @@ Refusals raise ResponseRefused (a `Refusal` code) or InvalidAnswer (an `AnswerEr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +29,7 @@ from engagement.consultations.response_guard import (
     question_after,
     visible_question,
 )
+from engagement.consultations.schema import Question
 from engagement.consultations.submitting import reopen, submit
 from storage import consultations_queries as q
 
@@ -62,19 +64,12 @@ async def answer(
     move on to the next visible question (None: the review). With `review_when_complete`,
     once every visible question has an answer, go to the review (changing one answer from
     the review goes back to it, not through the rest)."""
-    consultation, response, definition = await editable(session, response_id, person_id, now, seen)
-    answers = dict(response.working_answers)
-    question = visible_question(definition, answers, question_id)
-    answers[question.id] = flow.validate_answer(question, value)
-    await q.save_response(
-        session,
-        response,
-        answers=answers,
-        current_question=question_after(definition, answers, question, review_when_complete),
-        person_id=person_id,
-        channel=channel,
-    )
-    return view_of(consultation, response)
+
+    def store(question: Question, answers: dict[str, Any]) -> None:
+        answers[question.id] = flow.validate_answer(question, value)
+
+    move = Move(person_id, now, channel, seen, review_when_complete)
+    return await _change(session, response_id, question_id, store, move)
 
 
 async def toggle(
@@ -89,22 +84,14 @@ async def toggle(
     seen: Seen | None = None,
 ) -> ResponseView:
     """Multi choice: add or remove one option (kept at once); the question stays current."""
-    consultation, response, definition = await editable(session, response_id, person_id, now, seen)
-    answers = dict(response.working_answers)
-    question = visible_question(definition, answers, question_id)
-    selected = answers.get(question.id)
-    answers[question.id] = flow.toggle_choice(
-        question, selected if isinstance(selected, list) else [], option_id
-    )
-    await q.save_response(
-        session,
-        response,
-        answers=answers,
-        current_question=question.id,
-        person_id=person_id,
-        channel=channel,
-    )
-    return view_of(consultation, response)
+
+    def flip(question: Question, answers: dict[str, Any]) -> None:
+        selected = answers.get(question.id)
+        chosen = selected if isinstance(selected, list) else []
+        answers[question.id] = flow.toggle_choice(question, chosen, option_id)
+
+    move = Move(person_id, now, channel, seen, stay=True)
+    return await _change(session, response_id, question_id, flip, move)
 
 
 async def skip(
@@ -119,18 +106,55 @@ async def skip(
     seen: Seen | None = None,
 ) -> ResponseView:
     """Skip an optional question (its answer becomes empty) and move on (as `answer` does)."""
-    consultation, response, definition = await editable(session, response_id, person_id, now, seen)
+
+    def empty(question: Question, answers: dict[str, Any]) -> None:
+        flow.check_skip(question)
+        answers[question.id] = None
+
+    move = Move(person_id, now, channel, seen, review_when_complete)
+    return await _change(session, response_id, question_id, empty, move)
+
+
+@dataclass(frozen=True)
+class Move:
+    """Who changes a response, when, from which face, against which version (`seen`), and where
+    the position goes next: the next question (or the review when complete) or `stay`."""
+
+    person_id: int
+    now: datetime | None
+    channel: str
+    seen: Seen | None
+    review_when_complete: bool = False
+    stay: bool = False
+
+
+async def _change(
+    session: AsyncSession,
+    response_id: int | Opened,
+    question_id: str,
+    change: Callable[[Question, dict[str, Any]], None],
+    move: Move,
+) -> ResponseView:
+    """What answer, toggle and skip share: the response checked editable (and unchanged since
+    `seen`), the question visible, `change` applied to the answers, the position moved, stored."""
+    consultation, response, definition = await editable(
+        session, response_id, move.person_id, move.now, move.seen
+    )
     answers = dict(response.working_answers)
     question = visible_question(definition, answers, question_id)
-    flow.check_skip(question)
-    answers[question.id] = None
+    change(question, answers)
+    current = (
+        question.id
+        if move.stay
+        else question_after(definition, answers, question, move.review_when_complete)
+    )
     await q.save_response(
         session,
         response,
         answers=answers,
-        current_question=question_after(definition, answers, question, review_when_complete),
-        person_id=person_id,
-        channel=channel,
+        current_question=current,
+        person_id=move.person_id,
+        channel=move.channel,
     )
     return view_of(consultation, response)
 

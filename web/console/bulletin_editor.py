@@ -21,6 +21,7 @@ from newsletter.editions.render import web_version
 from storage import bulletins_queries as edition_queries
 from storage.bulletins import Edition, EditionStatus
 from storage.errors import NotFound
+from web.console import i18n
 from web.console.access import Permission, current_staff, requires
 from web.console.navigation import N_
 from web.console.requests import (
@@ -141,10 +142,16 @@ async def _change(
         try:
             await change(session, edition_id)
         except EditionLocked as exc:
-            return await edition_page(request, edition_id, errors={field: str(exc)}, status=409)
+            return await edition_page(
+                request, edition_id, errors={field: i18n.English(exc)}, status=409
+            )
         except BulletinError as exc:
             return await edition_page(
-                request, edition_id, errors={field: str(exc)}, editorial=editorial, status=422
+                request,
+                edition_id,
+                errors={field: i18n.English(exc)},
+                editorial=editorial,
+                status=422,
             )
     if request.headers.get("HX-Request") == "true":
         return await edition_page(request, edition_id, block="draft")

@@ -9,10 +9,11 @@ from aiohttp import web
 
 from newsletter.editions import proof, service
 from newsletter.editions.errors import BulletinError, EditionLocked
+from web.console import i18n
 from web.console.access import Permission, current_staff, requires
 from web.console.bulletin_editor import edition_page, load
 from web.console.config import console_config
-from web.console.requests import actor, path_id, see_other, sessions, text, zone
+from web.console.requests import actor, lang, path_id, see_other, sessions, text, zone
 
 routes = web.RouteTableDef()
 
@@ -28,9 +29,8 @@ async def send_test(request: web.Request) -> web.StreamResponse:
     edition_id = path_id(request)
     staff = current_staff(request)
     if staff is None or not staff.email:
-        return await edition_page(
-            request, edition_id, errors={"test": "no email address on your account"}, status=409
-        )
+        no_address = i18n.lgettext(lang(request), "Your account has no email address.")
+        return await edition_page(request, edition_id, errors={"test": no_address}, status=409)
     config = console_config(request)
     async with sessions(request)() as session:
         await load(session, edition_id)
@@ -45,17 +45,17 @@ async def send_test(request: web.Request) -> web.StreamResponse:
                 actor=actor(request),
             )
         except BulletinError as exc:
-            return await edition_page(request, edition_id, errors={"test": str(exc)}, status=502)
+            return await edition_page(
+                request, edition_id, errors={"test": i18n.English(exc)}, status=502
+            )
         await session.commit()
     raise see_other(_page(edition_id), "tested")
 
 
 def parse_send_at(value: str, request: web.Request) -> datetime:
-    """`2026-12-08T09:00` (a datetime-local field) in the secretariat's time zone."""
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise BulletinError("send_at: give a date and a time, e.g. 2026-12-08T09:00") from None
+    """`2026-12-08T09:00` (a datetime-local field) in the secretariat's time zone; ValueError
+    for anything else."""
+    moment = datetime.fromisoformat(value.strip())
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone(request))
     return moment
@@ -67,17 +67,29 @@ async def approve(request: web.Request) -> web.StreamResponse:
     """Approve now (sent at the next round) or for a time (`when=at` and `send_at`)."""
     edition_id = path_id(request)
     form = await request.post()
+    send_at = None
+    if text(form, "when") == "at":
+        try:
+            send_at = parse_send_at(text(form, "send_at", 40), request)
+        except ValueError:
+            bad_time = i18n.lgettext(
+                lang(request),
+                "Date and time: please give a date and a time, e.g. %(example)s.",
+                example="2026-12-08T09:00",
+            )
+            return await edition_page(request, edition_id, errors={"approve": bad_time}, status=422)
     async with sessions(request)() as session:
         await load(session, edition_id)
         try:
-            send_at = None
-            if text(form, "when") == "at":
-                send_at = parse_send_at(text(form, "send_at", 40), request)
             await service.approve(session, edition_id, actor(request), send_at)
         except EditionLocked as exc:
-            return await edition_page(request, edition_id, errors={"approve": str(exc)}, status=409)
+            return await edition_page(
+                request, edition_id, errors={"approve": i18n.English(exc)}, status=409
+            )
         except BulletinError as exc:
-            return await edition_page(request, edition_id, errors={"approve": str(exc)}, status=422)
+            return await edition_page(
+                request, edition_id, errors={"approve": i18n.English(exc)}, status=422
+            )
     raise see_other(_page(edition_id), "scheduled" if send_at else "approved")
 
 
@@ -90,7 +102,9 @@ async def cancel(request: web.Request) -> web.StreamResponse:
         try:
             await service.cancel(session, edition_id, actor(request))
         except EditionLocked as exc:
-            return await edition_page(request, edition_id, errors={"cancel": str(exc)}, status=409)
+            return await edition_page(
+                request, edition_id, errors={"cancel": i18n.English(exc)}, status=409
+            )
     raise see_other(_page(edition_id), "cancelled")
 
 

@@ -17,6 +17,7 @@ from storage import bulletins_queries as edition_queries
 from storage.base import utcnow
 from storage.bulletins import EditionStatus
 from storage.errors import NotFound
+from web.console import i18n
 from web.console.access import Permission, requires
 from web.console.navigation import N_
 from web.console.requests import (
@@ -129,7 +130,7 @@ async def add_series(request: web.Request) -> web.StreamResponse:
             )
     except series_service.SeriesError as exc:
         field = SERIES_FIELDS.get(exc.field, "slug")
-        return await _page(request, form=values, errors={field: str(exc)}, status=422)
+        return await _page(request, form=values, errors={field: i18n.English(exc)}, status=422)
     raise see_other("/console/bulletins", "series")
 
 
@@ -154,5 +155,5 @@ async def compose(request: web.Request) -> web.StreamResponse:
                 actor=actor(request),
             )
         except BulletinError as exc:
-            return await _page(request, errors={"compose": str(exc)}, status=409)
+            return await _page(request, errors={"compose": i18n.English(exc)}, status=409)
     raise see_other(f"/console/bulletins/editions/{edition.id}", "composed")

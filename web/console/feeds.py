@@ -21,6 +21,7 @@ from newsletter.feeds.sources import (
 )
 from newsletter.subscriptions.service import network_names
 from storage.base import utcnow
+from web.console import i18n
 from web.console.access import Permission, requires
 from web.console.navigation import N_
 from web.console.requests import (
@@ -97,7 +98,7 @@ async def add(request: web.Request) -> web.StreamResponse:
                 session, url, networks, city, language, title, actor(request), local_files=False
             )
         except SourceError as exc:
-            return await _page(request, form=values, error=str(exc), status=422)
+            return await _page(request, form=values, error=i18n.English(exc), status=422)
         await session.commit()
     raise see_other("/console/feeds", "added" if created else "updated")
 
@@ -108,14 +109,16 @@ async def import_opml(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     upload = form.get("file")
     if not isinstance(upload, web.FileField):
-        return await _page(request, opml_error="file: choose an OPML file", status=422)
+        error = i18n.lgettext(lang(request), "File: please choose an OPML file.")
+        return await _page(request, opml_error=error, status=422)
     data = upload.file.read(MAX_OPML_BYTES + 1)
     if len(data) > MAX_OPML_BYTES:
-        return await _page(request, opml_error="file: larger than 2 MB", status=413)
+        error = i18n.lgettext(lang(request), "File: it is larger than 2 MB.")
+        return await _page(request, opml_error=error, status=413)
     try:
         parsed = parse_opml(data)
     except OpmlError as exc:
-        return await _page(request, opml_error=str(exc), status=422)
+        return await _page(request, opml_error=i18n.English(exc), status=422)
     async with sessions(request)() as session:
         result = await import_opml_sources(session, parsed, actor=actor(request))
         await session.commit()
@@ -144,7 +147,7 @@ async def source_action(request: web.Request) -> web.StreamResponse:
             else:
                 await set_enabled(session, source_id, action == "enable", actor(request), now)
         except SourceError as exc:
-            return await _page(request, error=str(exc), status=409)
+            return await _page(request, error=i18n.English(exc), status=409)
         await session.commit()
     raise see_other(
         "/console/feeds", {"disable": "disabled", "enable": "enabled"}.get(action, "fetch")

@@ -41,6 +41,11 @@ def translations(lang: str) -> NullTranslations:
     return chain
 
 
+class English(str):
+    """A message that stays in English (a domain error's text, a network's answer): pages show it
+    with `lang="en"` behind a lead sentence in the reader's language (`rendering.show_error`)."""
+
+
 def lgettext(lang: str, message: str, **values: object) -> str:
     """`message` in `lang`, `%(name)s` filled from `values`."""
     text = translations(lang).gettext(message)

@@ -12,6 +12,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 from jinja2_fragments import render_block_async
+from markupsafe import Markup
 
 from web.console import i18n
 from web.console.access import current_staff
@@ -34,6 +35,15 @@ def _ngettext(context: Any, singular: str, plural: str, n: int) -> str:
     return i18n.translations(context.get("lang", "en")).ngettext(singular, plural, n)
 
 
+def show_error(message: str, lead: str) -> Markup:
+    """An error paragraph: the message in the reader's language, or an `i18n.English` one (a
+    domain error's text) marked `lang="en"` behind the translated `lead`."""
+    if isinstance(message, i18n.English):
+        html = '<p class="error" role="alert">{} <span lang="en">{}</span></p>'
+        return Markup(html).format(lead, message)
+    return Markup('<p class="error" role="alert">{}</p>').format(message)
+
+
 def setup_rendering(app: web.Application) -> None:
     env = aiohttp_jinja2.setup(
         app,
@@ -49,6 +59,7 @@ def setup_rendering(app: web.Application) -> None:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["language_names"] = i18n.LANGUAGE_NAMES
     env.globals["languages"] = i18n.LANGUAGES
+    env.globals["show_error"] = show_error
 
 
 def page_language(request: web.Request) -> str:

@@ -16,7 +16,7 @@ from storage.base import utcnow
 from web.console import i18n
 from web.console.access import Permission, requires
 from web.console.config import console_config
-from web.console.requests import actor, path_id, render_page, see_other, sessions, text
+from web.console.requests import actor, lang, path_id, render_page, see_other, sessions, text
 from web.console.subscribers import subscriber_view
 
 routes = web.RouteTableDef()
@@ -70,18 +70,26 @@ async def import_file(request: web.Request) -> web.StreamResponse:
     consent_source = text(form, "consent_source", 200).strip() or None
     values: dict[str, object] = {"confirmed": confirmed, "consent_source": consent_source or ""}
     if not isinstance(upload, web.FileField):
-        error = "file: choose a CSV file"
+        error = i18n.lgettext(lang(request), "File: please choose a CSV file.")
         return await _import_page(request, error=error, form=values, status=422)
     data = upload.file.read(MAX_CSV_BYTES + 1)
     if len(data) > MAX_CSV_BYTES:
-        return await _import_page(request, error="file: larger than 20 MB", form=values, status=413)
+        error = i18n.lgettext(lang(request), "File: it is larger than 20 MB.")
+        return await _import_page(request, error=error, form=values, status=413)
     try:
         csv_text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        error = f"file: not UTF-8 text (byte {exc.start}); save the CSV as UTF-8"
+        error = i18n.lgettext(
+            lang(request),
+            "File: it is not UTF-8 text (byte %(byte)s); please save the CSV as UTF-8.",
+            byte=exc.start,
+        )
         return await _import_page(request, error=error, form=values, status=422)
     if confirmed and not consent_source and "consent_source" not in csv_text[:2000].lower():
-        error = "consent_source: a confirmed import needs where and when they agreed"
+        error = i18n.lgettext(
+            lang(request),
+            "Consent source: a confirmed import needs where and when they agreed.",
+        )
         return await _import_page(request, error=error, form=values, status=422)
     config = console_config(request)
     name = (upload.filename or "file.csv")[:100]
@@ -132,7 +140,9 @@ async def erase_person(request: web.Request) -> web.StreamResponse:
     subscriber_id = path_id(request)
     form = await request.post()
     if text(form, "confirm") != "yes":
-        errors = {"erase": "tick the box to confirm the erasure"}
+        errors = {
+            "erase": i18n.lgettext(lang(request), "Please tick the box to confirm the erasure.")
+        }
         return await subscriber_view(request, subscriber_id, errors=errors, status=422)
     async with sessions(request)() as session:
         try:

@@ -259,3 +259,29 @@ async def test_a_viewer_reads_the_editor_without_its_buttons(
     assert "News barcelona-0" in page
     assert "Vista previa del correo" in page and "Reparto de las noticias" in page
     assert "/approve" not in page and "/leave-out" not in page
+
+
+async def test_a_french_editor_reads_the_approval_refusals_in_french(
+    world: PagesWorld, sessions: SessionFactory, tmp_path: Path
+) -> None:
+    amelie = await signed_in(sessions, tmp_path / "fr", language="fr")
+    try:
+        base = f"/console/bulletins/editions/{await compose(amelie)}"
+        garbled = await amelie.client.post(
+            f"{base}/approve", data={"csrf_token": amelie.token, "when": "at", "send_at": "demain"}
+        )
+        page = await garbled.text()
+        assert garbled.status == 422
+        assert "Date et heure : veuillez indiquer une date et une heure" in page
+        assert "give a date and a time" not in page
+        past = await amelie.client.post(
+            f"{base}/approve",
+            data={"csrf_token": amelie.token, "when": "at", "send_at": "2020-01-01T09:00"},
+        )
+        page = await past.text()
+        # the service's reason stays English, marked so, behind a French lead
+        assert past.status == 422
+        assert 'L’édition n’a pas été approuvée : <span lang="en">' in page
+        assert "is in the past" in page
+    finally:
+        await amelie.client.close()

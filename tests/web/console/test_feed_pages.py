@@ -123,3 +123,25 @@ async def test_bad_input_is_refused_with_the_reason(world: PagesWorld, ines: Sta
         f"/console/feeds/{world.sources['Lyon']}/fetch", data={"csrf_token": ines.token}
     )
     assert disabled.status == 409 and "enable it first" in await disabled.text()
+
+
+async def test_a_french_editor_reads_the_opml_refusals_in_french(
+    world: PagesWorld, sessions: SessionFactory, tmp_path: Path
+) -> None:
+    amelie = await signed_in(sessions, tmp_path / "outbox", language="fr")
+    try:
+        no_file = await amelie.client.post(
+            "/console/feeds/import", data={"csrf_token": amelie.token}
+        )
+        page = await no_file.text()
+        assert no_file.status == 422
+        assert (
+            '<p class="error" role="alert">Fichier : veuillez choisir un fichier OPML.</p>' in page
+        )
+        assert "choose an OPML file" not in page
+        status, page = await upload(amelie, b"<opml><body>")
+        # the parser's reason stays English, marked so, behind a French lead
+        assert status == 422
+        assert 'role="alert">Le fichier OPML n’a pas été lu : <span lang="en">' in page
+    finally:
+        await amelie.client.close()

@@ -140,3 +140,27 @@ async def test_a_persons_data_is_exported_then_erased_and_a_reimport_is_refused(
         "/console/subscribers/999999/erase", data={"csrf_token": ines.token, "confirm": "yes"}
     )
     assert missing.status == 404
+
+
+async def test_a_spanish_editor_reads_the_import_refusals_in_spanish(
+    sessions: SessionFactory, tmp_path: Path
+) -> None:
+    lucia = await signed_in(sessions, tmp_path / "outbox", language="es")
+    try:
+        no_file = await lucia.client.post(
+            "/console/subscribers/import", data={"csrf_token": lucia.token}
+        )
+        page = await no_file.text()
+        assert no_file.status == 422
+        assert '<p class="error" role="alert">Archivo: elija un archivo CSV, por favor.</p>' in page
+        assert "choose a CSV file" not in page
+        form = FormData()
+        form.add_field("csrf_token", lucia.token)
+        form.add_field("file", b"email\n\xff@x.es\n", filename="latin.csv")
+        latin = await lucia.client.post("/console/subscribers/import", data=form)
+        assert latin.status == 422
+        assert "no es texto UTF-8 (byte 6); guarde el CSV en UTF-8" in await latin.text()
+        status, page = await upload(lucia, "email\nx@example.es\n", confirmed="yes")
+        assert status == 422 and "una importación confirmada necesita dónde y cuándo" in page
+    finally:
+        await lucia.client.close()

@@ -51,7 +51,7 @@ def backup(file: Path) -> None:
     try:
         copy_out(settings.database_url, file)
     except BackupError as exc:
-        fail(str(exc), 1)
+        fail(_(exc.template, **exc.values), 1)
     typer.echo(_("database copied to {file}", file=file))
 
 
@@ -69,5 +69,5 @@ def restore(file: Path) -> None:
     try:
         copy_in(settings.database_url, file)
     except BackupError as exc:
-        fail(str(exc), 1)
+        fail(_(exc.template, **exc.values), 1)
     typer.echo(_("database restored from {file}", file=file))

@@ -58,9 +58,21 @@ def test_restore_refuses_a_file_that_is_no_backup(cli_seeded_database: str, tmp_
 
     code, output = aive("db", "restore", str(junk))
 
-    assert code == 1
-    assert output.strip()
+    assert (code, output.strip()) == (
+        1,
+        f"{junk} is not a SQLite database (made by aive db backup?)",
+    )
     assert emails() == ["ana@example.org"]
+
+
+def test_a_refused_restore_is_told_in_the_operators_language(
+    cli_seeded_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANGUAGE", "fr")
+
+    code, output = aive("db", "restore", str(tmp_path / "nothing.backup"))
+
+    assert (code, output.strip()) == (1, f"aucun fichier : {tmp_path / 'nothing.backup'}")
 
 
 def test_postgres_backup_without_pg_dump_says_what_to_install(

@@ -73,14 +73,23 @@ async def stored(sessions: SessionFactory, consultation_id: int) -> dict[str, ob
         return dict(response.working_answers)
 
 
-async def test_a_word_for_a_number_is_refused_with_the_bots_sentence_and_the_word_kept(
-    client: TestClient, sessions: SessionFactory
-) -> None:
-    city = await add_city(sessions, "Lisboa", "PT")
-    person = await representative(sessions, city, "pt")
+async def open_form(
+    client: TestClient, sessions: SessionFactory, city_name: str, country: str, lang: str
+) -> tuple[int, str, str]:
+    """A city with its representative reading `lang`, the declaration open, and its form opened
+    from the representative's link: (consultation, path, first page)."""
+    city = await add_city(sessions, city_name, country)
+    person = await representative(sessions, city, lang)
     cid = await open_consultation(sessions)
     path = link("declaration", cid, person, city)
     page = await (await client.get(path)).text()
+    return cid, path, page
+
+
+async def test_a_word_for_a_number_is_refused_with_the_bots_sentence_and_the_word_kept(
+    client: TestClient, sessions: SessionFactory
+) -> None:
+    cid, path, page = await open_form(client, sessions, "Lisboa", "PT", "pt")
     _, page = await send(client, path, page, [("priority", "climate")])
     _, page = await send(client, path, page, [("actions", "parks")])
     _, page = await send(client, path, page, [("satisfaction", "3")])
@@ -103,11 +112,7 @@ async def test_a_word_for_a_number_is_refused_with_the_bots_sentence_and_the_wor
 async def test_too_long_text_is_refused_and_kept_whole_in_the_field(
     client: TestClient, sessions: SessionFactory
 ) -> None:
-    city = await add_city(sessions, "Barcelona", "ES")
-    person = await representative(sessions, city, "ca")
-    cid = await open_consultation(sessions)
-    path = link("declaration", cid, person, city)
-    page = await (await client.get(path)).text()
+    cid, path, page = await open_form(client, sessions, "Barcelona", "ES", "ca")
     _, page = await send(client, path, page, [("priority", "inclusion")])
     _, page = await send(client, path, page, [("actions", "schools"), ("actions", "parks")])
     _, page = await send(client, path, page, [("satisfaction", "4")])
@@ -122,11 +127,7 @@ async def test_too_long_text_is_refused_and_kept_whole_in_the_field(
 async def test_more_choices_than_allowed_are_refused(
     client: TestClient, sessions: SessionFactory
 ) -> None:
-    city = await add_city(sessions, "Lyon", "FR")
-    person = await representative(sessions, city, "fr")
-    cid = await open_consultation(sessions)
-    path = link("declaration", cid, person, city)
-    page = await (await client.get(path)).text()
+    _, path, page = await open_form(client, sessions, "Lyon", "FR", "fr")
     _, page = await send(client, path, page, [("priority", "climate")])
     three = [("actions", "schools"), ("actions", "parks"), ("actions", "transport")]
     status, page = await send(client, path, page, three)
@@ -182,11 +183,7 @@ async def test_a_link_for_another_city_is_refused(
 async def test_submitting_after_closing_says_it_closed_and_gives_back_what_was_typed(
     client: TestClient, sessions: SessionFactory
 ) -> None:
-    city = await add_city(sessions, "Lyon", "FR")
-    person = await representative(sessions, city, "fr")
-    cid = await open_consultation(sessions)
-    path = link("declaration", cid, person, city)
-    page = await (await client.get(path)).text()
+    cid, path, page = await open_form(client, sessions, "Lyon", "FR", "fr")
     _, page = await send(client, path, page, [("priority", "climate")])
     async with sessions() as session:
         await lifecycle.set_status(session, cid, ConsultationStatus.closed, actor="t")

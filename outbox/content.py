@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -39,8 +40,9 @@ class Button:
 @dataclass(frozen=True)
 class Content:
     """One message ready for the Bot API: `text` is the message or caption; `file` is a
-    {"path" | "url" | "file_id": str}, or a small text file carried in the payload
-    ({"data": str, "filename": str}, e.g. a café's .ics); `options` only for polls;
+    {"path" | "url" | "file_id": str}, or a small file carried in the payload
+    ({"data": str, "filename": str}: text, e.g. a café's .ics, or base64 with
+    "encoding": "base64", e.g. a certificate's PDF; see `inline_bytes`); `options` only for polls;
     `buttons` rows of inline buttons (text, photo and document messages)."""
 
     kind: BroadcastKind
@@ -50,6 +52,13 @@ class Content:
     is_anonymous: bool = True
     allows_multiple_answers: bool = False
     buttons: tuple[tuple[Button, ...], ...] = ()
+
+
+def inline_bytes(file: Mapping[str, str]) -> bytes:
+    """The bytes of a file carried in the payload: its `data`, as text or base64."""
+    if file.get("encoding") == "base64":
+        return base64.b64decode(file["data"])
+    return file["data"].encode()
 
 
 def buttons_for(raw: Any, language: str) -> tuple[tuple[Button, ...], ...]:

@@ -325,3 +325,47 @@ async def cafes_starting_within(
         .order_by(Cafe.starts_at, Cafe.id)
     )
     return list(rows.all())
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """A person's seat as staff see it (the console's registrations, waiting list, check-ins)."""
+
+    person_id: int
+    name: str
+    language: str | None
+    timezone: str | None
+    email: str | None
+    telegram_id: int | None
+    state: SeatState
+    joined_at: datetime
+    registered_at: datetime | None
+    checked_in_at: datetime | None
+
+
+async def roster(session: AsyncSession, cafe_id: int) -> list[RosterRow]:
+    """Every seat of the café with its person, in the order people joined."""
+    rows = await session.execute(
+        select(
+            Person.id,
+            Person.display_name,
+            Person.language,
+            Person.timezone,
+            Person.email,
+            Person.telegram_id,
+            CafeSeat.state,
+            CafeSeat.joined_at,
+            CafeSeat.registered_at,
+            CafeSeat.checked_in_at,
+        )
+        .join(Person, Person.id == CafeSeat.person_id)
+        .where(CafeSeat.cafe_id == cafe_id)
+        .order_by(CafeSeat.joined_at, CafeSeat.id)
+    )
+    return [RosterRow(*row) for row in rows.all()]
+
+
+async def cafes_in_month(session: AsyncSession, earliest: datetime, before: datetime) -> list[Cafe]:
+    """Cafés starting from `earliest` (included) to `before` (excluded), soonest first."""
+    query = select(Cafe).where(Cafe.starts_at >= earliest, Cafe.starts_at < before)
+    return list(await session.scalars(query.order_by(Cafe.starts_at, Cafe.id)))

@@ -17,7 +17,7 @@ from aiogram.types import (
     Message,
 )
 
-from outbox.content import Content
+from outbox.content import Content, inline_bytes
 from storage.broadcasts import BroadcastKind
 
 
@@ -72,7 +72,7 @@ class TelegramMessages:
         if "url" in file:
             return file["url"]
         if "data" in file:
-            return BufferedInputFile(file["data"].encode(), filename=file.get("filename", "file"))
+            return BufferedInputFile(inline_bytes(file), filename=file.get("filename", "file"))
         return FSInputFile(file["path"])
 
     def remember_file(self, broadcast_id: int, message: Message) -> None:

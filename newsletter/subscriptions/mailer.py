@@ -26,6 +26,15 @@ class MailerError(NewsletterError):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file attached to a transactional email (e.g. a café's certificate of attendance)."""
+
+    filename: str
+    content_type: str  # "application/pdf"
+    data: bytes
+
+
+@dataclass(frozen=True)
 class TransactionalMessage:
     to: str
     to_name: str | None
@@ -34,6 +43,7 @@ class TransactionalMessage:
     html: str
     category: str = "confirmation"
     headers: Mapping[str, str] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()
 
 
 class Mailer(Protocol):
@@ -66,6 +76,11 @@ def to_email_message(message: TransactionalMessage, mail_from: str) -> EmailMess
     for key, value in message.headers.items():
         msg[key] = value
     set_bodies(msg, message.text, message.html)
+    for attachment in message.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        msg.add_attachment(
+            attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
+        )
     return msg
 
 

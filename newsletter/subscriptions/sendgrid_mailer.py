@@ -7,6 +7,7 @@ MailerError with one line saying why; the key never reaches a log.
 from __future__ import annotations
 
 import asyncio
+import base64
 import urllib.error
 from email.utils import parseaddr
 from typing import Any
@@ -64,4 +65,14 @@ def request_body(message: TransactionalMessage, mail_from: str) -> dict[str, Any
     }
     if message.headers:
         body["headers"] = dict(message.headers)
+    if message.attachments:
+        body["attachments"] = [
+            {
+                "content": base64.b64encode(a.data).decode(),
+                "filename": a.filename,
+                "type": a.content_type,
+                "disposition": "attachment",
+            }
+            for a in message.attachments
+        ]
     return body

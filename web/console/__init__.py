@@ -29,6 +29,10 @@ CONSOLE_MODULES: tuple[str, ...] = (
     "web.console.subscribers",
     "web.console.subscriber_files",
     "web.console.feeds",
+    "web.console.cafes",
+    "web.console.cafe_people",
+    "web.console.cafe_report",
+    "web.console.cafe_certificates",
     "web.console.account",
     "web.console.static",
 )

@@ -25,8 +25,9 @@ LANGUAGE_NAMES = {
 
 
 # The console's messages, in two domains: `console_core` (the frame, sign-in, staff, audit,
-# dashboard) and `console` (the pages on top of it), read as one.
-DOMAINS = ("console", "console_core")
+# dashboard) and `console` (the pages on top of it), read as one; the pages of issue 19 each
+# have their own (`console_cafes`: the virtual cafés).
+DOMAINS = ("console", "console_core", "console_cafes")
 
 
 @lru_cache(maxsize=len(LANGUAGES))

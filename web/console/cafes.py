@@ -65,6 +65,7 @@ NOTICES = {
     "sent_bot": N_("Certificate queued: it goes out through the bot within a minute."),
     "sent_email": N_("Certificate sent by email."),
 }
+PAGE_TITLE = N_("Cafés")  # the menu's entry (navigation.NAV), translated in this page's domain
 AUDIENCE_LABELS = {
     "everyone": N_("everyone"),
     "city_representatives": N_("city representatives"),

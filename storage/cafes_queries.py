@@ -362,7 +362,10 @@ async def roster(session: AsyncSession, cafe_id: int) -> list[RosterRow]:
         .where(CafeSeat.cafe_id == cafe_id)
         .order_by(CafeSeat.joined_at, CafeSeat.id)
     )
-    return [RosterRow(*row) for row in rows.all()]
+    return [
+        RosterRow(pid, name, lang, tz, mail, chat, SeatState(state), joined, registered, came)
+        for pid, name, lang, tz, mail, chat, state, joined, registered, came in rows.all()
+    ]
 
 
 async def cafes_in_month(session: AsyncSession, earliest: datetime, before: datetime) -> list[Cafe]:

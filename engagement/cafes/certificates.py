@@ -142,9 +142,7 @@ async def _queue_document(session: AsyncSession, found: CertificateFile, actor: 
     )
     session.add(broadcast)
     await session.flush()
-    await add_recipients(
-        session, broadcast.id, [Recipient(chat, found.person.id, found.language)]
-    )
+    await add_recipients(session, broadcast.id, [Recipient(chat, found.person.id, found.language)])
 
 
 async def _email(found: CertificateFile, mailer: Mailer) -> None:

@@ -77,7 +77,8 @@ def read_form(form: Form) -> dict[str, Any]:
 
 def _local(value: str) -> datetime | None:
     try:
-        return datetime.strptime(value, LOCAL)
+        # naive on purpose: local to the form's timezone, which check_cafe applies
+        return datetime.strptime(value, LOCAL)  # noqa: DTZ007
     except ValueError:
         return None
 

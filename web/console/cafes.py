@@ -19,9 +19,9 @@ from engagement.cafes.service import CHECK_IN_EARLY, get_cafe
 from engagement.definition_texts import problem_line
 from engagement.staff_files import MAX_BYTES
 from newsletter.subscriptions.service import network_names
+from outbox.content import localized
 from storage import cafes_queries
 from storage import consultations_queries as q
-from outbox.content import localized
 from storage.base import utcnow
 from storage.cafes import Cafe
 from storage.errors import NotFound
@@ -192,7 +192,9 @@ async def upload(request: web.Request) -> web.StreamResponse:
         return await _form_page(request, blank, yaml_errors=[error], status=422)
     data = file.file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        error = i18n.lgettext(lang(request), "The file is larger than %(kb)s KB.", kb=MAX_BYTES // 1024)
+        error = i18n.lgettext(
+            lang(request), "The file is larger than %(kb)s KB.", kb=MAX_BYTES // 1024
+        )
         return await _form_page(request, blank, yaml_errors=[error], status=413)
     try:
         async with sessions(request)() as session:

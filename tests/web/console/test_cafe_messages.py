@@ -53,7 +53,7 @@ async def world_with_chats(
     return world, users
 
 
-async def test_a_reschedule_tells_each_registered_or_waiting_person_in_their_language_with_the_new_ics(
+async def test_a_reschedule_tells_each_registered_or_waiting_person_with_the_new_ics(
     sessions: SessionFactory, ines: Staff, fake_telegram: FakeTelegram, telegram_bot: Bot
 ) -> None:
     world, users = await world_with_chats(sessions, fake_telegram, days(3))

@@ -89,10 +89,17 @@ async def test_a_cafe_scheduled_with_the_form_invites_its_audience(
         cafe = await session.scalar(select(Cafe).where(Cafe.slug == "green-schoolyards"))
         assert cafe is not None
         assert cafe.duration_minutes == 90 and cafe.capacity == 25
-        assert cafe.speakers == [{"name": "Ana Ruiz", "gender": "woman", "country": "ES"}, {"name": "João Lima"}]
-        invited = await session.scalar(select(Broadcast).where(Broadcast.audience == f"cafe:{cafe.id}:invite"))
+        assert cafe.speakers == [
+            {"name": "Ana Ruiz", "gender": "woman", "country": "ES"},
+            {"name": "João Lima"},
+        ]
+        invited = await session.scalar(
+            select(Broadcast).where(Broadcast.audience == f"cafe:{cafe.id}:invite")
+        )
         assert invited is not None
-        events = await session.scalars(select(AuditEvent.action).where(AuditEvent.actor == f"staff:{ines.member.id}"))
+        events = await session.scalars(
+            select(AuditEvent.action).where(AuditEvent.actor == f"staff:{ines.member.id}")
+        )
         assert "cafe.create" in events.all()
     assert response.headers["Location"] == f"/console/cafes/{cafe.id}?done=created"
     page = await (await ines.client.get(response.headers["Location"])).text()
@@ -153,7 +160,9 @@ async def test_unknown_cafes_are_answered_404(sessions: SessionFactory, ines: St
     for path in ("/console/cafes/999", "/console/cafes/999/report", "/console/cafes/999/edit"):
         assert (await ines.client.get(path)).status == 404
     for path in ("/console/cafes/999/reschedule", "/console/cafes/999/check-in"):
-        response = await ines.client.post(path, data={"csrf_token": ines.token, "starts_at": "2030-01-01T10:00"})
+        response = await ines.client.post(
+            path, data={"csrf_token": ines.token, "starts_at": "2030-01-01T10:00"}
+        )
         assert response.status == 404
     assert (await ines.client.get("/console/cafes/999/certificates/1.pdf")).status == 404
 
@@ -195,7 +204,9 @@ async def test_the_cafe_page_lists_the_registered_the_waiting_list_and_check_ins
     )
     assert response.status == 303
     async with sessions() as session:
-        seat = await session.scalar(select(CafeSeat).where(CafeSeat.person_id == world.people["Ana"]))
+        seat = await session.scalar(
+            select(CafeSeat).where(CafeSeat.person_id == world.people["Ana"])
+        )
         assert seat is not None and seat.checked_in_at is not None
     refused = await ines.client.post(
         f"/console/cafes/{world.cafe_id}/check-in",

@@ -20,7 +20,7 @@ from storage.cafes import Cafe, CafeSeat
 from storage.engine import SessionFactory
 from storage.staff import StaffRole
 from tests.bot.cafe_support import cafe_yaml
-from tests.web.console.cafes_world import CafeWorld, add_people, cafe_world, days
+from tests.web.console.cafes_world import add_people, cafe_world, days
 from tests.web.console.pages_world import Staff, signed_in
 
 MADRID = ZoneInfo("Europe/Madrid")
@@ -246,5 +246,43 @@ async def test_the_report_shows_attendance_countries_networks_and_speakers_as_ch
     assert "(50%" in page and "registered: 2; attended: 1; waiting: 1" in page
 
 
-def _unused(world: CafeWorld) -> None:  # keeps the type imported for readers of the fixtures
-    del world
+async def test_editing_keeps_the_seats_and_a_new_start_tells_the_people(
+    sessions: SessionFactory, ines: Staff
+) -> None:
+    world = await cafe_world(sessions, later(3), utcnow())
+    edit = f"/console/cafes/{world.cafe_id}/edit"
+    page = await (await ines.client.get(edit)).text()
+    local = world.starts_at.astimezone(MADRID)
+    assert f'value="{local:%Y-%m-%dT%H:%M}"' in page and "Ana Ruiz; woman; ES" in page
+    values = {
+        "csrf_token": ines.token,
+        "slug": "ignored-the-slug-stays",
+        "title_en": "School streets, again",
+        "language": "es",
+        "timezone": "Europe/Madrid",
+        "starts_at": f"{local:%Y-%m-%dT%H:%M}",
+        "ends_at": f"{local + timedelta(minutes=60):%Y-%m-%dT%H:%M}",
+        "capacity": "3",
+        "call_url": "https://meet.example.org/school-streets",
+        "audience": "everyone",
+    }
+    saved = await ines.client.post(edit, data=values, allow_redirects=False)
+    assert saved.status == 303 and saved.headers["Location"].endswith("done=updated")
+    async with sessions() as session:
+        cafe = await session.get_one(Cafe, world.cafe_id)
+        assert cafe.slug == "school-streets" and cafe.capacity == 3 and cafe.seats_taken == 3
+        assert cafe.titles == {"en": "School streets, again"}
+    moved = local + timedelta(hours=3)
+    values |= {
+        "starts_at": f"{moved:%Y-%m-%dT%H:%M}",
+        "ends_at": f"{moved + timedelta(minutes=60):%Y-%m-%dT%H:%M}",
+    }
+    again = await ines.client.post(edit, data=values, allow_redirects=False)
+    assert again.status == 303 and again.headers["Location"].endswith("done=moved")
+    async with sessions() as session:
+        cafe = await session.get_one(Cafe, world.cafe_id)
+        assert cafe.starts_at == moved.astimezone(UTC) and cafe.sequence == 1
+        told = await session.scalar(
+            select(Broadcast).where(Broadcast.audience == f"cafe:{world.cafe_id}:moved")
+        )
+        assert told is not None

@@ -241,6 +241,7 @@ async def cafe_view(
             "over": now >= cafe.ends_at,
             "can_check_in": now >= cafe.starts_at - CHECK_IN_EARLY,
             "audience": AUDIENCE_LABELS.get(cafe.audience, cafe.audience),
+            "month": f"{cafe.starts_at.astimezone(zone(request)):%Y-%m}",
             "errors": errors or {},
             "values": values or {},
             "notice": notice(request, NOTICES),
@@ -279,6 +280,10 @@ async def update(request: web.Request) -> web.StreamResponse:
     if definition is None:
         return await _form_page(request, values, errors=errors, cafe_id=cafe_id, status=422)
     moved = definition.starts_at != found.starts_at
+    if moved and definition.starts_at <= utcnow():
+        error = i18n.lgettext(lang(request), "The new start must be in the future.")
+        errors = {"starts_at": error}
+        return await _form_page(request, values, errors=errors, cafe_id=cafe_id, status=422)
     if moved:
         await tell_moved(request, cafe_id, definition.starts_at)
     await _save(request, definition, invite=False)

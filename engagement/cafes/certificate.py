@@ -65,7 +65,7 @@ def lines(found: Certificate) -> list[tuple[str, float, bool]]:
         (_("This certifies that", lang), 13.0, False),
         (found.name, 22.0, True),
         (_("took part in the virtual café", lang), 13.0, False),
-        (f"« {found.cafe_title} »" if lang == "fr" else f"“{found.cafe_title}”", 17.0, True),
+        (quoted(found.cafe_title, lang), 17.0, True),
         (held, 12.0, False),
     ]
     if found.speakers:
@@ -73,6 +73,15 @@ def lines(found: Certificate) -> list[tuple[str, float, bool]]:
     issued = format_date(found.issued_on.astimezone(found.timezone), "long", locale=lang)
     rows.append((_("Issued on %(date)s by the secretariat.", lang, date=issued), 10.0, False))
     return rows
+
+
+def quoted(title: str, lang: str) -> str:
+    """The title between the quotation marks of `lang` (pure)."""
+    if lang == "fr":
+        return f"« {title} »"
+    if lang in ("es", "pt", "ca"):
+        return f"«{title}»"
+    return f"“{title}”"
 
 
 def certificate_pdf(found: Certificate) -> bytes:

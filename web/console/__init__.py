@@ -29,6 +29,9 @@ CONSOLE_MODULES: tuple[str, ...] = (
     "web.console.subscribers",
     "web.console.subscriber_files",
     "web.console.feeds",
+    "web.console.representatives",
+    "web.console.invites",
+    "web.console.polls",
     "web.console.account",
     "web.console.static",
 )

@@ -24,9 +24,10 @@ LANGUAGE_NAMES = {
 }
 
 
-# The console's messages, in two domains: `console_core` (the frame, sign-in, staff, audit,
-# dashboard) and `console` (the pages on top of it), read as one.
-DOMAINS = ("console", "console_core")
+# The console's messages, in several domains: `console_core` (the frame, sign-in, staff, audit,
+# dashboard), `console` (the pages on top of it), `console_people` (representatives, invites,
+# polls), read as one.
+DOMAINS = ("console", "console_core", "console_people")
 
 
 @lru_cache(maxsize=len(LANGUAGES))

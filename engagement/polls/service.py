@@ -75,9 +75,17 @@ async def create_poll_from(
 ) -> CreatedPoll:
     """The same as `create_poll` for a poll given as the mapping the YAML file would hold
     (the console's form): same checks, same errors, same paths."""
-    now = now or utcnow()
-    definition = check_poll(data, known_networks=await all_network_slugs(session), now=now)
+    definition = await check_poll_data(session, data, now=now)
     return await _store(session, definition, actor=actor, default_language=default_language)
+
+
+async def check_poll_data(
+    session: AsyncSession, data: Mapping[str, Any], *, now: datetime | None = None
+) -> PollDefinition:
+    """Check a poll given as a mapping (networks known, closing in the future) without
+    storing it; PollDefinitionError lists every problem."""
+    known = await all_network_slugs(session)
+    return check_poll(data, known_networks=known, now=now or utcnow())
 
 
 async def _store(

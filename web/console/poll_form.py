@@ -113,6 +113,10 @@ def field_of(path: str, rows: list[int]) -> str:
 
 
 def place_problems(poll: PollForm, problems: list[Problem], lang: str) -> None:
-    """Each problem's reason, in `lang`, next to its field."""
+    """Each problem's reason, in `lang`, next to its field (a field the form already found
+    wrong keeps its own sentence: `closes_at: missing` after "give a date" says nothing)."""
+    already = set(poll.errors)
     for problem in problems:
-        poll.add_error(field_of(problem.path, poll.rows), reason(problem, lang))
+        key = field_of(problem.path, poll.rows)
+        if key not in already:
+            poll.add_error(key, reason(problem, lang))

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from engagement.consultations.schema import Audience
 from engagement.polls.errors import PollDefinitionError
-from engagement.polls.service import create_poll_from, poll_results
+from engagement.polls.service import check_poll_data, create_poll_from, poll_results
 from newsletter.subscriptions.service import network_names
 from storage import polls_queries
 from storage.base import utcnow
@@ -60,10 +60,11 @@ async def create(request: web.Request) -> web.StreamResponse:
     config = console_config(request)
     now = utcnow()
     poll = read_form(await request.post(), config.zone, lang(request), now)
-    if poll.errors:
-        return await _list(request, poll)
     try:
         async with sessions(request)() as session:
+            if poll.errors:  # the form's own: show the domain's problems with them
+                await check_poll_data(session, poll.data, now=now)
+                return await _list(request, poll)
             created = await create_poll_from(
                 session,
                 poll.data,

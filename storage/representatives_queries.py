@@ -118,7 +118,9 @@ async def representatives(session: AsyncSession, city_id: int | None = None) -> 
         query = query.where(PersonRole.city_id == city_id)
     rows = (await session.execute(query)).all()
     return [
-        Holder(c, p, name or "", lang, chat is not None, at) for c, p, name, lang, chat, at in rows
+        Holder(c, p, name or "", lang, chat is not None, at)
+        for c, p, name, lang, chat, at in rows
+        if c is not None  # the query asks for city roles only; this tells mypy
     ]
 
 

@@ -24,8 +24,7 @@ from web.console.requests import actor, lang, path_id, see_other, sessions, text
 routes = web.RouteTableDef()
 MAX_DAYS = 90
 NO_BOT = N_(
-    "The bot's username is not known (is AIVE_TELEGRAM_TOKEN set?): no invitation link "
-    "can be made."
+    "The bot's username is not known (is AIVE_TELEGRAM_TOKEN set?): no invitation link can be made."
 )
 BAD_DAYS = N_("Give a number of days from 1 to %(max)s.")
 BAD_LANGUAGE = N_("Choose one of the languages offered.")
@@ -41,9 +40,7 @@ async def create(request: web.Request) -> web.StreamResponse:
     """Create an invite for the city; email its link when an address is given."""
     city_id = path_id(request)
     form = await request.post()
-    values = {
-        key: text(form, key, 320).strip() for key in ("email", "name", "language", "days")
-    }
+    values = {key: text(form, key, 320).strip() for key in ("email", "name", "language", "days")}
     config = console_config(request)
     reader = lang(request)
     errors: dict[str, str] = {}

@@ -8,8 +8,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from engagement.invites import invite_link, invite_token
-from engagement.representation import city_history, representation, staff_person
-from engagement.representation import waiting_requests
+from engagement.representation import city_history, representation, staff_person, waiting_requests
 from engagement.representative_notices import queue_decision_notice
 from engagement.representatives import DecisionOutcome, decide_request
 from storage import representatives_queries
@@ -98,9 +97,7 @@ async def _decide(request: web.Request, approve: bool) -> web.StreamResponse:
         if found is None:
             raise web.HTTPNotFound()
         decider = await staff_person(session, staff.id)
-        decision = await decide_request(
-            session, request_id, decider, approve, actor=actor(request)
-        )
+        decision = await decide_request(session, request_id, decider, approve, actor=actor(request))
         if decision.outcome is not DecisionOutcome.done:
             await session.rollback()
             raise see_other(_back(request), "decided")
@@ -123,7 +120,9 @@ async def _decide(request: web.Request, approve: bool) -> web.StreamResponse:
 def _back(request: web.Request) -> str:
     """Where the decision was taken: the city's page, or the list."""
     city = request.query.get("city", "")
-    return f"/console/representatives/cities/{city}" if city.isdigit() else "/console/representatives"
+    return (
+        f"/console/representatives/cities/{city}" if city.isdigit() else "/console/representatives"
+    )
 
 
 @routes.post("/console/representatives/requests/{id}/approve", name="console.requests.approve")

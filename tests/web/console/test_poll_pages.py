@@ -92,7 +92,9 @@ async def test_bad_input_is_shown_next_to_each_field_in_spanish(
         page = await response.text()
         empty = await ines.client.post(
             "/console/polls",
-            data=theme_form(ines.token, option_1_en="", option_1_pt="", option_2_en="", option_2_pt=""),
+            data=theme_form(
+                ines.token, option_1_en="", option_1_pt="", option_2_en="", option_2_pt=""
+            ),
         )
         one = await empty.text()
     finally:
@@ -126,9 +128,7 @@ async def test_results_merge_languages_and_split_per_network_and_refresh(
         ]
         for n, (language, city, chosen) in enumerate(voters):
             person = Person(telegram_id=7000 + n, display_name=f"V{n}", language=language)
-            person.roles = [
-                PersonRole(role=Role.city_representative, city_id=world.cities[city])
-            ]
+            person.roles = [PersonRole(role=Role.city_representative, city_id=world.cities[city])]
             session.add(person)
             await session.flush()
             session.add(
@@ -144,7 +144,9 @@ async def test_results_merge_languages_and_split_per_network_and_refresh(
     page = await (await ines.client.get(poll_path)).text()
     assert "3 people answered" in page
     assert 'hx-get="/console/polls/' in page and 'hx-trigger="every 5s"' in page
-    assert "<desc id=\"all-desc\">Inclusion: 2 (67%); Climate: 1 (33%); Culture: 0 (0%)</desc>" in page
+    assert (
+        '<desc id="all-desc">Inclusion: 2 (67%); Climate: 1 (33%); Culture: 0 (0%)</desc>' in page
+    )
     assert "Network portugal (1)" in page and "Network spain (2)" in page
     assert "Answers per language: Català 1, English 1, Português 1" in page
     fragment = await ines.client.get(poll_path, headers={"HX-Request": "true"})

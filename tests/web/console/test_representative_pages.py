@@ -5,8 +5,8 @@ and emailed in the invitee's language with a link that works in the bot."""
 from __future__ import annotations
 
 import email
-import html
 import email.policy
+import html
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -25,7 +25,7 @@ from storage.staff import StaffRole
 from tests.bot.broadcast_support import JumpingClock
 from tests.bot.conftest import SIGNING_KEY, Harness, harness, make_harness  # noqa: F401
 from tests.fakes.telegram import FakeTelegram
-from tests.web.console.people_world import BOT, PeopleWorld, Staff, people_world, signed_in
+from tests.web.console.people_world import BOT, Staff, people_world, signed_in
 
 
 @pytest.fixture
@@ -53,7 +53,9 @@ async def test_each_city_shows_who_represents_it_and_how(
     world = await people_world(sessions)
     page = await (await ines.client.get("/console/representatives")).text()
     assert "1 of 4 cities have a representative." in page
-    assert re.search(r"Ana</span> <span class=\"muted small\">verified [^<]+ through invite #1", page)
+    assert re.search(
+        r"Ana</span> <span class=\"muted small\">verified [^<]+ through invite #1", page
+    )
     assert "Requests waiting for a decision (2)" in page
     assert "Rui" in page and "Jordi" in page
     city = await ines.client.get(f"/console/representatives/cities/{world.cities['Lisboa']}")
@@ -158,7 +160,9 @@ def invite_emails(outbox: Path) -> list[email.message.EmailMessage]:
 
 
 async def test_an_emailed_invitation_greets_marta_in_catalan_and_its_link_works(
-    sessions: SessionFactory, tmp_path: Path, harness: Harness  # noqa: F811
+    sessions: SessionFactory,
+    tmp_path: Path,
+    harness: Harness,  # noqa: F811
 ) -> None:
     world = await people_world(sessions)
     # the console and the bot sign invites with the same key (AIVE_SECRET_KEY)
@@ -207,7 +211,12 @@ async def test_a_bad_invitation_form_says_what_is_wrong_in_french(
     try:
         response = await ines.client.post(
             f"/console/representatives/cities/{world.cities['Lyon']}/invite",
-            data={"csrf_token": ines.token, "email": "not an address", "language": "xx", "days": "0"},
+            data={
+                "csrf_token": ines.token,
+                "email": "not an address",
+                "language": "xx",
+                "days": "0",
+            },
         )
         page = html.unescape(await response.text())
     finally:

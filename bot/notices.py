@@ -13,6 +13,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards
+from engagement.representative_notices import decision_text
 from engagement.representatives import staff_people
 from storage.people import Person
 from storage.representatives import RepresentativeRequest
@@ -82,17 +83,5 @@ async def tell_decision(
 ) -> None:
     if person.telegram_id is None:
         return
-    locale = reader_language(person, i18n)
-    if approved:
-        text = i18n.gettext(
-            "Good news: the secretariat confirmed that you represent {city}. "
-            "I will send you here what concerns your city.",
-            locale=locale,
-        )
-    else:
-        text = i18n.gettext(
-            "The secretariat could not confirm that you represent {city}. "
-            "If this is a mistake, reply to their email or ask them for an invitation link.",
-            locale=locale,
-        )
-    await send_quietly(bot, person.telegram_id, text.format(city=html.escape(request.city.name)))
+    text = decision_text(request.city.name, approved, reader_language(person, i18n))
+    await send_quietly(bot, person.telegram_id, text)

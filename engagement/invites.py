@@ -17,6 +17,8 @@ from datetime import datetime, timedelta
 from itsdangerous import Signer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from newsletter.subscriptions.invitation import invitation_message
+from newsletter.subscriptions.mailer import Mailer
 from storage import representatives_queries as q
 from storage.audit import record
 from storage.base import utcnow
@@ -58,6 +60,21 @@ def nonce_from_token(token: str, key: str) -> str | None:
 
 def invite_link(bot_username: str, token: str) -> str:
     return f"https://t.me/{bot_username}?start={token}"
+
+
+def invite_token(invite: CityInvite, key: str) -> str:
+    """The token of a stored invite (the same one `create_invite` returned)."""
+    return sign_nonce(invite.nonce, key)
+
+
+async def email_invitation(
+    mailer: Mailer, invite: CityInvite, link: str, *, to: str, name: str | None, lang: str
+) -> None:
+    """Send the invitation email with `link`, in `lang`; MailerError when it was not taken."""
+    message = invitation_message(
+        to=to, name=name, city=invite.city.name, link=link, expires_at=invite.expires_at, lang=lang
+    )
+    await mailer.send(message)
 
 
 async def create_invite(

@@ -83,12 +83,25 @@ class Decision:
 
 
 async def decide_request(
-    session: AsyncSession, request_id: int, staff: Person, approve: bool
+    session: AsyncSession,
+    request_id: int,
+    staff: Person | None,
+    approve: bool,
+    *,
+    actor: str | None = None,
 ) -> Decision:
-    """Approve or reject a pending request, once: a second press by anyone changes nothing."""
+    """Approve or reject a pending request, once: a second press by anyone changes nothing.
+
+    `staff` is the deciding staff member's person (the bot always has one; a console member
+    may have none); `actor` names them in the audit log (default `person:<id>`)."""
     status = RequestStatus.approved if approve else RequestStatus.rejected
+    actor = actor or (f"person:{staff.id}" if staff is not None else "console")
     decided, request = await q.decide_pending_request(
-        session, request_id, status=status, staff_id=staff.id, now=utcnow()
+        session,
+        request_id,
+        status=status,
+        staff_id=staff.id if staff is not None else None,
+        now=utcnow(),
     )
     if request is None:
         return Decision(DecisionOutcome.gone)
@@ -96,8 +109,8 @@ async def decide_request(
     if not decided:
         return Decision(DecisionOutcome.already_decided, request, person)
     if approve and person is not None:
-        grant_representative(session, person, request.city, f"person:{staff.id}")
-    record(session, f"person:{staff.id}", f"representative.{status}", f"request:{request_id}")
+        grant_representative(session, person, request.city, actor)
+    record(session, actor, f"representative.{status}", f"request:{request_id}")
     return Decision(DecisionOutcome.done, request, person)
 
 

@@ -4,11 +4,13 @@ commits."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.people import Person, PersonRole, Role
 from storage.representatives import CityInvite, RepresentativeRequest, RequestStatus
 
 
@@ -53,7 +55,7 @@ async def decide_pending_request(
     request_id: int,
     *,
     status: RequestStatus,
-    staff_id: int,
+    staff_id: int | None,
     now: datetime,
 ) -> tuple[bool, RepresentativeRequest | None]:
     """Give a pending request its decision, atomically. Returns whether this call decided it,
@@ -83,3 +85,76 @@ async def pending_requests(session: AsyncSession) -> list[RepresentativeRequest]
         .order_by(RepresentativeRequest.created_at)
     )
     return list(rows.all())
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A verified representative of a city: who, since when."""
+
+    city_id: int
+    person_id: int
+    display_name: str
+    language: str | None
+    has_chat: bool
+    granted_at: datetime
+
+
+async def representatives(session: AsyncSession, city_id: int | None = None) -> list[Holder]:
+    """The city representatives (of one city, or of all), oldest first."""
+    query = (
+        select(
+            PersonRole.city_id,
+            Person.id,
+            Person.display_name,
+            Person.language,
+            Person.telegram_id,
+            PersonRole.granted_at,
+        )
+        .join(Person, Person.id == PersonRole.person_id)
+        .where(PersonRole.role == Role.city_representative, PersonRole.city_id.is_not(None))
+        .order_by(PersonRole.granted_at, PersonRole.id)
+    )
+    if city_id is not None:
+        query = query.where(PersonRole.city_id == city_id)
+    rows = (await session.execute(query)).all()
+    return [
+        Holder(c, p, name or "", lang, chat is not None, at)
+        for c, p, name, lang, chat, at in rows
+        if c is not None  # the query asks for city roles only; this tells mypy
+    ]
+
+
+async def used_invites(session: AsyncSession, city_id: int | None = None) -> list[CityInvite]:
+    """The invites someone redeemed (of one city, or of all), first used first."""
+    query = select(CityInvite).where(CityInvite.used_by_person_id.is_not(None))
+    if city_id is not None:
+        query = query.where(CityInvite.city_id == city_id)
+    return list((await session.scalars(query.order_by(CityInvite.used_at))).all())
+
+
+async def city_invites(session: AsyncSession, city_id: int, limit: int = 50) -> list[CityInvite]:
+    """A city's invites, newest first."""
+    query = (
+        select(CityInvite)
+        .where(CityInvite.city_id == city_id)
+        .order_by(CityInvite.created_at.desc(), CityInvite.id.desc())
+        .limit(limit)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def decided_requests(
+    session: AsyncSession, city_id: int | None = None
+) -> list[RepresentativeRequest]:
+    """Approved and rejected requests (of one city, or of all), last decided first."""
+    query = select(RepresentativeRequest).where(
+        RepresentativeRequest.status != RequestStatus.pending
+    )
+    if city_id is not None:
+        query = query.where(RepresentativeRequest.city_id == city_id)
+    order = (RepresentativeRequest.decided_at.desc(), RepresentativeRequest.id.desc())
+    return list((await session.scalars(query.order_by(*order))).all())
+
+
+async def request_by_id(session: AsyncSession, request_id: int) -> RepresentativeRequest | None:
+    return await session.get(RepresentativeRequest, request_id)

@@ -4,7 +4,7 @@ and reading results."""
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from engagement.polls import results
 from engagement.polls.errors import PollDefinitionError
-from engagement.polls.schema import PollDefinition, load_poll, reader_language
+from engagement.polls.schema import PollDefinition, check_poll, load_poll, reader_language
 from engagement.problems import N_, Problem
 from outbox import audience_recipients, enqueue_broadcast
 from storage import audit
@@ -62,6 +62,35 @@ async def create_poll(
     taken."""
     now = now or utcnow()
     definition = load_poll(source, known_networks=await all_network_slugs(session), now=now)
+    return await _store(session, definition, actor=actor, default_language=default_language)
+
+
+async def create_poll_from(
+    session: AsyncSession,
+    data: Mapping[str, Any],
+    *,
+    actor: str,
+    default_language: str = "en",
+    now: datetime | None = None,
+) -> CreatedPoll:
+    """The same as `create_poll` for a poll given as the mapping the YAML file would hold
+    (the console's form): same checks, same errors, same paths."""
+    definition = await check_poll_data(session, data, now=now)
+    return await _store(session, definition, actor=actor, default_language=default_language)
+
+
+async def check_poll_data(
+    session: AsyncSession, data: Mapping[str, Any], *, now: datetime | None = None
+) -> PollDefinition:
+    """Check a poll given as a mapping (networks known, closing in the future) without
+    storing it; PollDefinitionError lists every problem."""
+    known = await all_network_slugs(session)
+    return check_poll(data, known_networks=known, now=now or utcnow())
+
+
+async def _store(
+    session: AsyncSession, definition: PollDefinition, *, actor: str, default_language: str
+) -> CreatedPoll:
     if (existing := await q.poll_by_slug(session, definition.slug)) is not None:
         raise PollDefinitionError(
             [

@@ -33,6 +33,9 @@ CONSOLE_MODULES: tuple[str, ...] = (
     "web.console.cafe_people",
     "web.console.cafe_report",
     "web.console.cafe_certificates",
+    "web.console.representatives",
+    "web.console.invites",
+    "web.console.polls",
     "web.console.account",
     "web.console.static",
 )

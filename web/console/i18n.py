@@ -28,6 +28,10 @@ LANGUAGE_NAMES = {
 # dashboard) and `console` (the pages on top of it), read as one; the pages of issue 19 each
 # have their own (`console_cafes`: the virtual cafés).
 DOMAINS = ("console", "console_core", "console_cafes")
+# The console's messages, in several domains: `console_core` (the frame, sign-in, staff, audit,
+# dashboard), `console` (the pages on top of it), `console_people` (representatives, invites,
+# polls), read as one.
+DOMAINS = ("console", "console_core", "console_people")
 
 
 @lru_cache(maxsize=len(LANGUAGES))

@@ -34,6 +34,8 @@ NAV: list[NavItem] = [
     NavItem("/console/subscribers", N_("Subscribers"), Permission.read),
     NavItem("/console/feeds", N_("Feeds"), Permission.read),
     NavItem("/console/cafes", N_("Cafés"), Permission.read),
+    NavItem("/console/representatives", N_("Representatives"), Permission.read),
+    NavItem("/console/polls", N_("Polls"), Permission.read),
     NavItem("/console/staff", N_("Staff"), Permission.manage_staff),
     NavItem("/console/audit", N_("Audit log"), Permission.read_audit),
 ]

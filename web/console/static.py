@@ -16,6 +16,7 @@ FILES = {
     "console.css": "text/css",
     "pages.css": "text/css",
     "cafes.css": "text/css",
+    "people.css": "text/css",
 }
 routes = web.RouteTableDef()
 

@@ -24,14 +24,10 @@ LANGUAGE_NAMES = {
 }
 
 
-# The console's messages, in two domains: `console_core` (the frame, sign-in, staff, audit,
-# dashboard) and `console` (the pages on top of it), read as one; the pages of issue 19 each
-# have their own (`console_cafes`: the virtual cafés).
-DOMAINS = ("console", "console_core", "console_cafes")
-# The console's messages, in several domains: `console_core` (the frame, sign-in, staff, audit,
-# dashboard), `console` (the pages on top of it), `console_people` (representatives, invites,
-# polls), read as one.
-DOMAINS = ("console", "console_core", "console_people")
+# The console's messages, in several domains read as one: `console_core` (the frame, sign-in,
+# staff, audit, dashboard), `console` (bulletins, subscribers, feeds), and one per page family of
+# the second part (consultations, cafés, people and polls, youth, campaign, networks).
+DOMAINS = ("console", "console_core", "console_cafes", "console_people")
 
 
 @lru_cache(maxsize=len(LANGUAGES))

@@ -29,6 +29,9 @@ CONSOLE_MODULES: tuple[str, ...] = (
     "web.console.subscribers",
     "web.console.subscriber_files",
     "web.console.feeds",
+    "web.console.youth_queue",
+    "web.console.youth_media",
+    "web.console.youth_decisions",
     "web.console.account",
     "web.console.static",
 )

@@ -25,8 +25,9 @@ LANGUAGE_NAMES = {
 
 
 # The console's messages, in two domains: `console_core` (the frame, sign-in, staff, audit,
-# dashboard) and `console` (the pages on top of it), read as one.
-DOMAINS = ("console", "console_core")
+# dashboard) and `console` (the pages on top of it), read as one; each part-2 page has its own
+# (`console_youth`: youth moderation).
+DOMAINS = ("console", "console_core", "console_youth")
 
 
 @lru_cache(maxsize=len(LANGUAGES))

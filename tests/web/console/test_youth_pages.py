@@ -21,7 +21,7 @@ from storage.people import Person
 from storage.staff import StaffRole
 from storage.youth import SubmissionStatus, YouthSubmission
 from tests.fakes.telegram import FakeTelegram
-from tests.web.console.helpers import add_member, csrf_token, sign_in_as
+from tests.web.console.helpers import add_member, console_app, csrf_token, sign_in_as
 from tests.web.console.youth_world import PHOTO, VOICE, youth_console, youth_world
 
 
@@ -245,3 +245,35 @@ async def test_published_page_says_where_each_approved_idea_went(
     assert link in photo_row
     assert "(sent," in photo_row and "International Day kit" not in photo_row
     assert f"International Day kit {utcnow().year}" in voice_row
+
+
+async def test_a_file_telegram_no_longer_has_is_a_clear_502_and_nothing_is_kept(
+    sessions: SessionFactory, tmp_path: Path, fake_telegram: FakeTelegram
+) -> None:
+    world = await youth_world(sessions, fake_telegram)
+    async with sessions() as session:
+        (await session.get_one(YouthSubmission, world.photo_idea)).media_file_id = "BQACgone"
+        await session.commit()
+    client = await client_as(sessions, tmp_path, fake_telegram, StaffRole.moderator)
+    async with client:
+        media = await client.get(f"/console/youth/{world.photo_idea}/media")
+        assert media.status == 502
+        assert "Telegram did not give this file" in await media.text()
+    assert media.headers["Cache-Control"] == "private, no-store"
+    assert not (tmp_path / "youth-media" / f"{world.photo_idea}.media").exists()
+
+
+async def test_without_the_bot_a_decision_is_kept_and_the_page_says_nobody_was_told(
+    sessions: SessionFactory, tmp_path: Path, fake_telegram: FakeTelegram
+) -> None:
+    world = await youth_world(sessions, fake_telegram)
+    async with TestClient(TestServer(console_app(sessions, tmp_path / "outbox"))) as client:
+        await sign_in_as(client, sessions, await add_member(sessions, StaffRole.owner))
+        queue = await (await client.get("/console/youth")).text()
+        assert "The bot is not configured here" in queue
+        assert (await client.get(f"/console/youth/{world.photo_idea}/media")).status == 502
+        done = await decide(client, world.photo_idea, "approve")
+        page = await client.get(done.headers["Location"])
+        assert "the author was not told" in await page.text()
+    assert await status_of(sessions, world.photo_idea) is SubmissionStatus.approved
+    assert fake_telegram.sent_messages(world.yuna.id) == []

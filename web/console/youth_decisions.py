@@ -49,8 +49,11 @@ async def decide(request: web.Request) -> web.StreamResponse:
     reason = text(form, "reason", rules.MAX_REASON * 4).strip()
     reader = lang(request)
     async with sessions(request)() as session:
-        if await service.get_submission(session, submission_id) is None:
-            raise web.HTTPNotFound()
+        submission = await service.get_submission(session, submission_id)
+    if submission is None:
+        raise web.HTTPNotFound()
+    if submission.status is not SubmissionStatus.pending:
+        return await _already_decided(request)
     if status is None:
         message = lgettext(reader, "Choose approve, reject or ask for changes.")
         return await queue_page(request, errors={submission_id: message}, status=422)
@@ -72,15 +75,19 @@ async def decide(request: web.Request) -> web.StreamResponse:
         await session.commit()
         if decision.outcome is service.Outcome.gone:
             raise web.HTTPNotFound()
-        if decision.outcome is service.Outcome.already_decided:
-            message = lgettext(reader, "Someone already decided this idea: nothing changed.")
-            return await queue_page(request, problem=message, status=409)
+        if decision.outcome is service.Outcome.already_decided:  # by someone a moment ago
+            return await _already_decided(request)
         assert decision.submission is not None
         desk = youth_desk(request)
         if desk is None:
             raise see_other("/console/youth", "untold")
         await desk.tell_author(session, decision.author, decision.submission)
     raise see_other("/console/youth", status.value)
+
+
+async def _already_decided(request: web.Request) -> web.Response:
+    message = lgettext(lang(request), "Someone already decided this idea: nothing changed.")
+    return await queue_page(request, problem=message, status=409)
 
 
 async def _person_of_staff(request: web.Request, session: AsyncSession) -> Person | None:

@@ -207,6 +207,8 @@ async def test_unknown_ideas_are_404_and_a_decided_idea_is_not_decided_twice(
         again = await decide(client, world.photo_idea, "reject", "Demasiado tarde")
         assert again.status == 409
         assert "Alguien ya ha decidido sobre esta idea" in await again.text()
+        no_reason = await decide(client, world.photo_idea, "reject")  # still the clear message
+        assert no_reason.status == 409
     assert len(fake_telegram.sent_messages(world.yuna.id)) == 1  # told once, not twice
     assert await status_of(sessions, world.photo_idea) is SubmissionStatus.approved
 

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     sendgrid_webhook_public_key: str | None = None
     outbox_dir: Path = Path("var/outbox")
     kit_dir: Path = Path("var/kits")
+    # young people's photos and voice notes, fetched from Telegram once for the console's
+    # moderators; deleted with their author (/forget)
+    youth_media_dir: Path = Path("var/youth-media")
     mail_from: str = "AIVE <bulletin@example.org>"
     public_url: str = "http://127.0.0.1:8080"
     web_host: str = "127.0.0.1"

@@ -15,10 +15,13 @@ from app.probes import setup_probe_routes
 from app.runtime import CannotListen
 from bot.identity import BotUsername
 from bot.webhook import setup_webhook_routes
+from bot.youth_desk import TelegramYouthDesk
+from engagement.youth.media import MediaShelf
 from newsletter.subscriptions.ratelimit import SlidingWindowLimiter
 from storage.engine import ping
 from web.console import ConsoleConfig, setup_console
 from web.console.requests import BULLETIN_CONFIG
+from web.console.youth_media import YOUTH_DESK, YOUTH_MEDIA
 from web.public.archive import setup_archive_routes
 from web.public.consultation_answers import AnswerSite, setup_consultation_answers
 from web.public.demo_images import DEMO_IMAGES, setup_demo_images
@@ -74,7 +77,28 @@ def build_web_app(ctx: AppContext) -> web.Application:
     setup_console(app, console_config(ctx))
     # the console composes and edits drafts with the same settings as the CLI and the scheduler
     app[BULLETIN_CONFIG] = bulletin_config(ctx.settings)
+    setup_youth_moderation(app, ctx)
     return app
+
+
+def setup_youth_moderation(app: web.Application, ctx: AppContext) -> None:
+    """The console's youth moderation talks to Telegram through our bot (media, authors told),
+    and keeps the media it fetched in AIVE_YOUTH_MEDIA_DIR."""
+    settings = ctx.settings
+    app[YOUTH_MEDIA] = MediaShelf(settings.youth_media_dir)
+    if settings.telegram_token is None:
+        return
+    desk = TelegramYouthDesk(
+        settings.telegram_token.get_secret_value(),
+        settings.telegram_api_url,
+        settings.default_language,
+    )
+    app[YOUTH_DESK] = desk
+
+    async def close_desk(app: web.Application) -> None:
+        await desk.close()
+
+    app.on_cleanup.append(close_desk)
 
 
 def console_config(ctx: AppContext) -> ConsoleConfig:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from pydantic import SecretStr
@@ -22,6 +23,7 @@ class BotSettings(Protocol):
     public_url: str
     default_language: str
     timezone: str
+    youth_media_dir: Path
 
     @property
     def staff_ids(self) -> tuple[int, ...]: ...
@@ -40,6 +42,8 @@ class BotConfig:
     timezone: str = "Europe/Madrid"  # the secretariat's, for people who did not give theirs
     signing_key: str = "dev"
     staff_ids: tuple[int, ...] = ()
+    # the console's copies of youth photos and voice notes (/forget deletes them)
+    youth_media_dir: Path | None = None
     # per-user flood control: a burst of `flood_burst` updates, then one per `flood_interval` s
     flood_burst: int = 8
     flood_interval: float = 1.0
@@ -64,6 +68,7 @@ class BotConfig:
             timezone=settings.timezone,
             signing_key=settings.signing_key(),
             staff_ids=settings.staff_ids,
+            youth_media_dir=settings.youth_media_dir,
         )
 
     @property

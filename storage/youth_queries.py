@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.bulletins import Edition, EditionStatus
 from storage.networks import City
 from storage.youth import SubmissionStatus, YouthProfile, YouthSubmission
 
@@ -32,7 +33,7 @@ async def decide_pending(
     *,
     status: SubmissionStatus,
     reason: str | None,
-    staff_id: int,
+    staff_id: int | None,
     now: datetime,
 ) -> tuple[bool, YouthSubmission | None]:
     """Give a pending submission its decision, atomically. Returns whether this call decided
@@ -63,6 +64,24 @@ async def pending_submissions(session: AsyncSession, limit: int) -> list[YouthSu
         .limit(limit)
     )
     return list(rows.all())
+
+
+async def submission_ids_of(session: AsyncSession, person_id: int) -> list[int]:
+    """The ids of every submission the person sent (published or not)."""
+    rows = await session.scalars(
+        select(YouthSubmission.id).where(YouthSubmission.person_id == person_id)
+    )
+    return list(rows.all())
+
+
+async def profiles_of(session: AsyncSession, person_ids: Sequence[int]) -> dict[int, YouthProfile]:
+    """The youth profiles of these people, by person id (the ones without have none)."""
+    if not person_ids:
+        return {}
+    rows = await session.scalars(
+        select(YouthProfile).where(YouthProfile.person_id.in_(set(person_ids)))
+    )
+    return {p.person_id: p for p in rows.all()}
 
 
 async def erase_youth(session: AsyncSession, person_id: int) -> int:
@@ -114,3 +133,27 @@ async def mark_published(session: AsyncSession, submission_ids: Sequence[int]) -
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def decided_submissions(
+    session: AsyncSession, status: SubmissionStatus, limit: int
+) -> list[YouthSubmission]:
+    """Submissions with this decision, the latest decision first."""
+    rows = await session.scalars(
+        select(YouthSubmission)
+        .where(YouthSubmission.status == status)
+        .order_by(YouthSubmission.decided_at.desc(), YouthSubmission.id.desc())
+        .limit(limit)
+    )
+    return list(rows.all())
+
+
+async def editions_since(session: AsyncSession, since: datetime) -> list[Edition]:
+    """Bulletin editions changed since `since` that were not cancelled, oldest first (their
+    `content` tells which youth ideas they quote)."""
+    rows = await session.scalars(
+        select(Edition)
+        .where(Edition.updated_at >= since, Edition.status != EditionStatus.cancelled)
+        .order_by(Edition.created_at, Edition.id)
+    )
+    return list(rows.all())

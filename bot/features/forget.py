@@ -10,8 +10,10 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards
+from bot.config import BotConfig
 from bot.keyboards import ForgetChoice
 from engagement.forgetting import forget_person
+from engagement.youth.media import MediaShelf
 from storage.people import Person
 
 
@@ -32,10 +34,12 @@ async def confirmed(
     session: AsyncSession,
     person: Person,
     state: FSMContext,
+    config: BotConfig,
 ) -> None:
     await query.answer()
     if callback_data.confirm:
-        await forget_person(session, person)
+        media = MediaShelf(config.youth_media_dir) if config.youth_media_dir else None
+        await forget_person(session, person, media=media)
         await session.commit()
         await state.clear()
         text = _("Done: I erased everything I knew about you. Write /start to begin again.")

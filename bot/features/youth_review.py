@@ -32,7 +32,7 @@ from storage.youth import (
 log = logging.getLogger(__name__)
 _ = kb.catalog.text
 __ = staff_catalog.text  # what only staff read (the staff_notices domain), formal
-MAX_REASON = 500
+MAX_REASON = rules.MAX_REASON
 STATUS_OF = {
     "approve": SubmissionStatus.approved,
     "reject": SubmissionStatus.rejected,

@@ -11,6 +11,7 @@ from storage.youth import AgeBracket, MediaKind, PublishAs
 
 MAX_TITLE = 120
 MAX_TEXT = 2_000
+MAX_REASON = 500  # why staff reject an idea or ask for changes: one short message
 MAX_PER_DAY = 3
 DAY = timedelta(hours=24)  # a rolling day: no timezone to argue about
 PHOTO_MAX_BYTES = 10 * 1024 * 1024

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from engagement.youth.media import MediaShelf
 from engagement.youth.rules import DAY, ProfileFacts, first_name_only
 from newsletter.feeds.language import UNDETERMINED, detect_language
 from storage import youth_queries as q
@@ -120,22 +121,34 @@ class Decision:
 async def decide(
     session: AsyncSession,
     submission_id: int,
-    staff: Person,
+    staff: Person | None,
     status: SubmissionStatus,
     now: datetime,
     reason: str | None = None,
+    *,
+    actor: str | None = None,
 ) -> Decision:
-    """Decide a pending submission once: a later press, by anyone, changes nothing."""
+    """Decide a pending submission once: a later press, by anyone, changes nothing.
+
+    `staff` is the deciding person when they have one (a console member may not); `actor` is
+    how the audit log names them (default `person:<id>`, as in the bot)."""
     assert status is not SubmissionStatus.pending
+    assert staff is not None or actor is not None, "who decides?"
     decided, submission = await q.decide_pending(
-        session, submission_id, status=status, reason=reason, staff_id=staff.id, now=now
+        session,
+        submission_id,
+        status=status,
+        reason=reason,
+        staff_id=staff.id if staff else None,
+        now=now,
     )
     if submission is None:
         return Decision(Outcome.gone)
     author = await session.get(Person, submission.person_id) if submission.person_id else None
     if not decided:
         return Decision(Outcome.already_decided, submission, author)
-    record(session, f"person:{staff.id}", f"youth.{status}", f"youth_submission:{submission_id}")
+    who = actor or f"person:{staff.id if staff else '?'}"
+    record(session, who, f"youth.{status}", f"youth_submission:{submission_id}")
     return Decision(Outcome.done, submission, author)
 
 
@@ -147,8 +160,44 @@ async def pending_submissions(session: AsyncSession, limit: int = 20) -> list[Yo
     return await q.pending_submissions(session, limit)
 
 
-async def forget_youth(session: AsyncSession, person_id: int) -> int:
+@dataclass(frozen=True, slots=True)
+class WaitingIdea:
+    """A pending idea as a moderator reviews it: the author's profile (None once forgotten)
+    and the language they read the decision in."""
+
+    submission: YouthSubmission
+    profile: YouthProfile | None
+    reads: str
+
+    @property
+    def guardian_agreed(self) -> bool:
+        return self.profile is not None and self.profile.guardian_consent_at is not None
+
+
+async def waiting_ideas(session: AsyncSession, limit: int = 50) -> list[WaitingIdea]:
+    """Pending ideas, oldest first, with what a moderator needs to decide."""
+    waiting = await q.pending_submissions(session, limit)
+    people = {s.person_id for s in waiting if s.person_id is not None}
+    profiles = await q.profiles_of(session, list(people))
+    found = []
+    for submission in waiting:
+        author = await session.get(Person, submission.person_id) if submission.person_id else None
+        reads = author.language if author and author.language else submission.language
+        profile = profiles.get(submission.person_id) if submission.person_id else None
+        found.append(WaitingIdea(submission, profile, reads))
+    return found
+
+
+async def forget_youth(
+    session: AsyncSession, person_id: int, media: MediaShelf | None = None
+) -> int:
     """Erase a young person's data: the profile and every unpublished submission go; published
-    ones stay, without their author (so they are signed anonymously from then on).
-    Returns how many submissions were deleted."""
-    return await q.erase_youth(session, person_id)
+    ones stay, without their author (so they are signed anonymously from then on). The photos
+    and voice notes the console cached from Telegram go too, published or not (`media`: the
+    console's cache; None when the caller has none). Returns how many submissions were
+    deleted."""
+    ids = await q.submission_ids_of(session, person_id)
+    deleted = await q.erase_youth(session, person_id)
+    if media is not None:
+        await media.erase(ids)
+    return deleted

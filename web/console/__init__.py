@@ -36,6 +36,9 @@ CONSOLE_MODULES: tuple[str, ...] = (
     "web.console.representatives",
     "web.console.invites",
     "web.console.polls",
+    "web.console.youth_queue",
+    "web.console.youth_media",
+    "web.console.youth_decisions",
     "web.console.account",
     "web.console.static",
 )

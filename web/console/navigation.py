@@ -36,6 +36,7 @@ NAV: list[NavItem] = [
     NavItem("/console/cafes", N_("Cafés"), Permission.read),
     NavItem("/console/representatives", N_("Representatives"), Permission.read),
     NavItem("/console/polls", N_("Polls"), Permission.read),
+    NavItem("/console/youth", N_("Youth ideas"), Permission.moderate_youth),
     NavItem("/console/staff", N_("Staff"), Permission.manage_staff),
     NavItem("/console/audit", N_("Audit log"), Permission.read_audit),
 ]

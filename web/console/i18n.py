@@ -27,11 +27,7 @@ LANGUAGE_NAMES = {
 # The console's messages, in several domains read as one: `console_core` (the frame, sign-in,
 # staff, audit, dashboard), `console` (bulletins, subscribers, feeds), and one per page family of
 # the second part (consultations, cafés, people and polls, youth, campaign, networks).
-DOMAINS = ("console", "console_core", "console_cafes", "console_people")
-# The console's messages, in two domains: `console_core` (the frame, sign-in, staff, audit,
-# dashboard) and `console` (the pages on top of it), read as one; each part-2 page has its own
-# (`console_youth`: youth moderation).
-DOMAINS = ("console", "console_core", "console_youth")
+DOMAINS = ("console", "console_core", "console_cafes", "console_people", "console_youth")
 
 
 @lru_cache(maxsize=len(LANGUAGES))

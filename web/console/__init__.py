@@ -29,6 +29,12 @@ CONSOLE_MODULES: tuple[str, ...] = (
     "web.console.subscribers",
     "web.console.subscriber_files",
     "web.console.feeds",
+    "web.console.campaign",
+    "web.console.campaign_steps",
+    "web.console.declaration",
+    "web.console.kit",
+    "web.console.campaign_report",
+    "web.console.broadcasts",
     "web.console.account",
     "web.console.static",
 )

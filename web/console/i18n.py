@@ -24,9 +24,10 @@ LANGUAGE_NAMES = {
 }
 
 
-# The console's messages, in two domains: `console_core` (the frame, sign-in, staff, audit,
-# dashboard) and `console` (the pages on top of it), read as one.
-DOMAINS = ("console", "console_core")
+# The console's messages, in domains read as one: `console_core` (the frame, sign-in, staff,
+# audit, dashboard), `console` (the pages on top of it), `console_campaign` (the International
+# Day campaign and the broadcasts).
+DOMAINS = ("console", "console_core", "console_campaign")
 
 
 @lru_cache(maxsize=len(LANGUAGES))

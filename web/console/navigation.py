@@ -33,6 +33,8 @@ NAV: list[NavItem] = [
     NavItem("/console/bulletins", N_("Bulletins"), Permission.read),
     NavItem("/console/subscribers", N_("Subscribers"), Permission.read),
     NavItem("/console/feeds", N_("Feeds"), Permission.read),
+    NavItem("/console/campaign", N_("Campaign"), Permission.read),
+    NavItem("/console/broadcasts", N_("Broadcasts"), Permission.read),
     NavItem("/console/staff", N_("Staff"), Permission.manage_staff),
     NavItem("/console/audit", N_("Audit log"), Permission.read_audit),
 ]

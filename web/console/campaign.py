@@ -41,6 +41,7 @@ STEP_STATUSES = {
     "done": N_("done"),
 }
 CAMPAIGN_STATUSES = {"active": N_("active"), "paused": N_("paused")}
+NAV_LABEL = N_("Campaign")  # the menu entry (navigation.NAV), translated in this domain
 
 
 def campaign_config(request: web.Request) -> CampaignConfig:

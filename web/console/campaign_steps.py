@@ -135,10 +135,11 @@ async def move(request: web.Request) -> web.StreamResponse:
     try:
         moment = timeline.parse_moment(value, config.timezone)
     except CampaignError:
+        example = f"{year}-11-20T09:00"
         bad = i18n.lgettext(
             lang(request),
             "New time: please give a date and a time, e.g. %(example)s.",
-            example=f"{year}-11-20T09:00",
+            example=example,
         )
         return await step_page(request, errors={"to": bad}, moved_to=value, status=422)
     async with sessions(request)() as session:

@@ -41,17 +41,17 @@ STATES = tuple(s.value for s in MessageState)
 STATE_NAMES = {
     "queued": N_("queued"),
     "sending": N_("sending"),
-    "sent": N_("sent"),
+    "sent": N_("messages sent"),
     "failed": N_("failed"),
     "blocked": N_("blocked the bot"),
-    "cancelled": N_("cancelled"),
+    "cancelled": N_("messages cancelled"),
     "uncertain": N_("uncertain"),
 }
 STATUS_NAMES = {
     "queued": N_("waiting"),
     "sending": N_("sending"),
     "paused": N_("paused"),
-    "cancelled": N_("cancelled"),
+    "cancelled": N_("cancelled by staff"),
     "done": N_("finished"),
 }
 NOTICES = {

@@ -25,7 +25,7 @@ NOTICES = {
     "unchanged": N_("Nothing to save: this is the text in use already."),
 }
 # domain refusals → the field's sentence in the staff member's language
-REFUSALS = {
+REFUSALS: dict[type[CampaignError], str] = {
     declaration.EmptyDeclaration: N_("Text: please write the declaration."),
     declaration.DeclarationTooLong: N_("Text: at most %(limit)s characters."),
 }

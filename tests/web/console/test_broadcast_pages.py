@@ -94,7 +94,7 @@ async def test_each_broadcast_shows_its_progress_by_state(
     page = await (await ines.client.get(f"/console/broadcasts/{broadcast_id}")).text()
     assert "6 of 11 messages handled" in page
     assert '<dd id="state-uncertain">2</dd>' in page and '<dd id="state-sent">5</dd>' in page
-    assert 'hx-get="/console/broadcasts/%d"' % broadcast_id in page
+    assert f'hx-get="/console/broadcasts/{broadcast_id}"' in page
     assert "Requeue 2 uncertain messages" in page
 
 
@@ -102,8 +102,8 @@ async def test_htmx_gets_only_the_progress_and_it_moves(
     ines: Staff, sessions: SessionFactory
 ) -> None:
     broadcast_id = await add_broadcast(sessions, {"queued": 2})
-    headers = {"HX-Request": "true"}
-    first = await (await ines.client.get(f"/console/broadcasts/{broadcast_id}", headers=headers)).text()
+    path, headers = f"/console/broadcasts/{broadcast_id}", {"HX-Request": "true"}
+    first = await (await ines.client.get(path, headers=headers)).text()
     assert first.lstrip().startswith('<section id="progress"') and "<html" not in first
     assert "0 of 2 messages handled" in first
     async with sessions() as session:
@@ -111,7 +111,7 @@ async def test_htmx_gets_only_the_progress_and_it_moves(
             row.state = MessageState.sent
         (await session.get_one(Broadcast, broadcast_id)).status = BroadcastStatus.done
         await session.commit()
-    later = await (await ines.client.get(f"/console/broadcasts/{broadcast_id}", headers=headers)).text()
+    later = await (await ines.client.get(path, headers=headers)).text()
     assert "2 of 2 messages handled" in later and "finished" in later
     assert "hx-trigger" not in later  # a finished broadcast stops polling
 

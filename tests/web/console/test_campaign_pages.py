@@ -113,9 +113,7 @@ async def test_an_editor_launches_a_step_and_its_broadcast_is_queued_once(
     assert chats == 4
     again = await post(ines, f"{BASE}/steps/d-10/launch")
     assert again[1].endswith("done=already")
-    assert (f"staff:{ines.member.id}", "campaign.launch", f"{YEAR} d-10") in await actions(
-        sessions
-    )
+    assert (f"staff:{ines.member.id}", "campaign.launch", f"{YEAR} d-10") in await actions(sessions)
 
 
 async def test_a_moderator_is_refused_the_launch(

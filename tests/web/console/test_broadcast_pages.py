@@ -166,6 +166,12 @@ async def test_requeuing_uncertain_messages_needs_a_confirmation_that_says_the_r
     status, location, _ = await post(ines, base, confirm="yes")
     assert status == 303 and location.endswith("done=requeued")
     assert await counts(sessions, broadcast_id) == {"queued": 5, "sent": 5, "failed": 1}
+    async with sessions() as session:
+        event = await session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "broadcast.requeue_uncertain")
+        )
+    assert event is not None and event.details == {"requeued": 2}
+    assert event.actor == f"staff:{ines.member.id}" and event.face == "console"
 
 
 async def test_requeuing_on_a_cancelled_broadcast_is_refused(

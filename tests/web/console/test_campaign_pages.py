@@ -160,6 +160,8 @@ async def test_moving_a_step_keeps_its_first_time(ines: Staff, sessions: Session
     assert step.moved_from == datetime(YEAR, 11, 20, 8, 0, tzinfo=UTC)
     page = await (await ines.client.get(BASE)).text()
     assert "moved from" in page
+    moved = (f"staff:{ines.member.id}", "campaign.move", f"{YEAR} d-10 {step.due_at.isoformat()}")
+    assert await actions(sessions) == [moved]
 
 
 async def test_moving_a_step_to_no_date_or_a_past_one_shows_the_fields_error(

@@ -24,6 +24,11 @@ from web.public.kit import TEXT_TYPES, published_kit
 routes = web.RouteTableDef()
 PATH = f"/console/campaign/{YEAR}/kit"
 NOTICES = {"built": N_("Kit built and published: it passed its checks.")}
+# the kit's pages carry their own styles; no script; framed by the console only
+FILE_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data: https: http:; "
+    "frame-ancestors 'self'; sandbox"
+)
 
 
 def kit_folder(request: web.Request, year: int) -> Path:
@@ -111,6 +116,7 @@ async def kit_file(request: web.Request) -> web.StreamResponse:
     if text_type is not None:
         response.content_type = text_type
         response.charset = "utf-8"
+    response.headers["Content-Security-Policy"] = FILE_POLICY
     return response
 
 

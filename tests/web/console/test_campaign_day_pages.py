@@ -133,6 +133,7 @@ async def test_the_kit_is_built_previewed_and_downloaded(
     assert f'src="{BASE}/kit/files/index.en.html"' in page
     framed = await ines.client.get(f"{BASE}/kit/files/index.en.html")
     assert framed.status == 200 and "Cities that listen" in await framed.text()
+    assert "sandbox" in framed.headers["Content-Security-Policy"]  # no script of its own
     assert (await ines.client.get(f"{BASE}/kit/files/../../secret")).status == 404
     download = await ines.client.get(f"{BASE}/kit.zip")
     assert download.status == 200

@@ -9,6 +9,7 @@ import os
 from aiohttp import web
 
 from app.bulletin_config import archive_config, bulletin_config
+from app.campaign_config import campaign_config
 from app.context import AppContext
 from app.mail import transactional_mailer
 from app.probes import setup_probe_routes
@@ -20,6 +21,7 @@ from engagement.youth.media import MediaShelf
 from newsletter.subscriptions.ratelimit import SlidingWindowLimiter
 from storage.engine import ping
 from web.console import ConsoleConfig, setup_console
+from web.console.campaign import CAMPAIGN_CONFIG
 from web.console.requests import BULLETIN_CONFIG
 from web.console.youth_media import YOUTH_DESK, YOUTH_MEDIA
 from web.public.archive import setup_archive_routes
@@ -77,6 +79,7 @@ def build_web_app(ctx: AppContext) -> web.Application:
     setup_console(app, console_config(ctx))
     # the console composes and edits drafts with the same settings as the CLI and the scheduler
     app[BULLETIN_CONFIG] = bulletin_config(ctx.settings)
+    app[CAMPAIGN_CONFIG] = campaign_config(ctx.settings)
     setup_youth_moderation(app, ctx)
     return app
 

@@ -10,3 +10,7 @@ class CampaignError(Exception):
 
 class DayPassed(CampaignError):
     """The year's Day is over: its campaign could only send late, so it is not created."""
+
+
+class StepTimePassed(CampaignError):
+    """A step cannot be moved to a time that has passed (the scheduler would never send it)."""

@@ -35,7 +35,13 @@ from engagement.consultations import invitations, lifecycle
 from engagement.consultations.errors import DefinitionError
 from i18n.languages import LANGUAGES
 from outbox import Recipient, enqueue_broadcast
-from storage import broadcasts_queries, bulletins_queries, campaigns_queries, consultations_queries
+from storage import (
+    audit,
+    broadcasts_queries,
+    bulletins_queries,
+    campaigns_queries,
+    consultations_queries,
+)
 from storage.broadcasts import BroadcastKind
 from storage.bulletins import Edition, EditionStatus, Series
 from storage.bulletins_queries import enqueue_edition
@@ -240,6 +246,14 @@ async def launch_step(
     step.consultation_id = outcome.consultation_id or step.consultation_id
     step.status = StepStatus.launched if spec.consultation else StepStatus.done
     step.launched_at, step.launched_by = now, actor
+    audit.record(
+        session,
+        actor,
+        "campaign.launch",
+        f"{campaign.year} {spec.key}",
+        emails=sum(outcome.emails.values()),
+        chats=outcome.chats + outcome.invitations,
+    )
     await session.commit()
     log.info("campaign %s: step %s launched by %s", campaign.year, spec.key, actor)
     return outcome

@@ -8,10 +8,9 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from campaigns import timeline
+from campaigns import declaration, timeline
 from campaigns.config import CampaignConfig
-from campaigns.errors import CampaignError, DayPassed
-from i18n.languages import LANGUAGES
+from campaigns.errors import CampaignError, DayPassed, StepTimePassed
 from storage import audit, campaigns_queries
 from storage.campaigns import Campaign, CampaignStatus, CampaignStep, StepStatus
 
@@ -84,11 +83,20 @@ async def set_paused(
 
 
 async def move_step(
-    session: AsyncSession, year: int, key: str, to: datetime, *, actor: str
+    session: AsyncSession,
+    year: int,
+    key: str,
+    to: datetime,
+    *,
+    actor: str,
+    now: datetime | None = None,
 ) -> CampaignStep:
-    """Give a step that is not launched yet a new time (aware); the first time is kept."""
+    """Give a step that is not launched yet a new time (aware); the first time is kept. With
+    `now`, a time already past is refused (StepTimePassed): the scheduler would never send it."""
     if to.tzinfo is None:
         raise CampaignError("the new time must carry a timezone")
+    if now is not None and to <= now:
+        raise StepTimePassed(f"{to.isoformat()} has passed; give a time to come")
     campaign = await get_campaign(session, year)
     step = find_step(campaign, key)
     if step.status in (StepStatus.launched, StepStatus.done):
@@ -102,15 +110,24 @@ async def move_step(
 
 
 async def set_declaration(
-    session: AsyncSession, year: int, lang: str, text: str, *, actor: str
+    session: AsyncSession,
+    year: int,
+    lang: str,
+    text: str,
+    *,
+    actor: str,
+    expected: int | None = None,
 ) -> Campaign:
-    """The declaration read on the Day, in `lang` (one of the five languages)."""
-    if lang not in LANGUAGES:
-        raise CampaignError(f"language must be one of {', '.join(LANGUAGES)}")
-    if not text.strip():
-        raise CampaignError("the declaration is empty")
+    """The declaration read on the Day, in `lang` (one of the five languages), saved as a new
+    version (the earlier ones are kept; see campaigns.declaration). DeclarationError when the
+    text is empty or too long, the language unknown, or (with `expected`, the version the
+    editor started from) someone saved another version meanwhile."""
+    declaration.checked_text(lang, text)
     campaign = await get_campaign(session, year)
-    campaign.declaration = {**campaign.declaration, lang: text.strip()}
-    audit.record(session, actor, "campaign.declaration", f"{year} {lang}")
+    saved = await declaration.add_version(
+        session, campaign, lang, text, actor=actor, expected=expected
+    )
+    if saved is not None:
+        audit.record(session, actor, "campaign.declaration", f"{year} {lang}", version=saved.number)
     await session.commit()
     return campaign

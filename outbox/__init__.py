@@ -1,6 +1,7 @@
 """The chat outbox's enqueue side: what to send to whom, in which language, and what staff do
 with a broadcast (status, pause, cancel, requeue). No Telegram here: `bot.broadcast` sends."""
 
+from outbox.errors import BroadcastFinished, OutboxError
 from outbox.queue import (
     AUDIENCES,
     BroadcastSummary,
@@ -16,7 +17,9 @@ from outbox.queue import (
 
 __all__ = [
     "AUDIENCES",
+    "BroadcastFinished",
     "BroadcastSummary",
+    "OutboxError",
     "Recipient",
     "audience_recipients",
     "broadcast_status",

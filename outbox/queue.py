@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from outbox.content import validate_payload
+from outbox.errors import BroadcastFinished
+from storage import audit, people_queries
 from storage import broadcasts_queries as q
-from storage import people_queries
 from storage.base import utcnow
 from storage.broadcasts import (
     Broadcast,
@@ -121,37 +122,62 @@ async def _broadcast(session: AsyncSession, broadcast_id: int) -> Broadcast:
     return broadcast
 
 
-async def cancel_broadcast(session: AsyncSession, broadcast_id: int) -> int:
-    """Cancel: queued rows are never sent (those in flight finish); returns how many. Commits."""
+def _record(
+    session: AsyncSession, actor: str | None, action: str, broadcast_id: int, **details: Any
+) -> None:
+    if actor is not None:
+        audit.record(session, actor, f"broadcast.{action}", f"broadcast:{broadcast_id}", **details)
+
+
+def _refuse_when_over(broadcast: Broadcast) -> None:
+    if broadcast.status in (BroadcastStatus.cancelled, BroadcastStatus.done):
+        raise BroadcastFinished(f"broadcast {broadcast.id} is {broadcast.status.value} already")
+
+
+async def cancel_broadcast(
+    session: AsyncSession, broadcast_id: int, *, actor: str | None = None
+) -> int:
+    """Cancel: queued rows are never sent (those in flight finish); returns how many. Commits.
+    BroadcastFinished when it is sent or cancelled already (nothing is left to cancel)."""
     broadcast = await _broadcast(session, broadcast_id)
-    if broadcast.status != BroadcastStatus.done:
-        broadcast.status = BroadcastStatus.cancelled
-        broadcast.finished_at = broadcast.finished_at or utcnow()
+    _refuse_when_over(broadcast)
+    broadcast.status = BroadcastStatus.cancelled
+    broadcast.finished_at = broadcast.finished_at or utcnow()
     cancelled = await q.move_messages(
         session, broadcast_id, MessageState.queued, MessageState.cancelled
     )
+    _record(session, actor, "cancel", broadcast_id, never_sent=cancelled)
     await session.commit()
     return cancelled
 
 
-async def pause_broadcast(session: AsyncSession, broadcast_id: int, *, paused: bool) -> Broadcast:
-    """Pause (workers skip it) or resume a broadcast that is not finished; commits."""
+async def pause_broadcast(
+    session: AsyncSession, broadcast_id: int, *, paused: bool, actor: str | None = None
+) -> Broadcast:
+    """Pause (workers skip it) or resume a broadcast that is not finished; commits.
+    BroadcastFinished when it is sent or cancelled."""
     broadcast = await _broadcast(session, broadcast_id)
-    if broadcast.status in (BroadcastStatus.cancelled, BroadcastStatus.done):
-        raise ValueError(f"broadcast {broadcast_id} is {broadcast.status}")
+    _refuse_when_over(broadcast)
     broadcast.status = BroadcastStatus.paused if paused else BroadcastStatus.sending
+    _record(session, actor, "pause" if paused else "resume", broadcast_id)
     await session.commit()
     return broadcast
 
 
-async def requeue_uncertain(session: AsyncSession, broadcast_id: int) -> int:
-    """Staff decide to resend the rows whose delivery is unknown (a chat may get it twice)."""
+async def requeue_uncertain(
+    session: AsyncSession, broadcast_id: int, *, actor: str | None = None
+) -> int:
+    """Staff decide to resend the rows whose delivery is unknown (a chat may get it twice);
+    returns how many. BroadcastFinished when staff cancelled the broadcast."""
     broadcast = await _broadcast(session, broadcast_id)
+    if broadcast.status == BroadcastStatus.cancelled:
+        raise BroadcastFinished(f"broadcast {broadcast_id} is cancelled")
     requeued = await q.move_messages(
         session, broadcast_id, MessageState.uncertain, MessageState.queued
     )
     if requeued and broadcast.status == BroadcastStatus.done:
         broadcast.status, broadcast.finished_at = BroadcastStatus.sending, None
+    _record(session, actor, "requeue_uncertain", broadcast_id, requeued=requeued)
     await session.commit()
     return requeued
 

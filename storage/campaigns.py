@@ -85,3 +85,19 @@ class CampaignStep(Base):
             "broadcast_ids": list(self.broadcast_ids),
             "edition_ids": list(self.edition_ids),
         }
+
+
+class DeclarationVersion(Base):
+    """Every text the declaration had in one language, numbered from 1: saving a new text adds
+    a version, so an earlier one is never lost (and staff can take it up again)."""
+
+    __tablename__ = "campaign_declaration_versions"
+    __table_args__ = (UniqueConstraint("campaign_id", "language", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8))
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    saved_by: Mapped[str] = mapped_column(String(200))
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -17,7 +17,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import FeatureCatalog
-from outbox import BroadcastSummary, broadcast_status, cancel_broadcast
+from outbox import BroadcastFinished, BroadcastSummary, broadcast_status, cancel_broadcast
 from storage.broadcasts import BroadcastStatus
 from storage.errors import NotFound
 
@@ -168,6 +168,12 @@ async def cancel(
         found = (await broadcast_status(session, callback_data.b))[0]
     except NotFound:
         await query.answer(_("This broadcast no longer exists.", lang), show_alert=True)
+        return
+    except BroadcastFinished:  # a button older than the broadcast's end: show where it stands
+        found = (await broadcast_status(session, callback_data.b))[0]
+        await query.answer()
+        if isinstance(query.message, Message):
+            await query.message.edit_text(summary_text(found, lang), reply_markup=None)
         return
     await query.answer(_("Cancelled: %(n)s queued messages will not be sent.", lang, n=cancelled))
     if isinstance(query.message, Message):

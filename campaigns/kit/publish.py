@@ -13,14 +13,16 @@ from campaigns.kit.builder import KitManifest, build_kit
 from campaigns.kit.checks import check_kit
 from campaigns.kit.inputs import load_kit_inputs
 from newsletter.editions.youth import mark_published
+from storage import audit
 
 
 async def publish_kit(
-    session: AsyncSession, year: int, out: Path, *, default_url: str
+    session: AsyncSession, year: int, out: Path, *, default_url: str, actor: str | None = None
 ) -> tuple[KitManifest, list[str]]:
     """Write the kit of `year` into `out` (and `out`.zip); (its manifest, the problems its
     checks found: empty when it passed). Raises CampaignError (no campaign that year),
-    KitError, RenderError or OSError when it cannot be built. Commits when it passed."""
+    KitError, RenderError or OSError when it cannot be built. Commits when it passed, and
+    records who built it (with `actor`) either way."""
     campaign = await service.get_campaign(session, year)
     inputs = await load_kit_inputs(
         session,
@@ -33,5 +35,10 @@ async def publish_kit(
     problems = check_kit(out)
     if not problems:
         await mark_published(session, manifest.youth_ids)
+    if actor is not None:
+        audit.record(
+            session, actor, "campaign.kit", str(year), files=len(manifest.files), problems=problems
+        )
+    if actor is not None or not problems:
         await session.commit()
     return manifest, problems

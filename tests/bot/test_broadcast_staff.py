@@ -87,3 +87,18 @@ def test_staff_read_what_each_broadcast_is_in_words() -> None:
     )
     for audience in ("poll:1:city_representatives", "cafe:2:day_before", "consultation:3"):
         assert audience not in what_it_is("text", audience, "ca")
+
+
+async def test_a_cancel_button_older_than_the_broadcasts_end_shows_where_it_stands(
+    harness: Harness, sessions: SessionFactory
+) -> None:
+    ines = harness.fake.make_user("Inés", language_code="es")
+    await harness.make_staff(ines)
+    broadcast_id = await queue_hello(sessions)
+    listing = await harness.say(ines, "/broadcast")
+    assert await drain_outbox(harness) == 3  # handled before she presses Cancel
+    before = await states(sessions, broadcast_id)
+    await harness.press(ines, listing, listing.buttons[0]["callback_data"])
+    shown = harness.fake.last_message(ines.id)
+    assert shown.buttons == [] and "3 de 3 procesados" in (shown.text or "")
+    assert await states(sessions, broadcast_id) == before and "cancelled" not in before

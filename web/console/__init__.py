@@ -39,6 +39,12 @@ CONSOLE_MODULES: tuple[str, ...] = (
     "web.console.youth_queue",
     "web.console.youth_media",
     "web.console.youth_decisions",
+    "web.console.campaign",
+    "web.console.campaign_steps",
+    "web.console.declaration",
+    "web.console.kit",
+    "web.console.campaign_report",
+    "web.console.broadcasts",
     "web.console.account",
     "web.console.static",
 )

@@ -27,7 +27,7 @@ LANGUAGE_NAMES = {
 # The console's messages, in several domains read as one: `console_core` (the frame, sign-in,
 # staff, audit, dashboard), `console` (bulletins, subscribers, feeds), and one per page family of
 # the second part (consultations, cafés, people and polls, youth, campaign, networks).
-DOMAINS = ("console", "console_core", "console_cafes", "console_people", "console_youth")
+DOMAINS = ("console", "console_core", "console_cafes", "console_campaign", "console_people", "console_youth")
 
 
 @lru_cache(maxsize=len(LANGUAGES))

@@ -37,6 +37,8 @@ NAV: list[NavItem] = [
     NavItem("/console/representatives", N_("Representatives"), Permission.read),
     NavItem("/console/polls", N_("Polls"), Permission.read),
     NavItem("/console/youth", N_("Youth ideas"), Permission.moderate_youth),
+    NavItem("/console/campaign", N_("Campaign"), Permission.read),
+    NavItem("/console/broadcasts", N_("Broadcasts"), Permission.read),
     NavItem("/console/staff", N_("Staff"), Permission.manage_staff),
     NavItem("/console/audit", N_("Audit log"), Permission.read_audit),
 ]

@@ -17,6 +17,7 @@ FILES = {
     "pages.css": "text/css",
     "cafes.css": "text/css",
     "people.css": "text/css",
+    "campaign.css": "text/css",
 }
 routes = web.RouteTableDef()
 

@@ -29,6 +29,8 @@ CONSOLE_MODULES: tuple[str, ...] = (
     "web.console.subscribers",
     "web.console.subscriber_files",
     "web.console.feeds",
+    "web.console.networks",
+    "web.console.cities",
     "web.console.account",
     "web.console.static",
 )

@@ -111,34 +111,40 @@ class Trend:
 @dataclass(frozen=True)
 class Activity:
     tallies: Mapping[Kind, Tally] = field(default_factory=dict)
+    # read many times per page (tables, ranking, chart): computed once
+    total: int = field(init=False)
+    previous_total: int = field(init=False)
+    last_sign_of_life: datetime | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        tallies = self.tallies.values()
+        lives = (t.last_at for k, t in self.tallies.items() if k in SIGNS_OF_LIFE)
+        object.__setattr__(self, "total", sum(t.current for t in tallies))
+        object.__setattr__(self, "previous_total", sum(t.previous for t in tallies))
+        object.__setattr__(self, "last_sign_of_life", latest(*lives))
 
     def count(self, kind: Kind) -> int:
-        return self.tallies.get(kind, Tally()).current
-
-    @property
-    def total(self) -> int:
-        return sum(t.current for t in self.tallies.values())
+        found = self.tallies.get(kind)
+        return found.current if found is not None else 0
 
     @property
     def trend(self) -> Trend:
-        return Trend(self.total, sum(t.previous for t in self.tallies.values()))
-
-    @property
-    def last_sign_of_life(self) -> datetime | None:
-        return latest(*(self.tallies.get(k, Tally()).last_at for k in SIGNS_OF_LIFE))
+        return Trend(self.total, self.previous_total)
 
     def __add__(self, other: Activity) -> Activity:
-        kinds = set(self.tallies) | set(other.tallies)
-        return Activity(
-            {k: self.tallies.get(k, Tally()) + other.tallies.get(k, Tally()) for k in kinds}
-        )
+        return combine([self, other])
 
 
 def combine(activities: Iterable[Activity]) -> Activity:
-    total = Activity()
+    """The sum of `activities`, kind by kind (the latest of their last times)."""
+    sums: dict[Kind, tuple[int, int, datetime | None]] = {}
     for activity in activities:
-        total = total + activity
-    return total
+        for kind, tally in activity.tallies.items():
+            current, previous, last = sums.get(kind, (0, 0, None))
+            if last is None or (tally.last_at is not None and tally.last_at > last):
+                last = tally.last_at
+            sums[kind] = (current + tally.current, previous + tally.previous, last)
+    return Activity({kind: Tally(*values) for kind, values in sums.items()})
 
 
 def by_city(per_kind: Mapping[Kind, Mapping[int, Tally]]) -> dict[int, Activity]:

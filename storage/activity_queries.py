@@ -43,16 +43,17 @@ class Window:
     end: datetime
 
 
-def _tallies(window: Window, key: Any, at: Any, counted: Any) -> Select[Any]:
-    """Counts of `counted` (distinct) in the period and the previous one, and max(`at`) ever."""
+def _tallies(window: Window, key: Any, at: Any, counted: Any = None) -> Select[Any]:
+    """Rows (or distinct `counted` values: slower) in the period and the previous one, and
+    max(`at`) ever, by `key`."""
     now = and_(at >= window.start, at < window.end)
     before = and_(at >= window.previous_start, at < window.start)
-    return select(
-        key,
-        func.count(distinct(case((now, counted)))),
-        func.count(distinct(case((before, counted)))),
-        func.max(at),
-    ).group_by(key)
+    if counted is None:
+        current, previous = func.sum(case((now, 1), else_=0)), func.sum(case((before, 1), else_=0))
+    else:
+        current = func.count(distinct(case((now, counted))))
+        previous = func.count(distinct(case((before, counted))))
+    return select(key, current, previous, func.max(at)).group_by(key)
 
 
 async def _rows(session: AsyncSession, statement: Select[Any]) -> list[TallyRow]:
@@ -94,7 +95,7 @@ async def cityless_source_networks(session: AsyncSession) -> dict[int, list[str]
 async def answered_by_city(session: AsyncSession, window: Window) -> list[TallyRow]:
     """Consultation responses submitted for each city."""
     r = ConsultationResponse
-    statement = _tallies(window, r.city_id, r.submitted_at, r.id).where(
+    statement = _tallies(window, r.city_id, r.submitted_at).where(
         r.city_id.is_not(None), r.status == ResponseStatus.submitted
     )
     return await _rows(session, statement)
@@ -103,7 +104,7 @@ async def answered_by_city(session: AsyncSession, window: Window) -> list[TallyR
 async def attended_by_city(session: AsyncSession, window: Window) -> list[TallyRow]:
     """Café check-ins of each city's representatives."""
     statement = (
-        _tallies(window, PersonRole.city_id, CafeSeat.checked_in_at, CafeSeat.id)
+        _tallies(window, PersonRole.city_id, CafeSeat.checked_in_at)
         .select_from(CafeSeat)
         .join(PersonRole, PersonRole.person_id == CafeSeat.person_id)
         .where(
@@ -116,7 +117,7 @@ async def attended_by_city(session: AsyncSession, window: Window) -> list[TallyR
 
 
 async def voted_by_city(session: AsyncSession, window: Window) -> list[TallyRow]:
-    statement = _tallies(window, PollVote.city_id, PollVote.answered_at, PollVote.id).where(
+    statement = _tallies(window, PollVote.city_id, PollVote.answered_at).where(
         PollVote.city_id.is_not(None)
     )
     return await _rows(session, statement)
@@ -124,7 +125,7 @@ async def voted_by_city(session: AsyncSession, window: Window) -> list[TallyRow]
 
 async def ideas_by_city(session: AsyncSession, window: Window) -> list[TallyRow]:
     y = YouthSubmission
-    statement = _tallies(window, y.city_id, y.created_at, y.id).where(y.city_id.is_not(None))
+    statement = _tallies(window, y.city_id, y.created_at).where(y.city_id.is_not(None))
     return await _rows(session, statement)
 
 

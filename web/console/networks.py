@@ -6,6 +6,7 @@ the CSV export of the same numbers. The cities are in `cities`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from aiohttp import web
@@ -14,6 +15,7 @@ from engagement.activity import KINDS, Activity
 from engagement.activity_export import csv_text, network_rows
 from engagement.activity_report import ActivityReport, activity_report
 from storage.base import utcnow
+from web.console import i18n
 from web.console.access import Permission, requires
 from web.console.navigation import N_
 from web.console.periods import PRESET_LABELS, PeriodChoice, asked_period
@@ -46,9 +48,17 @@ def bars(pairs: list[tuple[str, int]]) -> list[Bar]:
     return [Bar(label, count, count / top) for label, count in pairs]
 
 
+@lru_cache(maxsize=4096)
+def _number(value: float, language: str) -> str:
+    return i18n.number(value, language)
+
+
 def period_context(request: web.Request, choice: PeriodChoice) -> dict[str, Any]:
-    """What the period form and the trend cells need."""
+    """What the period form and the tables need (counts repeat: their formatting is cached,
+    which matters on a table of 500 cities)."""
+    language = lang(request)
     return {
+        "number": lambda value: _number(value, language),
         "choice": choice,
         "preset_labels": PRESET_LABELS,
         "kinds": [k.value for k in KINDS],

@@ -166,9 +166,9 @@ async def activity_report(session: AsyncSession, period: Period) -> ActivityRepo
     city_rows = []
     for city_id, name, country in await queries.all_cities(session):
         activity = cities.get(city_id, Activity())
-        slugs = tuple(sorted(slugs_of_city.get(city_id, [])))
         score = attention(activity, 1, period)
-        city_rows.append(CityActivity(city_id, name, country, slugs, activity, score))
+        in_networks = tuple(sorted(slugs_of_city.get(city_id, [])))
+        city_rows.append(CityActivity(city_id, name, country, in_networks, activity, score))
     return ActivityReport(
         period,
         by_attention(

@@ -48,6 +48,8 @@ def _tallies(window: Window, key: Any, at: Any, counted: Any = None) -> Select[A
     max(`at`) ever, by `key`."""
     now = and_(at >= window.start, at < window.end)
     before = and_(at >= window.previous_start, at < window.start)
+    current: ColumnElement[Any]
+    previous: ColumnElement[Any]
     if counted is None:
         current, previous = func.sum(case((now, 1), else_=0)), func.sum(case((before, 1), else_=0))
     else:

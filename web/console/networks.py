@@ -5,9 +5,9 @@ the CSV export of the same numbers. The cities are in `cities`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -17,8 +17,8 @@ from engagement.activity_export import csv_text, network_rows
 from engagement.activity_report import ActivityReport, activity_report
 from storage.base import utcnow
 from web.console import i18n
-from web.console.clock import when_in
 from web.console.access import Permission, requires
+from web.console.clock import when_in
 from web.console.navigation import N_
 from web.console.periods import PRESET_LABELS, PeriodChoice, asked_period
 from web.console.requests import lang, render_page, sessions, zone

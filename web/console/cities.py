@@ -87,6 +87,6 @@ async def city_page(request: web.Request) -> web.StreamResponse:
         "kind_bars": bars([(k, kinds.get(Kind(k), 0)) for k in EVENT_LABELS]),
         "translated_kinds": {k: i18n.lgettext(language, KIND_LABELS[k]) for k in EVENT_LABELS},
         "event_labels": EVENT_LABELS,
-        "month_label": lambda start: format_date(start, "LLL yy", locale=language),
+        "month_label": lambda start, pattern="LLLL y": format_date(start, pattern, locale=language),
     }
     return await render_page(request, "city.html", context)

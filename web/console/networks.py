@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from aiohttp import web
+from babel.dates import format_date
 
 from engagement.activity import KINDS, Activity
 from engagement.activity_export import csv_text, network_rows
@@ -104,6 +105,7 @@ def period_context(request: web.Request, choice: PeriodChoice) -> dict[str, Any]
         "kinds": [k.value for k in KINDS],
         "kind_labels": KIND_LABELS,
         "cells_of": lambda activity: cells_of(activity, language, when),
+        "day": lambda value: format_date(value, "medium", locale=language),
     }
 
 
@@ -117,8 +119,8 @@ async def report_for(request: web.Request, choice: PeriodChoice) -> ActivityRepo
 async def networks_page(request: web.Request) -> web.StreamResponse:
     choice = asked_period(request)
     report = await report_for(request, choice)
-    language = lang(request)
-    chart = bars([(n.name(language), n.activity.total) for n in report.networks])
+    # slugs: the names are long and alike ("… Network of Educating Cities")
+    chart = bars([(n.slug, n.activity.total) for n in report.networks])
     context = period_context(request, choice) | {
         "report": report,
         "chart": chart,

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,7 +21,6 @@ from engagement.activity import (
     by_attention,
     by_city,
     combine,
-    latest,
     network_activity,
 )
 from newsletter.editions.review import shown_item_ids
@@ -78,25 +76,28 @@ class _Featured:
 
 
 def featured_tallies(
-    editions: Iterable[tuple[datetime, dict[str, Any]]],
+    editions: Iterable[tuple[datetime, list[int]]],
     origins: Iterable[tuple[int, int | None, int]],
     period: Period,
 ) -> tuple[dict[int, Tally], dict[int, Tally]]:
     """Items featured in bulletins sent in the period and the previous one, by city and by
-    feed of no city (an item shown in several editions counts once per period)."""
+    feed of no city (an item shown in several editions counts once per period). `editions`:
+    (sent_at, ids of the items shown); `origins`: (item id, city id or None, source id)."""
     now: dict[int, datetime] = {}  # item → when last featured in the period
     before: dict[int, datetime] = {}
-    for sent_at, content in editions:
+    for sent_at, shown in editions:
         bucket = now if sent_at >= period.start else before
-        for item_id in shown_item_ids(content or {}):
+        for item_id in shown:
             bucket[item_id] = max(sent_at, bucket.get(item_id, sent_at))
     found: dict[tuple[bool, int], _Featured] = {}
     for item_id, city_id, source_id in origins:
         entry = found.setdefault((city_id is not None, city_id or source_id), _Featured())
         for bucket, seen in ((now, entry.current), (before, entry.previous)):
-            if item_id in bucket:
+            when = bucket.get(item_id)
+            if when is not None:
                 seen.add(item_id)
-                entry.last_at = latest(entry.last_at, bucket[item_id])
+                if entry.last_at is None or when > entry.last_at:
+                    entry.last_at = when
     cities: dict[int, Tally] = {}
     sources: dict[int, Tally] = {}
     for (of_city, key), entry in found.items():
@@ -118,9 +119,11 @@ async def _per_kind(
         Kind.voted: _keyed(await queries.voted_by_city(session, span)),
         Kind.ideas: _keyed(await queries.ideas_by_city(session, span)),
     }
-    editions = await queries.featured_editions(session, span)
-    shown = [i for _, content in editions for i in shown_item_ids(content or {})]
-    origins = await queries.item_origins(session, shown)
+    editions = [
+        (sent_at, shown_item_ids(content or {}))
+        for sent_at, content in await queries.featured_editions(session, span)
+    ]
+    origins = await queries.item_origins(session, [i for _, shown in editions for i in shown])
     per_kind[Kind.featured], featured_by_source = featured_tallies(editions, origins, period)
     published_by_source = _keyed(await queries.published_by_cityless_source(session, span))
     sources: dict[int, Activity] = {}

@@ -72,3 +72,14 @@ def test_a_preset_is_whole_days_ending_today_in_the_secretariats_timezone() -> N
     assert period.start == datetime(2026, 11, 7, 23, tzinfo=UTC)
     assert period.end == datetime(2026, 12, 7, 23, tzinfo=UTC)
     assert period.previous().end == period.start and period.previous().length == period.length
+
+
+def test_an_item_featured_in_several_bulletins_counts_once_for_its_city() -> None:
+    from engagement.activity_report import featured_tallies
+
+    recent, older = END - timedelta(days=2), END - timedelta(days=40)
+    editions = [(recent, [1, 2]), (recent - timedelta(days=1), [1]), (older, [3])]
+    origins = [(1, 10, 100), (2, None, 200), (3, 10, 100)]
+    cities, sources = featured_tallies(editions, origins, PERIOD)
+    assert cities == {10: Tally(1, 1, recent)}
+    assert sources == {200: Tally(1, 0, recent)}

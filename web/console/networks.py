@@ -51,9 +51,15 @@ def bars(pairs: list[tuple[str, int]]) -> list[Bar]:
     return [Bar(label, count, count / top) for label, count in pairs]
 
 
+# counts and changes repeat across 500 rows, and Babel formats slowly: formatted once each
 @lru_cache(maxsize=4096)
 def _number(value: float, language: str) -> str:
     return i18n.number(value, language)
+
+
+@lru_cache(maxsize=4096)
+def _percent(value: float, language: str) -> str:
+    return i18n.percent(value, language)
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,7 @@ TREND_CLASSES = {"up": "good", "new": "good", "down": "bad", "flat": "", "none":
 
 def trend_text(activity: Activity, language: str) -> str:
     trend = activity.trend
-    change = i18n.percent(abs(trend.change), language) if trend.change is not None else ""
+    change = _percent(round(abs(trend.change), 3), language) if trend.change is not None else ""
     texts = {
         "up": lambda: "↑ " + i18n.lgettext(language, "up %(change)s", change=change),
         "down": lambda: "↓ " + i18n.lgettext(language, "down %(change)s", change=change),

@@ -160,11 +160,10 @@ async def item_origins(
         )
     ).all()
     source_ids = sorted({source_id for _, source_id in pairs})
-    cities = dict(
-        (await session.execute(select(Source.id, Source.city_id).where(Source.id.in_(source_ids))))
-        .tuples()
-        .all()
+    found = await session.execute(
+        select(Source.id, Source.city_id).where(Source.id.in_(source_ids))
     )
+    cities: dict[int, int | None] = {source_id: city_id for source_id, city_id in found}
     return [(item_id, cities.get(source_id), source_id) for item_id, source_id in pairs]
 
 

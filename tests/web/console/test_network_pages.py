@@ -84,8 +84,10 @@ async def test_an_unknown_city_is_not_found(sessions: SessionFactory, tmp_path: 
     staff = await signed_in(sessions, tmp_path / "outbox", StaffRole.viewer)
     async with staff.client as client:
         missing = await client.get("/console/cities/999999")
+        missing_html = await missing.text()
         not_a_number = await client.get("/console/cities/lyon")
     assert missing.status == 404 and not_a_number.status == 404
+    assert "We could not find this page" in missing_html
 
 
 async def test_a_city_page_tells_its_history_newest_first(

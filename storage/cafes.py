@@ -70,6 +70,8 @@ class CafeSeat(Base):
     __table_args__ = (
         UniqueConstraint("cafe_id", "person_id"),
         Index("ix_cafe_seats_cafe_state", "cafe_id", "state", "joined_at"),
+        # the networks page: check-ins per person (then city) over a period
+        Index("ix_cafe_seats_person_checked_in", "person_id", "checked_in_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -68,6 +68,8 @@ class ConsultationResponse(Base):
             sqlite_where=text("unit = 'person'"),
             postgresql_where=text("unit = 'person'"),
         ),
+        # the networks page: answers per city over a period, and the last one
+        Index("ix_consultation_responses_city_submitted", "city_id", "status", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

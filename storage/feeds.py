@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import (
     Enum,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -26,6 +27,7 @@ class SourceStatus(enum.StrEnum):
 
 class Source(Base):
     __tablename__ = "sources"
+    __table_args__ = (Index("ix_sources_city", "city_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str] = mapped_column(String(2000), unique=True)
@@ -80,7 +82,11 @@ class ItemSource(Base):
     """An item as carried by one source, under that source's guid."""
 
     __tablename__ = "item_sources"
-    __table_args__ = (UniqueConstraint("source_id", "guid"),)
+    __table_args__ = (
+        UniqueConstraint("source_id", "guid"),
+        # the networks page and a city's history: a city's items through its sources
+        Index("ix_item_sources_source_item", "source_id", "item_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)

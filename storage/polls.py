@@ -12,7 +12,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, JsonValue, utcnow
@@ -61,7 +61,11 @@ class PollVote(Base):
     a forgotten person's vote stays, without the person."""
 
     __tablename__ = "poll_votes"
-    __table_args__ = (UniqueConstraint("poll_id", "person_id"),)
+    __table_args__ = (
+        UniqueConstraint("poll_id", "person_id"),
+        # the networks page: votes per city over a period, and the last one
+        Index("ix_poll_votes_city_answered", "city_id", "answered_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.base import Base, utcnow
@@ -75,6 +75,8 @@ class YouthSubmission(Base):
     """
 
     __tablename__ = "youth_submissions"
+    # the networks page: ideas per city over a period, and the last one
+    __table_args__ = (Index("ix_youth_submissions_city_created", "city_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int | None] = mapped_column(

@@ -45,6 +45,8 @@ CONSOLE_MODULES: tuple[str, ...] = (
     "web.console.kit",
     "web.console.campaign_report",
     "web.console.broadcasts",
+    "web.console.networks",
+    "web.console.cities",
     "web.console.account",
     "web.console.static",
 )

@@ -28,6 +28,9 @@ LANGUAGE_NAMES = {
 # staff, audit, dashboard), `console` (bulletins, subscribers, feeds), and one per page family of
 # the second part (consultations, cafés, people and polls, youth, campaign, networks).
 DOMAINS = ("console", "console_core", "console_cafes", "console_campaign", "console_people", "console_youth")
+# The console's messages, in two domains: `console_core` (the frame, sign-in, staff, audit,
+# dashboard) and `console` (the pages on top of it), read as one.
+DOMAINS = ("console", "console_core", "console_networks")
 
 
 @lru_cache(maxsize=len(LANGUAGES))

@@ -27,10 +27,7 @@ LANGUAGE_NAMES = {
 # The console's messages, in several domains read as one: `console_core` (the frame, sign-in,
 # staff, audit, dashboard), `console` (bulletins, subscribers, feeds), and one per page family of
 # the second part (consultations, cafés, people and polls, youth, campaign, networks).
-DOMAINS = ("console", "console_core", "console_cafes", "console_campaign", "console_people", "console_youth")
-# The console's messages, in two domains: `console_core` (the frame, sign-in, staff, audit,
-# dashboard) and `console` (the pages on top of it), read as one.
-DOMAINS = ("console", "console_core", "console_networks")
+DOMAINS = ("console", "console_core", "console_cafes", "console_campaign", "console_networks", "console_people", "console_youth")
 
 
 @lru_cache(maxsize=len(LANGUAGES))

@@ -1,7 +1,7 @@
 """indexes for the networks page: activity per city over a period, and a city's history
 
 Revision ID: 0148
-Revises: 0142
+Revises: 0147
 Create Date: 2026-12-07 05:30:00.000000
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0148"
-down_revision: str | Sequence[str] | None = "0142"
+down_revision: str | Sequence[str] | None = "0147"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

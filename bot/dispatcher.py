@@ -48,6 +48,7 @@ from bot.middlewares import (
 from storage.engine import SessionFactory
 
 log = logging.getLogger(__name__)
+LOCK_SECONDS = 10  # a chat's lock outlives a dead holder this long (as an update claim's lease)
 
 
 def feature_routers() -> list[Router]:
@@ -82,7 +83,12 @@ def fsm_storage(redis_url: str | None) -> tuple[BaseStorage, BaseEventIsolation]
     from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
     storage = RedisStorage.from_url(redis_url)
-    return storage, RedisEventIsolation(storage.redis)
+    # one update of a chat at a time; the lock of a process killed while handling frees the
+    # chat after LOCK_SECONDS (aiogram's default, 60 s, left a representative waiting a minute),
+    # and a waiting update looks again every 20 ms rather than 100
+    return storage, RedisEventIsolation(
+        storage.redis, lock_kwargs={"timeout": LOCK_SECONDS, "sleep": 0.02}
+    )
 
 
 def build_dispatcher(

@@ -2,8 +2,11 @@
 """The production run under a burst: representatives answer a consultation at once while a
 bulletin goes out, and one web process is killed.
 
-    python benchmarks/burst.py [--reps 1000] [--cities 500] [--subscribers 20000]
+    python benchmarks/burst.py [--full | --reps 200 --cities 100 --subscribers 5000]
                                [--pg URL] [--redis URL] [--skip-embedded] [--skip-scaling]
+
+The default size is for development (a few minutes); `--full` is the issue's size: 1,000
+representatives of 500 cities, 20,000 subscribers.
 
 Production: the repo's Procfile processes started by honcho on PostgreSQL (--pg, default
 AIVE_TEST_DATABASE_URL; its schema is dropped: use a scratch database) and Redis (--redis,
@@ -681,15 +684,20 @@ async def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--reps", type=int, default=1000)
-    parser.add_argument("--cities", type=int, default=500)
-    parser.add_argument("--subscribers", type=int, default=20_000)
+    parser.add_argument("--reps", type=int, default=200)
+    parser.add_argument("--cities", type=int, default=100)
+    parser.add_argument("--subscribers", type=int, default=5000)
+    parser.add_argument(
+        "--full", action="store_true", help="the issue's size: 1000 / 500 / 20000"
+    )
     parser.add_argument("--pg", default=os.environ.get("AIVE_TEST_DATABASE_URL"))
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--max-connections", type=int, default=40)
     parser.add_argument("--skip-embedded", action="store_true")
     parser.add_argument("--skip-scaling", action="store_true")
     args = parser.parse_args()
+    if args.full:
+        args.reps, args.cities, args.subscribers = 1000, 500, 20_000
     if not args.pg:
         raise SystemExit("give --pg postgresql+asyncpg://… (a scratch database: it is emptied)")
     sendgrid, sendgrid_url = start_sendgrid()

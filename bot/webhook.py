@@ -25,7 +25,7 @@ from bot.dispatcher import build_dispatcher, used_update_types
 from bot.i18n import build_i18n
 from bot.runner import BotContext
 from bot.session import make_bot
-from bot.update_claims import UpdateClaims
+from bot.update_claims import RedisUpdateClaims, UpdateClaims
 from storage.engine import SessionFactory
 from storage.update_claims_queries import Claim
 
@@ -45,7 +45,7 @@ class TelegramWebhook:
         self.secret = config.webhook_secret.encode()
         self.dp = dp
         self.bot = bot
-        self.claims = UpdateClaims(sessions, bot.id)
+        self.claims = make_claims(dp, sessions, bot.id)
         self.tasks: set[asyncio.Task[Any]] = set()
         self.slots = asyncio.Semaphore(HANDLING_AT_ONCE)
 
@@ -107,6 +107,14 @@ class TelegramWebhook:
         if self.tasks:
             await asyncio.wait(list(self.tasks), timeout=timeout)
         await self.claims.close()
+
+
+def make_claims(dp: Dispatcher, sessions: SessionFactory, bot_id: int) -> UpdateClaims:
+    """In Redis when the bot's state is there (production), else in the database."""
+    redis = getattr(dp.storage, "redis", None)
+    if redis is not None:
+        return RedisUpdateClaims(redis, bot_id)
+    return UpdateClaims(sessions, bot_id)
 
 
 WEBHOOK = web.AppKey("telegram_webhook", TelegramWebhook)

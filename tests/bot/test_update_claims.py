@@ -9,6 +9,9 @@ taken over and handled.
 from __future__ import annotations
 
 import asyncio
+import os
+import random
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -22,6 +25,7 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 
 from bot.config import BotConfig
+from bot.update_claims import RedisUpdateClaims
 from bot.webhook import TelegramWebhook
 from engagement.consultations import lifecycle
 from storage.base import utcnow
@@ -34,13 +38,56 @@ from tests.bot.consultation_support import add_city, add_representative, create_
 from tests.fakes.telegram_objects import FakeUser
 
 SECRET = "claims-secret-123"
+REDIS_URL = os.environ.get("AIVE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 Post = Callable[[dict[str, Any]], Awaitable[int]]
 
 
-@pytest.fixture
-async def webhook(harness: Harness) -> AsyncIterator[tuple[TelegramWebhook, Post]]:
+def _redis_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+class OtherProcess:
+    """Another web process's claim on an update, in the store the webhook uses."""
+
+    def __init__(self, hook: TelegramWebhook, sessions: SessionFactory) -> None:
+        self.claims, self.sessions = hook.claims, sessions
+
+    async def claims_it(self, update_id: int, *, died: bool) -> None:
+        lease = self.claims.lease
+        if isinstance(self.claims, RedisUpdateClaims):  # a dead process's key has expired
+            await self.claims.redis.set(
+                self.claims.key(update_id), "web-2:77:other", px=50 if died else 10_000
+            )
+            if died:
+                await asyncio.sleep(0.1)
+            return
+        async with self.sessions() as session:  # its row was last renewed over a lease ago
+            when = utcnow() - lease - timedelta(seconds=1) if died else utcnow()
+            taken = await claim_update(
+                session, self.claims.bot_id, update_id, "web-2:77:other", when, lease
+            )
+        assert taken is Claim.taken
+
+
+@pytest.fixture(params=["database", "redis"])
+async def webhook(
+    request: pytest.FixtureRequest, harness: Harness
+) -> AsyncIterator[tuple[TelegramWebhook, Post]]:
     config = BotConfig(token=harness.config.token, webhook_secret=SECRET)
     hook = TelegramWebhook(config, harness.dp, harness.bot, harness.sessions)
+    redis = None
+    if request.param == "redis":
+        if not _redis_answers():
+            pytest.skip("no Redis on 127.0.0.1:6379")
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url(REDIS_URL)
+        # a bot of its own: the keys of one test are not another's
+        hook.claims = RedisUpdateClaims(redis, random.randrange(10**9, 10**10))
     app = web.Application()
     app.router.add_post("/hook", hook.handle)
     async with TestServer(app) as server:
@@ -51,6 +98,8 @@ async def webhook(harness: Harness) -> AsyncIterator[tuple[TelegramWebhook, Post
 
         yield hook, post
         await hook.drain()
+    if redis is not None:
+        await redis.aclose()
 
 
 async def _at_the_actions_question(harness: Harness, sessions: SessionFactory) -> FakeUser:
@@ -175,16 +224,7 @@ async def test_an_update_whose_first_handler_died_is_handled_when_telegram_resen
     before = _answers_to(harness, claire)
     update = _press_parks(harness, claire)
     # A web process claimed it, then was killed: its claim is no longer renewed.
-    async with sessions() as session:
-        claimed = await claim_update(
-            session,
-            harness.bot.id,
-            update["update_id"],
-            "web-1:4242:dead",
-            utcnow() - hook.claims.lease - timedelta(seconds=1),
-            hook.claims.lease,
-        )
-    assert claimed is Claim.taken
+    await OtherProcess(hook, sessions).claims_it(update["update_id"], died=True)
     assert await post(update) == 200  # the lease ran out: this process takes it over
     assert _answers_to(harness, claire) == before + 1
     assert await _stored_answers(sessions) == [{"priority": "climate", "actions": ["parks"]}]
@@ -199,15 +239,7 @@ async def test_an_update_claimed_by_a_live_process_is_left_to_it(
     claire = await _at_the_actions_question(harness, sessions)
     before = _answers_to(harness, claire)
     update = _press_parks(harness, claire)
-    async with sessions() as session:  # another web process has just taken it
-        await claim_update(
-            session,
-            harness.bot.id,
-            update["update_id"],
-            "web-2:77:live",
-            utcnow(),
-            hook.claims.lease,
-        )
+    await OtherProcess(hook, sessions).claims_it(update["update_id"], died=False)
     assert await post(update) == 503
     assert _answers_to(harness, claire) == before
     assert await _stored_answers(sessions) == [{"priority": "climate"}]

@@ -260,3 +260,22 @@ async def test_a_webhook_update_without_a_numeric_id_is_refused(
 ) -> None:
     _, post = webhook
     assert await post({"update_id": "12"}) == 400
+
+
+async def test_a_press_handled_by_a_process_killed_before_it_finished_shows_the_screen_again(
+    harness: Harness, sessions: SessionFactory, webhook: tuple[TelegramWebhook, Post]
+) -> None:
+    """The process stored the tap and answered the button, then died before marking the
+    update done: Telegram's resend is handled again. The tap is not applied twice (the
+    button's version is old now), the second answer to the press is refused by Telegram
+    ("query is too old"), and Claire still gets her screen."""
+    hook, post = webhook
+    claire = await _at_the_actions_question(harness, sessions)
+    update = _press_parks(harness, claire)
+    await harness.dp.feed_raw_update(harness.bot, update)  # the process that then died
+    await OtherProcess(hook, sessions).claims_it(update["update_id"], died=True)
+    before = _answers_to(harness, claire)
+    assert await post(update) == 200
+    assert _answers_to(harness, claire) > before  # the current screen, shown again
+    assert "Which actions?" in (harness.fake.last_message(claire.id).text or "")
+    assert await _stored_answers(sessions) == [{"priority": "climate", "actions": ["parks"]}]

@@ -520,8 +520,9 @@ def start_sendgrid() -> tuple[Any, str]:
     return proc, parent.recv()
 
 
-def per_process_updates(metrics_dir: Path) -> dict[int, float]:
-    """Updates each process handled, from its own multiprocess file."""
+def per_process_updates(metrics_dir: Path, outcome: str | None = None) -> dict[int, float]:
+    """Updates each process handled (with this outcome: "error"), from its own multiprocess
+    file."""
     from prometheus_client.multiprocess import MultiProcessCollector
 
     counts = {}
@@ -530,10 +531,24 @@ def per_process_updates(metrics_dir: Path) -> dict[int, float]:
         total = 0.0
         for metric in MultiProcessCollector.merge([str(path)], accumulate=False):
             if metric.name == "aive_bot_updates":
-                total += sum(s.value for s in metric.samples if s.name.endswith("_total"))
+                total += sum(
+                    s.value
+                    for s in metric.samples
+                    if s.name.endswith("_total")
+                    and (outcome is None or s.labels.get("outcome") == outcome)
+                )
         if total:
             counts[pid] = total
     return counts
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a process used so far."""
+    try:
+        fields = (Path("/proc") / str(pid) / "stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -552,6 +567,9 @@ class Result:
     delivered: int
     killed: bool
     deliverer: Any
+    cpu: dict[int, float] = field(default_factory=dict)  # web pid -> CPU seconds
+    errors: float = 0  # updates answered with "sorry"
+    load: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
 async def burst(
@@ -616,6 +634,9 @@ async def burst(
             await asyncio.sleep(0.25)
         await asyncio.sleep(1)  # let the metrics files settle
         per_process = per_process_updates(metrics_dir)
+        errors = sum(per_process_updates(metrics_dir, "error").values())
+        load = os.getloadavg()
+        cpu = {pid: cpu_seconds(pid) for pid in (web_pids(run.proc.pid) if run.proc else [])}
         stored = await answers_stored(url)
         delivered = (await bulletin_done(url))[1] if bulletin else 0
     finally:
@@ -623,7 +644,18 @@ async def burst(
         run.stop()
         await fake.close()
     return Result(
-        name, figures, seconds, per_process, bulletin_seconds, stored, delivered, kill, deliverer
+        name,
+        figures,
+        seconds,
+        per_process,
+        bulletin_seconds,
+        stored,
+        delivered,
+        kill,
+        deliverer,
+        cpu,
+        errors,
+        load,
     )
 
 
@@ -648,6 +680,7 @@ def report(result: Result, reps: int) -> None:
     f = result.figures
     lat = [x * 1000 for x in f.latencies]
     print(f"\n== {result.name}")
+    print("  load average at the end (1, 5, 15 min): " + " ".join(f"{x:.1f}" for x in result.load))
     print(
         f"  delivery -> answer (ms): p50 {percentile(lat, 0.5):.0f}  p95 {percentile(lat, 0.95):.0f}  "
         f"p99 {percentile(lat, 0.99):.0f}  max {max(lat, default=float('nan')):.0f}   ({len(lat)} answers)"
@@ -661,6 +694,13 @@ def report(result: Result, reps: int) -> None:
             for pid, n in sorted(result.per_process.items())
         )
         print(f"  per process: {shares}")
+        costs = ", ".join(
+            f"pid {pid}: {1000 * cpu / result.per_process[pid]:.1f} ms"
+            for pid, cpu in sorted(result.cpu.items())
+            if result.per_process.get(pid)
+        )
+        if costs:
+            print(f"  web CPU per update (start-up included): {costs}")
     d = result.deliverer.stats
     print(
         f"  webhook: {d.attempts} POSTs, {d.delivered} delivered, {d.retried} resent "
@@ -672,7 +712,8 @@ def report(result: Result, reps: int) -> None:
         f"steps without an answer (tapped again) {f.no_answer}"
     )
     print(
-        f"  stored: {submitted} submitted responses, {complete} complete, {doubled} answers doubled, lost {reps - submitted}"
+        f"  stored: {submitted} submitted responses, {complete} complete, {doubled} answers doubled, lost {reps - submitted}; "
+        f"updates answered with an error: {result.errors:.0f}"
     )
     if result.bulletin_seconds is not None:
         print(
@@ -687,9 +728,7 @@ async def main() -> None:
     parser.add_argument("--reps", type=int, default=200)
     parser.add_argument("--cities", type=int, default=100)
     parser.add_argument("--subscribers", type=int, default=5000)
-    parser.add_argument(
-        "--full", action="store_true", help="the issue's size: 1000 / 500 / 20000"
-    )
+    parser.add_argument("--full", action="store_true", help="the issue's size: 1000 / 500 / 20000")
     parser.add_argument("--pg", default=os.environ.get("AIVE_TEST_DATABASE_URL"))
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--max-connections", type=int, default=40)
@@ -780,7 +819,34 @@ async def main() -> None:
             bulletin=True,
         )
         report(emb, args.reps)
+    goals(prod, alone, rates if not args.skip_scaling else None, args.reps)
     sendgrid.terminate()
+
+
+def goals(prod: Result, alone: float, rates: dict[int, float] | None, reps: int) -> None:
+    """The issue's goals next to what this run measured on the production burst."""
+    lat = [x * 1000 for x in prod.figures.latencies]
+    p50, p99 = percentile(lat, 0.5), percentile(lat, 0.99)
+    submitted, _, doubled = prod.stored
+    sent = prod.bulletin_seconds / alone if prod.bulletin_seconds else float("nan")
+    rows = [
+        ("p50 delivery -> answer", "<= 150 ms", f"{p50:.0f} ms", p50 <= 150),
+        ("p99 delivery -> answer", "<= 1000 ms", f"{p99:.0f} ms", p99 <= 1000),
+        (
+            "answers lost / doubled",
+            "0 / 0",
+            f"{reps - submitted} / {doubled}",
+            submitted == reps and not doubled,
+        ),
+        ("updates answered with an error", "0", f"{prod.errors:.0f}", not prod.errors),
+        ("bulletin under the burst / alone", "<= 1.5x", f"{sent:.2f}x", sent <= 1.5),
+    ]
+    if rates:
+        ratio = rates[2] / rates[1]
+        rows.append(("updates/s, 2 web / 1 web", ">= 1.6x", f"{ratio:.2f}x", ratio >= 1.6))
+    print(f"\n== goals (production burst; load average now {os.getloadavg()[0]:.1f})")
+    for name, goal, seen, met in rows:
+        print(f"  {name:34} {goal:>11}  {seen:>12}  {'met' if met else 'NOT met'}")
 
 
 if __name__ == "__main__":

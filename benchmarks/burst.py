@@ -201,6 +201,9 @@ class BurstTelegram(FakeTelegram):
 @dataclass
 class Figures:
     latencies: list[float] = field(default_factory=list)
+    # from the tap (the update handed to the fake Telegram) to the answer: what people feel,
+    # including the wait at Telegram before a webhook connection is free
+    felt: list[float] = field(default_factory=list)
     no_answer: int = 0  # steps whose answer never came (the person tapped again)
     finished: int = 0
     stuck: int = 0
@@ -220,6 +223,7 @@ class Representative:
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[float] = loop.create_future()
         self.fake.waiting[self.user.id] = waiter
+        tapped = time.monotonic()
         make_update()
         update = self.fake.last_update
         self.figures.updates += 1
@@ -230,6 +234,7 @@ class Representative:
             return False
         started = self.fake.first_attempt.get(update["update_id"], answered)
         self.figures.latencies.append(answered - started)
+        self.figures.felt.append(answered - tapped)
         return True
 
     async def press(self, message: Any, data: str) -> None:
@@ -570,6 +575,7 @@ class Result:
     cpu: dict[int, float] = field(default_factory=dict)  # web pid -> CPU seconds
     errors: float = 0  # updates answered with "sorry"
     load: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    own_cpu: float = 0.0  # CPU seconds this script used during the burst
 
 
 async def burst(
@@ -605,6 +611,7 @@ async def burst(
     figures = Figures()
     people = [Representative(fake, user, world.consultation, figures) for user in world.users]
     started = time.monotonic()
+    own_started = time.process_time()
     bulletin_seconds = None
     try:
         if bulletin:
@@ -627,6 +634,7 @@ async def burst(
                 if waiting == 0:
                     bulletin_seconds = time.monotonic() - started
         seconds = time.monotonic() - started
+        own_cpu = time.process_time() - own_started
         while bulletin and bulletin_seconds is None:
             waiting, _ = await bulletin_done(url)
             if waiting == 0:
@@ -656,6 +664,7 @@ async def burst(
         cpu,
         errors,
         load,
+        own_cpu,
     )
 
 
@@ -685,8 +694,14 @@ def report(result: Result, reps: int) -> None:
         f"  delivery -> answer (ms): p50 {percentile(lat, 0.5):.0f}  p95 {percentile(lat, 0.95):.0f}  "
         f"p99 {percentile(lat, 0.99):.0f}  max {max(lat, default=float('nan')):.0f}   ({len(lat)} answers)"
     )
+    felt = [x * 1000 for x in f.felt]
     print(
-        f"  updates: {f.updates} in {result.seconds:.1f} s = {f.updates / result.seconds:.1f}/s overall"
+        f"  tap -> answer (ms, with the wait for a free webhook connection): p50 {percentile(felt, 0.5):.0f}  "
+        f"p95 {percentile(felt, 0.95):.0f}  p99 {percentile(felt, 0.99):.0f}  max {max(felt, default=float('nan')):.0f}"
+    )
+    print(
+        f"  updates: {f.updates} in {result.seconds:.1f} s = {f.updates / result.seconds:.1f}/s overall; "
+        f"this script (fake Telegram, deliverer, people) used {1000 * result.own_cpu / max(1, f.updates):.1f} ms CPU per update"
     )
     if result.per_process:
         shares = ", ".join(

@@ -125,9 +125,7 @@ async def person_by_telegram_id(session: AsyncSession, telegram_id: int) -> Pers
     networks), in one query."""
     query = (
         select(Person)
-        .options(
-            joinedload(Person.roles).joinedload(PersonRole.city).raiseload(City.networks)
-        )
+        .options(joinedload(Person.roles).joinedload(PersonRole.city).raiseload(City.networks))
         .where(Person.telegram_id == telegram_id)
     )
     return (await session.scalars(query)).unique().one_or_none()

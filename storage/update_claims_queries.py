@@ -32,16 +32,15 @@ async def claim_update(
 
     A new update is taken; an unfinished one whose lease ended before `now - lease` is taken
     over (its process died); otherwise the row tells whether it is done or still busy."""
-    table = UpdateClaim.__table__
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table).values(
+    new = insert(UpdateClaim).values(
         bot_id=bot_id, update_id=update_id, owner=owner, claimed_at=now, done_at=None
     )
-    statement = statement.on_conflict_do_update(
+    statement = new.on_conflict_do_update(
         index_elements=["bot_id", "update_id"],
-        set_={"owner": statement.excluded.owner, "claimed_at": statement.excluded.claimed_at},
-        where=(table.c.done_at.is_(None)) & (table.c.claimed_at < now - lease),
-    ).returning(table.c.owner)
+        set_={"owner": new.excluded.owner, "claimed_at": new.excluded.claimed_at},
+        where=(UpdateClaim.done_at.is_(None)) & (UpdateClaim.claimed_at < now - lease),
+    ).returning(UpdateClaim.owner)
     taken = (await session.execute(statement)).scalar_one_or_none()
     if taken is not None:
         await session.commit()

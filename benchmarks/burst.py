@@ -219,7 +219,9 @@ class Representative:
         self.fake, self.user, self.consultation, self.figures = fake, user, consultation, figures
         self.rng = random.Random(user.id)
 
-    async def act(self, make_update: Any, timeout: float = 20.0) -> bool:
+    async def act(self, make_update: Any, patience: float = 20.0) -> bool:
+        """Tap or type, then wait for the bot: while Telegram has not delivered the update
+        (its webhook connections are busy) and `patience` seconds after it did."""
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[float] = loop.create_future()
         self.fake.waiting[self.user.id] = waiter
@@ -227,14 +229,21 @@ class Representative:
         make_update()
         update = self.fake.last_update
         self.figures.updates += 1
-        try:
-            answered = await asyncio.wait_for(waiter, timeout)
-        except TimeoutError:
-            self.figures.no_answer += 1
-            return False
-        started = self.fake.first_attempt.get(update["update_id"], answered)
-        self.figures.latencies.append(answered - started)
+        while not waiter.done():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(waiter), 1.0)
+            first = self.fake.first_attempt.get(update["update_id"])
+            now = time.monotonic()
+            if not waiter.done() and (
+                (first is not None and now - first > patience) or now - tapped > 600
+            ):
+                self.figures.no_answer += 1
+                return False
+        answered = waiter.result()
         self.figures.felt.append(answered - tapped)
+        started = self.fake.first_attempt.get(update["update_id"])
+        if started is not None:  # else a late answer to the step before: not this one's
+            self.figures.latencies.append(answered - started)
         return True
 
     async def press(self, message: Any, data: str) -> None:
@@ -244,6 +253,11 @@ class Representative:
         await self.act(lambda: self.fake.user_sends_text(self.user, f"/start c{self.consultation}"))
         toggled: set[int] = set()
         for _ in range(40):
+            if not self.fake.sent_messages(self.user.id):  # /start got no answer: again
+                await self.act(
+                    lambda: self.fake.user_sends_text(self.user, f"/start c{self.consultation}")
+                )
+                continue
             message = self.fake.last_message(self.user.id)
             steps = []
             opener = None

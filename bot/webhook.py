@@ -1,12 +1,15 @@
-"""`/webhooks/telegram` on the web app: checks Telegram's secret token, handles the update and
-answers 200 when it is handled, or after ANSWER_WITHIN seconds if it is slower (then it goes on
-in the background). Telegram resends what it got no 200 for: an update being handled by a
-process that dies (a SIGKILL, a crash) reaches another process instead of being lost, which an
-answer sent before handling would cause."""
+"""`/webhooks/telegram` on the web app: checks Telegram's secret token, claims the update
+(bot.update_claims), handles it and answers 200 only once it is handled. Telegram resends what
+it got no 200 for: an update being handled by a process that dies (a SIGKILL, a crash) reaches
+another process, which takes the claim over once its lease ran out, instead of being lost
+(an answer sent before the end of handling would lose it). A resend of an update handled
+already gets 200 and nothing else; one still being handled elsewhere gets 503, and Telegram
+tries again later."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -22,10 +25,12 @@ from bot.dispatcher import build_dispatcher, used_update_types
 from bot.i18n import build_i18n
 from bot.runner import BotContext
 from bot.session import make_bot
+from bot.update_claims import RedisUpdateClaims, UpdateClaims
+from storage.engine import SessionFactory
+from storage.update_claims_queries import Claim
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-ANSWER_WITHIN = 1.0  # seconds: a slower handler must not hold Telegram's connection
 # updates one process handles at once: each holds a database connection (a pool has 5 + 10)
 # and Redis connections; more waiting requests make Telegram wait, which is its back-pressure
 HANDLING_AT_ONCE = 10
@@ -33,11 +38,14 @@ PATH = "/webhooks/telegram"
 
 
 class TelegramWebhook:
-    def __init__(self, config: BotConfig, dp: Dispatcher, bot: Bot) -> None:
+    def __init__(
+        self, config: BotConfig, dp: Dispatcher, bot: Bot, sessions: SessionFactory
+    ) -> None:
         assert config.webhook_secret, "webhook mode needs AIVE_TELEGRAM_WEBHOOK_SECRET"
         self.secret = config.webhook_secret.encode()
         self.dp = dp
         self.bot = bot
+        self.claims = make_claims(dp, sessions, bot.id)
         self.tasks: set[asyncio.Task[Any]] = set()
         self.slots = asyncio.Semaphore(HANDLING_AT_ONCE)
 
@@ -52,29 +60,61 @@ class TelegramWebhook:
             update = await request.json()
         except (json.JSONDecodeError, UnicodeDecodeError):
             return web.json_response({"error": "body is not JSON"}, status=400)
-        if not isinstance(update, dict) or "update_id" not in update:
+        if not isinstance(update, dict) or type(update.get("update_id")) is not int:
             return web.json_response({"error": "not a Telegram update"}, status=400)
-        await self.slots.acquire()  # no 200 before the update is being handled
+        await self.slots.acquire()  # no 200 before the update is handled
         if request.transport is None or request.transport.is_closing():
             self.slots.release()  # Telegram gave up waiting and will resend it
             return web.json_response({"error": "gone"}, status=503)
-        task = asyncio.create_task(self._process(update))
+        update_id = int(update["update_id"])
+        try:
+            claim = await self.claims.claim(update_id)
+        except Exception:  # the database is away: Telegram will resend it
+            self.slots.release()
+            log.exception("could not claim update %s", update_id)
+            return web.json_response({"error": "try again"}, status=503)
+        if claim is not Claim.taken:
+            self.slots.release()
+            if claim is Claim.done:  # a resend of an update handled already
+                return web.json_response({"ok": True, "duplicate": True})
+            return web.json_response(
+                {"error": "being handled"}, status=503, headers={"Retry-After": "1"}
+            )
+        task = asyncio.create_task(self._process(update_id, update))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
         task.add_done_callback(lambda _: self.slots.release())
-        await asyncio.wait([task], timeout=ANSWER_WITHIN)
+        # handled to the end even if Telegram stops waiting (its resend then finds it done)
+        await asyncio.wait([task])
         return web.json_response({"ok": True})
 
-    async def _process(self, update: dict[str, Any]) -> None:
+    async def _process(self, update_id: int, update: dict[str, Any]) -> None:
         try:
             await self.dp.feed_raw_update(self.bot, update)
+        except asyncio.CancelledError:  # shutting down: let the next delivery take it at once
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.shield(self.claims.release(update_id))
+            raise
         except Exception:  # the errors middleware has said sorry; keep the web app alive
-            log.exception("webhook update %s failed", update.get("update_id"))
+            log.exception("webhook update %s failed", update_id)
+        try:
+            await self.claims.finish(update_id)
+        except Exception:  # the lease runs out; Telegram has its 200 and will not resend
+            log.exception("could not mark update %s handled", update_id)
 
     async def drain(self, timeout: float = 10.0) -> None:
         """Wait for updates still being handled (on shutdown)."""
         if self.tasks:
             await asyncio.wait(list(self.tasks), timeout=timeout)
+        await self.claims.close()
+
+
+def make_claims(dp: Dispatcher, sessions: SessionFactory, bot_id: int) -> UpdateClaims:
+    """In Redis when the bot's state is there (production), else in the database."""
+    redis = getattr(dp.storage, "redis", None)
+    if redis is not None:
+        return RedisUpdateClaims(redis, bot_id)
+    return UpdateClaims(sessions, bot_id)
 
 
 WEBHOOK = web.AppKey("telegram_webhook", TelegramWebhook)
@@ -94,7 +134,7 @@ def setup_webhook_routes(app: web.Application, ctx: BotContext) -> None:
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         bot = make_bot(config.token, config.api_url)
-        hook = TelegramWebhook(config, build_dispatcher(config, ctx.sessions), bot)
+        hook = TelegramWebhook(config, build_dispatcher(config, ctx.sessions), bot, ctx.sessions)
         app[WEBHOOK] = hook
         yield
         await hook.drain()

@@ -16,6 +16,7 @@ from storage import (
     representatives,
     staff,
     subscribers,
+    update_claims,
     youth,
 )
 from storage.base import Base
@@ -39,5 +40,6 @@ __all__ = [
     "representatives",
     "staff",
     "subscribers",
+    "update_claims",
     "youth",
 ]

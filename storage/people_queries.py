@@ -121,9 +121,12 @@ async def ensure_staff(session: AsyncSession, telegram_id: int, now: datetime) -
 
 
 async def person_by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | None:
-    """The person with this Telegram id, with their roles, in one query."""
+    """The person with this Telegram id, with their roles and their cities (not the cities'
+    networks), in one query."""
     query = (
-        select(Person).options(joinedload(Person.roles)).where(Person.telegram_id == telegram_id)
+        select(Person)
+        .options(joinedload(Person.roles).joinedload(PersonRole.city).raiseload(City.networks))
+        .where(Person.telegram_id == telegram_id)
     )
     return (await session.scalars(query)).unique().one_or_none()
 

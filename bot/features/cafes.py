@@ -31,7 +31,7 @@ from bot.config import BotConfig
 from engagement.cafes import messages, service
 from engagement.cafes.calendar import CalendarEvent, calendar_file
 from engagement.cafes.service import CafeOver, CheckIn
-from engagement.reader_time import zone_of
+from engagement.reader_time import person_zone
 from storage import people_queries
 from storage.base import utcnow
 from storage.cafes import Cafe, SeatState
@@ -83,7 +83,7 @@ async def send_promotion(
     if person is None or person.telegram_id is None:
         return
     lang = person.language or config.default_language
-    text = messages.promoted(cafe, lang, await zone_of(session, person.id, config.timezone))
+    text = messages.promoted(cafe, lang, await person_zone(session, person, config.timezone))
     try:
         await bot.send_document(
             person.telegram_id,
@@ -115,7 +115,7 @@ async def deep_link(
     elif not await service.in_audience(session, cafe, person.id):
         await message.answer(messages.not_for_you(cafe, lang))
     else:
-        text = messages.invitation(cafe, lang, await zone_of(session, person.id, config.timezone))
+        text = messages.invitation(cafe, lang, await person_zone(session, person, config.timezone))
         await message.answer(text, reply_markup=action_button(messages.JOIN, cafe.id, lang))
 
 
@@ -168,7 +168,7 @@ async def _join(
     await query.answer()
     if message is None:
         return
-    zone_info = await zone_of(session, person.id, config.timezone)
+    zone_info = await person_zone(session, person, config.timezone)
     if change.after == SeatState.registered:
         await message.answer_document(
             calendar_for(cafe, lang, config, now),

@@ -44,7 +44,7 @@ from engagement.consultations.messages import explain_answer, explain_refusal
 from engagement.consultations.opening import open_consultation, pressed_response
 from engagement.consultations.response_access import ResponseView
 from engagement.consultations.schema import QuestionType
-from engagement.reader_time import zone_of
+from engagement.reader_time import person_zone
 from storage import consultations_queries as q
 from storage.base import utcnow
 from storage.errors import NotFound
@@ -66,7 +66,7 @@ async def opening_screen(
     except ResponseRefused as refused:
         return explain_refusal(refused.reason, lang), None
     view, city = opening.view, opening.city_name
-    tz = await zone_of(session, person.id, config.timezone)
+    tz = await person_zone(session, person, config.timezone)
     preamble = welcome(view, lang, city=city, last_by=opening.last_by, is_me=opening.is_me, tz=tz)
     link = web_link(config, view, person.id)
     return screens.current_screen(view, lang, city, preamble, tz=tz, just_sent=False, web_link=link)
@@ -132,7 +132,7 @@ async def step(
     config: BotConfig,
 ) -> None:
     lang = i18n.current_locale
-    tz = await zone_of(session, person.id, config.timezone)
+    tz = await person_zone(session, person, config.timezone)
     message = query.message if isinstance(query.message, Message) else None
     try:
         pressed = await pressed_response(session, callback_data.r, person, language=lang)
@@ -216,7 +216,7 @@ async def typed(
         await session.rollback()
         await message.answer(screens.refused_answer(question, error, lang))
         return
-    tz = await zone_of(session, person.id, config.timezone)
+    tz = await person_zone(session, person, config.timezone)
     link = web_link(config, moved, person.id)
     await _send(message, screens.current_screen(moved, lang, city_name, tz=tz, web_link=link))
 

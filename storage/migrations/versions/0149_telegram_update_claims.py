@@ -1,7 +1,7 @@
 """telegram update claims: an update re-delivered by Telegram is not handled twice
 
 Revision ID: 0149
-Revises: 0142
+Revises: 0148
 Create Date: 2026-12-07 05:20:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import storage.base
 
 revision: str = "0149"
-down_revision: str | Sequence[str] | None = "0142"
+down_revision: str | Sequence[str] | None = "0148"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

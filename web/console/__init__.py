@@ -29,6 +29,9 @@ CONSOLE_MODULES: tuple[str, ...] = (
     "web.console.subscribers",
     "web.console.subscriber_files",
     "web.console.feeds",
+    "web.console.consultations",
+    "web.console.consultation_results",
+    "web.console.consultation_exports",
     "web.console.account",
     "web.console.static",
 )

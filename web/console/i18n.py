@@ -26,7 +26,7 @@ LANGUAGE_NAMES = {
 
 # The console's messages, in two domains: `console_core` (the frame, sign-in, staff, audit,
 # dashboard) and `console` (the pages on top of it), read as one.
-DOMAINS = ("console", "console_core")
+DOMAINS = ("console", "console_core", "console_consultations")
 
 
 @lru_cache(maxsize=len(LANGUAGES))

@@ -33,6 +33,7 @@ NAV: list[NavItem] = [
     NavItem("/console/bulletins", N_("Bulletins"), Permission.read),
     NavItem("/console/subscribers", N_("Subscribers"), Permission.read),
     NavItem("/console/feeds", N_("Feeds"), Permission.read),
+    NavItem("/console/consultations", N_("Consultations"), Permission.read),
     NavItem("/console/staff", N_("Staff"), Permission.manage_staff),
     NavItem("/console/audit", N_("Audit log"), Permission.read_audit),
 ]

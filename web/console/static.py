@@ -15,6 +15,7 @@ FILES = {
     "htmx.LICENSE.txt": "text/plain",
     "console.css": "text/css",
     "pages.css": "text/css",
+    "consultations.css": "text/css",
 }
 routes = web.RouteTableDef()
 

@@ -15,9 +15,9 @@ from storage.audit import AuditEvent
 from storage.consultations import ConsultationStatus
 from storage.engine import SessionFactory
 from storage.staff import StaffRole
+from tests.bot.consultation_support import add_city
 from tests.web.console.consultation_world import ConsultationWorld, consultation_world, submit
 from tests.web.console.pages_world import Staff, signed_in
-from tests.bot.consultation_support import add_city
 
 
 @pytest.fixture

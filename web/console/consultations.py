@@ -199,7 +199,8 @@ async def _set_status(request: web.Request, *, opening: bool) -> web.StreamRespo
             raise web.HTTPNotFound() from None
         except ConsultationError:
             await session.rollback()
-            raise see_other(f"/console/consultations/{consultation_id}", "too_late") from None
+            location = f"/console/consultations/{consultation_id}?error=too_late"
+            raise web.HTTPSeeOther(location) from None
         if not opening:
             raise see_other(f"/console/consultations/{consultation_id}", "closed")
         before = await q.invited_person_ids(session, consultation_id, InvitationKind.invite)

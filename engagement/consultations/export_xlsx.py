@@ -45,8 +45,10 @@ def workbook(definition: Definition, table: Sequence[Sequence[str]], results: Re
     for index, row in enumerate(table):
         values: list[object] = list(row)
         if index:
-            values[0] = _number(row[0])
-            values = [_number(v) if header[i] in numeric and v else v for i, v in enumerate(values)]
+            values = [
+                _number(v) if (i == 0 or header[i] in numeric) and v else v
+                for i, v in enumerate(row)
+            ]
         responses.append([_cell(responses, v) for v in values])
     summary = book.create_sheet("results")
     summary.append([_cell(summary, c) for c in (*RESULT_COLUMNS, *AVERAGE_COLUMNS)])

@@ -238,6 +238,6 @@ async def test_exports_parse_back(moderator: Staff, sessions: SessionFactory) ->
     assert lisboa[5] == "climate" and lisboa[7] == 2 and lisboa[9] == 50  # numbers as numbers
     assert isinstance(lisboa[0], int)
     summary = [list(row) for row in book["results"].iter_rows(values_only=True)]
-    assert ["priority", "single_choice", 3, "inclusion", "Inclusion", 2, 66.7] == summary[1][:7]
+    assert summary[1][:7] == ["priority", "single_choice", 3, "inclusion", "Inclusion", 2, 66.7]
     satisfaction = next(row for row in summary if row[0] == "satisfaction")
     assert satisfaction[7:] == [3.67, 2, 5]

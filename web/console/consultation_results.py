@@ -21,6 +21,7 @@ from newsletter.subscriptions.service import network_names
 from storage.errors import NotFound
 from web.console import i18n
 from web.console.access import Permission, requires
+from web.console.navigation import N_
 from web.console.config import console_config
 from web.console.consultations import preview_language, status_label
 from web.console.requests import actor, lang, path_id, render_page, see_other, sessions
@@ -54,8 +55,8 @@ def _notice(request: web.Request) -> str | None:
             count("n"),
         )
     messages = {
-        "created": "Consultation created as a draft: check it, then open it to invite.",
-        "closed": "Closed. No answer is accepted any more.",
+        "created": N_("Consultation created as a draft: check it, then open it to invite."),
+        "closed": N_("Closed. No answer is accepted any more."),
     }
     return i18n.lgettext(here, messages[done]) if done in messages else None
 
@@ -63,8 +64,8 @@ def _notice(request: web.Request) -> str | None:
 def _error(request: web.Request) -> str | None:
     here = lang(request)
     errors = {
-        "too_late": "Its closing time has passed; it cannot be opened again.",
-        "not_open": "Only an open consultation can be reminded.",
+        "too_late": N_("Its closing time has passed; it cannot be opened again."),
+        "not_open": N_("Only an open consultation can be reminded."),
     }
     key = request.query.get("error", "")
     return i18n.lgettext(here, errors[key]) if key in errors else None

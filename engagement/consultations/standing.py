@@ -91,36 +91,47 @@ def text_answers(
     definition: Definition, rows: Sequence[SubmittedRow], names: Mapping[int, str], lang: str
 ) -> list[TextAnswer]:
     """Every free-text answer given, newest response first, questions in their order."""
-    questions = [q for q in definition.questions if q.type == QuestionType.text]
+    questions = [
+        (q.id, localized(q.text, lang)) for q in definition.questions if q.type == QuestionType.text
+    ]
     newest = sorted(rows, key=lambda r: (r.submitted_at, r.response_id), reverse=True)
     return [
         TextAnswer(
-            response_id=row.response_id,
-            unit=names.get(row.unit_id, "") if row.unit_id is not None else "",
-            question_id=q.id,
-            question=localized(q.text, lang),
-            text=str(value),
-            submitted_at=row.submitted_at,
+            row.response_id,
+            names.get(row.unit_id, "") if row.unit_id is not None else "",
+            qid,
+            text,
+            str(value),
+            row.submitted_at,
         )
         for row in newest
-        for q in questions
-        if (value := row.answers.get(q.id)) not in (None, "")
+        for qid, text in questions
+        if (value := row.answers.get(qid)) not in (None, "")
     ]
+
+
+# the combining diacritical marks (U+0300–U+036F) that NFKD splits off Latin letters
+_ACCENTS = dict.fromkeys(range(0x300, 0x370))
 
 
 def fold(text: str) -> str:
     """`text` for matching: case and accents ignored ("Inclusió" matches "inclusio")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = text.casefold()
+    if folded.isascii():
+        return folded
+    return unicodedata.normalize("NFKD", folded).translate(_ACCENTS)
 
 
 def search(answers: Sequence[TextAnswer], query: str, question: str = "") -> list[TextAnswer]:
     """The answers whose text or city contains every word of `query` (case and accents
     ignored), of one question when `question` names it."""
     words = fold(query).split()
-    return [
-        a
-        for a in answers
-        if (not question or a.question_id == question)
-        and all(w in fold(a.text) or w in fold(a.unit) for w in words)
-    ]
+    chosen = [a for a in answers if not question or a.question_id == question]
+    if not words:
+        return chosen
+    found = []
+    for answer in chosen:
+        folded = fold(f"{answer.text}\n{answer.unit}")
+        if all(w in folded for w in words):
+            found.append(answer)
+    return found

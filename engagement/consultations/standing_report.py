@@ -4,12 +4,14 @@ units that have not answered and the free-text answers."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from engagement.consultations import reports, results, standing
 from engagement.consultations.response_access import definition_of
+from engagement.consultations.results import SubmittedRow
 from engagement.consultations.schema import Definition
 from storage import consultation_standing_queries as sq
 from storage import consultations_queries as q
@@ -23,11 +25,16 @@ class Standing:
     results: results.Results
     countries: list[standing.CountryRate]
     waiting: list[standing.Waiting]
-    texts: list[standing.TextAnswer]  # newest first
+    rows: Sequence[SubmittedRow]
+    names: Mapping[int, str]  # unit id → the city's (or the person's) name
 
     @property
     def per_city(self) -> bool:
         return self.consultation.one_response_per == "city"
+
+    def texts(self, lang: str) -> list[standing.TextAnswer]:
+        """Every free-text answer, newest first (built when a page shows them)."""
+        return standing.text_answers(self.definition, self.rows, self.names, lang)
 
 
 async def consultation_standing(
@@ -39,21 +46,21 @@ async def consultation_standing(
     definition = definition_of(consultation)
     per_city = consultation.one_response_per == "city"
     rows = [
-        results.SubmittedRow(
+        SubmittedRow(
             response_id=r.id,
-            unit_id=r.city_id if r.unit == "city" else r.person_id,
+            unit_id=r.city_id if per_city else r.person_id,
             language=r.language,
-            submitted_at=r.submitted_at or r.updated_at,
+            submitted_at=r.submitted_at,
             answers=r.answers,
             channel=r.channel,
         )
-        for r in await q.submitted_responses(session, consultation_id)
+        for r in await sq.submitted_lines(session, consultation_id)
     ]
     eligible = await reports.eligible_units(session, consultation)
     found = results.compute_results(definition, rows, eligible, lang)
     submitted = {r.unit_id for r in rows if r.unit_id is not None}
     units = sorted(set(eligible) | submitted)
-    places = await (sq.cities if per_city else sq.people)(session, units)
+    places = await sq.all_cities(session) if per_city else await sq.people(session, units)
     candidates = await reports.reminder_candidates(session, consultation, eligible)
     reminded = await q.invited_person_ids(session, consultation.id, InvitationKind.reminder)
     waiting = standing.waiting_units(
@@ -70,5 +77,4 @@ async def consultation_standing(
         else []
     )
     names = {u: p.name for u, p in places.items()}
-    texts = standing.text_answers(definition, rows, names, lang)
-    return Standing(consultation, definition, found, countries, waiting, texts)
+    return Standing(consultation, definition, found, countries, waiting, rows, names)

@@ -21,9 +21,9 @@ from newsletter.subscriptions.service import network_names
 from storage.errors import NotFound
 from web.console import i18n
 from web.console.access import Permission, requires
-from web.console.navigation import N_
 from web.console.config import console_config
 from web.console.consultations import preview_language, status_label
+from web.console.navigation import N_
 from web.console.requests import actor, lang, path_id, render_page, see_other, sessions
 
 routes = web.RouteTableDef()
@@ -87,32 +87,46 @@ async def _standing(request: web.Request) -> tuple[Standing, dict[str, str]]:
     return found, networks
 
 
-def _country_name(code: str, here: str) -> str:
-    return Locale.parse(here).territories.get(code, code) if code else "—"
-
-
 async def _render(request: web.Request, block: str | None) -> web.Response:
     found, networks = await _standing(request)
     here = lang(request)
     query = request.query.get("q", "").strip()[:200]
     question = request.query.get("question", "")
-    texts = standing.search(found.texts, query, question)
+    # the live block shows no free-text answer: only the page and the search build them
+    texts = standing.search(found.texts(here), query, question) if block != "live" else []
     pages = max(1, -(-len(texts) // TEXTS_PER_PAGE))
     page = min(_page_number(request), pages)
     shown = texts[(page - 1) * TEXTS_PER_PAGE : page * TEXTS_PER_PAGE]
     chosen = preview_language(request.query.get("preview"), here)
+    territories = Locale.parse(here).territories
 
     def page_link(n: int) -> str:
         values = {"q": query, "question": question, "page": str(n)}
         return "?" + urlencode({k: v for k, v in values.items() if v}) + "#texts"
 
+    yes, no = i18n.lgettext(here, "yes"), i18n.lgettext(here, "no")
+    nobody = i18n.lgettext(here, "nobody to remind")
+    waiting = [
+        (
+            w.name,
+            territories.get(w.country, w.country) if w.country else "—",
+            ", ".join(networks.get(slug, slug) for slug in w.networks),
+            yes if w.started else no,
+            i18n.lgettext(here, "%(reminded)s of %(people)s", reminded=w.reminded, people=w.people)
+            if w.people
+            else None,
+        )
+        for w in found.waiting
+    ]
     context: dict[str, Any] = {
+        "waiting": waiting,
+        "nobody": nobody,
         "s": found,
         "c": found.consultation,
         "title": found.results.title or found.consultation.slug,
         "status_label": lambda s: status_label(str(s), here),
         "networks": networks,
-        "country_name": lambda code: _country_name(code, here),
+        "country_name": lambda code: territories.get(code, code) if code else "—",
         "notice": _notice(request),
         "error": _error(request),
         "refresh": REFRESH_SECONDS,
@@ -130,7 +144,7 @@ async def _render(request: web.Request, block: str | None) -> web.Response:
         "pages": pages,
         "page_link": page_link,
         "preview_lang": chosen,
-        "previewed": preview.first_questions(found.definition, chosen),
+        "previewed": preview.first_questions(found.definition, chosen) if block is None else [],
         "bot_languages": BOT_LANGUAGES,
     }
     return await render_page(request, "consultation.html", context, block=block)

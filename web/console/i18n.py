@@ -24,8 +24,9 @@ LANGUAGE_NAMES = {
 }
 
 
-# The console's messages, in two domains: `console_core` (the frame, sign-in, staff, audit,
-# dashboard) and `console` (the pages on top of it), read as one.
+# The console's messages, in several domains read as one: `console_core` (the frame, sign-in,
+# staff, audit, dashboard), `console` (the pages on top of it), and one per page family added
+# since (`console_consultations`: the consultation pages).
 DOMAINS = ("console", "console_core", "console_consultations")
 
 

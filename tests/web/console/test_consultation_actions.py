@@ -241,3 +241,17 @@ async def test_exports_parse_back(moderator: Staff, sessions: SessionFactory) ->
     assert summary[1][:7] == ["priority", "single_choice", 3, "inclusion", "Inclusion", 2, 66.7]
     satisfaction = next(row for row in summary if row[0] == "satisfaction")
     assert satisfaction[7:] == [3.67, 2, 5]
+
+
+async def test_a_file_that_is_not_utf8_text_or_nothing_at_all_is_refused_clearly(
+    moderator: Staff,
+) -> None:
+    form = FormData()
+    form.add_field("csrf_token", moderator.token)
+    form.add_field("file", "slug: café".encode("latin-1"), filename="c.yaml")
+    response = await moderator.client.post("/console/consultations", data=form)
+    assert response.status == 422
+    assert "File: it must be YAML text in UTF-8." in await response.text()
+    status, page = await post(moderator, "/console/consultations", yaml="  ")
+    assert status == 422
+    assert "Write the consultation in the editor or choose its file." in page

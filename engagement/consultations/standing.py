@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from engagement.consultations.reminders import Candidate
 from engagement.consultations.results import SubmittedRow
@@ -37,8 +38,7 @@ class Waiting:
     reminded: int  # of them, how many already had the reminder
 
 
-@dataclass(frozen=True)
-class TextAnswer:
+class TextAnswer(NamedTuple):  # a tuple: thousands are built for a search
     response_id: int
     unit: str  # the city (or the person) that answered
     question_id: str

@@ -92,8 +92,9 @@ async def _render(request: web.Request, block: str | None) -> web.Response:
     here = lang(request)
     query = request.query.get("q", "").strip()[:200]
     question = request.query.get("question", "")
-    # the live block shows no free-text answer: only the page and the search build them
-    texts = standing.search(found.texts(here), query, question) if block != "live" else []
+    # htmx asks for one block: the live one shows no free-text answer and no preview
+    fragment = block if request.headers.get("HX-Request") == "true" else None
+    texts = standing.search(found.texts(here), query, question) if fragment != "live" else []
     pages = max(1, -(-len(texts) // TEXTS_PER_PAGE))
     page = min(_page_number(request), pages)
     shown = texts[(page - 1) * TEXTS_PER_PAGE : page * TEXTS_PER_PAGE]
@@ -144,7 +145,7 @@ async def _render(request: web.Request, block: str | None) -> web.Response:
         "pages": pages,
         "page_link": page_link,
         "preview_lang": chosen,
-        "previewed": preview.first_questions(found.definition, chosen) if block is None else [],
+        "previewed": preview.first_questions(found.definition, chosen) if not fragment else [],
         "bot_languages": BOT_LANGUAGES,
     }
     return await render_page(request, "consultation.html", context, block=block)

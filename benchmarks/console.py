@@ -102,11 +102,37 @@ def pages(data: Seeded) -> list[tuple[str, str]]:
     ]
 
 
+# --- Scenario: a consultation's results (issue 19) -----------------------------------------
+# 500 city responses with 2,000 free-text answers among 600 cities asked
+# (console_consultation_data.py): the results page, the live fragment htmx asks for every few
+# seconds, a search through the answers (goal: p95 <= 150 ms each), and the XLSX download
+# (measured, no goal: a file staff wait for once).
+CONSULTATION_GOALS: dict[str, float | None] = {
+    "consultation page (500 cities)": 150.0,
+    "consultation live (htmx)": 150.0,
+    "consultation search (htmx)": 150.0,
+    "consultation XLSX export": None,
+}
+
+
+async def consultation_pages(sessions: SessionFactory) -> list[tuple[str, str]]:
+    from console_consultation_data import seed_consultation
+
+    consultation_id = await seed_consultation(sessions, random.Random(19))
+    base = f"/console/consultations/{consultation_id}"
+    paths = ("", "/live", "/answers?q=school+park&page=3", "/export.xlsx")
+    return [(name, base + path) for name, path in zip(CONSULTATION_GOALS, paths, strict=True)]
+
+
+# --- end of the consultation scenario ------------------------------------------------------
+
+
 async def measure(url: str, label: str, args: argparse.Namespace) -> None:
     engine = await migrated_engine(url)
     sessions = create_session_factory(engine)
     started = time.perf_counter()
     data = await seed(sessions, args.subscribers, args.items, args.editions, random.Random(7))
+    extra = await consultation_pages(sessions)
     # the statistics and visibility a running database has (autovacuum) after a bulk load
     async with engine.connect() as conn:
         await conn.execution_options(isolation_level="AUTOCOMMIT")
@@ -138,7 +164,7 @@ async def measure(url: str, label: str, args: argparse.Namespace) -> None:
     results: list[tuple[str, float, float]] = []
     async with TestClient(TestServer(app)) as client:
         client.session.cookie_jar.update_cookies({SESSION_COOKIE: token})
-        for name, path in pages(data):
+        for name, path in [*pages(data), *extra]:
             headers = {"HX-Request": "true"} if "htmx" in name else {}
             for _ in range(3):  # warm-up: caches, compiled templates
                 await client.get(path, headers=headers)
@@ -154,7 +180,8 @@ async def measure(url: str, label: str, args: argparse.Namespace) -> None:
     base = results[0][2] or 1e-9
     print(f"{'page':32} {'p50 ms':>8} {'p95 ms':>8} {'p95/baseline':>13}")
     for name, p50, p95 in results:
-        flag = "" if p95 <= 100 else "  over 100 ms"
+        goal = CONSULTATION_GOALS.get(name, 100.0)
+        flag = "" if goal is None or p95 <= goal else f"  over {goal:.0f} ms"
         print(f"{name:32} {p50:8.1f} {p95:8.1f} {p95 / base:13.1f}{flag}")
     await engine.dispose()
 

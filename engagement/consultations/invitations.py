@@ -18,17 +18,24 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from engagement.consultations import reports
+from engagement.consultations import reminders, reports
+from engagement.consultations.errors import ConsultationError
 from engagement.consultations.messages import translate
 from engagement.consultations.schema import localized
 from engagement.reader_time import reader_zones
 from i18n.languages import LANGUAGES
 from i18n.times import local_time
 from outbox import Recipient, enqueue_broadcast
+from storage import audit
 from storage import consultations_queries as q
 from storage.base import utcnow
 from storage.broadcasts import BroadcastKind
-from storage.consultations import Consultation, ConsultationInvitation, InvitationKind
+from storage.consultations import (
+    Consultation,
+    ConsultationInvitation,
+    ConsultationStatus,
+    InvitationKind,
+)
 from storage.people import Role
 
 OPEN_PREFIX = "co"  # callback data of the Answer button: "co:<consultation id>"
@@ -239,3 +246,43 @@ async def send_due_reminders(
             now=now,
         )
     return queued
+
+
+async def remind_unanswered(
+    session: AsyncSession,
+    consultation_id: int,
+    *,
+    actor: str,
+    default_language: str = "en",
+    default_timezone: str = "UTC",
+    now: datetime | None = None,
+) -> int:
+    """Staff remind now, whatever the date, the representatives of the cities (or the people)
+    that have not submitted: the reminder the scheduler sends in the last three days, queued
+    the same way and recorded the same way, so nobody gets it twice (neither from a second
+    press nor from the scheduler later). Audit-logged as `consultation.remind`.
+
+    Raises NotFound, and ConsultationError when the consultation is not open. Commits;
+    returns how many people were reminded.
+    """
+    consultation = await q.get_consultation(session, consultation_id)
+    if consultation.status != ConsultationStatus.open:
+        raise ConsultationError("it is not open; only an open consultation can be reminded")
+    candidates = await reports.reminder_candidates(session, consultation)
+    submitted = await q.submitted_responses(session, consultation.id)
+    done = reports.submitted_units(consultation, submitted)
+    reminded = await q.invited_person_ids(session, consultation.id, InvitationKind.reminder)
+    people = reminders.not_answered(candidates, done, reminded)
+    chats = await q.chats_of(session, people)
+    audit.record(session, actor, "consultation.remind", consultation.slug, reminded=len(chats))
+    await session.commit()
+    return await _queue(
+        session,
+        consultation,
+        InvitationKind.reminder,
+        [c.person_id for c in chats],
+        default_language=default_language,
+        default_timezone=default_timezone,
+        created_by=actor,
+        now=now or utcnow(),
+    )

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from engagement.consultations.definition_check import load_definition
 from engagement.consultations.errors import ConsultationError, DefinitionError
+from engagement.consultations.schema import Definition
 from engagement.problems import N_, Problem
 from storage import audit
 from storage import consultations_queries as q
@@ -19,22 +20,39 @@ from storage.base import utcnow
 from storage.consultations import Consultation, ConsultationStatus
 
 
+async def check_source(
+    session: AsyncSession, source: str, *, now: datetime | None = None, new_slug: bool = False
+) -> Definition:
+    """The checks `create_consultation` makes, storing nothing (a staff editor checks as they
+    type): DefinitionError lists every problem. Given `now`, a closing time already past is
+    one; with `new_slug`, a slug already taken is one too."""
+    definition = load_definition(source, await q.all_network_slugs(session))
+    problems = []
+    if now is not None and definition.closes_at <= now:
+        problems.append(
+            Problem(
+                "closes_at",
+                N_("{when} has already passed: give a closing date in the future"),
+                {"when": definition.closes_at.isoformat(timespec="minutes")},
+            )
+        )
+    if new_slug and await q.consultation_by_slug(session, definition.slug) is not None:
+        problems.append(_slug_taken(definition.slug))
+    if problems:
+        raise DefinitionError(problems)
+    return definition
+
+
+def _slug_taken(slug: str) -> Problem:
+    return Problem("slug", N_("a consultation {slug} already exists"), {"slug": repr(slug)})
+
+
 async def create_consultation(
     session: AsyncSession, source: str, *, actor: str, now: datetime | None = None
 ) -> Consultation:
     """Check the YAML and store it as a draft; DefinitionError lists every problem. Given `now`,
     a closing time already past is one too (such a consultation could never be opened)."""
-    definition = load_definition(source, await q.all_network_slugs(session))
-    if now is not None and definition.closes_at <= now:
-        raise DefinitionError(
-            [
-                Problem(
-                    "closes_at",
-                    N_("{when} has already passed: give a closing date in the future"),
-                    {"when": definition.closes_at.isoformat(timespec="minutes")},
-                )
-            ]
-        )
+    definition = await check_source(session, source, now=now)
     consultation = Consultation(
         slug=definition.slug,
         definition=definition.to_json(),
@@ -52,15 +70,7 @@ async def create_consultation(
         await session.commit()
     except IntegrityError:
         await session.rollback()
-        raise DefinitionError(
-            [
-                Problem(
-                    "slug",
-                    N_("a consultation {slug} already exists"),
-                    {"slug": repr(definition.slug)},
-                )
-            ]
-        ) from None
+        raise DefinitionError([_slug_taken(definition.slug)]) from None
     return consultation
 
 

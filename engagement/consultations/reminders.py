@@ -33,6 +33,16 @@ def select_reminders(
     reminded for this consultation, and it is within three days of closing."""
     if not reminder_window_open(opens_at, closes_at, now):
         return []
+    return not_answered(candidates, submitted_units, already_reminded)
+
+
+def not_answered(
+    candidates: Iterable[Candidate],
+    submitted_units: Iterable[int],
+    already_reminded: Iterable[int] = (),
+) -> list[int]:
+    """Person ids whose city (or themselves) has not submitted and who were not reminded yet,
+    once each, in the candidates' order (whatever the date: staff may remind at any time)."""
     done = set(submitted_units)
     reminded = set(already_reminded)
     chosen: list[int] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +12,7 @@ from engagement.consultations import export, reminders, results
 from engagement.consultations.response_access import definition_of
 from storage import consultations_queries as q
 from storage.base import utcnow
-from storage.consultations import Consultation, InvitationKind
+from storage.consultations import Consultation, ConsultationResponse, InvitationKind
 from storage.people import Role
 
 _AUDIENCE_ROLE = {"city_representatives": Role.city_representative, "youth": Role.youth}
@@ -81,6 +82,34 @@ async def export_table(session: AsyncSession, consultation_id: int) -> list[list
     return export.table(definition_of(consultation), rows)
 
 
+async def reminder_candidates(
+    session: AsyncSession,
+    consultation: Consultation,
+    eligible: Mapping[int, Sequence[str]] | None = None,
+) -> list[reminders.Candidate]:
+    """Who may be reminded, each person with the unit they answer for (their city, or
+    themselves); `eligible` as `eligible_units` returns it, when already read."""
+    if eligible is None:
+        eligible = await eligible_units(session, consultation)
+    if consultation.one_response_per == "city":
+        holders = await q.role_holders(session, Role.city_representative)
+        return [
+            reminders.Candidate(h.person_id, h.city_id)
+            for h in holders
+            if h.city_id is not None and h.city_id in eligible
+        ]
+    return [reminders.Candidate(p, p) for p in eligible]
+
+
+def submitted_units(
+    consultation: Consultation, submitted: Sequence[ConsultationResponse]
+) -> list[int]:
+    """The units (cities, or people) of these submitted responses."""
+    per_city = consultation.one_response_per == "city"
+    units = [r.city_id if per_city else r.person_id for r in submitted]
+    return [u for u in units if u is not None]
+
+
 @dataclass(frozen=True)
 class Reminder:
     consultation_id: int
@@ -96,19 +125,9 @@ async def due_reminders(session: AsyncSession, now: datetime | None = None) -> l
     for consultation in await q.open_consultations(session):
         if not reminders.reminder_window_open(consultation.opens_at, consultation.closes_at, now):
             continue
-        eligible = await eligible_units(session, consultation)
+        candidates = await reminder_candidates(session, consultation)
         submitted = await q.submitted_responses(session, consultation.id)
-        if consultation.one_response_per == "city":
-            holders = await q.role_holders(session, Role.city_representative)
-            candidates = [
-                reminders.Candidate(h.person_id, h.city_id)
-                for h in holders
-                if h.city_id is not None and h.city_id in eligible
-            ]
-            done = [r.city_id for r in submitted if r.city_id is not None]
-        else:
-            candidates = [reminders.Candidate(p, p) for p in eligible]
-            done = [r.person_id for r in submitted if r.person_id is not None]
+        done = submitted_units(consultation, submitted)
         reminded = await q.invited_person_ids(session, consultation.id, InvitationKind.reminder)
         chosen = reminders.select_reminders(
             candidates,

@@ -47,6 +47,9 @@ CONSOLE_MODULES: tuple[str, ...] = (
     "web.console.broadcasts",
     "web.console.networks",
     "web.console.cities",
+    "web.console.consultations",
+    "web.console.consultation_results",
+    "web.console.consultation_exports",
     "web.console.account",
     "web.console.static",
 )

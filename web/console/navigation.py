@@ -40,6 +40,7 @@ NAV: list[NavItem] = [
     NavItem("/console/campaign", N_("Campaign"), Permission.read),
     NavItem("/console/broadcasts", N_("Broadcasts"), Permission.read),
     NavItem("/console/networks", N_("Networks"), Permission.read),
+    NavItem("/console/consultations", N_("Consultations"), Permission.read),
     NavItem("/console/staff", N_("Staff"), Permission.manage_staff),
     NavItem("/console/audit", N_("Audit log"), Permission.read_audit),
 ]

@@ -18,6 +18,7 @@ FILES = {
     "cafes.css": "text/css",
     "people.css": "text/css",
     "campaign.css": "text/css",
+    "consultations.css": "text/css",
 }
 routes = web.RouteTableDef()
 

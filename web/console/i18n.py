@@ -26,11 +26,17 @@ LANGUAGE_NAMES = {
 
 # The console's messages, in several domains read as one: `console_core` (the frame, sign-in,
 # staff, audit, dashboard), `console` (bulletins, subscribers, feeds), and one per page family of
-# the second part (consultations, cafés, people and polls, youth, campaign, networks).
-DOMAINS = ("console", "console_core", "console_cafes", "console_campaign", "console_consultations", "console_networks", "console_people", "console_youth")
-# staff, audit, dashboard), `console` (the pages on top of it), and one per page family added
-# since (`console_consultations`: the consultation pages).
-DOMAINS = ("console", "console_core", "console_consultations")
+# the second part. The first domain that translates a message wins.
+DOMAINS = (
+    "console",
+    "console_core",
+    "console_cafes",
+    "console_campaign",
+    "console_consultations",
+    "console_networks",
+    "console_people",
+    "console_youth",
+)
 
 
 @lru_cache(maxsize=len(LANGUAGES))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 
@@ -171,6 +172,9 @@ async def serve_web(ctx: AppContext, stop: asyncio.Event) -> None:
         reason = os.strerror(errno) if errno else str(exc.strerror or exc)  # gaierror: errno < 0
         raise CannotListen(host, port, reason) from exc
     log.info("web listening on http://%s:%s", ctx.settings.web_host, ctx.settings.web_port)
+    # what start-up built (modules, templates, catalogs) lives as long as the process: kept out
+    # of the collector's full passes, which otherwise walk it all and stall a request now and then
+    gc.freeze()
     try:
         await stop.wait()
     finally:

@@ -6,24 +6,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
 from storage.engine import SessionFactory
 from tests.bot.consultation_support import add_city
-from tests.newsletter.browser import find_chromium
-from tests.test_accessibility import SCREENSHOTS, violations
 from tests.web.answer_support import link, web_client
+from tests.web.console.browser_support import (
+    BROWSER_TESTS,
+    CHROMIUM,
+    axe_violations,
+    save_screenshot,
+)
 from tests.web.test_consultation_answers import SINGLE, open_consultation, representative
 
-CHROMIUM = find_chromium()
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="chromium is not installed (make browser, or apt-get install chromium)",
-    ),
-]
+pytestmark = BROWSER_TESTS
 
 
 async def answer(page: Page, javascript: bool) -> None:
@@ -51,9 +47,8 @@ async def audit(browser: Browser, url: str, name: str) -> list[str]:
     context = await browser.new_context(viewport={"width": 375, "height": 800}, bypass_csp=True)
     page = await context.new_page()
     await page.goto(url)
-    found = await violations(page)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOTS / f"answers-{name}-375.png"), full_page=True)
+    found = await axe_violations(page)
+    await save_screenshot(page, f"answers-{name}-375.png")
     width = await page.evaluate("document.documentElement.scrollWidth")
     await context.close()
     return found + ([f"wider than 375 px: {width}"] if width > 375 else [])

@@ -14,8 +14,8 @@ from storage.engine import SessionFactory
 from storage.staff import StaffRole
 from tests.campaigns.support import World, build_world
 from tests.fakes.telegram import FakeTelegram
-from tests.web.console.helpers import PUBLIC_URL, add_member, console_app, csrf_token, sign_in_as
-from tests.web.console.pages_world import Staff
+from tests.web.console.helpers import PUBLIC_URL, console_app
+from tests.web.console.pages_world import Staff, start_signed_in
 from web.console.campaign import CAMPAIGN_CONFIG
 
 YEAR = 2031
@@ -47,8 +47,4 @@ async def campaign_staff(
     language: str = "en",
 ) -> Staff:
     """A started client with `role` signed in (close it with `await staff.client.close()`)."""
-    member = await add_member(sessions, role, f"{role.value}@aive.test", "Inés", language=language)
-    client = campaign_client(sessions, tmp_path)
-    await client.start_server()
-    await sign_in_as(client, sessions, member)
-    return Staff(client, member, await csrf_token(client, "/console/"))
+    return await start_signed_in(sessions, campaign_client(sessions, tmp_path), role, language)

@@ -67,8 +67,14 @@ async def signed_in(
     language: str = "en",
 ) -> Staff:
     """A started client with `role` signed in (close it with `await staff.client.close()`)."""
+    return await start_signed_in(sessions, console_client(sessions, outbox), role, language)
+
+
+async def start_signed_in(
+    sessions: SessionFactory, client: TestClient, role: StaffRole, language: str
+) -> Staff:
+    """Starts `client` with Inés, a new staff member with `role`, signed in on it."""
     member = await add_member(sessions, role, f"{role.value}@aive.test", "Inés", language=language)
-    client = console_client(sessions, outbox)
     await client.start_server()
     await sign_in_as(client, sessions, member)
     return Staff(client, member, await csrf_token(client, "/console/"))

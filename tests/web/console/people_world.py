@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
 from engagement.invites import create_invite, redeem_invite
@@ -17,8 +16,9 @@ from storage.engine import SessionFactory
 from storage.networks import City, Network
 from storage.people import Person
 from storage.seed import load_seed
-from storage.staff import StaffMember, StaffRole
-from tests.web.console.helpers import KEY, add_member, console_client, csrf_token, sign_in_as
+from storage.staff import StaffRole
+from tests.web.console.helpers import KEY, console_client
+from tests.web.console.pages_world import Staff, start_signed_in
 
 BOT = "aive_test_bot"
 CITIES = {
@@ -88,13 +88,6 @@ async def bot_username() -> str:
     return BOT
 
 
-@dataclass
-class Staff:
-    client: TestClient
-    member: StaffMember
-    token: str
-
-
 async def signed_in(
     sessions: SessionFactory,
     outbox: Path,
@@ -103,8 +96,5 @@ async def signed_in(
     **options: object,
 ) -> Staff:
     """A started client with `role` signed in (close it with `await staff.client.close()`)."""
-    member = await add_member(sessions, role, f"{role.value}@aive.test", "Inés", language=language)
     client = console_client(sessions, outbox, bot_username=bot_username, **options)
-    await client.start_server()
-    await sign_in_as(client, sessions, member)
-    return Staff(client, member, await csrf_token(client, "/console/"))
+    return await start_signed_in(sessions, client, role, language)

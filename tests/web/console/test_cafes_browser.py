@@ -6,74 +6,36 @@ var/screenshots/console-cafes-*.png)."""
 
 from __future__ import annotations
 
-import secrets
-from datetime import UTC, timedelta
+from datetime import UTC
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
-import pytest
 from aiogram import Bot
 from aiohttp.test_utils import TestServer
-from playwright.async_api import Page, async_playwright
+from playwright.async_api import async_playwright
 
 from engagement.cafes import service
 from engagement.cafes.schema import load_cafe
-from storage import staff_queries
 from storage.base import utcnow
 from storage.engine import SessionFactory
 from storage.staff import StaffRole
 from tests.bot.cafe_support import cafe_yaml
 from tests.fakes.telegram import FakeTelegram
-from tests.newsletter.browser import find_chromium
+from tests.web.console.browser_support import (
+    BROWSER_TESTS,
+    CHROMIUM,
+    check_as_shown,
+    signed_in_cookie,
+)
 from tests.web.console.cafes_world import cafe_world, check_in, days, drain_outbox
-from tests.web.console.helpers import add_member, console_app
-from web.console.magic_links import digest
+from tests.web.console.helpers import console_app
 from web.console.sessions import SESSION_COOKIE
 
-ROOT = Path(__file__).resolve().parents[3]
-AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "var" / "screenshots"
-CHROMIUM = find_chromium()
 MADRID = ZoneInfo("Europe/Madrid")
+CAFES = "console-cafes-{name}.png"
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make browser)"),
-]
-
-
-async def violations(page: Page) -> list[str]:
-    await page.add_script_tag(path=str(AXE))
-    found = await page.evaluate(
-        "async () => (await axe.run()).violations"
-        ".map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target).join(' '))"
-    )
-    return [str(v) for v in found]
-
-
-async def check(page: Page, name: str, found: dict[str, list[str]]) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOTS / f"console-cafes-{name}.png"), full_page=True)
-    found[name] = await violations(page)
-
-
-async def session_token(sessions: SessionFactory) -> str:
-    """A live console session for a moderator (what the sign-in link would give)."""
-    member = await add_member(sessions, StaffRole.moderator, "ines@aive.test", "Inés")
-    token = secrets.token_urlsafe(32)
-    async with sessions() as session:
-        await staff_queries.create_session(
-            session,
-            staff_id=member.id,
-            token_hash=digest(token),
-            now=utcnow(),
-            lifetime=timedelta(hours=2),
-            ip=None,
-            user_agent=None,
-        )
-        await session.commit()
-    return token
+pytestmark = BROWSER_TESTS
 
 
 async def past_cafe(sessions: SessionFactory, chloe: int) -> int:
@@ -99,7 +61,7 @@ async def test_a_cafe_moved_in_the_console_reaches_its_people_with_the_new_calen
     start = utcnow().replace(second=0, microsecond=0) + days(3)
     world = await cafe_world(sessions, start, utcnow(), telegram_ids=users)
     held = await past_cafe(sessions, world.people["Chloé"])
-    token = await session_token(sessions)
+    token = await signed_in_cookie(sessions, StaffRole.moderator, "ines@aive.test", "Inés")
     server = TestServer(console_app(sessions, tmp_path / "outbox"))
     await server.start_server()
     base = str(server.make_url("")).rstrip("/")
@@ -119,10 +81,10 @@ async def test_a_cafe_moved_in_the_console_reaches_its_people_with_the_new_calen
             month = f"{start.astimezone(MADRID):%Y-%m}"
             await page.goto(f"{base}/console/cafes?month={month}")
             await page.get_by_role("table").first.wait_for()
-            await check(page, "calendar", found)
+            await check_as_shown(page, "calendar", found, screenshot=CAFES)
             await page.get_by_role("link", name="School streets").first.click()
             await page.get_by_role("heading", name="School streets").wait_for()
-            await check(page, "cafe", found)
+            await check_as_shown(page, "cafe", found, screenshot=CAFES)
 
             await page.get_by_label("New start").fill(f"{new_start:%Y-%m-%dT%H:%M}")
             await page.get_by_role("button", name="Move the café").click()
@@ -134,16 +96,16 @@ async def test_a_cafe_moved_in_the_console_reaches_its_people_with_the_new_calen
             await page.get_by_label("Ends").fill("2030-05-01T19:00")
             await page.get_by_role("button", name="Schedule the café").click()
             await page.get_by_text("The end must be after the start.").wait_for()
-            await check(page, "form-errors", found)
+            await check_as_shown(page, "form-errors", found, screenshot=CAFES)
 
             await page.goto(f"{base}/console/cafes/{world.cafe_id}/report")
-            await check(page, "report", found)
+            await check_as_shown(page, "report", found, screenshot=CAFES)
             await page.goto(f"{base}/console/cafes/{held}")
             await page.get_by_role("heading", name="Certificates of attendance").wait_for()
-            await check(page, "certificates", found)
+            await check_as_shown(page, "certificates", found, screenshot=CAFES)
             await page.set_viewport_size({"width": 375, "height": 800})
             await page.goto(f"{base}/console/cafes?month={month}")
-            await check(page, "calendar-375", found)
+            await check_as_shown(page, "calendar-375", found, screenshot=CAFES)
             await browser.close()
     finally:
         await server.close()

@@ -8,85 +8,42 @@ Playwright drives Debian's chromium (`make browser`); skipped without it.
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
-import pytest
 from aiogram import Bot
 from aiohttp.test_utils import TestServer
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import async_playwright, expect
 from sqlalchemy import func, select
 
-from storage import staff_queries
-from storage.base import utcnow
 from storage.broadcasts import Broadcast
 from storage.engine import SessionFactory
 from storage.staff import StaffRole
 from tests.campaigns.support import drain_chat
 from tests.fakes.telegram import FakeTelegram
-from tests.newsletter.browser import find_chromium
+from tests.web.console.browser_support import (
+    BROWSER_TESTS,
+    CHROMIUM,
+    check_page,
+    signed_in_cookie,
+)
 from tests.web.console.campaign_world import YEAR, campaign_config, campaign_world
-from tests.web.console.helpers import add_member, console_app
+from tests.web.console.helpers import console_app
 from web.console.campaign import CAMPAIGN_CONFIG
-from web.console.magic_links import digest
 from web.console.sessions import SESSION_COOKIE
 
-ROOT = Path(__file__).resolve().parents[3]
-AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "var" / "screenshots"
-CHROMIUM = find_chromium()
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="chromium is not installed (make browser, or apt-get install chromium)",
-    ),
-]
-
-
-async def violations(page: Page) -> list[str]:
-    await page.add_script_tag(path=str(AXE))
-    found = await page.evaluate(
-        "async () => (await axe.run()).violations"
-        ".map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target).join(' '))"
-    )
-    return [str(v) for v in found]
-
-
-async def check(page: Page, name: str, found: dict[str, list[str]]) -> None:
-    """axe at 1280 and 375 px; the screenshot at 1280 px."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (375, 1280):
-        await page.set_viewport_size({"width": width, "height": 900})
-        found[f"{name} at {width}px"] = await violations(page)
-    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-async def session_token(sessions: SessionFactory) -> str:
-    """Inés, an editor reading Spanish, signed in: her session cookie's value."""
-    ines = await add_member(sessions, StaffRole.editor, "ines@aive.test", "Inés", language="es")
-    token = secrets.token_urlsafe(32)
-    async with sessions() as session:
-        await staff_queries.create_session(
-            session,
-            staff_id=ines.id,
-            token_hash=digest(token),
-            now=utcnow(),
-            lifetime=timedelta(hours=12),
-            ip=None,
-            user_agent=None,
-        )
-        await session.commit()
-    return token
+pytestmark = BROWSER_TESTS
+# axe at 375 px, then 1280 px; one screenshot, var/screenshots/<name>.png, at 1280 px
+check = partial(check_page, widths=(375, 1280), screenshot="{name}.png")
 
 
 async def test_ines_dry_runs_d10_launches_it_and_watches_the_broadcast(
     sessions: SessionFactory, tmp_path: Path, fake_telegram: FakeTelegram, telegram_bot: Bot
 ) -> None:
     world = await campaign_world(sessions, fake_telegram)
-    token = await session_token(sessions)
+    token = await signed_in_cookie(
+        sessions, StaffRole.editor, "ines@aive.test", "Inés", language="es"
+    )
     app = console_app(sessions, tmp_path / "outbox")
     app[CAMPAIGN_CONFIG] = campaign_config(tmp_path)
     server = TestServer(app)

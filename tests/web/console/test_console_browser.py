@@ -9,38 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, Page, async_playwright
 
 from storage.audit import record
 from storage.engine import SessionFactory
 from storage.staff import StaffRole
-from tests.newsletter.browser import find_chromium
+from tests.web.console.browser_support import BROWSER_TESTS, CHROMIUM, check_page
 from tests.web.console.helpers import add_member, console_app, links_in_outbox
 from tests.web.console.test_dashboard import fill
 
-ROOT = Path(__file__).resolve().parents[3]
-AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "var" / "screenshots"
-CHROMIUM = find_chromium()
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="chromium is not installed (make browser, or apt-get install chromium)",
-    ),
-]
-
-
-async def violations(page: Page) -> list[str]:
-    await page.add_script_tag(path=str(AXE))
-    found = await page.evaluate(
-        "async () => (await axe.run()).violations"
-        ".map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target).join(' '))"
-    )
-    return [str(v) for v in found]
+pytestmark = BROWSER_TESTS
 
 
 async def sign_in_from_outbox(page: Page, base: str, email: str, outbox: Path) -> None:
@@ -108,9 +87,7 @@ async def test_owner_signs_in_invites_an_editor_and_every_page_passes_axe(
             refused = await editor_page.goto(f"{base}/console/staff")
             assert refused is not None and refused.status == 403
             assert await editor_page.get_by_text("Your role does not allow this").count() == 1
-            for width in (375, 1280):
-                await editor_page.set_viewport_size({"width": width, "height": 900})
-                found[f"forbidden at {width}px"] = await check(editor_page, "forbidden", width)
+            await check_page(editor_page, "forbidden", found, widths=(375, 1280))
             await editor.close()
 
             pages = {
@@ -129,12 +106,6 @@ async def test_owner_signs_in_invites_an_editor_and_every_page_passes_axe(
     assert {name: v for name, v in found.items() if v} == {}
 
 
-async def check(page: Page, name: str, width: int) -> list[str]:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOTS / f"console-{name}-{width}.png"), full_page=True)
-    return await violations(page)
-
-
 async def audit_pages(
     browser: Browser, base: str, width: int, state: Any, pages: dict[str, str]
 ) -> dict[str, list[str]]:
@@ -143,11 +114,11 @@ async def audit_pages(
         viewport={"width": width, "height": 900}, bypass_csp=True, storage_state=state
     )
     page = await context.new_page()
-    found = {}
+    found: dict[str, list[str]] = {}
     for name, path in pages.items():
         response = await page.goto(base + path)
         assert response is not None and response.status == 200, path
-        found[f"{name} at {width}px"] = await check(page, name, width)
+        await check_page(page, name, found, widths=(width,))
     await context.close()
     return found
 
@@ -155,13 +126,13 @@ async def audit_pages(
 async def anonymous_pages(browser: Browser, base: str, width: int) -> dict[str, list[str]]:
     context = await browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
     page = await context.new_page()
-    found = {}
+    found: dict[str, list[str]] = {}
     for name, path in {
         "sign-in": "/console/sign-in?lang=es",
         "link-used": "/console/sign-in/link/not-a-token",
         "not-found": "/console/nowhere",
     }.items():
         await page.goto(base + path)
-        found[f"{name} at {width}px"] = await check(page, name, width)
+        await check_page(page, name, found, widths=(width,))
     await context.close()
     return found

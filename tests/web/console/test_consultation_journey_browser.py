@@ -9,19 +9,14 @@ each page; screenshots in var/screenshots/console-consultation-*.png."""
 from __future__ import annotations
 
 import io
-import secrets
-from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from aiohttp.test_utils import TestServer
 from openpyxl import load_workbook
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import async_playwright, expect
 
 from engagement.consultations.invitations import REMINDER
 from engagement.consultations.messages import translate
-from storage import staff_queries
-from storage.base import utcnow
 from storage.engine import SessionFactory
 from storage.staff import StaffRole
 from tests.bot.conftest import HarnessFactory, make_harness  # noqa: F401
@@ -32,48 +27,17 @@ from tests.bot.consultation_support import (
     drain_outbox,
     press_label,
 )
-from tests.newsletter.browser import find_chromium
-from tests.web.console.helpers import add_member, console_app
-from tests.web.console.test_journey_browser import SCREENSHOTS, violations
-from web.console.magic_links import digest
+from tests.web.console.browser_support import (
+    BROWSER_TESTS,
+    CHROMIUM,
+    check_page,
+    signed_in_cookie,
+)
+from tests.web.console.helpers import console_app
 from web.console.sessions import SESSION_COOKIE
 
-CHROMIUM = find_chromium()
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="chromium is not installed (make browser, or apt-get install chromium)",
-    ),
-]
-
-
-async def check(page: Page, name: str, found: dict[str, list[str]]) -> None:
-    """axe and a screenshot at 1280 px, then at 375 px."""
-    for width in (1280, 375):
-        await page.set_viewport_size({"width": width, "height": 900})
-        found[f"{name} at {width}px"] = await violations(page)
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"console-consultation-{name}-{width}.png"
-        await page.screenshot(path=str(path), full_page=True)
-    await page.set_viewport_size({"width": 1280, "height": 900})
-
-
-async def session_token(sessions: SessionFactory) -> str:
-    member = await add_member(sessions, StaffRole.moderator, "ines@aive.test", "Inés", "es")
-    token = secrets.token_urlsafe(32)
-    async with sessions() as session:
-        await staff_queries.create_session(
-            session,
-            staff_id=member.id,
-            token_hash=digest(token),
-            now=utcnow(),
-            lifetime=timedelta(hours=12),
-            ip=None,
-            user_agent=None,
-        )
-        await session.commit()
-    return token
+pytestmark = BROWSER_TESTS
+CONSULTATION = "console-consultation-{name}-{width}.png"
 
 
 async def test_ines_runs_a_consultation_while_cities_answer_in_the_bot(
@@ -93,7 +57,7 @@ async def test_ines_runs_a_consultation_while_cities_answer_in_the_bot(
         city_id = await add_city(sessions, city, country, network)
         await add_representative(sessions, user, city_id, language)
     marta, joao, claire, lucia = (p[2] for p in people.values())
-    token = await session_token(sessions)
+    token = await signed_in_cookie(sessions, StaffRole.moderator, "ines@aive.test", "Inés", "es")
     server = TestServer(console_app(sessions, tmp_path / "outbox"))
     await server.start_server()
     base = str(server.make_url("")).rstrip("/")
@@ -119,7 +83,7 @@ async def test_ines_runs_a_consultation_while_cities_answer_in_the_bot(
             await page.fill("#yaml", broken)
             problem = "questions[0].choices: campo desconocido"  # in her language
             await expect(page.locator("#check")).to_contain_text(problem)
-            await check(page, "editor-problems", found)
+            await check_page(page, "editor-problems", found, screenshot=CONSULTATION)
             # fixed, then previewed in Catalan
             await page.fill("#yaml", declaration_yaml())
             await expect(page.locator("#check")).to_contain_text("No se ha encontrado")
@@ -127,10 +91,10 @@ async def test_ines_runs_a_consultation_while_cities_answer_in_the_bot(
             preview = page.locator("#check .bot-message").first
             await expect(preview).to_contain_text("Prioritat principal?")
             await expect(preview.locator(".bot-key").first).to_have_text("Inclusió")
-            await check(page, "editor-preview", found)
+            await check_page(page, "editor-preview", found, screenshot=CONSULTATION)
             await page.get_by_role("button", name="Crear el borrador").click()
             await expect(page.locator(".notice")).to_contain_text("Consulta creada")
-            await check(page, "draft", found)
+            await check_page(page, "draft", found, screenshot=CONSULTATION)
             # open: the four cities are invited in the bot
             await page.get_by_role("button", name="Abrir e invitar").click()
             await expect(page.locator(".notice")).to_contain_text("4 invitaciones")
@@ -154,7 +118,7 @@ async def test_ines_runs_a_consultation_while_cities_answer_in_the_bot(
             await expect(waiting).to_contain_text("Lyon")
             await expect(waiting).to_contain_text("Rosario")
             await expect(waiting).not_to_contain_text("Barcelona")
-            await check(page, "results", found)
+            await check_page(page, "results", found, screenshot=CONSULTATION)
             # the cities that have not answered are reminded over the bot
             await page.get_by_role("button", name="Enviar el recordatorio").click()
             await expect(page.locator(".notice")).to_contain_text("2 representantes")
@@ -170,7 +134,7 @@ async def test_ines_runs_a_consultation_while_cities_answer_in_the_bot(
             # closed, and the workbook downloaded
             await page.get_by_role("button", name="Cerrar", exact=True).click()
             await expect(page.locator("#status")).to_have_text("cerrada")
-            await check(page, "closed", found)
+            await check_page(page, "closed", found, screenshot=CONSULTATION)
             async with page.expect_download() as download_info:
                 await page.get_by_role("link", name="Descargar XLSX").click()
             download = await download_info.value
@@ -178,7 +142,7 @@ async def test_ines_runs_a_consultation_while_cities_answer_in_the_bot(
             rows = list(book["responses"].iter_rows(values_only=True))
             assert {row[1] for row in rows[1:]} == {"Barcelona", "Lisboa"}
             await page.goto(f"{base}/console/consultations")
-            await check(page, "list", found)
+            await check_page(page, "list", found, screenshot=CONSULTATION)
             await context.close()
             await browser.close()
     finally:

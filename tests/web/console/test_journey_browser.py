@@ -18,9 +18,8 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from aiohttp.test_utils import TestServer
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import async_playwright, expect
 from sqlalchemy import select
 
 from newsletter.delivery.outbox_backend import OutboxBackend
@@ -34,23 +33,13 @@ from storage.bulletins_queries import enqueue_edition, finish_edition
 from storage.deliveries import DeliveryEvent
 from storage.engine import SessionFactory
 from storage.staff import StaffRole
-from tests.newsletter.browser import find_chromium
+from tests.web.console.browser_support import BROWSER_TESTS, CHROMIUM, check_page
 from tests.web.console.helpers import PUBLIC_URL, add_member, console_app
 from tests.web.console.pages_world import pages_world
 
-ROOT = Path(__file__).resolve().parents[3]
-AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "var" / "screenshots"
-CHROMIUM = find_chromium()
 MADRID = ZoneInfo("Europe/Madrid")
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="chromium is not installed (make browser, or apt-get install chromium)",
-    ),
-]
+pytestmark = BROWSER_TESTS
 
 
 class Links:
@@ -61,25 +50,6 @@ class Links:
 
     def __call__(self, subscriber: object) -> tuple[str, str]:
         return recipient_urls(self, subscriber)  # type: ignore[arg-type]
-
-
-async def violations(page: Page) -> list[str]:
-    await page.add_script_tag(path=str(AXE))
-    found = await page.evaluate(
-        "async () => (await axe.run()).violations"
-        ".map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target).join(' '))"
-    )
-    return [str(v) for v in found]
-
-
-async def check(page: Page, name: str, found: dict[str, list[str]]) -> None:
-    """axe and a screenshot at 1280 px, then at 375 px, of the page as it is now."""
-    for width in (1280, 375):
-        await page.set_viewport_size({"width": width, "height": 900})
-        found[f"{name} at {width}px"] = await violations(page)
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        await page.screenshot(path=str(SCREENSHOTS / f"console-{name}-{width}.png"), full_page=True)
-    await page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def sign_in_link(outbox: Path) -> str:
@@ -168,7 +138,7 @@ async def test_ines_month_and_a_persons_erasure_in_the_browser(
             await expect(page).to_have_url(f"{base}/console/")
             # the month's draft
             await page.click("nav a[href='/console/bulletins']")
-            await check(page, "bulletins", found)
+            await check_page(page, "bulletins", found)
             await page.click(f"a[href='/console/bulletins/editions/{draft.id}']")
             await expect(page.locator("h1")).to_contain_text("Boletín")
             # an editorial, with its preview
@@ -185,7 +155,7 @@ async def test_ines_month_and_a_persons_erasure_in_the_browser(
             frame = page.frame_locator("iframe.preview.w375")
             await expect(frame.locator("body")).to_contain_text("Un mes intenso")
             await expect(frame.locator("body")).not_to_contain_text("News barcelona-1")
-            await check(page, "draft-editor", found)
+            await check_page(page, "draft-editor", found)
             # approved for 9:00 tomorrow
             tomorrow = (utcnow().astimezone(MADRID) + timedelta(days=1)).date()
             await page.check("input[name=when][value=at]")
@@ -197,12 +167,12 @@ async def test_ines_month_and_a_persons_erasure_in_the_browser(
             await page.goto(f"{base}/console/bulletins/editions/{draft.id}")
             await expect(page.locator("#sending")).to_contain_text("3 de 3 correos")
             await expect(page.locator("#outcomes-desc")).to_contain_text("abiertos: 1")
-            await check(page, "edition-stats", found)
+            await check_page(page, "edition-stats", found)
             # a subscriber's data exported, then erased
             await page.goto(f"{base}/console/subscribers?q=joao")
-            await check(page, "subscribers", found)
+            await check_page(page, "subscribers", found)
             await page.click("a:has-text('joao@example.pt')")
-            await check(page, "subscriber", found)
+            await check_page(page, "subscriber", found)
             async with page.expect_download() as download_info:
                 await page.get_by_role("button", name="Descargar sus datos (JSON)").click()
             download = await download_info.value
@@ -219,9 +189,9 @@ async def test_ines_month_and_a_persons_erasure_in_the_browser(
             await page.get_by_role("button", name="Importar", exact=True).click()
             report = page.locator("table")
             await expect(report).to_contain_text("erased at the person's request")
-            await check(page, "import-report", found)
+            await check_page(page, "import-report", found)
             await page.goto(f"{base}/console/feeds")
-            await check(page, "feeds", found)
+            await check_page(page, "feeds", found)
             await context.close()
             await browser.close()
     finally:

@@ -5,62 +5,35 @@ var/screenshots/console-networks.png and console-city.png)."""
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from aiohttp.test_utils import TestServer
 from playwright.async_api import async_playwright
 
-from storage import staff_queries
-from storage.base import utcnow
 from storage.engine import SessionFactory
 from storage.staff import StaffRole
-from tests.newsletter.browser import find_chromium
 from tests.web.console.activity_world import activity_world
-from tests.web.console.helpers import add_member, console_app
-from tests.web.console.test_console_browser import SCREENSHOTS, violations
-from web.console.magic_links import digest
+from tests.web.console.browser_support import (
+    BROWSER_TESTS,
+    CHROMIUM,
+    axe_violations,
+    check_as_shown,
+    signed_in_cookie,
+)
+from tests.web.console.helpers import console_app
 from web.console.sessions import SESSION_COOKIE
 
-CHROMIUM = find_chromium()
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="chromium is not installed (make browser, or apt-get install chromium)",
-    ),
-]
-
-
-async def session_token(sessions: SessionFactory) -> str:
-    member = await add_member(sessions, StaffRole.viewer, "vera@aive.test", "Vera")
-    token = secrets.token_urlsafe(32)
-    async with sessions() as session:
-        await staff_queries.create_session(
-            session,
-            staff_id=member.id,
-            token_hash=digest(token),
-            now=utcnow(),
-            lifetime=timedelta(hours=1),
-            ip=None,
-            user_agent=None,
-        )
-        await session.commit()
-    return token
+pytestmark = BROWSER_TESTS
 
 
 async def test_a_viewer_sees_the_network_with_no_activity_first_and_opens_a_city(
     sessions: SessionFactory, tmp_path: Path
 ) -> None:
     world = await activity_world(sessions)
-    token = await session_token(sessions)
+    token = await signed_in_cookie(sessions, StaffRole.viewer, "vera@aive.test", "Vera")
     server = TestServer(console_app(sessions, tmp_path / "outbox"))
     await server.start_server()
     base = str(server.make_url("")).rstrip("/")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     found: dict[str, list[str]] = {}
     try:
         async with async_playwright() as playwright:
@@ -80,8 +53,7 @@ async def test_a_viewer_sees_the_network_with_no_activity_first_and_opens_a_city
             ranked = await page.locator("table tbody th[scope=row] a").all_inner_texts()
             spain = ranked.index("Spanish Network of Educating Cities")
             assert ranked.index("Brazilian Network of Educating Cities") < spain
-            found["networks"] = await violations(page)
-            await page.screenshot(path=str(SCREENSHOTS / "console-networks.png"), full_page=True)
+            await check_as_shown(page, "networks", found, screenshot="console-{name}.png")
 
             # the period form: a wrong date is said next to its field, in a plain GET
             await page.get_by_label("From").fill("2026-06-01")
@@ -96,12 +68,11 @@ async def test_a_viewer_sees_the_network_with_no_activity_first_and_opens_a_city
             await page.wait_for_url(f"**/console/cities/{world.cities['Barcelona']}")
             await page.get_by_role("heading", name="History").wait_for()
             assert await page.locator("ol.timeline li").count() == 10
-            found["city"] = await violations(page)
-            await page.screenshot(path=str(SCREENSHOTS / "console-city.png"), full_page=True)
+            await check_as_shown(page, "city", found, screenshot="console-{name}.png")
             await page.set_viewport_size({"width": 375, "height": 800})
-            found["city at 375px"] = await violations(page)
+            found["city at 375px"] = await axe_violations(page)
             await page.goto(f"{base}/console/cities?preset=quarter")
-            found["cities"] = await violations(page)
+            found["cities"] = await axe_violations(page)
             await browser.close()
     finally:
         await server.close()

@@ -5,65 +5,35 @@ policy; axe-core finds no violation on each page (screenshots in var/screenshots
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from aiohttp.test_utils import TestServer
-from playwright.async_api import Page, async_playwright
+from playwright.async_api import async_playwright
 from sqlalchemy import select
 
-from storage import staff_queries
 from storage.base import utcnow
 from storage.engine import SessionFactory
 from storage.polls import Poll, PollVote
 from storage.staff import StaffRole
-from tests.newsletter.browser import find_chromium
-from tests.web.console.helpers import add_member, console_app
+from tests.web.console.browser_support import (
+    BROWSER_TESTS,
+    CHROMIUM,
+    check_as_shown,
+    signed_in_cookie,
+)
+from tests.web.console.helpers import console_app
 from tests.web.console.people_world import bot_username, people_world
-from tests.web.console.test_console_browser import SCREENSHOTS, violations
-from web.console.magic_links import digest
 from web.console.sessions import SESSION_COOKIE
 
-CHROMIUM = find_chromium()
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="chromium is not installed (make browser, or apt-get install chromium)",
-    ),
-]
-
-
-async def session_cookie(sessions: SessionFactory) -> str:
-    member = await add_member(sessions, StaffRole.moderator, "ines@aive.test", "Inés")
-    token = secrets.token_urlsafe(32)
-    async with sessions() as session:
-        await staff_queries.create_session(
-            session,
-            staff_id=member.id,
-            token_hash=digest(token),
-            now=utcnow(),
-            lifetime=timedelta(hours=12),
-            ip=None,
-            user_agent=None,
-        )
-        await session.commit()
-    return token
-
-
-async def axe(page: Page, name: str, found: dict[str, list[str]]) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    found[name] = await violations(page)
+pytestmark = BROWSER_TESTS
 
 
 async def test_a_moderator_decides_invites_and_runs_a_poll_in_the_browser(
     sessions: SessionFactory, tmp_path: Path
 ) -> None:
     world = await people_world(sessions)
-    token = await session_cookie(sessions)
+    token = await signed_in_cookie(sessions, StaffRole.moderator, "ines@aive.test", "Inés")
     server = TestServer(console_app(sessions, tmp_path / "outbox", bot_username=bot_username))
     await server.start_server()
     base = str(server.make_url("")).rstrip("/")
@@ -137,14 +107,14 @@ async def test_a_moderator_decides_invites_and_runs_a_poll_in_the_browser(
             for name, path in pages.items():
                 response = await page.goto(base + path)
                 assert response is not None and response.status == 200, path
-                await axe(page, name, found)
+                await check_as_shown(page, name, found)
             await page.goto(f"{base}/console/polls")
             await page.get_by_role("button", name="Create and send the poll").click()
             await page.get_by_text("The poll was not created").wait_for()
-            await axe(page, "console-polls-errors", found)
+            await check_as_shown(page, "console-polls-errors", found)
             await page.set_viewport_size({"width": 375, "height": 800})
             await page.goto(f"{base}/console/representatives")
-            await axe(page, "console-representatives-375", found)
+            await check_as_shown(page, "console-representatives-375", found)
             await checked.close()
             await browser.close()
     finally:

@@ -8,36 +8,26 @@ and 375 px); screenshots land in var/screenshots/console-youth-*.png."""
 from __future__ import annotations
 
 import io
-import secrets
-from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from aiohttp.test_utils import TestServer
 from PIL import Image, ImageDraw
 from playwright.async_api import async_playwright, expect
 
-from storage import staff_queries
-from storage.base import utcnow
 from storage.engine import SessionFactory
 from storage.staff import StaffRole
 from storage.youth import YouthSubmission
 from tests.fakes.telegram import FakeTelegram
-from tests.newsletter.browser import find_chromium
-from tests.web.console.helpers import add_member
-from tests.web.console.test_journey_browser import check
+from tests.web.console.browser_support import (
+    BROWSER_TESTS,
+    CHROMIUM,
+    check_page,
+    signed_in_cookie,
+)
 from tests.web.console.youth_world import at_telegram, youth_console, youth_world
-from web.console.magic_links import digest
 from web.console.sessions import SESSION_COOKIE
 
-CHROMIUM = find_chromium()
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="chromium is not installed (make browser, or apt-get install chromium)",
-    ),
-]
+pytestmark = BROWSER_TESTS
 
 
 def drawing() -> bytes:
@@ -52,23 +42,6 @@ def drawing() -> bytes:
     return out.getvalue()
 
 
-async def session_cookie(sessions: SessionFactory, staff_id: int) -> str:
-    """A live console session (as after the sign-in link), for the browser's cookie jar."""
-    token = secrets.token_urlsafe(32)
-    async with sessions() as session:
-        await staff_queries.create_session(
-            session,
-            staff_id=staff_id,
-            token_hash=digest(token),
-            now=utcnow(),
-            lifetime=timedelta(hours=1),
-            ip=None,
-            user_agent=None,
-        )
-        await session.commit()
-    return token
-
-
 async def test_a_moderator_approves_one_idea_and_rejects_another_with_a_reason(
     sessions: SessionFactory, tmp_path: Path, fake_telegram: FakeTelegram
 ) -> None:
@@ -78,8 +51,7 @@ async def test_a_moderator_approves_one_idea_and_rejects_another_with_a_reason(
         idea = await session.get_one(YouthSubmission, world.photo_idea)
         idea.media_file_id = at_telegram(fake_telegram, drawing(), "photo.jpg")
         await session.commit()
-    marta = await add_member(sessions, StaffRole.moderator, "marta@aive.test", "Marta", "ca")
-    token = await session_cookie(sessions, marta.id)
+    token = await signed_in_cookie(sessions, StaffRole.moderator, "marta@aive.test", "Marta", "ca")
     app, _desk, _shelf = youth_console(sessions, tmp_path, fake_telegram)
     server = TestServer(app)
     await server.start_server()
@@ -107,7 +79,7 @@ async def test_a_moderator_approves_one_idea_and_rejects_another_with_a_reason(
             yuna_card = page.locator(f"#idea-{world.photo_idea}")
             await expect(yuna_card).to_contain_text("Menys de 16 anys")
             await expect(yuna_card).to_contain_text("Conformitat de mare, pare o tutor")
-            await check(page, "youth-queue", found)
+            await check_page(page, "youth-queue", found)
 
             # Yuna's idea approved
             await yuna_card.get_by_role("button", name="Aprova").click()
@@ -122,7 +94,7 @@ async def test_a_moderator_approves_one_idea_and_rejects_another_with_a_reason(
             await expect(page.locator(f"#reason-{world.voice_idea}-error")).to_have_text(
                 "Escriviu el motiu: la persona jove el llegirà."
             )
-            await check(page, "youth-refused", found)
+            await check_page(page, "youth-refused", found)
             await page.get_by_label("Motiu (per rebutjar o demanar canvis)").fill(
                 "Le terrain appartient à une entreprise privée."
             )
@@ -140,7 +112,7 @@ async def test_a_moderator_approves_one_idea_and_rejects_another_with_a_reason(
             await page.click("a[href='/console/youth/published']")
             await expect(page.locator("table")).to_contain_text("Safe bike lanes to school")
             await expect(page.locator("table")).to_contain_text("A l'espera del proper butlletí")
-            await check(page, "youth-published", found)
+            await check_page(page, "youth-published", found)
             await context.close()
             await browser.close()
     finally:

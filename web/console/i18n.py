@@ -39,11 +39,36 @@ DOMAINS = (
 )
 
 
-@lru_cache(maxsize=len(LANGUAGES))
-def translations(lang: str) -> NullTranslations:
-    """The compiled catalogs of `lang`, chained (English source strings when missing)."""
+# A short word reads differently on each page family ("open" is a consultation's, feminine in
+# French, or a poll's, masculine): a page's own domain answers first, then the others in order.
+PAGE_DOMAINS: dict[str, str] = {
+    **dict.fromkeys(
+        ("consultations", "consultation_results", "consultation_exports"), "console_consultations"
+    ),
+    **dict.fromkeys(("representatives", "invites", "polls"), "console_people"),
+    **dict.fromkeys(("cafes", "cafe_people", "cafe_report", "cafe_certificates"), "console_cafes"),
+    **dict.fromkeys(("youth_queue", "youth_media", "youth_decisions"), "console_youth"),
+    **dict.fromkeys(
+        ("campaign", "campaign_steps", "declaration", "kit", "campaign_report", "broadcasts"),
+        "console_campaign",
+    ),
+    **dict.fromkeys(("networks", "cities"), "console_networks"),
+}
+
+
+def page_domain(module: str) -> str | None:
+    """The gettext domain of the console page module `module` (`web.console.cafes`), if it has
+    one of its own."""
+    return PAGE_DOMAINS.get(module.rpartition(".")[2])
+
+
+@lru_cache(maxsize=len(LANGUAGES) * (len(DOMAINS) + 1))
+def translations(lang: str, first: str | None = None) -> NullTranslations:
+    """The compiled catalogs of `lang`, chained (English source strings when missing); the
+    domain `first`, when given, is asked before the others."""
+    order = DOMAINS if first is None else (first, *(d for d in DOMAINS if d != first))
     chain: NullTranslations = NullTranslations()
-    for domain in reversed(DOMAINS):
+    for domain in reversed(order):
         found = Translations.load(str(LOCALES_DIR), [lang], domain=domain)
         if isinstance(found, Translations):
             found.add_fallback(chain)

@@ -11,6 +11,7 @@ from typing import Any
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
+from babel.support import NullTranslations
 from jinja2_fragments import render_block_async
 from markupsafe import Markup
 
@@ -27,12 +28,16 @@ JINJA = web.AppKey("console_jinja", jinja2.Environment)
 # Jinja's newstyle gettext calls these with the template's context, then fills `%(name)s` itself
 @jinja2.pass_context
 def _gettext(context: Any, message: str) -> str:
-    return i18n.translations(context.get("lang", "en")).gettext(message)
+    return _translations(context).gettext(message)
 
 
 @jinja2.pass_context
 def _ngettext(context: Any, singular: str, plural: str, n: int) -> str:
-    return i18n.translations(context.get("lang", "en")).ngettext(singular, plural, n)
+    return _translations(context).ngettext(singular, plural, n)
+
+
+def _translations(context: Any) -> NullTranslations:
+    return i18n.translations(context.get("lang", "en"), context.get("gettext_domain"))
 
 
 def show_error(message: str, lead: str) -> Markup:
@@ -78,6 +83,12 @@ def page_language(request: web.Request) -> str:
     return console_config(request).default_language
 
 
+def route_domain(request: web.Request) -> str | None:
+    """The gettext domain of the page module whose route answers `request`, if it has one."""
+    handler = getattr(request.match_info.route, "handler", None)
+    return i18n.page_domain(getattr(handler, "__module__", "") or "")
+
+
 def page_context(request: web.Request, context: Mapping[str, Any]) -> dict[str, Any]:
     lang = page_language(request)
     config = console_config(request)
@@ -88,6 +99,7 @@ def page_context(request: web.Request, context: Mapping[str, Any]) -> dict[str, 
 
     return {
         "request": request,
+        "gettext_domain": route_domain(request),
         "staff": current_staff(request),
         "csrf_token": csrf_token(request),
         "lang": lang,

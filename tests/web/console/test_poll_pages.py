@@ -170,3 +170,21 @@ async def test_an_unknown_poll_is_404_and_a_viewer_cannot_create(
         await viewer.client.close()
     async with sessions() as session:
         assert (await session.scalars(select(Poll))).all() == []
+
+
+async def test_a_french_moderator_reads_the_poll_list_in_the_words_of_polls(
+    world: PeopleWorld, sessions: SessionFactory, tmp_path: Path
+) -> None:
+    """A short word is translated by the page's own catalog first: "open" for a poll (un
+    sondage) is "ouvert", where the consultation pages say "ouverte"."""
+    claire = await signed_in(sessions, tmp_path / "outbox", language="fr")
+    try:
+        form = theme_form(claire.token, question_fr="Quel thème ?", option_0_fr="Inclusion")
+        form |= {"option_1_fr": "Climat", "option_2_fr": "Culture"}
+        created = await claire.client.post("/console/polls", data=form, allow_redirects=False)
+        assert created.status == 303
+        page = await (await claire.client.get("/console/polls")).text()
+        assert "<td>ouvert</td>" in page
+        assert "<td>ouverte</td>" not in page
+    finally:
+        await claire.client.close()

@@ -71,7 +71,7 @@ async def test_a_moderator_approves_one_idea_and_rejects_another_with_a_reason(
             page = await context.new_page()
             await page.goto(f"{base}/console/")
             await page.click("nav a[href='/console/youth']")
-            await expect(page.locator("h1")).to_have_text("Idees joves")
+            await expect(page.locator("h1")).to_have_text("Idees de joves")
             photo = page.get_by_role("img", name="Foto enviada amb la idea «Safe bike lanes")
             await expect(photo).to_be_visible()
             assert await photo.evaluate("img => img.complete && img.naturalWidth") == 640

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import random
 import secrets
@@ -168,6 +169,7 @@ async def measure(url: str, label: str, args: argparse.Namespace) -> None:
             headers = {"HX-Request": "true"} if "htmx" in name else {}
             for _ in range(3):  # warm-up: caches, compiled templates
                 await client.get(path, headers=headers)
+            gc.freeze()  # as `aive web` does once it listens (app/web.py)
             app[TIMES].clear()
             for _ in range(args.requests):
                 response = await client.get(path, headers=headers, allow_redirects=False)
@@ -246,6 +248,7 @@ async def measure_networks(url: str, label: str, args: argparse.Namespace) -> No
     async with TestClient(TestServer(app)) as client:
         client.session.cookie_jar.update_cookies({SESSION_COOKIE: token})
         base = None
+        gc.freeze()  # as `aive web` does once it listens (app/web.py)
         for name, path in activity_pages(data.city_id):
             for _ in range(3):
                 await client.get(path)

@@ -36,6 +36,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from console_data import Seeded, seed
 from scratch_database import migrated_engine
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from newsletter.subscriptions.mailer import MemoryMailer
 from storage import staff_queries
@@ -128,27 +129,20 @@ async def consultation_pages(sessions: SessionFactory) -> list[tuple[str, str]]:
 # --- end of the consultation scenario ------------------------------------------------------
 
 
-async def measure(url: str, label: str, args: argparse.Namespace) -> None:
-    engine = await migrated_engine(url)
-    sessions = create_session_factory(engine)
-    started = time.perf_counter()
-    data = await seed(sessions, args.subscribers, args.items, args.editions, random.Random(7))
-    extra = await consultation_pages(sessions)
-    # the statistics and visibility a running database has (autovacuum) after a bulk load
+async def analyze(engine: AsyncEngine) -> None:
+    """The statistics and visibility a running database has (autovacuum) after a bulk load."""
     async with engine.connect() as conn:
         await conn.execution_options(isolation_level="AUTOCOMMIT")
         await conn.execute(
             text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
         )
-    print(f"\n{label}: seeded in {time.perf_counter() - started:.0f} s")
+
+
+async def session_token(sessions: SessionFactory, email: str, name: str, role: StaffRole) -> str:
+    """A console session for a new staff member reading Spanish: its cookie's value."""
     async with sessions() as session:
         member = await staff_queries.add_staff(
-            session,
-            email="ines@bench.test",
-            name="Inés",
-            role=StaffRole.editor,
-            language="es",
-            actor="bench",
+            session, email=email, name=name, role=role, language="es", actor="bench"
         )
         token = secrets.token_urlsafe(32)
         await staff_queries.create_session(
@@ -161,6 +155,18 @@ async def measure(url: str, label: str, args: argparse.Namespace) -> None:
             user_agent=None,
         )
         await session.commit()
+    return token
+
+
+async def measure(url: str, label: str, args: argparse.Namespace) -> None:
+    engine = await migrated_engine(url)
+    sessions = create_session_factory(engine)
+    started = time.perf_counter()
+    data = await seed(sessions, args.subscribers, args.items, args.editions, random.Random(7))
+    extra = await consultation_pages(sessions)
+    await analyze(engine)
+    print(f"\n{label}: seeded in {time.perf_counter() - started:.0f} s")
+    token = await session_token(sessions, "ines@bench.test", "Inés", StaffRole.editor)
     app = build_app(sessions)
     results: list[tuple[str, float, float]] = []
     async with TestClient(TestServer(app)) as client:
@@ -211,36 +217,13 @@ async def measure_networks(url: str, label: str, args: argparse.Namespace) -> No
     sessions = create_session_factory(engine)
     started = time.perf_counter()
     data = await seed_activity(sessions, args.cities, random.Random(11))
-    async with engine.connect() as conn:
-        await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await conn.execute(
-            text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
-        )
+    await analyze(engine)
     load = os.getloadavg()[0]
     print(
         f"\n{label}, networks over a year, {args.cities} cities: seeded in "
         f"{time.perf_counter() - started:.0f} s (load average {load:.1f} on {os.cpu_count()} CPUs)"
     )
-    async with sessions() as session:
-        member = await staff_queries.add_staff(
-            session,
-            email="v@bench.test",
-            name="V",
-            role=StaffRole.viewer,
-            language="es",
-            actor="bench",
-        )
-        token = secrets.token_urlsafe(32)
-        await staff_queries.create_session(
-            session,
-            staff_id=member.id,
-            token_hash=digest(token),
-            now=utcnow(),
-            lifetime=timedelta(hours=12),
-            ip=None,
-            user_agent=None,
-        )
-        await session.commit()
+    token = await session_token(sessions, "v@bench.test", "V", StaffRole.viewer)
     app = build_app(sessions)
     # CPU ms/request: this process's CPU time (server, SQLite's thread, the client) per request,
     # which a loaded machine inflates less than wall time (PostgreSQL's own work is not in it)

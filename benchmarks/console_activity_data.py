@@ -119,7 +119,7 @@ async def seed_activity(
                 "period_start": NOW - (m + 1) * 30 * DAY,
                 "period_end": NOW - m * 30 * DAY,
                 "status": "sent",
-                "content": {"sections": [{"items": rng.sample(item_ids, 20)}]},
+                "content": {"sections": [{"items": rng.sample(item_ids, min(20, len(item_ids)))}]},
                 "sent_at": NOW - m * 30 * DAY,
             }
             for m in range(MONTHS)
@@ -199,7 +199,7 @@ async def _engagement(
     )
     seats = []
     for n, cafe_id in enumerate(await _ids(sessions, Cafe.id)):
-        for p in rng.sample(reps, 60):
+        for p in rng.sample(reps, min(60, len(reps))):
             at = NOW - n * 15 * DAY
             seats.append(
                 {"cafe_id": cafe_id, "person_id": p, "state": "registered", "checked_in_at": at}
@@ -223,7 +223,7 @@ async def _engagement(
     )
     votes = []
     for n, poll_id in enumerate(await _ids(sessions, Poll.id)):
-        for c in rng.sample(active, 200):
+        for c in rng.sample(active, min(200, len(active))):
             at = NOW - (n * 36 + rng.uniform(0, 5)) * DAY
             votes.append(
                 {

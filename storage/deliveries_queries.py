@@ -42,7 +42,9 @@ def _state_is(*states: DeliveryState) -> ColumnElement[bool]:
     """`deliveries.state` among `states`, written as literals: the partial indexes' predicates
     (storage.deliveries) must show in the query itself for the planner to use them (SQLite,
     and PostgreSQL's generic plans, do not look into parameters)."""
-    values = [literal_column(f"'{state.value}'") for state in states]
+    values: list[ColumnElement[DeliveryState]] = [
+        literal_column(f"'{state.value}'") for state in states
+    ]
     if len(values) == 1:
         return Delivery.state == values[0]
     return Delivery.state.in_(values)

@@ -27,12 +27,11 @@ from sqlalchemy.orm import InstrumentedAttribute, defer
 
 from storage.bulletins import Edition, EditionStatus, Series
 from storage.deliveries import Delivery, DeliveryState
-from storage.deliveries_queries import CLAIMABLE, rows_changed
+from storage.deliveries_queries import CLAIMABLE_ROWS, UNFINISHED_ROWS, rows_changed
 from storage.errors import StorageError
 from storage.subscribers import Subscriber
 from storage.subscribers_queries import bulletin_readers_where
 
-UNFINISHED = (DeliveryState.queued, DeliveryState.sending, DeliveryState.uncertain)
 SENDABLE_EDITION = (
     EditionStatus.approved,
     EditionStatus.scheduled,
@@ -97,7 +96,7 @@ async def next_edition(session: AsyncSession) -> int | None:
     query = (
         select(Delivery.edition_id)
         .join(Edition, Edition.id == Delivery.edition_id)
-        .where(Edition.status == EditionStatus.sending, Delivery.state.in_(CLAIMABLE))
+        .where(Edition.status == EditionStatus.sending, CLAIMABLE_ROWS)
         .limit(1)
     )
     return (await session.scalars(query)).first()
@@ -111,9 +110,7 @@ async def finish_edition(session: AsyncSession, edition_id: int, now: datetime) 
     nothing went out, and `aive bulletin send` tries the failed rows again.
     """
     left = await session.scalar(
-        select(Delivery.id)
-        .where(Delivery.edition_id == edition_id, Delivery.state.in_(UNFINISHED))
-        .limit(1)
+        select(Delivery.id).where(Delivery.edition_id == edition_id, UNFINISHED_ROWS).limit(1)
     )
     if left is not None:
         return False

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, utcnow
@@ -25,12 +25,35 @@ class DeliveryState(enum.StrEnum):
     skipped = "skipped"
 
 
+# the rows a sender may take, and those in flight (the predicates of the partial indexes)
+CLAIMABLE_PREDICATE = "state IN ('queued', 'uncertain')"
+SENDING_PREDICATE = "state = 'sending'"
+
+
 class Delivery(Base):
     __tablename__ = "deliveries"
     __table_args__ = (
         UniqueConstraint("edition_id", "subscriber_id"),
-        # the claim query: queued/uncertain rows of one edition after the last id
-        Index("ix_deliveries_edition_state_id", "edition_id", "state", "id"),
+        # Partial indexes: a row enters each only in the state it serves, so making it
+        # `sending` or `accepted` writes fewer index entries (on PostgreSQL every change of
+        # state writes a new entry in each index whose predicate holds). Queries name these
+        # predicates literally (deliveries_queries.CLAIMABLE_ROWS, SENDING_ROWS) to use them.
+        # the claim query: queued/uncertain rows of one edition after the last id, in id order
+        Index(
+            "ix_deliveries_claimable",
+            "edition_id",
+            "id",
+            postgresql_where=text(CLAIMABLE_PREDICATE),
+            sqlite_where=text(CLAIMABLE_PREDICATE),
+        ),
+        # an edition's in-flight rows: recovery, a batch's lease (found by its batch_id here)
+        Index(
+            "ix_deliveries_sending",
+            "edition_id",
+            "id",
+            postgresql_where=text(SENDING_PREDICATE),
+            sqlite_where=text(SENDING_PREDICATE),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -43,11 +66,12 @@ class Delivery(Base):
     state: Mapped[DeliveryState] = mapped_column(
         Enum(DeliveryState, native_enum=False, length=16), default=DeliveryState.queued
     )
-    batch_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    # no index of its own (nor message_id): a batch's rows are found by ix_deliveries_sending
+    batch_id: Mapped[str | None] = mapped_column(String(64))
     # who holds a `sending` row and until when (a crashed holder's rows become uncertain)
     worker_id: Mapped[str | None] = mapped_column(String(200))
     lease_until: Mapped[datetime | None]
-    message_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    message_id: Mapped[str | None] = mapped_column(String(100))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # set once the row was ever in an in-flight batch of unknown outcome: the duplicate window
     uncertain_at: Mapped[datetime | None]

@@ -15,7 +15,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Integer, and_, any_, cast, distinct, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    any_,
+    cast,
+    distinct,
+    func,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +36,23 @@ from storage.deliveries import Delivery, DeliveryEvent, DeliveryState
 from storage.subscribers import Subscriber
 
 CLAIMABLE = (DeliveryState.queued, DeliveryState.uncertain)
+
+
+def _state_is(*states: DeliveryState) -> ColumnElement[bool]:
+    """`deliveries.state` among `states`, written as literals: the partial indexes' predicates
+    (storage.deliveries) must show in the query itself for the planner to use them (SQLite,
+    and PostgreSQL's generic plans, do not look into parameters)."""
+    values: list[ColumnElement[DeliveryState]] = [
+        literal_column(f"'{state.value}'") for state in states
+    ]
+    if len(values) == 1:
+        return Delivery.state == values[0]
+    return Delivery.state.in_(values)
+
+
+CLAIMABLE_ROWS = _state_is(*CLAIMABLE)  # ix_deliveries_claimable
+SENDING_ROWS = _state_is(DeliveryState.sending)  # ix_deliveries_sending
+UNFINISHED_ROWS = or_(CLAIMABLE_ROWS, SENDING_ROWS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +87,9 @@ def rows_changed(result: object) -> int:
 async def recover_stale(session: AsyncSession, now: datetime, alive: Callable[[str], bool]) -> int:
     """Make `uncertain` the `sending` rows whose holder is gone (lease over, or `alive(worker)`
     says no). Their request may or may not have reached the provider. The caller commits."""
-    # only editions being sent: the (edition_id, state, id) index finds their sending rows
+    # only editions being sent: ix_deliveries_sending finds their sending rows
     sending = select(Edition.id).where(Edition.status == EditionStatus.sending)
-    in_flight = and_(Delivery.edition_id.in_(sending), Delivery.state == DeliveryState.sending)
+    in_flight = and_(Delivery.edition_id.in_(sending), SENDING_ROWS)
     holders = (await session.scalars(select(Delivery.worker_id).where(in_flight).distinct())).all()
     dead = [w for w in holders if w is not None and not alive(w)]
     gone = Delivery.lease_until < now
@@ -132,11 +161,7 @@ async def select_batch(
             Delivery.attempts,
         )
         .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
-        .where(
-            Delivery.edition_id == edition_id,
-            Delivery.state.in_(CLAIMABLE),
-            Delivery.id > after_id,
-        )
+        .where(Delivery.edition_id == edition_id, CLAIMABLE_ROWS, Delivery.id > after_id)
         .order_by(Delivery.id)
         .limit(size)
     )
@@ -220,11 +245,13 @@ def _id_in(session: AsyncSession, ids: Sequence[int]) -> ColumnElement[bool]:
     return Delivery.id.in_(list(ids))
 
 
-async def extend_lease(session: AsyncSession, batch_id: str, until: datetime) -> None:
+async def extend_lease(
+    session: AsyncSession, edition_id: int, batch_id: str, until: datetime
+) -> None:
     """Move the lease of the batch's rows still `sending` to `until`. The caller commits."""
     await session.execute(
         update(Delivery)
-        .where(Delivery.batch_id == batch_id, Delivery.state == DeliveryState.sending)
+        .where(Delivery.edition_id == edition_id, SENDING_ROWS, Delivery.batch_id == batch_id)
         .values(lease_until=until)
     )
 
@@ -368,6 +395,6 @@ async def add_events(session: AsyncSession, rows: Sequence[dict[str, object]]) -
 async def claimable_count(session: AsyncSession, edition_id: int) -> int:
     """How many deliveries of the edition are still to send (queued or uncertain)."""
     count = await session.scalar(
-        select(func.count()).where(Delivery.edition_id == edition_id, Delivery.state.in_(CLAIMABLE))
+        select(func.count()).where(Delivery.edition_id == edition_id, CLAIMABLE_ROWS)
     )
     return int(count or 0)

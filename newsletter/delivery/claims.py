@@ -105,4 +105,9 @@ class BatchClaimer:
         now = self._clock()
         if (now - taken_at).total_seconds() > self.lease_seconds / 4:
             until = deliveries_queries.lease_from(now, self.lease_seconds)
-            await deliveries_queries.extend_lease(session, claim.batch_id, until)  # type: ignore[arg-type]
+            await deliveries_queries.extend_lease(
+                session,  # type: ignore[arg-type]
+                claim.edition_id,
+                claim.batch_id,
+                until,
+            )

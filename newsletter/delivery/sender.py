@@ -279,13 +279,13 @@ class Sender:
                 if decision.action is not Action.RETRY:
                     return exc, decision.action
                 log.warning("batch %s: %s; retrying in %.1f s", claim.batch_id, exc, decision.delay)
-                await self._hold(claim.batch_id, decision.delay)
+                await self._hold(claim, decision.delay)
                 await self._sleep(decision.delay)
 
-    async def _hold(self, batch_id: str, delay: float) -> None:
+    async def _hold(self, claim: deliveries_queries.Claim, delay: float) -> None:
         until = deliveries_queries.lease_from(self._clock(), delay + self.config.lease_seconds)
         async with self.sessions() as session:
-            await deliveries_queries.extend_lease(session, batch_id, until)
+            await deliveries_queries.extend_lease(session, claim.edition_id, claim.batch_id, until)
             await session.commit()
 
     async def _write_outcome(

@@ -19,7 +19,6 @@ from outbox import (
     requeue_uncertain,
 )
 from storage.broadcasts import MessageState
-from storage.errors import NotFound
 from web.console import i18n
 from web.console.access import Permission, current_staff, requires
 from web.console.navigation import N_
@@ -80,10 +79,7 @@ def state_bars(summary: BroadcastSummary) -> list[Any]:
 
 async def _one(request: web.Request) -> BroadcastSummary:
     async with sessions(request)() as session:
-        try:
-            return (await broadcast_status(session, path_id(request)))[0]
-        except NotFound:
-            raise web.HTTPNotFound() from None
+        return (await broadcast_status(session, path_id(request)))[0]
 
 
 def _can_send(request: web.Request) -> bool:
@@ -144,8 +140,6 @@ async def _act(request: web.Request, action: str) -> web.StreamResponse:
             else:
                 paused = action == "pause"
                 await pause_broadcast(session, broadcast_id, paused=paused, actor=actor(request))
-        except NotFound:
-            raise web.HTTPNotFound() from None
         except BroadcastFinished:
             return await broadcast_page(request, error=_finished(request, action), status=409)
     done = {"cancel": "cancelled", "pause": "paused", "resume": "resumed"}[action]
@@ -197,8 +191,6 @@ async def requeue(request: web.Request) -> web.StreamResponse:
     async with sessions(request)() as session:
         try:
             count = await requeue_uncertain(session, broadcast_id, actor=actor(request))
-        except NotFound:
-            raise web.HTTPNotFound() from None
         except BroadcastFinished:
             return await requeue_page(request, error=_finished(request, "requeue"), status=409)
     raise see_other(

@@ -20,7 +20,6 @@ from newsletter.editions.errors import BulletinError, EditionLocked
 from newsletter.editions.render import web_version
 from storage import bulletins_queries as edition_queries
 from storage.bulletins import Edition, EditionStatus
-from storage.errors import NotFound
 from web.console import i18n
 from web.console.access import Permission, current_staff, requires
 from web.console.navigation import N_
@@ -54,10 +53,7 @@ PREVIEW_POLICY = (
 
 
 async def load(session: AsyncSession, edition_id: int) -> Edition:
-    try:
-        return await service.get_edition(session, edition_id)
-    except NotFound:
-        raise web.HTTPNotFound() from None
+    return await service.get_edition(session, edition_id)
 
 
 async def edition_page(

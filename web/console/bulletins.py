@@ -16,7 +16,6 @@ from newsletter.subscriptions.service import network_names
 from storage import bulletins_queries as edition_queries
 from storage.base import utcnow
 from storage.bulletins import EditionStatus
-from storage.errors import NotFound
 from web.console import i18n
 from web.console.access import Permission, requires
 from web.console.navigation import N_
@@ -141,10 +140,7 @@ async def compose(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     slug = request.match_info["slug"]
     async with sessions(request)() as session:
-        try:
-            await service.get_series(session, slug)
-        except NotFound:
-            raise web.HTTPNotFound() from None
+        await service.get_series(session, slug)
         try:
             edition = await service.compose_draft(
                 session,

@@ -11,7 +11,6 @@ from aiohttp import web
 from engagement.cafes import roster
 from engagement.cafes.service import get_cafe
 from storage.base import utcnow
-from storage.errors import NotFound
 from web.console import i18n
 from web.console.access import Permission, requires
 from web.console.cafe_form import LOCAL
@@ -27,10 +26,7 @@ routes = web.RouteTableDef()
 async def reschedule(request: web.Request) -> web.StreamResponse:
     cafe_id = path_id(request)
     async with sessions(request)() as session:
-        try:
-            cafe = await get_cafe(session, cafe_id)
-        except NotFound:
-            raise web.HTTPNotFound() from None
+        cafe = await get_cafe(session, cafe_id)
         current = cafe.starts_at
     value = text(await request.post(), "starts_at", 32).strip()
     try:
@@ -63,10 +59,7 @@ async def check_in(request: web.Request) -> web.StreamResponse:
     cafe_id = path_id(request)
     person = text(await request.post(), "person", 12)
     async with sessions(request)() as session:
-        try:
-            await get_cafe(session, cafe_id)
-        except NotFound:
-            raise web.HTTPNotFound() from None
+        await get_cafe(session, cafe_id)
         if not person.isdigit():
             result = roster.Marked.not_registered
         else:

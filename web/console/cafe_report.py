@@ -9,7 +9,6 @@ from aiohttp import web
 from engagement.cafes.report import NOT_STATED, cafe_report
 from newsletter.editions.desk import bars
 from newsletter.subscriptions.service import network_names
-from storage.errors import NotFound
 from web.console import i18n
 from web.console.access import Permission, requires
 from web.console.requests import lang, path_id, render_page, sessions
@@ -22,10 +21,7 @@ routes = web.RouteTableDef()
 async def report_page(request: web.Request) -> web.StreamResponse:
     cafe_id = path_id(request)
     async with sessions(request)() as session:
-        try:
-            found = await cafe_report(session, cafe_id, lang=lang(request))
-        except NotFound:
-            raise web.HTTPNotFound() from None
+        found = await cafe_report(session, cafe_id, lang=lang(request))
         networks = dict(await network_names(session, lang(request)))
     seats = {"registered": found.registered, "waiting": found.waiting, "left": found.left}
     seats["attended"] = found.attended

@@ -24,7 +24,6 @@ from storage import cafes_queries
 from storage import consultations_queries as q
 from storage.base import utcnow
 from storage.cafes import Cafe
-from storage.errors import NotFound
 from web.console import cafe_form, i18n
 from web.console.access import Permission, requires
 from web.console.cafe_calendar import month_asked, month_bounds, month_grid
@@ -226,10 +225,7 @@ async def cafe_view(
 ) -> web.Response:
     """The café's page; 404 when there is no such café."""
     async with sessions(request)() as session:
-        try:
-            seats = await roster.cafe_roster(session, cafe_id)
-        except NotFound:
-            raise web.HTTPNotFound() from None
+        seats = await roster.cafe_roster(session, cafe_id)
     cafe = seats.cafe
     now = utcnow()
     return await render_page(
@@ -256,10 +252,7 @@ async def cafe_view(
 async def edit_page(request: web.Request) -> web.StreamResponse:
     cafe_id = path_id(request)
     async with sessions(request)() as session:
-        try:
-            found = await get_cafe(session, cafe_id)
-        except NotFound:
-            raise web.HTTPNotFound() from None
+        found = await get_cafe(session, cafe_id)
         values = cafe_form.form_of(found, zone(request))
     return await _form_page(request, values, cafe_id=cafe_id)
 
@@ -270,10 +263,7 @@ async def update(request: web.Request) -> web.StreamResponse:
     """Save the café's new values; a new start goes through the reschedule (people told)."""
     cafe_id = path_id(request)
     async with sessions(request)() as session:
-        try:
-            found = await get_cafe(session, cafe_id)
-        except NotFound:
-            raise web.HTTPNotFound() from None
+        found = await get_cafe(session, cafe_id)
         slug = found.slug
     values = cafe_form.read_form(await request.post()) | {"slug": slug}
     definition, errors = await _checked(request, values)

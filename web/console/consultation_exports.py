@@ -11,7 +11,6 @@ from aiohttp import web
 from engagement.consultations import export, export_xlsx, reports
 from engagement.consultations.response_access import definition_of
 from storage import consultations_queries as q
-from storage.errors import NotFound
 from web.console.access import Permission, requires
 from web.console.requests import lang, path_id, sessions
 
@@ -30,10 +29,7 @@ def _attachment(response: web.Response, filename: str) -> web.Response:
 async def export_csv(request: web.Request) -> web.StreamResponse:
     consultation_id = path_id(request)
     async with sessions(request)() as session:
-        try:
-            consultation = await q.get_consultation(session, consultation_id)
-        except NotFound:
-            raise web.HTTPNotFound() from None
+        consultation = await q.get_consultation(session, consultation_id)
         slug = consultation.slug
         table = await reports.export_table(session, consultation_id)
     buffer = io.StringIO()
@@ -48,10 +44,7 @@ async def export_csv(request: web.Request) -> web.StreamResponse:
 async def export_workbook(request: web.Request) -> web.StreamResponse:
     consultation_id = path_id(request)
     async with sessions(request)() as session:
-        try:
-            consultation = await q.get_consultation(session, consultation_id)
-        except NotFound:
-            raise web.HTTPNotFound() from None
+        consultation = await q.get_consultation(session, consultation_id)
         slug, definition = consultation.slug, definition_of(consultation)
         table = await reports.export_table(session, consultation_id)
         results = await reports.consultation_results(session, consultation_id, lang=lang(request))

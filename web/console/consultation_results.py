@@ -18,7 +18,6 @@ from engagement.consultations.schema import QuestionType, localized
 from engagement.consultations.standing_report import Standing, consultation_standing
 from i18n.languages import LANGUAGES as BOT_LANGUAGES
 from newsletter.subscriptions.service import network_names
-from storage.errors import NotFound
 from web.console import i18n
 from web.console.access import Permission, requires
 from web.console.config import console_config
@@ -79,10 +78,7 @@ def _page_number(request: web.Request) -> int:
 async def _standing(request: web.Request) -> tuple[Standing, dict[str, str]]:
     consultation_id = path_id(request)
     async with sessions(request)() as session:
-        try:
-            found = await consultation_standing(session, consultation_id, lang=lang(request))
-        except NotFound:
-            raise web.HTTPNotFound() from None
+        found = await consultation_standing(session, consultation_id, lang=lang(request))
         networks = dict(await network_names(session, lang(request)))
     return found, networks
 
@@ -186,8 +182,6 @@ async def remind(request: web.Request) -> web.StreamResponse:
                 default_language=config.default_language,
                 default_timezone=config.zone.key,
             )
-        except NotFound:
-            raise web.HTTPNotFound() from None
         except ConsultationError:
             await session.rollback()
             location = f"/console/consultations/{consultation_id}?error=not_open"

@@ -17,7 +17,6 @@ from i18n.languages import LANGUAGES as BOT_LANGUAGES
 from storage import consultations_queries as q
 from storage.base import utcnow
 from storage.consultations import ConsultationStatus, InvitationKind
-from storage.errors import NotFound
 from web.console import i18n
 from web.console.access import Permission, requires
 from web.console.config import console_config
@@ -195,8 +194,6 @@ async def _set_status(request: web.Request, *, opening: bool) -> web.StreamRespo
     async with sessions(request)() as session:
         try:
             await lifecycle.set_status(session, consultation_id, status, actor=actor(request))
-        except NotFound:
-            raise web.HTTPNotFound() from None
         except ConsultationError:
             await session.rollback()
             location = f"/console/consultations/{consultation_id}?error=too_late"

@@ -14,7 +14,6 @@ from engagement.polls.service import check_poll_data, create_poll_from, poll_res
 from newsletter.subscriptions.service import network_names
 from storage import polls_queries
 from storage.base import utcnow
-from storage.errors import NotFound
 from web.console.access import Permission, requires
 from web.console.config import console_config
 from web.console.navigation import N_
@@ -84,11 +83,8 @@ async def poll_page(request: web.Request) -> web.StreamResponse:
     """The poll's results; htmx asks for the `results` block again every few seconds."""
     poll_id = path_id(request)
     async with sessions(request)() as session:
-        try:
-            poll = await polls_queries.get_poll(session, poll_id)
-            results = await poll_results(session, poll_id, lang=lang(request))
-        except NotFound:
-            raise web.HTTPNotFound() from None
+        poll = await polls_queries.get_poll(session, poll_id)
+        results = await poll_results(session, poll_id, lang=lang(request))
     context: dict[str, Any] = {
         "poll": poll,
         "results": results,

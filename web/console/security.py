@@ -1,12 +1,13 @@
 """The console's middleware: who is signed in (`request[STAFF]`), CSRF on every POST, the
 CSRF cookie, a strict content security policy (no inline script), and errors as console
-pages."""
+pages (a `storage.errors.NotFound` a route lets through is the 404 page)."""
 
 from __future__ import annotations
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from storage.errors import NotFound
 from web.console.access import STAFF
 from web.console.config import console_config
 from web.console.csrf import CSRF_COOKIE, NEW_NONCE, csrf_valid, visitor_nonce
@@ -40,6 +41,8 @@ async def console_middleware(request: web.Request, handler: Handler) -> web.Stre
             response: web.StreamResponse = await error_response(request, 403, csrf=True)
         else:
             response = await handler(request)
+    except NotFound:  # a storage lookup of an id in the path that names nothing
+        response = await error_response(request, 404)
     except web.HTTPException as exc:
         if exc.status in (403, 404) and exc.text == f"{exc.status}: {exc.reason}":
             response = await error_response(request, exc.status)

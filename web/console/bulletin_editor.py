@@ -19,7 +19,7 @@ from newsletter.editions import review as draft_review
 from newsletter.editions.errors import BulletinError, EditionLocked
 from newsletter.editions.render import web_version
 from storage import bulletins_queries as edition_queries
-from storage.bulletins import Edition, EditionStatus
+from storage.bulletins import EditionStatus
 from web.console import i18n
 from web.console.access import Permission, current_staff, requires
 from web.console.navigation import N_
@@ -52,10 +52,6 @@ PREVIEW_POLICY = (
 )
 
 
-async def load(session: AsyncSession, edition_id: int) -> Edition:
-    return await service.get_edition(session, edition_id)
-
-
 async def edition_page(
     request: web.Request,
     edition_id: int,
@@ -69,13 +65,13 @@ async def edition_page(
     if block == "sending" and request.headers.get("HX-Request") == "true":
         # the polled part needs only the sending's figures
         async with sessions(request)() as session:
-            edition = await load(session, edition_id)
+            edition = await service.get_edition(session, edition_id)
             stats = await desk.figures(session, edition)
         sending = {"edition": edition, "stats": stats, "outcomes": desk.outcome_bars(stats)}
         sending["progress"] = desk.progress(stats)
         return await render_page(request, "edition.html", sending, block=block)
     async with sessions(request)() as session:
-        edition = await load(session, edition_id)
+        edition = await service.get_edition(session, edition_id)
         versions = await edition_queries.language_versions(session, edition)
         items = await desk.draft_items(session, edition)
         stats = await desk.figures(session, edition)
@@ -116,7 +112,7 @@ async def edition_view(request: web.Request) -> web.StreamResponse:
 async def preview(request: web.Request) -> web.StreamResponse:
     """The email as readers will see it (framed by the edition page)."""
     async with sessions(request)() as session:
-        edition = await load(session, path_id(request))
+        edition = await service.get_edition(session, path_id(request))
     if not edition.html:
         raise web.HTTPNotFound()
     page = web_version(edition.html, public_url=bulletin_config(request).public_url)
@@ -134,7 +130,7 @@ async def _change(
     """Run one edit of the draft; back to the page (or its refreshed part for htmx)."""
     edition_id = path_id(request)
     async with sessions(request)() as session:
-        await load(session, edition_id)
+        await service.get_edition(session, edition_id)
         try:
             await change(session, edition_id)
         except EditionLocked as exc:

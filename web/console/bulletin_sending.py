@@ -11,7 +11,7 @@ from newsletter.editions import proof, service
 from newsletter.editions.errors import BulletinError, EditionLocked
 from web.console import i18n
 from web.console.access import Permission, current_staff, requires
-from web.console.bulletin_editor import edition_page, load
+from web.console.bulletin_editor import edition_page
 from web.console.config import console_config
 from web.console.requests import actor, lang, path_id, see_other, sessions, text, zone
 
@@ -33,7 +33,7 @@ async def send_test(request: web.Request) -> web.StreamResponse:
         return await edition_page(request, edition_id, errors={"test": no_address}, status=409)
     config = console_config(request)
     async with sessions(request)() as session:
-        await load(session, edition_id)
+        await service.get_edition(session, edition_id)
         try:
             await proof.send_proof(
                 session,
@@ -79,7 +79,7 @@ async def approve(request: web.Request) -> web.StreamResponse:
             )
             return await edition_page(request, edition_id, errors={"approve": bad_time}, status=422)
     async with sessions(request)() as session:
-        await load(session, edition_id)
+        await service.get_edition(session, edition_id)
         try:
             await service.approve(session, edition_id, actor(request), send_at)
         except EditionLocked as exc:
@@ -98,7 +98,7 @@ async def approve(request: web.Request) -> web.StreamResponse:
 async def cancel(request: web.Request) -> web.StreamResponse:
     edition_id = path_id(request)
     async with sessions(request)() as session:
-        await load(session, edition_id)
+        await service.get_edition(session, edition_id)
         try:
             await service.cancel(session, edition_id, actor(request))
         except EditionLocked as exc:
